@@ -1,0 +1,170 @@
+"""The indicator catalog: codes, labels, units, ranges and phrasing rules, loaded once.
+
+Rules live in ``indicators.toml``; this module only compiles them. Patterns are
+written lower-case and match the normalised text (see ``etl.normalize``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from etl.extract.numbers import MACROS
+from etl.normalize import unify_tone_marks
+
+__all__ = ["Catalog", "Derived", "Indicator", "Rule", "load_catalog"]
+
+CATALOG_PATH = Path(__file__).with_name("indicators.toml")
+_MACRO = re.compile(r"\{([A-Z_]+)\}")
+KINDS = {"stock", "flow", "rate", "rank"}
+PERIODS = {"report", "calendar_year"}
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    regex: re.Pattern[str]
+    confidence: float
+    value: float | None = None  # a fixed value ('không có hồ sơ tồn' -> 0)
+    before: re.Pattern[str] | None = None  # must occur earlier in the sentence
+    not_before: re.Pattern[str] | None = None  # must not end the 40 characters before
+    context: re.Pattern[str] | None = None  # must occur in the paragraph or its lead-in
+    not_context: re.Pattern[str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    code: str
+    group: str
+    label_vi: str
+    label_en: str
+    unit: str
+    scope: str
+    kind: str
+    min_value: float
+    max_value: float
+    keywords: tuple[str, ...]
+    rules: tuple[Rule, ...]
+    combine: str = "first"  # first | sum (parts in one sentence add up)
+    period: str = "report"  # report | calendar_year
+    forbid_scopes: tuple[str, ...] = ()
+    require_scope: str | None = None
+    context: re.Pattern[str] | None = None
+    not_context: re.Pattern[str] | None = None
+    exclude: re.Pattern[str] | None = None  # rejects a match whose clause says this
+
+
+@dataclass(frozen=True, slots=True)
+class Derived:
+    code: str
+    sum_of: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Catalog:
+    indicators: tuple[Indicator, ...]
+    groups: dict[str, str]
+    scopes: tuple[tuple[str, re.Pattern[str]], ...]
+    exclude_after: re.Pattern[str]
+    derived: tuple[Derived, ...]
+    sha256: str
+
+    def get(self, code: str) -> Indicator:
+        for ind in self.indicators:
+            if ind.code == code:
+                return ind
+        raise KeyError(code)
+
+
+def _compile(pattern: str | None, macros: dict[str, str], where: str) -> re.Pattern[str] | None:
+    if pattern is None:
+        return None
+
+    def expand(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if name not in macros:
+            raise ValueError(f"{where}: macro {{{name}}} không có trong danh mục")
+        return macros[name]
+
+    source = unify_tone_marks(pattern)
+    for _ in range(3):  # macros may use macros
+        source = _MACRO.sub(expand, source)
+    try:
+        return re.compile(source)
+    except re.error as exc:
+        raise ValueError(f"{where}: biểu thức sai ({exc})") from exc
+
+
+def _rule(raw: dict, macros: dict[str, str], code: str) -> Rule:
+    where = f"{code}.{raw['id']}"
+    regex = _compile(raw["re"], macros, where)
+    assert regex is not None
+    if raw.get("value") is None and "num" not in regex.groupindex:
+        raise ValueError(f"{where}: quy tắc thiếu {{NUM}} hoặc value")
+    return Rule(
+        id=raw["id"],
+        regex=regex,
+        confidence=float(raw.get("confidence", 0.9)),
+        value=raw.get("value"),
+        before=_compile(raw.get("before"), macros, where),
+        not_before=_compile(raw.get("not_before"), macros, where),
+        context=_compile(raw.get("context"), macros, where),
+        not_context=_compile(raw.get("not_context"), macros, where),
+    )
+
+
+def _indicator(raw: dict, macros: dict[str, str]) -> Indicator:
+    code = raw["code"]
+    if raw["kind"] not in KINDS or raw.get("period", "report") not in PERIODS:
+        raise ValueError(f"{code}: kind/period không hợp lệ")
+    return Indicator(
+        code=code,
+        group=raw["group"],
+        label_vi=raw["label_vi"],
+        label_en=raw["label_en"],
+        unit=raw["unit"],
+        scope=raw["scope"],
+        kind=raw["kind"],
+        min_value=float(raw["min"]),
+        max_value=float(raw["max"]),
+        keywords=tuple(unify_tone_marks(k) for k in raw["keywords"]),
+        rules=tuple(_rule(r, macros, code) for r in raw["rules"]),
+        combine=raw.get("combine", "first"),
+        period=raw.get("period", "report"),
+        forbid_scopes=tuple(raw.get("forbid_scopes", ())),
+        require_scope=raw.get("require_scope"),
+        context=_compile(raw.get("context"), macros, code),
+        not_context=_compile(raw.get("not_context"), macros, code),
+        exclude=_compile(raw.get("exclude"), macros, code),
+    )
+
+
+def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
+    """Read and compile a catalog file; errors name the indicator and rule."""
+    data = path.read_bytes()
+    raw = tomllib.loads(data.decode("utf-8"))
+    macros = dict(MACROS)
+    macros.update(raw.get("macros", {}))
+    indicators = tuple(_indicator(i, macros) for i in raw["indicator"])
+    codes = [i.code for i in indicators]
+    if len(codes) != len(set(codes)):
+        raise ValueError("mã chỉ tiêu bị trùng trong danh mục")
+    scopes = tuple((name, _compile(p, macros, f"scope {name}")) for name, p in raw["scopes"].items())
+    return Catalog(
+        indicators=indicators,
+        groups=dict(raw["groups"]),
+        scopes=scopes,  # type: ignore[arg-type]
+        exclude_after=_compile(raw["exclude_after"], macros, "exclude_after"),  # type: ignore[arg-type]
+        derived=tuple(Derived(d["code"], tuple(d["sum_of"])) for d in raw.get("derived", ())),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+
+
+@lru_cache(maxsize=1)
+def default_catalog() -> Catalog:
+    """The catalog shipped with the package, compiled once per process."""
+    return load_catalog()

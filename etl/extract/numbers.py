@@ -1,0 +1,111 @@
+"""Vietnamese numerals: 2.813.493, 12,5 %, 9.280 triệu đồng, hơn 500.000, hạng III, 10/17.
+
+The regex fragments here are the macros rules use in the catalog ({NUM}, {FRAC}, {RANK}, {N}).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["MACROS", "ParsedNumber", "parse_number", "parse_numeral", "qualifier_of", "scale_of"]
+
+_QUALIFIERS = {
+    "khoảng hơn": "about",
+    "hơn": "at_least",
+    "trên": "at_least",
+    "ít nhất": "at_least",
+    "tối thiểu": "at_least",
+    "gần": "about",
+    "khoảng": "about",
+    "xấp xỉ": "about",
+    "ước đạt": "about",
+    "ước tính": "about",
+    "ước": "about",
+    "dưới": "at_most",
+    "chưa đến": "at_most",
+    "chưa tới": "at_most",
+    "tối đa": "at_most",
+}
+_SCALES = {"tỷ": 1e9, "tỉ": 1e9, "triệu": 1e6, "nghìn": 1e3, "ngàn": 1e3}
+_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
+
+_QUAL_RE = "|".join(sorted((re.escape(q) for q in _QUALIFIERS), key=len, reverse=True))
+_DIGITS = r"(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)"
+_BEFORE = r"(?<![\d.,/\-])"
+_AFTER = r"(?![\d]|[.,/\-]\d)"
+_SCALE_RE = r"(?:\s?(?P<scale>tỷ|tỉ|triệu|nghìn|ngàn)(?![^\W\d_]))?"
+
+MACROS: dict[str, str] = {
+    # a quantity: optional qualifier, the number, optional scale word
+    "NUM": rf"(?:(?P<qual>{_QUAL_RE})\s)?{_BEFORE}(?P<num>{_DIGITS}){_AFTER}{_SCALE_RE}",
+    # a quantity or a part of a whole: 41/41, 10/17, 259
+    "NUMF": rf"(?:(?P<qual>{_QUAL_RE})\s)?{_BEFORE}(?P<num>{_DIGITS})(?:/(?P<den>\d+))?{_AFTER}{_SCALE_RE}",
+    # a part of a whole: 41/41, 10/17
+    "FRAC": rf"(?:(?P<qual>{_QUAL_RE})\s)?{_BEFORE}(?P<num>\d+)/(?P<den>\d+){_AFTER}",
+    # a rank: 40/63, 40, III
+    "RANK": rf"{_BEFORE}(?P<num>\d{{1,3}}|[ivx]{{1,5}})(?:/(?P<den>\d{{1,3}}))?(?![\w/])",
+    # any other number in a rule, not captured
+    "N": rf"{_BEFORE}{_DIGITS}{_AFTER}",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedNumber:
+    value: float
+    qualifier: str = "exact"
+    denominator: float | None = None
+
+
+def parse_numeral(token: str) -> float:
+    """'2.813.493' -> 2813493; '1.556,3' -> 1556.3; '12,5' -> 12.5; '07' -> 7; 'III' -> 3."""
+    token = token.strip()
+    if token and token.lower().strip("ivxlc") == "":
+        return float(_roman(token.lower()))
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", token):
+        token = token.replace(".", "")
+    if not re.fullmatch(r"\d+(?:,\d+)?", token):
+        raise ValueError(f"không phải số: {token!r}")
+    return float(token.replace(",", "."))
+
+
+def _roman(token: str) -> int:
+    total, prev = 0, 0
+    for ch in reversed(token):
+        v = _ROMAN[ch]
+        total = total - v if v < prev else total + v
+        prev = max(prev, v)
+    return total
+
+
+def qualifier_of(word: str | None) -> str:
+    """'hơn' -> at_least, 'khoảng' -> about; nothing -> exact."""
+    return _QUALIFIERS.get((word or "").strip().lower(), "exact")
+
+
+def scale_of(word: str | None) -> float:
+    return _SCALES.get((word or "").strip().lower(), 1.0)
+
+
+_STANDALONE = re.compile(
+    rf"^\s*(?:hạng\s+)?(?:(?P<qual>{_QUAL_RE})\s+)?(?P<num>{_DIGITS})(?:/(?P<den>\d+))?{_SCALE_RE}"
+)
+
+
+def parse_number(text: str) -> ParsedNumber:
+    """Parse a stand-alone quantity: '16 triệu đồng' -> 16000000, 'hơn 340' -> at_least 340."""
+    lowered = text.strip().lower()
+    roman = re.fullmatch(r"(?:hạng\s+)?([ivxlc]+)", lowered)
+    if roman:
+        return ParsedNumber(float(_roman(roman.group(1))))
+    m = _STANDALONE.match(lowered)
+    if not m:
+        raise ValueError(f"không đọc được số: {text!r}")
+    value = parse_numeral(m.group("num")) * scale_of(m.group("scale"))
+    den = m.group("den")
+    return ParsedNumber(_tidy(value), qualifier_of(m.group("qual")), float(den) if den else None)
+
+
+def _tidy(value: float) -> float:
+    rounded = round(value)
+    return float(rounded) if abs(value - rounded) < 1e-6 else value

@@ -1,0 +1,146 @@
+"""Dates and reporting periods in Vietnamese prose, on lower-cased normalised text.
+
+'6 tháng đầu năm 2024', 'năm 2023', '9 tháng năm 2024', 'quý iii/2024',
+'từ 01/01/2024 đến 31/7/2024', 'tính đến ngày 28/10/2024', 'cùng kỳ năm trước'.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from etl.models import Period
+
+__all__ = [
+    "PeriodMention",
+    "find_period_mentions",
+    "month_end",
+    "parse_date",
+    "shift_years",
+]
+
+_D = r"(?:ngày\s+)?(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})"
+_DW = r"(?:ngày\s+)?(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})"
+DATE = rf"(?:{_D}|{_DW})"
+_DATE_RE = re.compile(DATE)
+_ROMAN_Q = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+_RANGE = re.compile(rf"(?:từ\s+)(?P<a>{DATE})\s*(?:đến|tới|-|–)\s*(?P<b>{DATE})")
+_UNTIL = re.compile(rf"(?:tính\s+)?(?:đến|tới)\s+(?:hết\s+)?(?:thời điểm\s+)?({DATE})")
+_FIRST_MONTHS = re.compile(r"(\d{1,2}|sáu|chín) tháng (?:đầu )?năm (\d{4})")
+_LAST_HALF = re.compile(r"6 tháng cuối năm (\d{4})")
+_QUARTER = re.compile(r"quý\s+(iv|iii|ii|i|[1-4])\s*(?:/|năm\s+)(\d{4})")
+_MONTH = re.compile(r"(?<!\d )(?<!ngày )(?<!\d)tháng\s+(\d{1,2})\s*(?:/|năm\s+)(\d{4})")
+_YEAR = re.compile(r"(?<![\d/])năm\s+(\d{4})(?![\d/\-–])")
+_SAME_PERIOD = re.compile(r"cùng kỳ(?: năm trước| năm (\d{4}))?")
+# 'năm 2025' after these words is a horizon or a date, not the period of a figure
+_NOT_A_PERIOD_YEAR = re.compile(
+    r"(?:tháng\s+\d{1,2}|đến|tới|giai đoạn|nhiệm kỳ|tầm nhìn|định hướng|cuối|khóa|từ)\s+$"
+)
+_WORD_NUM = {"sáu": 6, "chín": 9}
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodMention:
+    start: int
+    end: int
+    kind: str  # range | until | months | quarter | month | year | same_period
+    period: Period
+
+
+def month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def parse_date(text: str) -> date | None:
+    """'31/7/2024', '31-07-2024', 'ngày 31 tháng 7 năm 2024' -> date; anything else -> None."""
+    m = _DATE_RE.search(text)
+    return _date_of(m.groups()) if m else None
+
+
+def _date_of(groups: tuple[str | None, ...]) -> date | None:
+    parts = [g for g in groups if g]
+    if len(parts) < 3:
+        return None
+    d, mth, y = (int(p) for p in parts[:3])
+    try:
+        return date(y, mth, d)
+    except ValueError:
+        return None
+
+
+def shift_years(period: Period, years: int) -> Period:
+    """The same period ``years`` earlier or later (29 Feb becomes 28 Feb)."""
+
+    def move(d: date | None) -> date | None:
+        if d is None:
+            return None
+        try:
+            return d.replace(year=d.year + years)
+        except ValueError:
+            return d.replace(year=d.year + years, day=28)
+
+    return Period(move(period.start), move(period.end), period.label)
+
+
+def _fmt(d: date) -> str:
+    return d.strftime("%d/%m/%Y")
+
+
+def find_period_mentions(text: str) -> list[PeriodMention]:
+    """Every period expression in ``text`` (lower-cased), in order of position."""
+    found: list[PeriodMention] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(m: re.Match[str], kind: str, period: Period | None) -> None:
+        if period is None or any(s < m.end() and m.start() < e for s, e in taken):
+            return
+        taken.append((m.start(), m.end()))
+        found.append(PeriodMention(m.start(), m.end(), kind, period))
+
+    for m in _RANGE.finditer(text):
+        a, b = parse_date(m.group("a")), parse_date(m.group("b"))
+        if a and b and a <= b:
+            add(m, "range", Period(a, b, f"{_fmt(a)} - {_fmt(b)}"))
+    for m in _UNTIL.finditer(text):
+        d = parse_date(m.group(1))
+        if d:
+            add(m, "until", Period(None, d, f"tính đến {_fmt(d)}"))
+    for m in _FIRST_MONTHS.finditer(text):
+        add(m, "months", _first_months(m))
+    for m in _LAST_HALF.finditer(text):
+        y = int(m.group(1))
+        add(m, "months", Period(date(y, 7, 1), date(y, 12, 31), m.group(0)))
+    for m in _QUARTER.finditer(text):
+        q, y = _ROMAN_Q[m.group(1)], int(m.group(2))
+        add(m, "quarter", Period(date(y, 3 * q - 2, 1), month_end(y, 3 * q), m.group(0)))
+    for m in _MONTH.finditer(text):
+        mth, y = int(m.group(1)), int(m.group(2))
+        if 1 <= mth <= 12 and not _is_date_tail(text, m.start()):
+            add(m, "month", Period(date(y, mth, 1), month_end(y, mth), m.group(0)))
+    for m in _YEAR.finditer(text):
+        if _NOT_A_PERIOD_YEAR.search(text[max(0, m.start() - 20) : m.start()]):
+            continue
+        y = int(m.group(1))
+        if 1990 <= y <= 2100:
+            add(m, "year", Period(date(y, 1, 1), date(y, 12, 31), m.group(0)))
+    for m in _SAME_PERIOD.finditer(text):
+        add(m, "same_period", Period(None, None, m.group(0)))
+    found.sort(key=lambda p: p.start)
+    return found
+
+
+def _is_date_tail(text: str, pos: int) -> bool:
+    """'ngày 10 tháng 5 năm 2024': the 'tháng 5 năm 2024' is part of a date."""
+    return bool(re.search(r"(?:ngày\s+)?\d{1,2}\s+$", text[max(0, pos - 10) : pos]))
+
+
+def _first_months(m: re.Match[str]) -> Period | None:
+    raw = m.group(1)
+    n = _WORD_NUM.get(raw) or int(raw)
+    y = int(m.group(2))
+    if not 1 <= n <= 12:
+        return None
+    return Period(date(y, 1, 1), month_end(y, n), m.group(0))

@@ -1,0 +1,227 @@
+"""Who reported what, for when: province, agency, report type, period, date and number.
+
+Where the text says nothing the field stays empty; nothing is guessed from the file name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date
+
+from etl.extract.periods import find_period_mentions
+from etl.gazetteer import (
+    AGENCIES,
+    AGENCY_ALIASES,
+    AMBIGUOUS_PROVINCES,
+    PROVINCE_ALIASES,
+    PROVINCES,
+    agency_code,
+)
+from etl.models import DocumentMeta, NormalizedText, Period
+from etl.normalize import normalize_phrase
+
+__all__ = [
+    "REPORT_TYPES",
+    "REPORT_TYPE_LABELS",
+    "detect_agency",
+    "detect_metadata",
+    "detect_period",
+    "detect_province",
+    "detect_report_type",
+    "find_title",
+]
+
+# Checked in the title first; the family named earliest in the title wins.
+REPORT_TYPES: dict[str, str] = {
+    "dan_chu_co_so": r"dân chủ ở cơ sở|dân chủ cơ sở|quy chế dân chủ|thực hiện dân chủ",
+    "dan_van_chinh_quyen": r"dân vận chính quyền|công tác dân vận",
+    "cai_cach_hanh_chinh": r"cải cách hành chính|cchc|cải cách thủ tục hành chính",
+    "chuyen_doi_so": r"chuyển đổi số|chính quyền số|chính quyền điện tử",
+    "thanh_tra": r"công tác thanh tra|kết quả thanh tra|thanh tra, kiểm tra",
+    "tiep_cong_dan": r"tiếp công dân|giải quyết khiếu nại|khiếu nại, tố cáo",
+    "phong_chong_tham_nhung": r"phòng, chống tham nhũng|phòng chống tham nhũng",
+}
+REPORT_TYPE_LABELS: dict[str, str] = {
+    "dan_chu_co_so": "Dân chủ ở cơ sở",
+    "dan_van_chinh_quyen": "Dân vận chính quyền",
+    "cai_cach_hanh_chinh": "Cải cách hành chính",
+    "chuyen_doi_so": "Chuyển đổi số",
+    "thanh_tra": "Thanh tra",
+    "tiep_cong_dan": "Tiếp công dân, khiếu nại tố cáo",
+    "phong_chong_tham_nhung": "Phòng, chống tham nhũng",
+    "khac": "Khác",
+}
+_TITLE_STOP = re.compile(r"^(?:thực hiện|căn cứ|kính gửi|theo|trên cơ sở|phần|i\.|a\.|1\.)", re.IGNORECASE)
+_PLACE_DATE = re.compile(r"^([^\n,]{2,40}),\s*ngày\s+(\d{1,2})?\s*tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.MULTILINE)
+_NUMBER = re.compile(r"^số\s*:?\s*([0-9]{1,6}\s*/[^\s\n]*)", re.MULTILINE)
+_RECIPIENTS = re.compile(r"\nnơi nhận\s*:?", re.IGNORECASE)
+_HEAD_CHARS = 2500
+
+
+def _body(lower: str) -> str:
+    """The text before the distribution list, where names of recipients would mislead."""
+    m = _RECIPIENTS.search(lower)
+    return lower[: m.start()] if m else lower
+
+
+def find_title(text: str) -> str:
+    """The report's title: the lines after 'BÁO CÁO', else the opening lines."""
+    paragraphs = [p.strip() for p in text.split("\n") if p.strip()]
+    start = 0
+    for i, p in enumerate(paragraphs[:15]):
+        if re.fullmatch(r"báo cáo", p.strip(" *#").lower()):
+            start = i + 1
+            break
+    else:
+        for i, p in enumerate(paragraphs[:8]):
+            low = p.lower()
+            if low.startswith(("số:", "số ", "cộng hòa", "độc lập")) or _PLACE_DATE.match(p):
+                start = i + 1
+    lines: list[str] = []
+    for p in paragraphs[start : start + 4]:
+        if _TITLE_STOP.match(p) or len(" ".join(lines)) > 250:
+            break
+        lines.append(p.strip(" *#"))
+    return " ".join(lines)[:300]
+
+
+def detect_province(lower: str) -> str | None:
+    """The province the report is from: the place-and-date line first, then mentions."""
+    body = _body(lower)
+    scores: Counter[str] = Counter()
+    m = _PLACE_DATE.search(body[:_HEAD_CHARS])
+    names = [(normalize_phrase(n), n) for n in PROVINCES] + [
+        (normalize_phrase(a), n) for a, n in PROVINCE_ALIASES.items()
+    ]
+    for key, name in names:
+        if m and m.group(1).strip().lower().endswith(key):
+            scores[name] += 10
+        for hit in re.finditer(rf"(?<![\w]){re.escape(key)}(?![\w])", body):
+            before = body[max(0, hit.start() - 12) : hit.start()]
+            prefixed = bool(re.search(r"(?:tỉnh|thành phố|tp\.?)\s*$", before))
+            if prefixed:
+                scores[name] += 3
+            elif name not in AMBIGUOUS_PROVINCES and key not in ("huế",):
+                scores[name] += 1
+    _drop_contained(scores, names)
+    return scores.most_common(1)[0][0] if scores else None
+
+
+def _drop_contained(scores: Counter[str], names: list[tuple[str, str]]) -> None:
+    """'Huế' inside 'Thừa Thiên Huế' is not a second province."""
+    if scores.get("Thừa Thiên Huế") and "Huế" in scores:
+        del scores["Huế"]
+
+
+def detect_agency(lower: str) -> str | None:
+    """The reporting agency: the one that 'báo cáo', else the most named one."""
+    body = _body(lower)
+    scores: Counter[str] = Counter()
+    variants = [(normalize_phrase(a), a) for a in AGENCIES] + [
+        (normalize_phrase(k), v) for k, v in AGENCY_ALIASES.items()
+    ]
+    for key, name in variants:
+        for hit in re.finditer(rf"(?<![\w]){re.escape(key)}(?![\w])", body):
+            after = body[hit.end() : hit.end() + 40]
+            before = body[max(0, hit.start() - 8) : hit.start()]
+            weight = 5 if re.match(r"\s*(?:tỉnh [^\s,]+ )?(?:[^\s,]+ ){0,3}báo cáo", after) else 1
+            if "gửi" in before:
+                weight = 0
+            scores[name] += weight
+    for name in AGENCIES:
+        code = agency_code(name).lower()
+        if re.search(rf"/(?:bc|kh|tb|cv)-{re.escape(code)}\b", body[:_HEAD_CHARS]):
+            scores[name] += 5
+    return scores.most_common(1)[0][0] if scores else None
+
+
+def detect_report_type(title_lower: str, head_lower: str) -> str:
+    """The report family named earliest in the title (else in the opening text)."""
+    for text in (title_lower, head_lower):
+        best, best_pos = None, len(text) + 1
+        for code, pattern in REPORT_TYPES.items():
+            m = re.search(pattern, text)
+            if m and m.start() < best_pos:
+                best, best_pos = code, m.start()
+        if best:
+            return best
+    return "khac"
+
+
+def detect_period(title_lower: str, lower: str) -> Period:
+    """The period from the title, its end moved to the data cut-off the body states."""
+    nominal = _first_period(title_lower)
+    if nominal is None:
+        nominal = _first_period(lower[:_HEAD_CHARS], prefer_range=True)
+    if nominal is None or nominal.start is None or nominal.end is None:
+        return nominal or Period(None, None, "")
+    cutoff = _data_cutoff(lower, nominal)
+    return Period(nominal.start, cutoff or nominal.end, nominal.label)
+
+
+def _first_period(text: str, prefer_range: bool = False) -> Period | None:
+    mentions = [m for m in find_period_mentions(text) if m.kind != "same_period"]
+    if prefer_range:
+        ranked = [m for m in mentions if m.kind == "range"] or mentions
+        mentions = ranked
+    for m in mentions:
+        p = m.period
+        if m.kind == "until" and p.end:
+            return Period(date(p.end.year, 1, 1), p.end, p.label)
+        if p.start and p.end:
+            return p
+    return None
+
+
+def _data_cutoff(lower: str, nominal: Period) -> date | None:
+    """The most stated end date of 'từ <start> đến <d>' / 'tính đến <d>' inside the period."""
+    assert nominal.start and nominal.end
+    ends: Counter[date] = Counter()
+    for m in find_period_mentions(_body(lower)):
+        p = m.period
+        if p.end is None or not nominal.start <= p.end <= nominal.end:
+            continue
+        if m.kind == "range" and p.start == nominal.start or m.kind == "until":
+            ends[p.end] += 1
+    return ends.most_common(1)[0][0] if ends else None
+
+
+def detect_report_date(text: str) -> date | None:
+    m = _PLACE_DATE.search(text[:_HEAD_CHARS])
+    if not m or not m.group(2):
+        return None
+    try:
+        return date(int(m.group(4)), int(m.group(3)), int(m.group(2)))
+    except ValueError:
+        return None
+
+
+def detect_report_number(text: str) -> str | None:
+    m = _NUMBER.search(text[:_HEAD_CHARS].lower())
+    if not m:
+        return None
+    start = m.start(1)
+    return text[:_HEAD_CHARS][start : start + len(m.group(1))].strip()
+
+
+def detect_metadata(norm: NormalizedText, doc: str) -> DocumentMeta:
+    """Read the document's header and body for its metadata."""
+    title = find_title(norm.text)
+    title_lower = normalize_phrase(title)
+    head = norm.lower[:_HEAD_CHARS]
+    period = detect_period(title_lower, norm.lower)
+    report_date = detect_report_date(norm.text)
+    return DocumentMeta(
+        doc=doc,
+        province=detect_province(norm.lower),
+        agency=detect_agency(norm.lower),
+        report_type=detect_report_type(title_lower, head),
+        period_label=period.label,
+        period_start=period.start,
+        period_end=period.end,
+        report_date=report_date,
+        report_number=detect_report_number(norm.text),
+        title=title,
+    )
+

@@ -1,0 +1,115 @@
+"""Frozen records handed from one ETL stage to the next."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True, slots=True)
+class SourceText:
+    """Text as read from a file; offsets in facts point into ``text``."""
+
+    name: str
+    text: str
+    kind: str  # txt | md | docx | pdf
+    encoding: str
+    sha256: str
+    size_bytes: int
+    page_starts: tuple[int, ...] = ()  # PDF: offset where each page starts
+
+    def page_of(self, offset: int) -> int | None:
+        """1-based page number of an offset, for PDFs."""
+        if not self.page_starts:
+            return None
+        page = 0
+        for i, start in enumerate(self.page_starts):
+            if start <= offset:
+                page = i
+        return page + 1
+
+
+@dataclass(frozen=True, slots=True)
+class NormalizedText:
+    """Matching copy of a text: lower-cased, NFC, one tone style, joined lines.
+
+    ``offsets[i]`` is the index in the original text of normalised character ``i``.
+    """
+
+    original: str
+    text: str  # normalised, original case
+    lower: str  # normalised, lower case, same length as ``text``
+    offsets: tuple[int, ...]
+
+    def span_in_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a normalised [start, end) span back to the original text."""
+        if end <= start:
+            o = self.offsets[start] if start < len(self.offsets) else len(self.original)
+            return o, o
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    start: date | None
+    end: date | None
+    label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentMeta:
+    doc: str
+    province: str | None
+    agency: str | None
+    report_type: str
+    period_label: str
+    period_start: date | None
+    period_end: date | None
+    report_date: date | None
+    report_number: str | None
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    doc: str
+    indicator: str
+    value: float
+    unit: str
+    qualifier: str  # exact | at_least | about | at_most | sum
+    period_start: date | None
+    period_end: date | None
+    as_of: date | None
+    quote: str
+    char_start: int
+    char_end: int
+    sentence: str
+    sentence_start: int
+    sentence_end: int
+    rule: str
+    confidence: float
+    denominator: float | None = None
+    role: str = "primary"  # primary | alternative (another value the same document gives)
+    parts: tuple[float, ...] = field(default=())
+
+    def as_json(self) -> dict[str, object]:
+        """The JSON line shape of ``python -m etl extract --json``."""
+        return {
+            "doc": self.doc,
+            "indicator": self.indicator,
+            "value": int(self.value) if float(self.value).is_integer() else self.value,
+            "unit": self.unit,
+            "qualifier": self.qualifier,
+            "period_start": _iso(self.period_start),
+            "period_end": _iso(self.period_end),
+            "as_of": _iso(self.as_of),
+            "quote": self.quote,
+            "char_start": self.char_start,
+            "char_end": self.char_end,
+            "rule": self.rule,
+            "confidence": self.confidence,
+        }
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None

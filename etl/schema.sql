@@ -1,0 +1,98 @@
+-- The warehouse the dashboard reads. etl/ writes it; dashboard/ only reads it.
+-- Every row carries the build that wrote it; facts point into documents.text.
+
+CREATE TABLE builds (
+    build_id        VARCHAR PRIMARY KEY,
+    started_at      TIMESTAMP NOT NULL,
+    finished_at     TIMESTAMP NOT NULL,
+    etl_version     VARCHAR NOT NULL,
+    catalog_sha256  VARCHAR NOT NULL,
+    raw_dir         VARCHAR NOT NULL,
+    documents       INTEGER NOT NULL,
+    facts           INTEGER NOT NULL,
+    errors          INTEGER NOT NULL
+);
+
+CREATE TABLE build_sources (
+    build_id    VARCHAR NOT NULL,
+    file_name   VARCHAR NOT NULL,
+    sha256      VARCHAR,
+    status      VARCHAR NOT NULL,      -- loaded | failed
+    error       VARCHAR
+);
+
+CREATE TABLE documents (
+    doc_id          VARCHAR PRIMARY KEY,   -- the file's path under the raw folder
+    file_name       VARCHAR NOT NULL,
+    sha256          VARCHAR NOT NULL,
+    kind            VARCHAR NOT NULL,      -- txt | md | docx | pdf
+    encoding        VARCHAR NOT NULL,
+    size_bytes      BIGINT NOT NULL,
+    province        VARCHAR,
+    agency          VARCHAR,
+    report_type     VARCHAR NOT NULL,
+    period_label    VARCHAR,
+    period_start    DATE,
+    period_end      DATE,
+    report_date     DATE,
+    report_number   VARCHAR,
+    title           VARCHAR,
+    text            VARCHAR NOT NULL,      -- the original text; facts' offsets point here
+    page_starts     INTEGER[],
+    build_id        VARCHAR NOT NULL
+);
+
+CREATE TABLE indicators (
+    code         VARCHAR PRIMARY KEY,
+    group_code   VARCHAR NOT NULL,
+    group_label  VARCHAR NOT NULL,
+    label_vi     VARCHAR NOT NULL,
+    label_en     VARCHAR NOT NULL,
+    unit         VARCHAR NOT NULL,
+    scope        VARCHAR NOT NULL,         -- agency | province
+    kind         VARCHAR NOT NULL,         -- stock | flow | rate | rank
+    min_value    DOUBLE NOT NULL,
+    max_value    DOUBLE NOT NULL,
+    sort_order   INTEGER NOT NULL,
+    build_id     VARCHAR NOT NULL
+);
+
+CREATE TABLE facts (
+    fact_id         VARCHAR PRIMARY KEY,
+    doc_id          VARCHAR NOT NULL,
+    indicator       VARCHAR NOT NULL,
+    value           DOUBLE NOT NULL,
+    unit            VARCHAR NOT NULL,
+    qualifier       VARCHAR NOT NULL,      -- exact | at_least | about | at_most | sum
+    period_start    DATE,
+    period_end      DATE,
+    as_of           DATE,
+    year            INTEGER,
+    quote           VARCHAR NOT NULL,
+    char_start      INTEGER NOT NULL,
+    char_end        INTEGER NOT NULL,
+    sentence        VARCHAR NOT NULL,
+    sentence_start  INTEGER NOT NULL,
+    sentence_end    INTEGER NOT NULL,
+    page            INTEGER,
+    rule            VARCHAR NOT NULL,
+    confidence      DOUBLE NOT NULL,
+    denominator     DOUBLE,
+    role            VARCHAR NOT NULL,      -- primary | alternative
+    parts           DOUBLE[],
+    build_id        VARCHAR NOT NULL
+);
+
+-- What the dashboard reads: one row per figure with its document and indicator.
+CREATE VIEW fact_view AS
+SELECT
+    f.fact_id, f.doc_id, f.indicator, f.value, f.unit, f.qualifier,
+    f.period_start, f.period_end, f.as_of, f.year,
+    f.quote, f.char_start, f.char_end, f.sentence, f.sentence_start, f.sentence_end, f.page,
+    f.rule, f.confidence, f.denominator, f.role, f.parts, f.build_id,
+    d.file_name, d.province, d.agency, d.report_type, d.period_label,
+    d.period_start AS report_period_start, d.period_end AS report_period_end, d.report_date,
+    i.group_code, i.group_label, i.label_vi, i.label_en, i.scope, i.kind, i.sort_order
+FROM facts f
+JOIN documents d USING (doc_id)
+JOIN indicators i ON i.code = f.indicator;

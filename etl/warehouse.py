@@ -1,0 +1,199 @@
+"""Extractions -> DuckDB warehouse, written beside the live file and swapped in atomically.
+
+A build never opens the live file: readers holding it keep their snapshot, and a
+failed or killed build leaves it untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from etl import __version__
+from etl.catalog import Catalog, default_catalog
+from etl.pipeline import Extraction, process_file
+from etl.readers import SUFFIXES, ReadError
+
+__all__ = ["BuildReport", "build_warehouse", "list_sources"]
+
+SCHEMA_PATH = Path(__file__).with_name("schema.sql")
+
+
+@dataclass(slots=True)
+class BuildReport:
+    build_id: str
+    db_path: Path
+    documents: int = 0
+    facts: int = 0
+    facts_per_group: Counter[str] = field(default_factory=Counter)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    seconds: float = 0.0
+
+
+def list_sources(raw_dir: Path) -> list[Path]:
+    """Report files under ``raw_dir``, in a stable order; hidden files are skipped."""
+    return sorted(
+        p
+        for p in raw_dir.rglob("*")
+        if p.is_file() and p.suffix.lower() in SUFFIXES and not any(s.startswith(".") for s in p.parts)
+    )
+
+
+def build_warehouse(
+    raw_dir: Path,
+    db_path: Path,
+    catalog: Catalog | None = None,
+    on_progress: object = None,
+) -> BuildReport:
+    """Extract every file under ``raw_dir`` and swap a fresh warehouse into ``db_path``."""
+    catalog = catalog or default_catalog()
+    started = time.perf_counter()
+    started_at = datetime.now(UTC).replace(tzinfo=None)
+    build_id = started_at.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+    report = BuildReport(build_id=build_id, db_path=db_path)
+    extractions: list[tuple[str, Extraction]] = []
+    sources: list[dict[str, object]] = []
+    for path in list_sources(raw_dir):
+        doc_id = path.relative_to(raw_dir).as_posix()
+        try:
+            ex = process_file(path, catalog)
+        except ReadError as exc:
+            report.errors.append((doc_id, str(exc)))
+            sources.append({"file_name": doc_id, "sha256": _sha256(path), "status": "failed", "error": str(exc)})
+            continue
+        except Exception as exc:  # one bad file must not stop the others
+            msg = f"{path.name}: lỗi khi trích xuất ({type(exc).__name__}: {exc})"
+            report.errors.append((doc_id, msg))
+            sources.append({"file_name": doc_id, "sha256": _sha256(path), "status": "failed", "error": msg})
+            continue
+        extractions.append((doc_id, ex))
+        sources.append({"file_name": doc_id, "sha256": ex.source.sha256, "status": "loaded", "error": None})
+        if callable(on_progress):
+            on_progress(doc_id)
+    tables = _tables(extractions, catalog, build_id)
+    report.documents = len(tables["documents"])
+    report.facts = len(tables["facts"])
+    groups = {i.code: i.group for i in catalog.indicators}
+    report.facts_per_group = Counter(
+        groups[code] for code, role in zip(tables["facts"]["indicator"], tables["facts"]["role"], strict=True)
+        if role == "primary"
+    )
+    build_row = {
+        "build_id": build_id,
+        "started_at": started_at,
+        "finished_at": datetime.now(UTC).replace(tzinfo=None),
+        "etl_version": __version__,
+        "catalog_sha256": catalog.sha256,
+        "raw_dir": str(raw_dir),
+        "documents": report.documents,
+        "facts": report.facts,
+        "errors": len(report.errors),
+    }
+    tables["builds"] = pd.DataFrame([build_row])
+    tables["build_sources"] = pd.DataFrame(sources, columns=["file_name", "sha256", "status", "error"]).assign(
+        build_id=build_id
+    )
+    _write_atomically(db_path, tables)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _tables(extractions: list[tuple[str, Extraction]], catalog: Catalog, build_id: str) -> dict[str, pd.DataFrame]:
+    docs, facts = [], []
+    for doc_id, ex in extractions:
+        m, s = ex.meta, ex.source
+        docs.append(
+            {
+                "doc_id": doc_id, "file_name": s.name, "sha256": s.sha256, "kind": s.kind,
+                "encoding": s.encoding, "size_bytes": s.size_bytes, "province": m.province,
+                "agency": m.agency, "report_type": m.report_type, "period_label": m.period_label,
+                "period_start": m.period_start, "period_end": m.period_end,
+                "report_date": m.report_date, "report_number": m.report_number, "title": m.title,
+                "text": s.text, "page_starts": list(s.page_starts) or None, "build_id": build_id,
+            }
+        )  # fmt: skip
+        for f in ex.facts:
+            when = f.as_of or f.period_end or f.period_start
+            key = f"{doc_id}|{f.indicator}|{f.char_start}|{f.char_end}|{f.role}|{f.value}"
+            facts.append(
+                {
+                    "fact_id": hashlib.sha1(key.encode()).hexdigest()[:16], "doc_id": doc_id,
+                    "indicator": f.indicator, "value": f.value, "unit": f.unit,
+                    "qualifier": f.qualifier, "period_start": f.period_start,
+                    "period_end": f.period_end, "as_of": f.as_of,
+                    "year": when.year if when else None, "quote": f.quote,
+                    "char_start": f.char_start, "char_end": f.char_end, "sentence": f.sentence,
+                    "sentence_start": f.sentence_start, "sentence_end": f.sentence_end,
+                    "page": s.page_of(f.char_start), "rule": f.rule, "confidence": f.confidence,
+                    "denominator": f.denominator, "role": f.role,
+                    "parts": list(f.parts) or None, "build_id": build_id,
+                }
+            )  # fmt: skip
+    indicators = [
+        {
+            "code": i.code, "group_code": i.group, "group_label": catalog.groups.get(i.group, i.group),
+            "label_vi": i.label_vi, "label_en": i.label_en, "unit": i.unit, "scope": i.scope,
+            "kind": i.kind, "min_value": i.min_value, "max_value": i.max_value, "sort_order": n,
+            "build_id": build_id,
+        }
+        for n, i in enumerate(catalog.indicators)
+    ]  # fmt: skip
+    return {
+        "documents": pd.DataFrame(docs, columns=_columns("documents")),
+        "facts": pd.DataFrame(facts, columns=_columns("facts")),
+        "indicators": pd.DataFrame(indicators, columns=_columns("indicators")),
+    }
+
+
+def _columns(table: str) -> list[str]:
+    """Column names of a table in schema.sql, in order."""
+    sql = SCHEMA_PATH.read_text(encoding="utf-8")
+    body = sql.split(f"CREATE TABLE {table} (", 1)[1].split(");", 1)[0]
+    cols = []
+    for line in body.splitlines():
+        line = line.strip()
+        if line and not line.startswith("--"):
+            cols.append(line.split()[0])
+    return cols
+
+
+def _write_atomically(db_path: Path, tables: dict[str, pd.DataFrame]) -> None:
+    """Write a complete new file beside ``db_path``, checkpoint it, then os.replace it in."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in db_path.parent.glob(db_path.name + ".tmp-*"):
+        stale.unlink(missing_ok=True)  # left by a killed build
+    tmp = db_path.with_name(f"{db_path.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:6]}")
+    try:
+        con = duckdb.connect(str(tmp))
+        try:
+            con.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
+            for name in ("builds", "build_sources", "indicators", "documents", "facts"):
+                frame = tables[name]
+                cols = ", ".join(frame.columns)
+                con.register("frame", frame)
+                con.execute(f"INSERT INTO {name} ({cols}) SELECT {cols} FROM frame")  # noqa: S608
+                con.unregister("frame")
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        Path(str(db_path) + ".wal").unlink(missing_ok=True)
+        os.replace(tmp, db_path)
+    finally:
+        tmp.unlink(missing_ok=True)
+        Path(str(tmp) + ".wal").unlink(missing_ok=True)
