@@ -20,6 +20,7 @@ __all__ = ["Catalog", "Derived", "Indicator", "Rule", "load_catalog"]
 
 CATALOG_PATH = Path(__file__).with_name("indicators.toml")
 _MACRO = re.compile(r"\{([A-Z_]+)\}")
+_LEADING_OPTIONAL = re.compile(r"^(?:\(\?:[^()]*\)\?)+")
 KINDS = {"stock", "flow", "rate", "rank"}
 PERIODS = {"report", "calendar_year"}
 
@@ -90,7 +91,11 @@ def _compile(pattern: str | None, macros: dict[str, str], where: str) -> re.Patt
             raise ValueError(f"{where}: macro {{{name}}} không có trong danh mục")
         return macros[name]
 
-    source = unify_tone_marks(pattern)
+    # A leading optional word never decides a match but makes the scan slow: drop it.
+    source = _LEADING_OPTIONAL.sub("", unify_tone_marks(pattern))
+    for macro in ("{NUM}", "{NUMF}"):  # a leading number scans fastest without its qualifier
+        if source.startswith(macro):
+            source = macro[:-1] + "_BARE}" + source[len(macro) :]
     for _ in range(3):  # macros may use macros
         source = _MACRO.sub(expand, source)
     try:

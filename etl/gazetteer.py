@@ -29,6 +29,8 @@ PROVINCES: tuple[str, ...] = tuple(dict.fromkeys(PROVINCES_2024 + PROVINCES_2025
 # Other ways a province is written; the value is the canonical name above.
 PROVINCE_ALIASES: dict[str, str] = {
     "thành phố hồ chí minh": "TP. Hồ Chí Minh",
+    "hồ chí minh": "TP. Hồ Chí Minh",
+    "hcm": "TP. Hồ Chí Minh",
     "tp hồ chí minh": "TP. Hồ Chí Minh",
     "tp. hồ chí minh": "TP. Hồ Chí Minh",
     "tp.hcm": "TP. Hồ Chí Minh",

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import date
+from functools import lru_cache
 
 from etl.extract.periods import find_period_mentions
 from etl.gazetteer import (
@@ -57,6 +58,9 @@ _PLACE_DATE = re.compile(r"^([^\n,]{2,40}),\s*ngày\s+(\d{1,2})?\s*tháng\s+(\d{
 _NUMBER = re.compile(r"^số\s*:?\s*([0-9]{1,6}\s*/[^\s\n]*)", re.MULTILINE)
 _RECIPIENTS = re.compile(r"\nnơi nhận\s*:?", re.IGNORECASE)
 _HEAD_CHARS = 2500
+_PROVINCE_PREFIX = re.compile(r"(?:tỉnh|thành phố|tp\.?)\s?")
+_AGENCY_ANCHOR = re.compile(r"(?<![\w])(?:sở|thanh tra|văn phòng|ban|công an)\s")
+_REPORTS = re.compile(r"\s*(?:tỉnh [^\s,]+ )?(?:[^\s,]+ ){0,3}báo cáo")
 
 
 def _body(lower: str) -> str:
@@ -86,52 +90,64 @@ def find_title(text: str) -> str:
     return " ".join(lines)[:300]
 
 
+@lru_cache(maxsize=1)
+def _province_finder() -> tuple[re.Pattern[str], dict[str, str]]:
+    names = {normalize_phrase(n): n for n in PROVINCES}
+    names.update({normalize_phrase(a): n for a, n in PROVINCE_ALIASES.items()})
+    alternation = "|".join(re.escape(k) for k in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<![\w])(?:{alternation})(?![\w])"), names
+
+
+@lru_cache(maxsize=1)
+def _agency_finder() -> tuple[re.Pattern[str], dict[str, str]]:
+    names = {normalize_phrase(a): a for a in AGENCIES}
+    names.update({normalize_phrase(k): v for k, v in AGENCY_ALIASES.items()})
+    alternation = "|".join(re.escape(k) for k in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<![\w])(?:{alternation})(?![\w])"), names
+
+
 def detect_province(lower: str) -> str | None:
-    """The province the report is from: the place-and-date line first, then mentions."""
+    """The province the report is from: the place-and-date line, then 'tỉnh X' mentions.
+
+    Bare names count only when the text never says 'tỉnh'/'thành phố' before one.
+    """
     body = _body(lower)
+    pattern, names = _province_finder()
     scores: Counter[str] = Counter()
     m = _PLACE_DATE.search(body[:_HEAD_CHARS])
-    names = [(normalize_phrase(n), n) for n in PROVINCES] + [
-        (normalize_phrase(a), n) for a, n in PROVINCE_ALIASES.items()
-    ]
-    for key, name in names:
-        if m and m.group(1).strip().lower().endswith(key):
-            scores[name] += 10
-        for hit in re.finditer(rf"(?<![\w]){re.escape(key)}(?![\w])", body):
-            before = body[max(0, hit.start() - 12) : hit.start()]
-            prefixed = bool(re.search(r"(?:tỉnh|thành phố|tp\.?)\s*$", before))
-            if prefixed:
-                scores[name] += 3
-            elif name not in AMBIGUOUS_PROVINCES and key not in ("huế",):
+    if m:
+        for hit in pattern.finditer(m.group(1).strip()):
+            scores[names[hit.group(0)]] += 10
+    for anchor in _PROVINCE_PREFIX.finditer(body):
+        hit = pattern.match(body, anchor.end())
+        if hit:
+            scores[names[hit.group(0)]] += 3
+    if not scores:
+        for hit in pattern.finditer(body):
+            name = names[hit.group(0)]
+            if name not in AMBIGUOUS_PROVINCES:
                 scores[name] += 1
-    _drop_contained(scores, names)
+    if scores.get("Thừa Thiên Huế"):
+        scores.pop("Huế", None)  # 'Huế' inside 'Thừa Thiên Huế' is not a second province
     return scores.most_common(1)[0][0] if scores else None
-
-
-def _drop_contained(scores: Counter[str], names: list[tuple[str, str]]) -> None:
-    """'Huế' inside 'Thừa Thiên Huế' is not a second province."""
-    if scores.get("Thừa Thiên Huế") and "Huế" in scores:
-        del scores["Huế"]
 
 
 def detect_agency(lower: str) -> str | None:
     """The reporting agency: the one that 'báo cáo', else the most named one."""
     body = _body(lower)
+    pattern, names = _agency_finder()
     scores: Counter[str] = Counter()
-    variants = [(normalize_phrase(a), a) for a in AGENCIES] + [
-        (normalize_phrase(k), v) for k, v in AGENCY_ALIASES.items()
-    ]
-    for key, name in variants:
-        for hit in re.finditer(rf"(?<![\w]){re.escape(key)}(?![\w])", body):
-            after = body[hit.end() : hit.end() + 40]
-            before = body[max(0, hit.start() - 8) : hit.start()]
-            weight = 5 if re.match(r"\s*(?:tỉnh [^\s,]+ )?(?:[^\s,]+ ){0,3}báo cáo", after) else 1
-            if "gửi" in before:
-                weight = 0
-            scores[name] += weight
+    for anchor in _AGENCY_ANCHOR.finditer(body):
+        hit = pattern.match(body, anchor.start())
+        if not hit:
+            continue
+        after = body[hit.end() : hit.end() + 40]
+        before = body[max(0, hit.start() - 8) : hit.start()]
+        weight = 5 if _REPORTS.match(after) else 1
+        scores[names[hit.group(0)]] += 0 if "gửi" in before else weight
+    head = body[:_HEAD_CHARS]
     for name in AGENCIES:
-        code = agency_code(name).lower()
-        if re.search(rf"/(?:bc|kh|tb|cv)-{re.escape(code)}\b", body[:_HEAD_CHARS]):
+        if re.search(rf"/(?:bc|kh|tb|cv)-{re.escape(agency_code(name).lower())}\b", head):
             scores[name] += 5
     return scores.most_common(1)[0][0] if scores else None
 
@@ -178,8 +194,11 @@ def _data_cutoff(lower: str, nominal: Period) -> date | None:
     """The most stated end date of 'từ <start> đến <d>' / 'tính đến <d>' inside the period."""
     assert nominal.start and nominal.end
     ends: Counter[date] = Counter()
-    for m in find_period_mentions(_body(lower)):
+    body_end = len(_body(lower))
+    for m in find_period_mentions(lower):
         p = m.period
+        if m.end > body_end:
+            break
         if p.end is None or not nominal.start <= p.end <= nominal.end:
             continue
         if m.kind == "range" and p.start == nominal.start or m.kind == "until":
@@ -224,4 +243,3 @@ def detect_metadata(norm: NormalizedText, doc: str) -> DocumentMeta:
         report_number=detect_report_number(norm.text),
         title=title,
     )
-

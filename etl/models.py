@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -31,22 +33,38 @@ class SourceText:
 
 @dataclass(frozen=True, slots=True)
 class NormalizedText:
-    """Matching copy of a text: lower-cased, NFC, one tone style, joined lines.
+    """Matching copy of a text: NFC, one tone style, joined lines; ``lower`` is its lower case.
 
-    ``offsets[i]`` is the index in the original text of normalised character ``i``.
+    ``anchors`` are (normalised start, NFC start) of each run copied unchanged; ``nfc_offsets``
+    maps NFC positions to the original where NFC changed the text (else None).
     """
 
     original: str
-    text: str  # normalised, original case
-    lower: str  # normalised, lower case, same length as ``text``
-    offsets: tuple[int, ...]
+    text: str
+    lower: str  # same length as ``text``
+    anchors: tuple[tuple[int, int], ...]
+    nfc_offsets: tuple[int, ...] | None = None
+    _starts: tuple[int, ...] = field(default=(), repr=False)
+
+    def to_original(self, pos: int) -> int:
+        """Index in the original text of normalised character ``pos``."""
+        starts = self._starts or tuple(a for a, _ in self.anchors)
+        i = max(bisect.bisect_right(starts, pos) - 1, 0)
+        norm_start, nfc_start = self.anchors[i]
+        nfc_pos = nfc_start + (pos - norm_start)
+        if self.nfc_offsets is not None:
+            return self.nfc_offsets[min(nfc_pos, len(self.nfc_offsets) - 1)]
+        return nfc_pos
 
     def span_in_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a normalised [start, end) span back to the original text."""
+        o_start = self.to_original(start)
         if end <= start:
-            o = self.offsets[start] if start < len(self.offsets) else len(self.original)
-            return o, o
-        return self.offsets[start], self.offsets[end - 1] + 1
+            return o_start, o_start
+        o_end = self.to_original(end - 1) + 1
+        while o_end < len(self.original) and unicodedata.combining(self.original[o_end]):
+            o_end += 1
+        return o_start, o_end
 
 
 @dataclass(frozen=True, slots=True)

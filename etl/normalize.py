@@ -1,7 +1,7 @@
 """Original text -> matching copy (NFC, one tone style, joined lines) with a map back.
 
 Rules match on ``NormalizedText.lower``; every span found there maps back to the
-original through ``NormalizedText.offsets``, so evidence always quotes the file.
+original through ``NormalizedText.to_original``, so evidence always quotes the file.
 """
 
 from __future__ import annotations
@@ -13,15 +13,15 @@ from etl.models import NormalizedText
 
 __all__ = ["normalize", "normalize_phrase", "unify_tone_marks"]
 
-_VOWELS_TONED = "àáảãạèéẻẽẹìíỉĩịòóỏõọùúủũụỳýỷỹỵ"
-_LETTER = re.compile(r"[^\W\d_]")
 # Old-style tone placement on the second vowel of a final "oa", "oe", "uy" (hoà, khoẻ, thuý).
-_OLD_TONE = re.compile(r"(?<![qQ])([oOuU])([àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ])(?![^\W\d_])")
+_OLD_TONE = re.compile(r"([oOuU])(?<![qQ][oOuU])([àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ])(?![^\W\d_])")
 _PAIRS = {"o": "ae", "u": "y"}
 _BULLET = re.compile(r"^(?:[-+•*–—]\s|\d{1,2}[./)]\s|\d{1,2}/\s|[IVXLC]{1,6}\.\s|[a-zđ]\)\s|[A-Z]\.\s)")
 _PAGE_NUMBER = re.compile(r"^(?:-\s*)?(?:trang\s*)?\d{1,3}(?:\s*-)?$", re.IGNORECASE)
-_SPACE_LIKE = {"\t", "\u00a0", "\u2002", "\u2003", "\u2009", "\u202f", "\u3000", "\x0b", "\x0c"}
-_DROP = {"\u200b", "\u200c", "\u200d", "\ufeff", "\u00ad", "*", "\r"}
+# Characters that are not content: zero-width marks, soft hyphens, Markdown emphasis.
+_INVISIBLE = "\u200b\u200c\u200d\ufeff\u00ad*"
+_RUN = re.compile(rf"[^\s{_INVISIBLE}]+(?: [^\s{_INVISIBLE}]+)*")
+_HEADING_MARKS = re.compile(r"^#+ ?")
 
 
 def _move_tone(match: re.Match[str]) -> str:
@@ -38,8 +38,10 @@ def unify_tone_marks(text: str) -> str:
     return _OLD_TONE.sub(_move_tone, text)
 
 
-def _nfc_with_offsets(text: str) -> tuple[str, list[int]]:
-    """NFC per cluster so each output character keeps the index of its cluster."""
+def _nfc_with_offsets(text: str) -> tuple[str, list[int] | None]:
+    """NFC, and for text that changes, the original index of each output character."""
+    if unicodedata.is_normalized("NFC", text):
+        return text, None
     out: list[str] = []
     offsets: list[int] = []
     i, n = 0, len(text)
@@ -47,51 +49,16 @@ def _nfc_with_offsets(text: str) -> tuple[str, list[int]]:
         j = i + 1
         while j < n and unicodedata.combining(text[j]):
             j += 1
-        cluster = text[i:j]
-        composed = unicodedata.normalize("NFC", cluster) if j - i > 1 else cluster
+        composed = unicodedata.normalize("NFC", text[i:j])
         out.append(composed)
         offsets.extend([i] * len(composed))
         i = j
     return "".join(out), offsets
 
 
-def _lines(text: str, offsets: list[int]) -> list[tuple[str, list[int]]]:
-    """Split into stripped lines with collapsed spaces, each with its offsets."""
-    lines: list[tuple[str, list[int]]] = []
-    chars: list[str] = []
-    offs: list[int] = []
-    for ch, off in zip(text + "\n", offsets + [offsets[-1] + 1 if offsets else 0], strict=True):
-        if ch == "\n":
-            lines.append(_tidy(chars, offs))
-            chars, offs = [], []
-            continue
-        if ch in _DROP:
-            continue
-        if ch in _SPACE_LIKE:
-            ch = " "
-        if ch == " " and (not chars or chars[-1] == " "):
-            continue
-        chars.append(ch)
-        offs.append(off)
-    return lines
-
-
-def _tidy(chars: list[str], offs: list[int]) -> tuple[str, list[int]]:
-    while chars and chars[-1] == " ":
-        chars.pop()
-        offs.pop()
-    # Markdown heading marks carry no meaning for matching.
-    k = 0
-    while k < len(chars) and chars[k] == "#":
-        k += 1
-    if k and k < len(chars) and chars[k] == " ":
-        k += 1
-    return "".join(chars[k:]), offs[k:]
-
-
 def _continues(prev: str, nxt: str) -> bool:
     """Whether ``nxt`` carries on the sentence of ``prev`` (a wrapped or page-broken line)."""
-    if _BULLET.match(nxt) or prev.endswith((".", ":", ";", "!", "?", "./.")):
+    if _BULLET.match(nxt) or prev.endswith((".", ":", ";", "!", "?")):
         return False
     first = nxt[0]
     if first.islower() or first.isdigit() or first in "(,;%":
@@ -99,40 +66,80 @@ def _continues(prev: str, nxt: str) -> bool:
     return first.isupper() and len(prev) >= 60 and not prev.isupper()
 
 
+def _lines(text: str) -> list[tuple[str, list[tuple[int, int]]]]:
+    """Each line as (content, spans of its word runs); lone page numbers dropped.
+
+    A run is words separated by single spaces; anything else between runs becomes one
+    space, or a line break where the gap holds one.
+    """
+    lines: list[tuple[str, list[tuple[int, int]], bool]] = []  # content, runs, blank line before
+    runs: list[tuple[int, int]] = []
+    blank_before = True
+    prev_end = 0
+    for m in _RUN.finditer(text):
+        a, b = m.span()
+        breaks = text.count("\n", prev_end, a)
+        if breaks and runs:
+            lines.append((_content(text, runs), runs, blank_before))
+            runs = []
+            blank_before = breaks > 1
+        runs.append((a, b))
+        prev_end = b
+    if runs:
+        lines.append((_content(text, runs), runs, blank_before))
+    kept = []
+    for i, (content, spans, blank) in enumerate(lines):
+        blank_after = i + 1 >= len(lines) or lines[i + 1][2]
+        if blank and blank_after and _PAGE_NUMBER.match(content):
+            continue
+        heading = _HEADING_MARKS.match(content)
+        if heading:  # Markdown '## ' carries no meaning for matching
+            a, b = spans[0]
+            spans = ([(a + heading.end(), b)] if a + heading.end() < b else []) + spans[1:]
+            if not spans:
+                continue
+            content = _content(text, spans)
+        kept.append((content, spans))
+    return kept
+
+
+def _content(text: str, runs: list[tuple[int, int]]) -> str:
+    return " ".join(text[a:b] for a, b in runs)
+
+
 def normalize(text: str) -> NormalizedText:
     """Build the matching copy of ``text``; paragraphs end with a single newline."""
-    nfc, offsets = _nfc_with_offsets(text)
+    nfc, nfc_offsets = _nfc_with_offsets(text)
     nfc = unify_tone_marks(nfc)
-    lines = _lines(nfc, offsets)
-    kept = _drop_page_numbers(lines)
-    out: list[str] = []
-    out_offsets: list[int] = []
+    parts: list[str] = []
+    anchors: list[tuple[int, int]] = []  # (normalised start, nfc start) of each copied run
+    out_len = 0
+    last_end = 0  # nfc index just after the last copied run
     prev = ""
-    for line, offs in kept:
-        if out:
-            sep_offset = out_offsets[-1] + 1
-            out.append(" " if _continues(prev, line) else "\n")
-            out_offsets.append(sep_offset)
-        out.append(line)
-        out_offsets.extend(offs)
-        prev = line
-    joined = "".join(out)
-    lower = _lower_same_length(joined)
-    return NormalizedText(original=text, text=joined, lower=lower, offsets=tuple(out_offsets))
-
-
-def _drop_page_numbers(lines: list[tuple[str, list[int]]]) -> list[tuple[str, list[int]]]:
-    """Drop blank lines, and lone page numbers standing between blank lines."""
-    kept = []
-    for i, (line, offs) in enumerate(lines):
-        if not line:
-            continue
-        blank_before = i == 0 or not lines[i - 1][0]
-        blank_after = i + 1 >= len(lines) or not lines[i + 1][0]
-        if blank_before and blank_after and _PAGE_NUMBER.match(line):
-            continue
-        kept.append((line, offs))
-    return kept
+    for content, runs in _lines(nfc):
+        if parts:
+            parts.append(" " if _continues(prev, content) else "\n")
+            anchors.append((out_len, min(last_end, len(nfc) - 1)))
+            out_len += 1
+        for k, (a, b) in enumerate(runs):
+            if k:
+                parts.append(" ")
+                anchors.append((out_len, a - 1))
+                out_len += 1
+            parts.append(nfc[a:b])
+            anchors.append((out_len, a))
+            out_len += b - a
+            last_end = b
+        prev = content
+    joined = "".join(parts)
+    return NormalizedText(
+        original=text,
+        text=joined,
+        lower=_lower_same_length(joined),
+        anchors=tuple(anchors),
+        _starts=tuple(a for a, _ in anchors),
+        nfc_offsets=tuple(nfc_offsets) if nfc_offsets is not None else None,
+    )
 
 
 def _lower_same_length(text: str) -> str:
@@ -143,5 +150,5 @@ def _lower_same_length(text: str) -> str:
 
 
 def normalize_phrase(text: str) -> str:
-    """Normalise a rule or a name the way document text is normalised (NFC, tone, lower)."""
+    """Normalise a name the way document text is normalised (NFC, tone, lower case)."""
     return unify_tone_marks(unicodedata.normalize("NFC", text)).lower()

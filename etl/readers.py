@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -26,6 +27,7 @@ _TCVN3_HIGH = (
 )
 _TCVN3_LOW = {1: "Ú", 2: "Ụ", 4: "Ừ", 5: "Ử", 6: "Ữ", 17: "Ứ", 18: "Ự", 19: "Ỳ", 20: "Ỷ", 21: "Ỹ", 22: "Ý", 23: "Ỵ"}
 _TCVN3 = {i: chr(i) for i in range(128)} | _TCVN3_LOW | {0x80 + i: c for i, c in enumerate(_TCVN3_HIGH)}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _COMMON_WORDS = (" của ", " và ", " các ", " được ", " trong ", " người ", " năm ", " thực hiện ", " cơ quan ")
 
 
@@ -111,7 +113,7 @@ def _vietnamese_score(text: str) -> int:
 
 
 def _checked(name: str, text: str, encoding: str) -> tuple[str, str]:
-    controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\n\r\t\f")
+    controls = len(_CONTROL.findall(text))
     if controls > max(2, len(text) // 100) or text.count("\ufffd") > max(2, len(text) // 100):
         raise ReadError(f"{name}: không phải tệp văn bản (dữ liệu nhị phân)")
     if not text.strip():

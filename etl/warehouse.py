@@ -84,7 +84,8 @@ def build_warehouse(
     report.facts = len(tables["facts"])
     groups = {i.code: i.group for i in catalog.indicators}
     report.facts_per_group = Counter(
-        groups[code] for code, role in zip(tables["facts"]["indicator"], tables["facts"]["role"], strict=True)
+        groups[code]
+        for code, role in zip(tables["facts"]["indicator"], tables["facts"]["role"], strict=True)
         if role == "primary"
     )
     build_row = {
@@ -193,7 +194,7 @@ def _write_atomically(db_path: Path, tables: dict[str, pd.DataFrame]) -> None:
         finally:
             con.close()
         Path(str(db_path) + ".wal").unlink(missing_ok=True)
-        os.replace(tmp, db_path)
+        tmp.replace(db_path)  # atomic rename: readers see the old file or the new one
     finally:
         tmp.unlink(missing_ok=True)
         Path(str(tmp) + ".wal").unlink(missing_ok=True)

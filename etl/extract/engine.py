@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from etl.extract.numbers import parse_numeral, qualifier_of, scale_of
+from etl.extract.numbers import QUALIFIER_TAIL, parse_numeral, qualifier_of, scale_of
 from etl.extract.periods import PeriodMention, find_period_mentions, shift_years
 from etl.extract.segments import Segments, Sentence, segment
 from etl.models import DocumentMeta, Fact, NormalizedText, Period
@@ -49,16 +50,38 @@ class _Doc:
         self.catalog = catalog
         self.segments: Segments = segment(norm.text, norm.lower)
         self.report = Period(meta.period_start, meta.period_end, meta.period_label)
-        self._mentions: dict[int, list[PeriodMention]] = {}
+        self._all_mentions: tuple[PeriodMention, ...] | None = None
+        self._mention_starts: list[int] = []
+        self._keyword_hits: dict[str, set[int]] = {}
+
+    def ranges_with(self, keywords: tuple[str, ...]) -> list[tuple[int, int]]:
+        """Text ranges (runs of paragraphs) where a rule with these keywords can apply."""
+        hits: set[int] = set()
+        for word in keywords:
+            if word not in self._keyword_hits:
+                self._keyword_hits[word] = self.segments.paragraphs_mentioning(self.lower, word)
+            hits |= self._keyword_hits[word]
+        ranges: list[tuple[int, int]] = []
+        for i in sorted(hits):
+            start, end = self.segments.paragraphs[i]
+            if ranges and ranges[-1][1] + 1 == start:
+                ranges[-1] = (ranges[-1][0], end)
+            else:
+                ranges.append((start, end))
+        return ranges
 
     def mentions(self, sentence: Sentence) -> list[PeriodMention]:
-        if sentence.start not in self._mentions:
-            text = self.lower[sentence.start : sentence.end]
-            self._mentions[sentence.start] = [
-                replace(m, start=m.start + sentence.start, end=m.end + sentence.start)
-                for m in find_period_mentions(text)
-            ]
-        return self._mentions[sentence.start]
+        """Period expressions inside one sentence (found once for the whole text)."""
+        if self._all_mentions is None:
+            self._all_mentions = find_period_mentions(self.lower)
+            self._mention_starts = [m.start for m in self._all_mentions]
+        i = bisect.bisect_left(self._mention_starts, sentence.start)
+        out = []
+        while i < len(self._all_mentions) and self._all_mentions[i].start < sentence.end:
+            if self._all_mentions[i].end <= sentence.end:
+                out.append(self._all_mentions[i])
+            i += 1
+        return out
 
     def scope_at(self, sentence: Sentence, pos: int) -> str | None:
         """Name of the last scope marker before ``pos`` in its sentence."""
@@ -76,13 +99,13 @@ def extract_facts(norm: NormalizedText, meta: DocumentMeta, catalog: Catalog) ->
     doc = _Doc(norm, meta, catalog)
     candidates: list[_Candidate] = []
     for ind in catalog.indicators:
-        if not any(k in doc.lower for k in ind.keywords):
-            continue
+        ranges = doc.ranges_with(ind.keywords)
         for rule in ind.rules:
-            for m in rule.regex.finditer(doc.lower):
-                cand = _candidate(doc, ind, rule, m)
-                if cand is not None:
-                    candidates.append(cand)
+            for start, end in ranges:
+                for m in rule.regex.finditer(doc.lower, start, end):
+                    cand = _candidate(doc, ind, rule, m)
+                    if cand is not None:
+                        candidates.append(cand)
     candidates = _one_reading_per_number(candidates)
     facts: list[Fact] = []
     by_indicator: dict[str, list[_Candidate]] = defaultdict(list)
@@ -107,7 +130,7 @@ def _candidate(doc: _Doc, ind: Indicator, rule: Rule, m: re.Match[str]) -> _Cand
         return None
     if doc.catalog.exclude_after.match(doc.lower, m.end(), min(len(doc.lower), m.end() + 24)):
         return None
-    value, qualifier, den = _value_of(rule, m, has_num)
+    value, qualifier, den, start = _value_of(rule, m, has_num)
     if value is None:
         return None
     confidence = rule.confidence
@@ -121,7 +144,7 @@ def _candidate(doc: _Doc, ind: Indicator, rule: Rule, m: re.Match[str]) -> _Cand
         qualifier=qualifier,
         denominator=den,
         num_start=num_start,
-        start=m.start(),
+        start=start,
         end=m.end(),
         sentence=sentence,
         in_parens=prefix.count("(") > prefix.count(")"),
@@ -162,26 +185,30 @@ def _fits_scope(doc: _Doc, ind: Indicator, sentence: Sentence, pos: int) -> bool
     return scope not in ind.forbid_scopes
 
 
-def _value_of(rule: Rule, m: re.Match[str], has_num: bool) -> tuple[float | None, str, float | None]:
+def _value_of(rule: Rule, m: re.Match[str], has_num: bool) -> tuple[float | None, str, float | None, int]:
+    """Value, qualifier, denominator, and where the evidence starts (a qualifier before it counts)."""
+    start = m.start()
     if rule.value is not None:
-        return float(rule.value), "exact", None
+        return float(rule.value), "exact", None, start
     if not has_num:
-        return None, "exact", None
+        return None, "exact", None, start
     groups = m.re.groupindex
     scale = scale_of(m.group("scale")) if "scale" in groups else 1.0
-    qualifier = qualifier_of(m.group("qual")) if "qual" in groups else "exact"
+    qual = m.group("qual") if "qual" in groups else None
+    if qual is None and m.start() == m.start("num"):
+        tail = QUALIFIER_TAIL.search(m.string, max(0, m.start() - 14), m.start())
+        if tail:
+            qual, start = tail.group(1), tail.start(1)
     den_text = m.group("den") if "den" in groups else None
     try:
         value = parse_numeral(m.group("num")) * scale
     except ValueError:
-        return None, "exact", None
+        return None, "exact", None, start
     value = float(round(value)) if abs(value - round(value)) < 1e-6 else value
-    return value, qualifier, float(den_text) if den_text else None
+    return value, qualifier_of(qual), float(den_text) if den_text else None, start
 
 
-def _period_of(
-    doc: _Doc, ind: Indicator, sentence: Sentence, pos: int
-) -> tuple[date | None, date | None, date | None]:
+def _period_of(doc: _Doc, ind: Indicator, sentence: Sentence, pos: int) -> tuple[date | None, date | None, date | None]:
     """The figure's own period: a period said just before it, else the report's."""
     report = doc.report
     local = None

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["MACROS", "ParsedNumber", "parse_number", "parse_numeral", "qualifier_of", "scale_of"]
+__all__ = ["MACROS", "QUALIFIER_TAIL", "ParsedNumber", "parse_number", "parse_numeral", "qualifier_of", "scale_of"]
 
 _QUALIFIERS = {
     "khoảng hơn": "about",
@@ -31,9 +31,13 @@ _SCALES = {"tỷ": 1e9, "tỉ": 1e9, "triệu": 1e6, "nghìn": 1e3, "ngàn": 1e3
 _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 
 _QUAL_RE = "|".join(sorted((re.escape(q) for q in _QUALIFIERS), key=len, reverse=True))
-_DIGITS = r"(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)"
-_BEFORE = r"(?<![\d.,/\-])"
+# The first digit comes first, and the look-behind after it, so the regex engine can skip
+# quickly to digits: 2.813.493 | 12,5 | 07
+_DIGITS = r"\d(?<![\d.,/\-]\d)(?:\d{0,2}(?:\.\d{3})+(?:,\d+)?|\d*(?:,\d+)?)"
+_BEFORE = ""
 _AFTER = r"(?![\d]|[.,/\-]\d)"
+# A qualifier just before a number that a rule's pattern did not include.
+QUALIFIER_TAIL = re.compile(rf"(?:^|\s)({_QUAL_RE})\s$")
 _SCALE_RE = r"(?:\s?(?P<scale>tỷ|tỉ|triệu|nghìn|ngàn)(?![^\W\d_]))?"
 
 MACROS: dict[str, str] = {
@@ -41,12 +45,16 @@ MACROS: dict[str, str] = {
     "NUM": rf"(?:(?P<qual>{_QUAL_RE})\s)?{_BEFORE}(?P<num>{_DIGITS}){_AFTER}{_SCALE_RE}",
     # a quantity or a part of a whole: 41/41, 10/17, 259
     "NUMF": rf"(?:(?P<qual>{_QUAL_RE})\s)?{_BEFORE}(?P<num>{_DIGITS})(?:/(?P<den>\d+))?{_AFTER}{_SCALE_RE}",
+    # the same without a qualifier, for rules that start with the number (the engine looks
+    # behind the match for 'hơn', 'khoảng'...); fast to scan
+    "NUM_BARE": rf"(?P<num>{_DIGITS}){_AFTER}{_SCALE_RE}",
+    "NUMF_BARE": rf"(?P<num>{_DIGITS})(?:/(?P<den>\d+))?{_AFTER}{_SCALE_RE}",
     # a part of a whole: 41/41, 10/17
-    "FRAC": rf"(?:(?P<qual>{_QUAL_RE})\s)?{_BEFORE}(?P<num>\d+)/(?P<den>\d+){_AFTER}",
+    "FRAC": rf"(?:(?P<qual>{_QUAL_RE})\s)?(?P<num>\d(?<![\d.,/\-]\d)\d*)/(?P<den>\d+){_AFTER}",
     # a rank: 40/63, 40, III
-    "RANK": rf"{_BEFORE}(?P<num>\d{{1,3}}|[ivx]{{1,5}})(?:/(?P<den>\d{{1,3}}))?(?![\w/])",
+    "RANK": r"(?<![\w.,/])(?P<num>\d{1,3}|[ivx]{1,5})(?:/(?P<den>\d{1,3}))?(?![\w/])",
     # any other number in a rule, not captured
-    "N": rf"{_BEFORE}{_DIGITS}{_AFTER}",
+    "N": rf"{_DIGITS}{_AFTER}",
 }
 
 
@@ -88,7 +96,7 @@ def scale_of(word: str | None) -> float:
 
 
 _STANDALONE = re.compile(
-    rf"^\s*(?:hạng\s+)?(?:(?P<qual>{_QUAL_RE})\s+)?(?P<num>{_DIGITS})(?:/(?P<den>\d+))?{_SCALE_RE}"
+    rf"^\s*(?:hạng\s+)?(?:(?P<qual>{_QUAL_RE})\s+)?(?P<num>\d{{1,3}}(?:\.\d{{3}})+(?:,\d+)?|\d+(?:,\d+)?)(?:/(?P<den>\d+))?{_SCALE_RE}"
 )
 
 

@@ -6,10 +6,12 @@
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from etl.models import Period
 
@@ -28,17 +30,15 @@ _DATE_RE = re.compile(DATE)
 _ROMAN_Q = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 _RANGE = re.compile(rf"(?:từ\s+)(?P<a>{DATE})\s*(?:đến|tới|-|–)\s*(?P<b>{DATE})")
-_UNTIL = re.compile(rf"(?:tính\s+)?(?:đến|tới)\s+(?:hết\s+)?(?:thời điểm\s+)?({DATE})")
+_UNTIL = re.compile(rf"(?:đến|tới)\s+(?:hết\s+)?(?:thời điểm\s+)?({DATE})")
 _FIRST_MONTHS = re.compile(r"(\d{1,2}|sáu|chín) tháng (?:đầu )?năm (\d{4})")
 _LAST_HALF = re.compile(r"6 tháng cuối năm (\d{4})")
 _QUARTER = re.compile(r"quý\s+(iv|iii|ii|i|[1-4])\s*(?:/|năm\s+)(\d{4})")
-_MONTH = re.compile(r"(?<!\d )(?<!ngày )(?<!\d)tháng\s+(\d{1,2})\s*(?:/|năm\s+)(\d{4})")
-_YEAR = re.compile(r"(?<![\d/])năm\s+(\d{4})(?![\d/\-–])")
+_MONTH = re.compile(r"tháng\s+(\d{1,2})\s*(?:/|năm\s+)(\d{4})")
+_YEAR = re.compile(r"năm\s+(\d{4})(?![\d/\-–])")
 _SAME_PERIOD = re.compile(r"cùng kỳ(?: năm trước| năm (\d{4}))?")
 # 'năm 2025' after these words is a horizon or a date, not the period of a figure
-_NOT_A_PERIOD_YEAR = re.compile(
-    r"(?:tháng\s+\d{1,2}|đến|tới|giai đoạn|nhiệm kỳ|tầm nhìn|định hướng|cuối|khóa|từ)\s+$"
-)
+_NOT_A_PERIOD_YEAR = re.compile(r"(?:tháng\s+\d{1,2}|đến|tới|giai đoạn|nhiệm kỳ|tầm nhìn|định hướng|cuối|khóa|từ)\s+$")
 _WORD_NUM = {"sáu": 6, "chín": 9}
 
 
@@ -89,58 +89,87 @@ def _fmt(d: date) -> str:
     return d.strftime("%d/%m/%Y")
 
 
-def find_period_mentions(text: str) -> list[PeriodMention]:
-    """Every period expression in ``text`` (lower-cased), in order of position."""
-    found: list[PeriodMention] = []
-    taken: list[tuple[int, int]] = []
-
-    def add(m: re.Match[str], kind: str, period: Period | None) -> None:
-        if period is None or any(s < m.end() and m.start() < e for s, e in taken):
-            return
-        taken.append((m.start(), m.end()))
-        found.append(PeriodMention(m.start(), m.end(), kind, period))
-
-    for m in _RANGE.finditer(text):
-        a, b = parse_date(m.group("a")), parse_date(m.group("b"))
-        if a and b and a <= b:
-            add(m, "range", Period(a, b, f"{_fmt(a)} - {_fmt(b)}"))
-    for m in _UNTIL.finditer(text):
-        d = parse_date(m.group(1))
-        if d:
-            add(m, "until", Period(None, d, f"tính đến {_fmt(d)}"))
-    for m in _FIRST_MONTHS.finditer(text):
-        add(m, "months", _first_months(m))
-    for m in _LAST_HALF.finditer(text):
-        y = int(m.group(1))
-        add(m, "months", Period(date(y, 7, 1), date(y, 12, 31), m.group(0)))
-    for m in _QUARTER.finditer(text):
-        q, y = _ROMAN_Q[m.group(1)], int(m.group(2))
-        add(m, "quarter", Period(date(y, 3 * q - 2, 1), month_end(y, 3 * q), m.group(0)))
-    for m in _MONTH.finditer(text):
-        mth, y = int(m.group(1)), int(m.group(2))
-        if 1 <= mth <= 12 and not _is_date_tail(text, m.start()):
-            add(m, "month", Period(date(y, mth, 1), month_end(y, mth), m.group(0)))
-    for m in _YEAR.finditer(text):
-        if _NOT_A_PERIOD_YEAR.search(text[max(0, m.start() - 20) : m.start()]):
-            continue
-        y = int(m.group(1))
-        if 1990 <= y <= 2100:
-            add(m, "year", Period(date(y, 1, 1), date(y, 12, 31), m.group(0)))
-    for m in _SAME_PERIOD.finditer(text):
-        add(m, "same_period", Period(None, None, m.group(0)))
-    found.sort(key=lambda p: p.start)
-    return found
+def _range(m: re.Match[str], _text: str) -> Period | None:
+    a, b = parse_date(m.group("a")), parse_date(m.group("b"))
+    return Period(a, b, f"{_fmt(a)} - {_fmt(b)}") if a and b and a <= b else None
 
 
-def _is_date_tail(text: str, pos: int) -> bool:
-    """'ngày 10 tháng 5 năm 2024': the 'tháng 5 năm 2024' is part of a date."""
-    return bool(re.search(r"(?:ngày\s+)?\d{1,2}\s+$", text[max(0, pos - 10) : pos]))
+def _until(m: re.Match[str], _text: str) -> Period | None:
+    d = parse_date(m.group(1))
+    return Period(None, d, f"tính đến {_fmt(d)}") if d else None
 
 
-def _first_months(m: re.Match[str]) -> Period | None:
+def _last_half(m: re.Match[str], _text: str) -> Period:
+    y = int(m.group(1))
+    return Period(date(y, 7, 1), date(y, 12, 31), m.group(0))
+
+
+def _quarter(m: re.Match[str], _text: str) -> Period:
+    q, y = _ROMAN_Q[m.group(1)], int(m.group(2))
+    return Period(date(y, 3 * q - 2, 1), month_end(y, 3 * q), m.group(0))
+
+
+def _month(m: re.Match[str], text: str) -> Period | None:
+    mth, y = int(m.group(1)), int(m.group(2))
+    if not 1 <= mth <= 12 or _is_date_tail(text, m.start()):
+        return None
+    return Period(date(y, mth, 1), month_end(y, mth), m.group(0))
+
+
+def _year(m: re.Match[str], text: str) -> Period | None:
+    y = int(m.group(1))
+    if _NOT_A_PERIOD_YEAR.search(text[max(0, m.start() - 20) : m.start()]) or not 1990 <= y <= 2100:
+        return None
+    return Period(date(y, 1, 1), date(y, 12, 31), m.group(0))
+
+
+def _same_period(m: re.Match[str], _text: str) -> Period:
+    return Period(None, None, m.group(0))
+
+
+def _first_months(m: re.Match[str], _text: str) -> Period | None:
     raw = m.group(1)
     n = _WORD_NUM.get(raw) or int(raw)
     y = int(m.group(2))
     if not 1 <= n <= 12:
         return None
     return Period(date(y, 1, 1), month_end(y, n), m.group(0))
+
+
+# Most specific first: a range claims its dates before 'đến <date>' or 'năm <year>' can.
+_FINDERS = (
+    (_RANGE, "range", _range),
+    (_UNTIL, "until", _until),
+    (_FIRST_MONTHS, "months", _first_months),
+    (_LAST_HALF, "months", _last_half),
+    (_QUARTER, "quarter", _quarter),
+    (_MONTH, "month", _month),
+    (_YEAR, "year", _year),
+    (_SAME_PERIOD, "same_period", _same_period),
+)
+
+
+@lru_cache(maxsize=8)
+def find_period_mentions(text: str) -> tuple[PeriodMention, ...]:
+    """Every period expression in ``text`` (lower-cased), in order of position.
+
+    Cached: metadata and extraction both ask for the mentions of the same text.
+    """
+    found: list[PeriodMention] = []
+    taken: list[tuple[int, int]] = []  # sorted, non-overlapping
+    for pattern, kind, build in _FINDERS:
+        for m in pattern.finditer(text):
+            i = bisect.bisect_left(taken, (m.start(), -1))
+            if (i < len(taken) and taken[i][0] < m.end()) or (i > 0 and taken[i - 1][1] > m.start()):
+                continue
+            period = build(m, text)
+            if period is not None:
+                found.append(PeriodMention(m.start(), m.end(), kind, period))
+                taken.insert(i, (m.start(), m.end()))
+    found.sort(key=lambda p: p.start)
+    return tuple(found)
+
+
+def _is_date_tail(text: str, pos: int) -> bool:
+    """'ngày 10 tháng 5 năm 2024': the 'tháng 5 năm 2024' is part of a date."""
+    return bool(re.search(r"(?:ngày\s+)?\d{1,2}\s+$", text[max(0, pos - 10) : pos]))

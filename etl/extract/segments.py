@@ -27,16 +27,33 @@ class Sentence:
 @dataclass(frozen=True, slots=True)
 class Segments:
     sentences: tuple[Sentence, ...]
+    paragraphs: tuple[tuple[int, int], ...]
+    leads: tuple[int, ...]  # per paragraph: index of its lead-in paragraph, or -1
     contexts: tuple[str, ...]  # per paragraph: lead-in + paragraph, lower case
     _starts: tuple[int, ...]
+    _paragraph_starts: tuple[int, ...]
+    _followers: dict[int, tuple[int, ...]]  # lead-in paragraph -> the paragraphs it introduces
 
     def sentence_at(self, pos: int) -> Sentence:
         i = bisect.bisect_right(self._starts, pos) - 1
         return self.sentences[max(i, 0)]
 
+    def paragraphs_mentioning(self, lower: str, word: str) -> set[int]:
+        """Paragraphs whose text or lead-in contains ``word``."""
+        starts = self._paragraph_starts
+        hits: set[int] = set()
+        pos = lower.find(word)
+        while pos != -1:
+            i = bisect.bisect_right(starts, pos) - 1
+            hits.add(i)
+            pos = lower.find(word, self.paragraphs[i][1])  # next paragraph on
+        for lead in list(hits):
+            hits.update(self._followers.get(lead, ()))
+        return hits
 
-def _lead_of(paragraphs: list[str], i: int) -> str:
-    """The line ending in ':' that introduces paragraph ``i``, if any."""
+
+def _lead_of(paragraphs: list[str], i: int) -> int:
+    """Index of the line ending in ':' that introduces paragraph ``i``, or -1."""
     text = paragraphs[i]
     marker = text[:1] if text[:1] in _BULLETS else ""
     j = i - 1
@@ -45,8 +62,8 @@ def _lead_of(paragraphs: list[str], i: int) -> str:
         if marker and prev[:1] == marker:
             j -= 1
             continue
-        return prev if prev.endswith(":") else ""
-    return ""
+        return j if prev.endswith(":") else -1
+    return -1
 
 
 def segment(text: str, lower: str) -> Segments:
@@ -59,13 +76,32 @@ def segment(text: str, lower: str) -> Segments:
         spans.append((pos, pos + len(chunk)))
         pos += len(chunk) + 1
     contexts = []
+    leads = []
     sentences: list[Sentence] = []
     for i, (start, end) in enumerate(spans):
         lead = _lead_of(paragraphs, i)
-        contexts.append((lead.lower() + " " + lower[start:end]) if lead else lower[start:end])
+        leads.append(lead)
+        own = lower[start:end]
+        contexts.append(lower[spans[lead][0] : spans[lead][1]] + " " + own if lead >= 0 else own)
         cut = start
         for m in _SENTENCE_END.finditer(text, start, end):
             sentences.append(Sentence(cut, m.start(), i))
             cut = m.end()
         sentences.append(Sentence(cut, end, i))
-    return Segments(tuple(sentences), tuple(contexts), tuple(s.start for s in sentences))
+    return Segments(
+        tuple(sentences),
+        tuple(spans),
+        tuple(leads),
+        tuple(contexts),
+        tuple(s.start for s in sentences),
+        tuple(a for a, _ in spans),
+        _followers(leads),
+    )
+
+
+def _followers(leads: list[int]) -> dict[int, tuple[int, ...]]:
+    out: dict[int, list[int]] = {}
+    for i, lead in enumerate(leads):
+        if lead >= 0:
+            out.setdefault(lead, []).append(i)
+    return {k: tuple(v) for k, v in out.items()}

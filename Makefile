@@ -1,0 +1,35 @@
+# make run  — set up (venv, packages, warehouse) and start the dashboard
+# make test — the same set-up, then lint and the whole test suite
+PY      := .venv/bin/python
+STAMP   := .venv/.installed-stamp
+DB      := data/warehouse.duckdb
+RAW     := data/raw
+PORT    ?= 8501
+
+.PHONY: run test warehouse lint bench clean
+
+$(STAMP): requirements.txt
+	@test -x $(PY) || python3 -m venv .venv
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $(STAMP)
+
+# Rebuilt when missing or older than any report or any ETL source file.
+warehouse: $(STAMP)
+	@if [ ! -f $(DB) ] || [ -n "$$(find $(RAW) etl -newer $(DB) -type f 2>/dev/null | head -n 1)" ]; then \
+		$(PY) -m etl build --raw $(RAW) --db $(DB) || echo "Cảnh báo: có tệp không đọc được (xem trên); các tệp khác đã được nạp."; \
+	else echo "Kho dữ liệu $(DB) đã cập nhật."; fi
+
+run: warehouse
+	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+
+test: warehouse lint
+	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) bench/build_benchmark.py
+
+clean:
+	rm -rf .venv $(DB) .pytest_cache .ruff_cache
