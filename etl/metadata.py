@@ -165,9 +165,13 @@ def detect_report_type(title_lower: str, head_lower: str) -> str:
     return "khac"
 
 
-def detect_period(title_lower: str, lower: str) -> Period:
+def detect_period(title: str, lower: str) -> Period:
     """The period from the title, its end moved to the data cut-off the body states."""
+    title_lower = normalize_phrase(title)
     nominal = _first_period(title_lower)
+    if nominal is not None and len(title_lower) == len(title) and nominal.label in title_lower:
+        at = title_lower.index(nominal.label)
+        nominal = Period(nominal.start, nominal.end, title[at : at + len(nominal.label)])
     if nominal is None:
         nominal = _first_period(lower[:_HEAD_CHARS], prefer_range=True)
     if nominal is None or nominal.start is None or nominal.end is None:
@@ -229,7 +233,7 @@ def detect_metadata(norm: NormalizedText, doc: str) -> DocumentMeta:
     title = find_title(norm.text)
     title_lower = normalize_phrase(title)
     head = norm.lower[:_HEAD_CHARS]
-    period = detect_period(title_lower, norm.lower)
+    period = detect_period(title, norm.lower)
     report_date = detect_report_date(norm.text)
     return DocumentMeta(
         doc=doc,

@@ -56,14 +56,25 @@ def _nfc_with_offsets(text: str) -> tuple[str, list[int] | None]:
     return "".join(out), offsets
 
 
-def _continues(prev: str, nxt: str) -> bool:
+def _continues(prev: str, nxt: str, wrapped: bool) -> bool:
     """Whether ``nxt`` carries on the sentence of ``prev`` (a wrapped or page-broken line)."""
     if _BULLET.match(nxt) or prev.endswith((".", ":", ";", "!", "?")):
         return False
     first = nxt[0]
     if first.islower() or first.isdigit() or first in "(,;%":
         return True
-    return first.isupper() and len(prev) >= 60 and not prev.isupper()
+    return wrapped and first.isupper() and len(prev) >= 60 and not prev.isupper()
+
+
+def _is_wrapped(lines: list[tuple[str, list[tuple[int, int]]]]) -> bool:
+    """Whether the text was cut into lines of a page width (PDF, Word 'save as text').
+
+    There a line starting with a capital may still continue the sentence above it.
+    """
+    long_lines = [len(c) for c, _ in lines if len(c) >= 60]
+    if len(long_lines) < 5:
+        return False
+    return sum(1 for n in long_lines if n <= 110) / len(long_lines) > 0.6
 
 
 def _lines(text: str) -> list[tuple[str, list[tuple[int, int]]]]:
@@ -116,9 +127,11 @@ def normalize(text: str) -> NormalizedText:
     out_len = 0
     last_end = 0  # nfc index just after the last copied run
     prev = ""
-    for content, runs in _lines(nfc):
+    lines = _lines(nfc)
+    wrapped = _is_wrapped(lines)
+    for content, runs in lines:
         if parts:
-            parts.append(" " if _continues(prev, content) else "\n")
+            parts.append(" " if _continues(prev, content, wrapped) else "\n")
             anchors.append((out_len, min(last_end, len(nfc) - 1)))
             out_len += 1
         for k, (a, b) in enumerate(runs):

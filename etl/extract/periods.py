@@ -144,8 +144,8 @@ _FINDERS = (
     (_LAST_HALF, "months", _last_half),
     (_QUARTER, "quarter", _quarter),
     (_MONTH, "month", _month),
-    (_YEAR, "year", _year),
     (_SAME_PERIOD, "same_period", _same_period),
+    (_YEAR, "year", _year),
 )
 
 

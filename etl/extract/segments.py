@@ -15,6 +15,7 @@ __all__ = ["Segments", "Sentence", "segment"]
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZĐÀ-Ỹ\-+•(“\"])")
 _BULLETS = "+-•*–"
+_HEADING = re.compile(r"^(?:[IVXLC]{1,6}\.|\d{1,2}(?:\.\d{1,2})*\.?|[a-zA-ZđĐ]\)|[A-Z]\.)\s+\S")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +53,13 @@ class Segments:
         return hits
 
 
+def _is_heading(text: str) -> bool:
+    """A short numbered title line: '3. Tổng đài 1022', 'III. CÔNG TÁC THANH TRA'."""
+    return len(text) <= 120 and not text.endswith((".", ";", ",")) and bool(_HEADING.match(text))
+
+
 def _lead_of(paragraphs: list[str], i: int) -> int:
-    """Index of the line ending in ':' that introduces paragraph ``i``, or -1."""
+    """Index of the line that introduces paragraph ``i`` (ends in ':' or is a heading), or -1."""
     text = paragraphs[i]
     marker = text[:1] if text[:1] in _BULLETS else ""
     j = i - 1
@@ -62,7 +68,7 @@ def _lead_of(paragraphs: list[str], i: int) -> int:
         if marker and prev[:1] == marker:
             j -= 1
             continue
-        return j if prev.endswith(":") else -1
+        return j if prev.endswith(":") or _is_heading(prev) else -1
     return -1
 
 
