@@ -58,10 +58,13 @@ def _nfc_with_offsets(text: str) -> tuple[str, list[int] | None]:
 
 def _continues(prev: str, nxt: str, wrapped: bool) -> bool:
     """Whether ``nxt`` carries on the sentence of ``prev`` (a wrapped or page-broken line)."""
-    if _BULLET.match(nxt) or prev.endswith((".", ":", ";", "!", "?")):
+    if _BULLET.match(nxt) or prev.endswith((".", "!", "?")):
         return False
     first = nxt[0]
-    if first.islower() or first.isdigit() or first in "(,;%":
+    lower_start = first.islower() or first.isdigit() or first in "(,;%"
+    if prev.endswith((":", ";")):  # a list item ends here, unless the page width cut a line
+        return wrapped and lower_start
+    if lower_start:
         return True
     return wrapped and first.isupper() and len(prev) >= 60 and not prev.isupper()
 

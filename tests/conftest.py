@@ -1,0 +1,56 @@
+"""Shared fixtures: the project's own code builds every test warehouse."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from etl.catalog import Catalog, default_catalog
+from etl.pipeline import Extraction, process_bytes
+
+ROOT = Path(__file__).resolve().parents[1]
+RAW = ROOT / "data" / "raw"
+REPORTS = Path(__file__).parent / "etl" / "reports"
+GOLD = Path(__file__).parent / "etl" / "gold"
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    return default_catalog()
+
+
+@pytest.fixture(scope="session")
+def seed_files() -> list[Path]:
+    files = sorted(RAW.glob("*.txt"))
+    assert len(files) == 5, "data/raw must ship the five sample reports"
+    return files
+
+
+def make_report(body: str, title: str = "Kết quả công tác năm 2024", name: str = "phrase.txt") -> Extraction:
+    """A minimal report around ``body``, run through the whole pipeline."""
+    text = f"BÁO CÁO\n{title}\n\n{body}\n"
+    return process_bytes(name, text.encode("utf-8"))
+
+
+@pytest.fixture(scope="session")
+def raw_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped samples plus the test reports in other phrasings."""
+    raw = tmp_path_factory.mktemp("raw")
+    for f in sorted(RAW.glob("*.txt")):
+        shutil.copy(f, raw / f.name)
+    for f in sorted(REPORTS.glob("*.*")):
+        if f.suffix in (".txt", ".md"):
+            shutil.copy(f, raw / f.name)
+    return raw
+
+
+@pytest.fixture(scope="session")
+def warehouse(raw_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from etl.warehouse import build_warehouse
+
+    db = tmp_path_factory.mktemp("wh") / "warehouse.duckdb"
+    report = build_warehouse(raw_dir, db)
+    assert not report.errors, report.errors
+    return db

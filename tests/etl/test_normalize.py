@@ -1,0 +1,66 @@
+"""The matching copy: one form for the same words, and a map back to every original character."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from etl.normalize import normalize, unify_tone_marks
+
+
+def test_nfd_and_nfc_give_the_same_matching_text():
+    nfc = "Sở Thông tin và Truyền thông tiếp nhận 36 hồ sơ"
+    nfd = unicodedata.normalize("NFD", nfc)
+    assert normalize(nfd).text == normalize(nfc).text
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [("uỷ", "ủy"), ("hoà", "hòa"), ("thuý", "thúy"), ("khoẻ", "khỏe"), ("Hoá", "Hóa"), ("UỶ", "ỦY")],
+)
+def test_old_tone_placement(old, new):
+    assert unify_tone_marks(old) == new
+
+
+@pytest.mark.parametrize("word", ["hoàng", "quý", "khuỷu", "thuyết", "hòa"])
+def test_words_that_keep_their_tone(word):
+    assert unify_tone_marks(word) == word
+
+
+def test_wrapped_lines_and_page_numbers():
+    text = "Sở đã tiếp nhận \n\n36 hồ sơ, trả 36 hồ sơ, thủ \n\n\n \n4 \n\n \ntục giải quyết.\n- Mục mới"
+    assert normalize(text).text == "Sở đã tiếp nhận 36 hồ sơ, trả 36 hồ sơ, thủ tục giải quyết.\n- Mục mới"
+
+
+def test_spans_map_back_to_the_original():
+    text = "Tổng  số:\t55   người,\n\nhợp đồng: 07"
+    norm = normalize(unicodedata.normalize("NFD", text))
+    i = norm.text.index("55")
+    start, end = norm.span_in_original(i, i + 2)
+    assert norm.original[start:end] == "55"
+    j = norm.text.index("người")
+    start, end = norm.span_in_original(j, j + len("người"))
+    assert unicodedata.normalize("NFC", norm.original[start:end]) == "người"
+
+
+words = st.text(alphabet="abcđêôơưàáảãạòóọỏõ0123456789.,:;", min_size=1, max_size=8)
+layouts = st.lists(st.tuples(words, st.sampled_from([" ", "  ", "\n", "\n\n", "\t", " \n "])), max_size=40)
+
+
+@given(layouts, st.booleans())
+def test_every_character_maps_to_its_original(parts, decompose):
+    text = "".join(w + sep for w, sep in parts)
+    if decompose:
+        text = unicodedata.normalize("NFD", text)
+    norm = normalize(text)
+    assert len(norm.lower) == len(norm.text)
+    for i, ch in enumerate(norm.text):
+        start, end = norm.span_in_original(i, i + 1)
+        original = unicodedata.normalize("NFC", norm.original[start:end])
+        if ch.isspace():
+            assert original.isspace() or original == ""
+        else:
+            assert unify_tone_marks(original)[:1] == ch or original == ch
