@@ -1,0 +1,1 @@
+"""Read side: queries over the warehouse, charts, Excel, Vietnamese formatting. Never imports etl."""
