@@ -18,7 +18,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     """python -m etl build --raw data/raw --db data/warehouse.duckdb"""
     from etl.warehouse import build_warehouse
 
-    report = build_warehouse(Path(args.raw), Path(args.db))
+    report = build_warehouse(Path(args.raw), Path(args.db), workers=args.workers)
     groups = ", ".join(f"{g}={n}" for g, n in sorted(report.facts_per_group.items()))
     print(f"Kho dữ liệu: {report.db_path} (build {report.build_id})")
     print(f"Văn bản: {report.documents}   Số liệu: {report.facts}   Theo nhóm: {groups or '-'}")
@@ -82,6 +82,7 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="dựng kho dữ liệu từ thư mục báo cáo gốc")
     b.add_argument("--raw", default=str(DEFAULT_RAW))
     b.add_argument("--db", default=str(DEFAULT_DB))
+    b.add_argument("--workers", type=int, default=None, help="số tiến trình trích xuất (mặc định: theo số lõi)")
     b.set_defaults(func=cmd_build)
     e = sub.add_parser("extract", help="trích xuất số liệu từ các tệp, in ra màn hình")
     e.add_argument("files", nargs="+")

@@ -11,6 +11,7 @@ import os
 import time
 import uuid
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,6 +27,7 @@ from etl.readers import SUFFIXES, ReadError
 __all__ = ["BuildReport", "build_warehouse", "list_sources"]
 
 SCHEMA_PATH = Path(__file__).with_name("schema.sql")
+_PARALLEL_FROM = 64  # files; below this a process pool costs more than it saves
 
 
 @dataclass(slots=True)
@@ -53,6 +55,7 @@ def build_warehouse(
     db_path: Path,
     catalog: Catalog | None = None,
     on_progress: object = None,
+    workers: int | None = None,
 ) -> BuildReport:
     """Extract every file under ``raw_dir`` and swap a fresh warehouse into ``db_path``."""
     catalog = catalog or default_catalog()
@@ -62,21 +65,15 @@ def build_warehouse(
     report = BuildReport(build_id=build_id, db_path=db_path)
     extractions: list[tuple[str, Extraction]] = []
     sources: list[dict[str, object]] = []
-    for path in list_sources(raw_dir):
+    paths = list_sources(raw_dir)
+    for path, outcome in zip(paths, _extract_all(paths, catalog, workers), strict=True):
         doc_id = path.relative_to(raw_dir).as_posix()
-        try:
-            ex = process_file(path, catalog)
-        except ReadError as exc:
-            report.errors.append((doc_id, str(exc)))
-            sources.append({"file_name": doc_id, "sha256": _sha256(path), "status": "failed", "error": str(exc)})
+        if isinstance(outcome, str):
+            report.errors.append((doc_id, outcome))
+            sources.append({"file_name": doc_id, "sha256": _sha256(path), "status": "failed", "error": outcome})
             continue
-        except Exception as exc:  # one bad file must not stop the others
-            msg = f"{path.name}: lỗi khi trích xuất ({type(exc).__name__}: {exc})"
-            report.errors.append((doc_id, msg))
-            sources.append({"file_name": doc_id, "sha256": _sha256(path), "status": "failed", "error": msg})
-            continue
-        extractions.append((doc_id, ex))
-        sources.append({"file_name": doc_id, "sha256": ex.source.sha256, "status": "loaded", "error": None})
+        extractions.append((doc_id, outcome))
+        sources.append({"file_name": doc_id, "sha256": outcome.source.sha256, "status": "loaded", "error": None})
         if callable(on_progress):
             on_progress(doc_id)
     tables = _tables(extractions, catalog, build_id)
@@ -106,6 +103,34 @@ def build_warehouse(
     _write_atomically(db_path, tables)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _extract_one(path: Path, catalog: Catalog | None = None) -> Extraction | str:
+    """An extraction, or the reason the file could not be read (one bad file stops nothing)."""
+    try:
+        return process_file(path, catalog or _worker_catalog)
+    except ReadError as exc:
+        return str(exc)
+    except Exception as exc:  # noqa: BLE001 - reported per file, the build goes on
+        return f"{path.name}: lỗi khi trích xuất ({type(exc).__name__}: {exc})"
+
+
+def _extract_all(paths: list[Path], catalog: Catalog, workers: int | None) -> list[Extraction | str]:
+    """Extract in worker processes when there are enough files to pay for them."""
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 8) if len(paths) >= _PARALLEL_FROM else 1
+    if workers <= 1:
+        return [_extract_one(p, catalog) for p in paths]
+    with ProcessPoolExecutor(max_workers=workers, initializer=_set_worker_catalog, initargs=(catalog,)) as pool:
+        return list(pool.map(_extract_one, paths, chunksize=16))
+
+
+_worker_catalog: Catalog | None = None
+
+
+def _set_worker_catalog(catalog: Catalog) -> None:
+    global _worker_catalog  # noqa: PLW0603 - one catalog per worker process
+    _worker_catalog = catalog
 
 
 def _sha256(path: Path) -> str | None:

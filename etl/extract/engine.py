@@ -21,6 +21,7 @@ __all__ = ["extract_facts"]
 
 _LOCAL_WINDOW = 160  # characters before a figure searched for its own period
 _NOT_BEFORE_WINDOW = 40
+_MERGE_GAP = 400  # scanning a short gap costs less than starting another scan
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,12 +60,12 @@ class _Doc:
         hits: set[int] = set()
         for word in keywords:
             if word not in self._keyword_hits:
-                self._keyword_hits[word] = self.segments.paragraphs_mentioning(self.lower, word)
+                self._keyword_hits[word] = self.segments.paragraphs_mentioning(word)
             hits |= self._keyword_hits[word]
         ranges: list[tuple[int, int]] = []
         for i in sorted(hits):
             start, end = self.segments.paragraphs[i]
-            if ranges and ranges[-1][1] + 1 == start:
+            if ranges and start - ranges[-1][1] <= _MERGE_GAP:
                 ranges[-1] = (ranges[-1][0], end)
             else:
                 ranges.append((start, end))
@@ -154,7 +155,7 @@ def _candidate(doc: _Doc, ind: Indicator, rule: Rule, m: re.Match[str]) -> _Cand
 
 
 def _fits_context(doc: _Doc, ind: Indicator, rule: Rule, sentence: Sentence, m: re.Match[str]) -> bool:
-    context = doc.segments.contexts[sentence.paragraph]
+    context = doc.segments.context(sentence.paragraph)
     for pattern in (ind.context, rule.context):
         if pattern is not None and not pattern.search(context):
             return False

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 __all__ = ["Segments", "Sentence", "segment"]
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZĐÀ-Ỹ\-+•(“\"])")
+# A paragraph break, or a sentence end: '.', '!' or '?' then a capital, a bullet or a quote.
+_SPLIT = re.compile(r"\n|(?<=[.!?])[^\S\n]+(?=[A-ZĐÀ-Ỹ\-+•(“\"])")
 _BULLETS = "+-•*–"
 _HEADING = re.compile(r"^(?:[IVXLC]{1,6}\.|\d{1,2}(?:\.\d{1,2})*\.?|[a-zA-ZđĐ]\)|[A-Z]\.)\s+\S")
 
@@ -25,31 +26,61 @@ class Sentence:
     paragraph: int
 
 
-@dataclass(frozen=True, slots=True)
 class Segments:
-    sentences: tuple[Sentence, ...]
-    paragraphs: tuple[tuple[int, int], ...]
-    leads: tuple[int, ...]  # per paragraph: index of its lead-in paragraph, or -1
-    contexts: tuple[str, ...]  # per paragraph: lead-in + paragraph, lower case
-    _starts: tuple[int, ...]
-    _paragraph_starts: tuple[int, ...]
-    _followers: dict[int, tuple[int, ...]]  # lead-in paragraph -> the paragraphs it introduces
+    """Paragraphs (with their lead-in lines) and sentences of one normalised text."""
+
+    def __init__(self, text: str, lower: str) -> None:
+        self.lower = lower
+        self.paragraphs: list[tuple[int, int]] = []
+        self.sentences: list[Sentence] = []
+        start = cut = 0
+        for m in _SPLIT.finditer(text):
+            self.sentences.append(Sentence(cut, m.start(), len(self.paragraphs)))
+            cut = m.end()
+            if m.group(0) == "\n":
+                self.paragraphs.append((start, m.start()))
+                start = cut
+        self.sentences.append(Sentence(cut, len(text), len(self.paragraphs)))
+        self.paragraphs.append((start, len(text)))
+        texts = [text[a:b] for a, b in self.paragraphs]
+        self.leads = [_lead_of(texts, i) for i in range(len(texts))]
+        self.followers: dict[int, list[int]] = {}
+        for i, lead in enumerate(self.leads):
+            if lead >= 0:
+                self.followers.setdefault(lead, []).append(i)
+        self._sentence_starts = [s.start for s in self.sentences]
+        self._paragraph_starts = [a for a, _ in self.paragraphs]
+        self._contexts: dict[int, str] = {}
 
     def sentence_at(self, pos: int) -> Sentence:
-        i = bisect.bisect_right(self._starts, pos) - 1
+        i = bisect.bisect_right(self._sentence_starts, pos) - 1
         return self.sentences[max(i, 0)]
 
-    def paragraphs_mentioning(self, lower: str, word: str) -> set[int]:
-        """Paragraphs whose text or lead-in contains ``word``."""
-        starts = self._paragraph_starts
+    def paragraph_at(self, pos: int) -> int:
+        return bisect.bisect_right(self._paragraph_starts, pos) - 1
+
+    def context(self, paragraph: int) -> str:
+        """The paragraph with the line that introduces it, lower case."""
+        if paragraph not in self._contexts:
+            a, b = self.paragraphs[paragraph]
+            lead = self.leads[paragraph]
+            own = self.lower[a:b]
+            if lead >= 0:
+                la, lb = self.paragraphs[lead]
+                own = self.lower[la:lb] + " " + own
+            self._contexts[paragraph] = own
+        return self._contexts[paragraph]
+
+    def paragraphs_mentioning(self, word: str) -> set[int]:
+        """Paragraphs whose text or lead-in line contains ``word``."""
         hits: set[int] = set()
-        pos = lower.find(word)
+        pos = self.lower.find(word)
         while pos != -1:
-            i = bisect.bisect_right(starts, pos) - 1
+            i = self.paragraph_at(pos)
             hits.add(i)
-            pos = lower.find(word, self.paragraphs[i][1])  # next paragraph on
+            pos = self.lower.find(word, self.paragraphs[i][1])  # on from the next paragraph
         for lead in list(hits):
-            hits.update(self._followers.get(lead, ()))
+            hits.update(self.followers.get(lead, ()))
         return hits
 
 
@@ -74,40 +105,4 @@ def _lead_of(paragraphs: list[str], i: int) -> int:
 
 def segment(text: str, lower: str) -> Segments:
     """Split normalised text (paragraphs end with '\\n') into sentences with context."""
-    paragraphs: list[str] = []
-    spans: list[tuple[int, int]] = []
-    pos = 0
-    for chunk in text.split("\n"):
-        paragraphs.append(chunk)
-        spans.append((pos, pos + len(chunk)))
-        pos += len(chunk) + 1
-    contexts = []
-    leads = []
-    sentences: list[Sentence] = []
-    for i, (start, end) in enumerate(spans):
-        lead = _lead_of(paragraphs, i)
-        leads.append(lead)
-        own = lower[start:end]
-        contexts.append(lower[spans[lead][0] : spans[lead][1]] + " " + own if lead >= 0 else own)
-        cut = start
-        for m in _SENTENCE_END.finditer(text, start, end):
-            sentences.append(Sentence(cut, m.start(), i))
-            cut = m.end()
-        sentences.append(Sentence(cut, end, i))
-    return Segments(
-        tuple(sentences),
-        tuple(spans),
-        tuple(leads),
-        tuple(contexts),
-        tuple(s.start for s in sentences),
-        tuple(a for a, _ in spans),
-        _followers(leads),
-    )
-
-
-def _followers(leads: list[int]) -> dict[int, tuple[int, ...]]:
-    out: dict[int, list[int]] = {}
-    for i, lead in enumerate(leads):
-        if lead >= 0:
-            out.setdefault(lead, []).append(i)
-    return {k: tuple(v) for k, v in out.items()}
+    return Segments(text, lower)

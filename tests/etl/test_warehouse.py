@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import shutil
 import signal
 import subprocess
@@ -140,7 +141,7 @@ def test_killed_build_leaves_the_previous_warehouse(raw_dir, tmp_path):
         for f in raw_dir.iterdir():
             shutil.copy(f, big / f"{i:03d}_{f.name}")
     proc = subprocess.Popen([sys.executable, "-m", "etl", "build", "--raw", str(big), "--db", str(db)], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None:
         if list(tmp_path.glob("w.duckdb.tmp-*")):  # killed while writing the new file
@@ -148,7 +149,7 @@ def test_killed_build_leaves_the_previous_warehouse(raw_dir, tmp_path):
         time.sleep(0.005)
     if proc.poll() is not None:
         pytest.fail("the build finished before it could be killed; make the corpus larger")
-    proc.send_signal(signal.SIGKILL)
+    os.killpg(proc.pid, signal.SIGKILL)  # the build and its worker processes
     proc.wait()
     assert rows(db, "SELECT build_id FROM builds")[0][0] == build_before
     assert not Path(str(db) + ".wal").exists()
