@@ -1,30 +1,28 @@
-"""Báo cáo số liệu — page config and navigation; the pages live in pages/."""
+"""Số liệu báo cáo — page config, the filters every page shares, and navigation."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import queries
-from dashboard.db import connect, warehouse_path
-from dashboard.formatting import vn_date
+from dashboard import ui
+from dashboard.db import warehouse_path
 
-st.set_page_config(page_title="Số liệu báo cáo", page_icon="📊", layout="wide")
-st.title("Số liệu báo cáo của các sở, ngành")
+st.set_page_config(page_title="Số liệu báo cáo", page_icon=":material/analytics:", layout="wide")
 
-if not warehouse_path().exists():
-    st.error(f"Chưa có kho dữ liệu ({warehouse_path()}). Chạy `make run` hoặc `python -m etl build`.")
+if ui.connection() is None:
+    st.title("Số liệu báo cáo")
+    st.error(f"Chưa có kho dữ liệu ({warehouse_path()}). Chạy `make run` hoặc `python -m etl build` để dựng kho.")
     st.stop()
 
-con = connect()
-docs = queries.documents(con)
-build = queries.latest_build(con)
-con.close()
+options = ui.options()
+ui.set_page_filters(ui.sidebar_filters(options))
+st.sidebar.caption(ui.build_caption())
 
-st.caption(f"Kho dữ liệu dựng lúc {vn_date(build['finished_at'].iloc[0])} — {len(docs)} văn bản")
-table = docs.assign(
-    period_start=docs["period_start"].map(vn_date),
-    period_end=docs["period_end"].map(vn_date),
-    report_date=docs["report_date"].map(vn_date),
-)[["file_name", "province", "agency", "report_type", "period_label", "period_start", "period_end", "facts"]]
-table.columns = ["Tệp", "Tỉnh", "Cơ quan", "Loại báo cáo", "Kỳ báo cáo", "Từ ngày", "Đến ngày", "Số liệu"]
-st.dataframe(table, hide_index=True, width="stretch")
+pages = [
+    st.Page("pages/tong_quan.py", title="Tổng quan", icon=":material/dashboard:", default=True),
+    st.Page("pages/xu_huong.py", title="Xu hướng", icon=":material/trending_up:"),
+    st.Page("pages/so_sanh.py", title="So sánh", icon=":material/compare_arrows:"),
+    st.Page("pages/tra_cuu.py", title="Tra cứu", icon=":material/table_view:"),
+    st.Page("pages/van_ban.py", title="Văn bản", icon=":material/description:"),
+]
+st.navigation(pages).run()

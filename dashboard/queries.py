@@ -1,24 +1,126 @@
-"""SQL over the warehouse schema (etl/schema.sql); every function returns a DataFrame."""
+"""SQL over the warehouse schema (etl/schema.sql). Every function takes a connection and
+returns a DataFrame; every user value is a bound parameter."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
 
+from dashboard.filters import Filters
 
-def documents(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """One row per loaded report, newest period first."""
-    return con.execute(
-        """
-        SELECT d.doc_id, d.file_name, d.province, d.agency, d.report_type, d.period_label,
-               d.period_start, d.period_end, d.report_date, d.report_number,
-               count(f.fact_id) FILTER (WHERE f.role = 'primary') AS facts
-        FROM documents d LEFT JOIN facts f USING (doc_id)
-        GROUP BY ALL
-        ORDER BY d.period_end DESC NULLS LAST, d.doc_id
-        """
+FACT_COLUMNS = """
+    fact_id, doc_id, file_name, province, agency, report_type, period_label,
+    report_period_start, report_period_end, report_date,
+    indicator, label_vi, group_code, group_label, unit, kind, scope, sort_order,
+    value, qualifier, period_start, period_end, as_of, year,
+    quote, sentence, char_start, char_end, sentence_start, sentence_end, page, rule, confidence
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """What the filters can offer, read from the warehouse."""
+
+    provinces: list[str]
+    years: tuple[int, int] | None
+    agencies: list[str]
+    report_types: list[str]
+    groups: dict[str, str]  # code -> label
+    indicators: pd.DataFrame  # code, label_vi, group_code, unit, kind, sort_order
+
+
+def options(con: duckdb.DuckDBPyConnection) -> Options:
+    def column(sql: str) -> list:
+        return [r[0] for r in con.execute(sql).fetchall()]
+
+    years = con.execute("SELECT min(year), max(year) FROM facts WHERE role = 'primary'").fetchone()
+    groups = con.execute(
+        "SELECT group_code, any_value(group_label) FROM indicators GROUP BY 1 ORDER BY min(sort_order)"
+    ).fetchall()
+    return Options(
+        provinces=column("SELECT DISTINCT province FROM documents WHERE province IS NOT NULL ORDER BY 1"),
+        years=(int(years[0]), int(years[1])) if years and years[0] is not None else None,
+        agencies=column("SELECT DISTINCT agency FROM documents WHERE agency IS NOT NULL ORDER BY 1"),
+        report_types=column("SELECT DISTINCT report_type FROM documents ORDER BY 1"),
+        groups=dict(groups),
+        indicators=con.execute(
+            "SELECT code, label_vi, group_code, unit, kind, sort_order FROM indicators ORDER BY sort_order"
+        ).df(),
+    )
+
+
+def facts(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    indicators: tuple[str, ...] = (),
+    text: str = "",
+    limit: int | None = None,
+) -> pd.DataFrame:
+    """Primary facts under the filters, optionally for some indicators and quotes containing ``text``."""
+    where, params = filters.sql()
+    if indicators:
+        where += " AND list_contains(?::VARCHAR[], indicator)"
+        params.append(list(indicators))
+    if text.strip():
+        where += " AND (sentence ILIKE ? OR label_vi ILIKE ?)"
+        like = "%" + text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        params += [like, like]
+    sql = f"""
+        SELECT {FACT_COLUMNS} FROM fact_view
+        WHERE role = 'primary' AND {where}
+        ORDER BY province COLLATE vi, coalesce(as_of, period_end) DESC, sort_order, doc_id, char_start
+    """  # noqa: S608 - 'where' holds only placeholders
+    if limit:
+        sql += " LIMIT ?"
+        params.append(limit)
+    return con.execute(sql, params).df()
+
+
+def documents(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Loaded reports under the filters (year = the year the report's period ends)."""
+    where, params = Filters(
+        provinces=filters.provinces,
+        year_from=filters.year_from,
+        year_to=filters.year_to,
+        agencies=filters.agencies,
+        report_types=filters.report_types,
+    ).sql(year_column="year(d.period_end)", prefix="d.")
+    sql = f"""
+        SELECT * FROM (
+            SELECT d.doc_id, d.file_name, d.province, d.agency, d.report_type, d.period_label,
+                   d.period_start, d.period_end, d.report_date, d.report_number, d.title, d.kind,
+                   d.size_bytes, count(f.fact_id) FILTER (WHERE f.role = 'primary') AS facts
+            FROM documents d LEFT JOIN facts f USING (doc_id)
+            WHERE {where}
+            GROUP BY ALL
+        )
+        ORDER BY province COLLATE vi, period_end DESC NULLS LAST, doc_id
+    """  # noqa: S608 - placeholders only
+    return con.execute(sql, params).df()
+
+
+def document(con: duckdb.DuckDBPyConnection, doc_id: str) -> tuple[dict | None, pd.DataFrame]:
+    """One document's metadata and text, and all its facts (primary and alternative)."""
+    row = con.execute("SELECT * FROM documents WHERE doc_id = ?", [doc_id]).df()
+    if row.empty:
+        return None, pd.DataFrame()
+    found = con.execute(
+        "SELECT fact_id, indicator, label_vi, value, unit, qualifier, period_start, period_end, as_of, "
+        "quote, char_start, char_end, sentence, page, role, rule FROM fact_view "
+        "WHERE doc_id = ? ORDER BY char_start",
+        [doc_id],
     ).df()
+    return row.iloc[0].to_dict(), found
 
 
-def latest_build(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return con.execute("SELECT * FROM builds ORDER BY finished_at DESC LIMIT 1").df()
+def fact(con: duckdb.DuckDBPyConnection, fact_id: str) -> dict | None:
+    """One fact with its sentence, for the evidence box."""
+    df = con.execute(f"SELECT {FACT_COLUMNS} FROM fact_view WHERE fact_id = ?", [fact_id]).df()  # noqa: S608
+    return None if df.empty else df.iloc[0].to_dict()
+
+
+def latest_build(con: duckdb.DuckDBPyConnection) -> dict | None:
+    df = con.execute("SELECT * FROM builds ORDER BY finished_at DESC LIMIT 1").df()
+    return None if df.empty else df.iloc[0].to_dict()

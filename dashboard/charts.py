@@ -1,0 +1,79 @@
+"""Plotly figures with Vietnamese number and date formats, whatever the browser's locale."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.formatting import vn_sort_key
+
+PALETTE = ["#1f4e79", "#c0392b", "#2e8b57", "#d68910", "#6c3483", "#117a65", "#7b7d7d"]
+FONT = "Be Vietnam Pro, Segoe UI, Roboto, Arial, sans-serif"
+
+
+def _layout(fig: go.Figure, unit: str, title: str = "") -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "font": {"size": 15}},
+        separators=",.",  # decimal comma, thousands dot
+        font={"family": FONT, "size": 13},
+        legend={"orientation": "h", "y": -0.2, "title": None},
+        margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10},
+        hoverlabel={"font": {"family": FONT}},
+        plot_bgcolor="white",
+    )
+    fig.update_yaxes(
+        tickformat=",.1f" if unit == "%" else ",.0f",
+        ticksuffix="%" if unit == "%" else "",
+        gridcolor="#e5e8ec",
+        rangemode="tozero" if unit not in ("hạng",) else "normal",
+        autorange="reversed" if unit == "hạng" else True,
+        title=unit,
+    )
+    fig.update_xaxes(tickformat="%d/%m/%Y", gridcolor="#f0f2f5")
+    return fig
+
+
+def trend_chart(points: pd.DataFrame, label: str, unit: str) -> go.Figure:
+    """One line per province across periods; the hover names value, period and source document."""
+    fig = go.Figure()
+    for i, province in enumerate(sorted(points["province"].unique(), key=vn_sort_key)):
+        rows = points[points["province"] == province]
+        fig.add_trace(
+            go.Scatter(
+                x=rows["x"],
+                y=rows["value"],
+                mode="lines+markers",
+                name=province,
+                line={"color": PALETTE[i % len(PALETTE)], "width": 2},
+                marker={"size": 10},
+                customdata=rows[["fact_id", "period", "file_name", "value_text"]].to_numpy(),
+                hovertemplate=(
+                    "<b>%{fullData.name}</b><br>%{customdata[3]} "
+                    + unit
+                    + "<br>Kỳ: %{customdata[1]}<br>Nguồn: %{customdata[2]}<extra></extra>"
+                ),
+            )
+        )
+    return _layout(fig, unit, label)
+
+
+def compare_bars(bars: pd.DataFrame, label: str, unit: str, provinces: list[str]) -> go.Figure:
+    """Grouped bars: one bar per province for one indicator, the period under each bar."""
+    fig = go.Figure()
+    for i, province in enumerate(provinces):
+        row = bars[bars["province"] == province]
+        fig.add_trace(
+            go.Bar(
+                x=[province],
+                y=row["value"].tolist() or [None],
+                name=province,
+                marker_color=PALETTE[i % len(PALETTE)],
+                text=row["period"].tolist() or ["không báo cáo"],
+                textposition="outside",
+                hovertemplate="%{x}: %{y:,.1f} " + unit + "<br>%{text}<extra></extra>",
+            )
+        )
+    fig.update_layout(barmode="group", showlegend=False, height=320)
+    fig = _layout(fig, unit, label)
+    fig.update_xaxes(tickformat=None)
+    return fig

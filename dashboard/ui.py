@@ -1,0 +1,190 @@
+"""Streamlit pieces every page shares: the cached connection and queries, the sidebar
+filters bound to the URL, the evidence box and the Excel button."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from dashboard import queries
+from dashboard.db import connect, warehouse_path, warehouse_version
+from dashboard.excel import export_filename, facts_workbook
+from dashboard.filters import Filters
+from dashboard.formatting import report_type_label, vn_datetime, vn_sorted
+from dashboard.views import evidence_markdown
+
+FILTER_KEYS = ("tinh", "nam", "co_quan", "loai", "nhom")
+EXPLORER_COLUMNS = {
+    "Giá trị": st.column_config.NumberColumn("Giá trị", help="Số liệu như văn bản ghi"),
+    "Trích dẫn": st.column_config.TextColumn("Trích dẫn", width="large"),
+    "Kỳ": st.column_config.TextColumn("Kỳ", width="medium"),
+}
+
+
+def _close(con: duckdb.DuckDBPyConnection) -> None:
+    con.close()
+
+
+@st.cache_resource(max_entries=1, on_release=_close)
+def _connection(path: str, version: tuple[int, int]) -> duckdb.DuckDBPyConnection:
+    """One read-only connection per process, replaced when a build swaps a new file in."""
+    return connect(Path(path))
+
+
+def connection() -> duckdb.DuckDBPyConnection | None:
+    version = warehouse_version()
+    if version is None:
+        return None
+    return _connection(str(warehouse_path()), version)
+
+
+def _cursor() -> duckdb.DuckDBPyConnection:
+    con = connection()
+    if con is None:
+        raise RuntimeError("Chưa có kho dữ liệu")
+    cur = con.cursor()  # one per query: safe across the sessions' threads
+    cur.execute("USE wh")
+    return cur
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _options(version: tuple[int, int]) -> queries.Options:
+    return queries.options(_cursor())
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _facts(version: tuple[int, int], filters: tuple, indicators: tuple[str, ...], text: str) -> pd.DataFrame:
+    return queries.facts(_cursor(), Filters(*filters), indicators, text)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _documents(version: tuple[int, int], filters: tuple) -> pd.DataFrame:
+    return queries.documents(_cursor(), Filters(*filters))
+
+
+def options() -> queries.Options:
+    return _options(warehouse_version())
+
+
+def facts(filters: Filters, indicators: tuple[str, ...] = (), text: str = "") -> pd.DataFrame:
+    return _facts(warehouse_version(), dataclasses.astuple(filters), tuple(indicators), text)
+
+
+def documents(filters: Filters) -> pd.DataFrame:
+    return _documents(warehouse_version(), dataclasses.astuple(filters))
+
+
+def document(doc_id: str) -> tuple[dict | None, pd.DataFrame]:
+    return queries.document(_cursor(), doc_id)
+
+
+def fact(fact_id: str) -> dict | None:
+    return queries.fact(_cursor(), fact_id)
+
+
+def latest_build() -> dict | None:
+    return queries.latest_build(_cursor())
+
+
+def _ignore_invalid(key: str, valid: list[str], label: str) -> None:
+    """Say which values in the link were not understood; the widget then drops them."""
+    raw = st.query_params.get_all(key)
+    bad = [v for v in raw if v not in valid]
+    if bad:
+        shown = ", ".join(repr(v[:40]) for v in bad[:3])
+        st.sidebar.warning(f"Đã bỏ qua giá trị không hợp lệ trong đường dẫn ({label}): {shown}")
+
+
+def _multiselect(label: str, key: str, values: list[str], fmt: Callable[[str], str] = str) -> tuple[str, ...]:
+    _ignore_invalid(key, values, label)
+    chosen = st.sidebar.multiselect(
+        label, values, default=[], key=key, bind="query-params", format_func=fmt, placeholder="Tất cả"
+    )
+    return tuple(chosen)
+
+
+def _years(bounds: tuple[int, int] | None) -> tuple[int | None, int | None]:
+    if bounds is None:
+        return None, None
+    low, high = bounds
+    raw = st.query_params.get_all("nam")
+    if any(not v.isdigit() or not low <= int(v) <= high for v in raw):
+        st.sidebar.warning(f"Đã bỏ qua năm không hợp lệ trong đường dẫn: {', '.join(repr(v[:12]) for v in raw[:2])}")
+    if low == high:
+        st.sidebar.caption(f"Năm: {low}")
+        return low, high
+    picked = st.sidebar.slider("Năm", low, high, (low, high), key="nam", bind="query-params")
+    return int(picked[0]), int(picked[1])
+
+
+def sidebar_filters(opts: queries.Options) -> Filters:
+    """The shared filters; their values live in the URL so a copied link opens the same view."""
+    st.sidebar.header("Bộ lọc")
+    provinces = _multiselect("Tỉnh, thành phố", "tinh", vn_sorted(opts.provinces))
+    year_from, year_to = _years(opts.years)
+    agencies = _multiselect("Cơ quan", "co_quan", vn_sorted(opts.agencies))
+    types = _multiselect("Loại báo cáo", "loai", opts.report_types, report_type_label)
+    groups = _multiselect("Nhóm chỉ tiêu", "nhom", list(opts.groups), lambda g: opts.groups.get(g, g))
+    return Filters(provinces, year_from, year_to, agencies, types, groups)
+
+
+_run = threading.local()
+
+
+def set_page_filters(filters: Filters) -> None:
+    """app.py hands this run's filters to the page it runs next (same thread, same run)."""
+    _run.filters = filters
+
+
+def page_filters() -> Filters:
+    """This run's filters; a page opened without app.py (Streamlit's first run of a deep link
+    when a pages/ folder exists) draws the sidebar itself."""
+    filters = getattr(_run, "filters", None)
+    _run.filters = None
+    if filters is None:
+        filters = sidebar_filters(options())
+    return filters
+
+
+def evidence(fact_id: str) -> None:
+    """The figure's source sentence with the figure highlighted, and where it sits in the file."""
+    row = fact(fact_id)
+    if row is None:
+        st.info("Không tìm thấy số liệu này trong kho dữ liệu hiện tại.")
+        return
+    where = f"ký tự {row['char_start']}–{row['char_end']}"
+    if pd.notna(row.get("page")):
+        where = f"trang {int(row['page'])}, " + where
+    with st.container(border=True):
+        st.markdown(f"**{row['label_vi']}** — {row['province']} · {row['file_name']} ({where})")
+        st.markdown(evidence_markdown(row["sentence"], row["quote"]))
+
+
+def excel_button(df: pd.DataFrame, filters: Filters, what: str = "Số liệu", key: str = "excel") -> None:
+    """Download the rows on screen as an Excel file named for what and when."""
+    build = latest_build()
+    data = facts_workbook(df, filters, build["finished_at"] if build else None, datetime.now())
+    st.download_button(
+        f"Tải Excel ({len(df)} dòng)",
+        data=data,
+        file_name=export_filename(what, filters, date.today()),
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=key,
+        icon=":material/download:",
+        disabled=df.empty,
+    )
+
+
+def build_caption() -> str:
+    build = latest_build()
+    if not build:
+        return ""
+    built = vn_datetime(build["finished_at"])
+    return f"Kho dữ liệu dựng lúc {built} · {build['documents']} văn bản · {build['facts']} số liệu"

@@ -1,0 +1,271 @@
+"""Shape query results for the pages: KPI cards, trend points, the comparison table, marked text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dashboard.formatting import period_text, vn_date, vn_sort_key, vn_value
+
+KPI_INDICATORS: tuple[str, ...] = (
+    "staff_total",
+    "tthc_received",
+    "tthc_resolved",
+    "tthc_ontime_rate",
+    "hotline1022_received",
+    "hotline1022_resolved",
+    "camera_traffic_total",
+    "camera_traffic_ai",
+    "dti_rank",
+)
+LOWER_IS_BETTER = {"dti_rank", "par_index_rank", "tthc_pending"}
+NOT_REPORTED = "không báo cáo"
+_SAME_LENGTH_DAYS = 16
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    province: str
+    indicator: str
+    label: str
+    value: str
+    period: str
+    delta: str | None
+    delta_color: str
+    note: str
+    fact_id: str
+    document: str
+
+
+def _end(row: pd.Series) -> pd.Timestamp:
+    return pd.Timestamp(row["as_of"] if pd.notna(row["as_of"]) else row["period_end"])
+
+
+def _length_days(row: pd.Series) -> int | None:
+    if pd.isna(row["period_start"]) or pd.isna(row["period_end"]):
+        return None
+    return (pd.Timestamp(row["period_end"]) - pd.Timestamp(row["period_start"])).days
+
+
+def _comparable(latest: pd.Series, earlier: pd.Series) -> bool:
+    """Stocks compare with any earlier date; flows and rates only with a period of the same length."""
+    if latest["kind"] == "stock" or latest["kind"] == "rank":
+        return True
+    a, b = _length_days(latest), _length_days(earlier)
+    return a is not None and b is not None and abs(a - b) <= _SAME_LENGTH_DAYS
+
+
+def kpi_cards(df: pd.DataFrame) -> dict[str, list[Card]]:
+    """Per province, the latest figure of each KPI with a delta against the previous comparable one."""
+    cards: dict[str, list[Card]] = {}
+    if df.empty:
+        return cards
+    df = df.assign(_end=df.apply(_end, axis=1))
+    for province in sorted(df["province"].dropna().unique(), key=vn_sort_key):
+        rows = df[df["province"] == province]
+        out = []
+        for code in KPI_INDICATORS:
+            series = rows[rows["indicator"] == code].sort_values("_end", ascending=False)
+            if series.empty:
+                continue
+            out.append(_card(province, series))
+        cards[province] = out
+    return cards
+
+
+def _card(province: str, series: pd.DataFrame) -> Card:
+    latest = series.iloc[0]
+    earlier = series[series["_end"] < latest["_end"]]
+    delta, note = None, ""
+    comparable = [r for _, r in earlier.iterrows() if _comparable(latest, r)]
+    if comparable:
+        prev = comparable[0]
+        diff = latest["value"] - prev["value"]
+        then = (
+            vn_date(prev["as_of"])
+            if pd.notna(prev["as_of"])
+            else period_text(prev["period_start"], prev["period_end"], None)
+        )
+        change = "không đổi" if diff == 0 else ("+" if diff > 0 else "") + vn_value(diff, latest["unit"])
+        delta = f"{change} so với {then}"
+    elif not earlier.empty:
+        note = "Kỳ trước có độ dài khác — không so sánh."
+    code = latest["indicator"]
+    color = "off" if delta and delta.startswith("không đổi") else ("inverse" if code in LOWER_IS_BETTER else "normal")
+    return Card(
+        province=province,
+        indicator=code,
+        label=latest["label_vi"],
+        value=vn_value(latest["value"], latest["unit"]),
+        period=period_text(latest["period_start"], latest["period_end"], latest["as_of"]),
+        delta=delta,
+        delta_color=color,
+        note=note,
+        fact_id=latest["fact_id"],
+        document=latest["file_name"],
+    )
+
+
+def trend_points(df: pd.DataFrame) -> pd.DataFrame:
+    """One point per fact: x at the end of its period (or its date), with texts for the hover."""
+    if df.empty:
+        return df.assign(x=pd.Series(dtype="datetime64[ns]"), period=[], value_text=[])
+    out = df.assign(
+        x=df.apply(_end, axis=1),
+        period=[
+            period_text(a, b, c) for a, b, c in zip(df["period_start"], df["period_end"], df["as_of"], strict=True)
+        ],
+        value_text=[vn_value(v, u) for v, u in zip(df["value"], df["unit"], strict=True)],
+    )
+    return out.sort_values(["province", "x"])
+
+
+def months(row: pd.Series) -> float | None:
+    days = _length_days(row)
+    return None if days is None else max(days + 1, 1) / (365.25 / 12)
+
+
+def compare_frames(
+    df: pd.DataFrame, provinces: list[str], per_month: bool
+) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """The side-by-side table (texts), the values for the bars, and warnings about comparability.
+
+    Each province's latest figure per indicator; a province without one shows 'không báo cáo'.
+    """
+    if df.empty:
+        return pd.DataFrame(), pd.DataFrame(), []
+    df = df.assign(_end=df.apply(_end, axis=1))
+    latest = df.sort_values("_end", ascending=False).drop_duplicates(["province", "indicator"])
+    if per_month:
+        m = latest.apply(months, axis=1)
+        flows = latest["kind"] == "flow"
+        latest = latest.assign(value=latest["value"].where(~flows | m.isna(), latest["value"] / m))
+    latest = latest.assign(
+        period=[
+            period_text(a, b, c)
+            for a, b, c in zip(latest["period_start"], latest["period_end"], latest["as_of"], strict=True)
+        ]
+    )
+    indicators = latest.drop_duplicates("indicator").sort_values("sort_order")
+    rows, warnings = [], []
+    for _, ind in indicators.iterrows():
+        row = {"Chỉ tiêu": ind["label_vi"], "Đơn vị": ind["unit"]}
+        periods = set()
+        for province in provinces:
+            hit = latest[(latest["province"] == province) & (latest["indicator"] == ind["indicator"])]
+            if hit.empty:
+                row[province] = NOT_REPORTED
+                continue
+            h = hit.iloc[0]
+            suffix = "/tháng" if per_month and h["kind"] == "flow" else ""
+            row[province] = f"{vn_value(h['value'], h['unit'])}{suffix} ({h['period']})"
+            periods.add(h["period"])
+        if len(periods) > 1:
+            warnings.append(ind["label_vi"])
+        rows.append(row)
+    bars = latest[latest["province"].isin(provinces)][
+        ["indicator", "label_vi", "unit", "province", "value", "period", "sort_order"]
+    ]
+    return pd.DataFrame(rows), bars, warnings
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^])")
+
+
+def escape_markdown(text: str) -> str:
+    """Text shown as text: every Markdown/HTML special character escaped, line breaks kept."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", text)
+    return escaped.replace("\n", "  \n")
+
+
+def marked_text(text: str, facts: pd.DataFrame) -> str:
+    """The document as Markdown text with each extracted figure highlighted and labelled."""
+    parts, pos = [], 0
+    spans = facts.sort_values("char_start")[["char_start", "char_end", "label_vi", "role"]].itertuples(index=False)
+    for start, end, label, role in spans:
+        if start < pos:
+            continue
+        color = "orange" if role == "primary" else "gray"
+        parts.append(escape_markdown(text[pos:start]))
+        quote = escape_markdown(text[start:end]).replace("  \n", " ")
+        parts.append(f":{color}-background[{quote}] :blue[〔{escape_markdown(label)}〕]")
+        pos = end
+    parts.append(escape_markdown(text[pos:]))
+    return "".join(parts)
+
+
+def evidence_markdown(sentence: str, quote: str) -> str:
+    """The source sentence with the figure highlighted, as escaped Markdown."""
+    flat = " ".join(sentence.split())
+    q = " ".join(quote.split())
+    at = flat.find(q)
+    if at < 0:
+        return escape_markdown(flat)
+    return (
+        escape_markdown(flat[:at])
+        + f":orange-background[**{escape_markdown(q)}**]"
+        + escape_markdown(flat[at + len(q) :])
+    )
+
+
+def point_label(points: pd.DataFrame, fact_id: str) -> str:
+    """'Tây Ninh · 31/07/2024 · 31' for the point picker under a chart."""
+    row = points[points["fact_id"] == fact_id].iloc[0]
+    return f"{row['province']} · {row['period']} · {row['value_text']}"
+
+
+def explorer_table(rows: pd.DataFrame) -> pd.io.formats.style.Styler:
+    """The explorer's columns in Vietnamese; numbers stay numbers, shown the Vietnamese way."""
+    table = pd.DataFrame(
+        {
+            "Tỉnh": rows["province"],
+            "Cơ quan": rows["agency"],
+            "Nhóm": rows["group_label"],
+            "Chỉ tiêu": rows["label_vi"],
+            "Giá trị": rows["value"],
+            "Đơn vị": rows["unit"],
+            "Kỳ": [
+                period_text(a, b, c)
+                for a, b, c in zip(rows["period_start"], rows["period_end"], rows["as_of"], strict=True)
+            ],
+            "Năm": rows["year"],
+            "Văn bản": rows["file_name"],
+            "Trích dẫn": [" ".join(str(q).split()) for q in rows["quote"]],
+        }
+    )
+    return table.style.format({"Giá trị": lambda v: vn_value(v), "Năm": lambda v: "" if pd.isna(v) else str(int(v))})
+
+
+def documents_table(docs: pd.DataFrame) -> pd.DataFrame:
+    from dashboard.formatting import report_type_label
+
+    return pd.DataFrame(
+        {
+            "Tỉnh": docs["province"],
+            "Cơ quan": docs["agency"],
+            "Loại báo cáo": [report_type_label(t) for t in docs["report_type"]],
+            "Kỳ báo cáo": docs["period_label"],
+            "Từ ngày": [vn_date(d) for d in docs["period_start"]],
+            "Đến ngày": [vn_date(d) for d in docs["period_end"]],
+            "Ngày báo cáo": [vn_date(d) for d in docs["report_date"]],
+            "Số hiệu": docs["report_number"],
+            "Số liệu": docs["facts"],
+            "Tệp": docs["file_name"],
+        }
+    )
+
+
+__all__ = [
+    "KPI_INDICATORS",
+    "NOT_REPORTED",
+    "Card",
+    "compare_frames",
+    "escape_markdown",
+    "evidence_markdown",
+    "kpi_cards",
+    "marked_text",
+    "trend_points",
+    "vn_date",
+]

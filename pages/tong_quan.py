@@ -1,0 +1,23 @@
+"""Tổng quan: the latest key figures of each province, with their period and change."""
+
+import streamlit as st
+
+from dashboard import ui, views
+
+filters = ui.page_filters()
+st.title("Tổng quan")
+st.caption("Số liệu mới nhất của mỗi tỉnh; mức thay đổi so với kỳ trước có cùng độ dài.")
+
+cards = views.kpi_cards(ui.facts(filters, views.KPI_INDICATORS))
+if not cards:
+    st.info("Không có số liệu nào phù hợp với bộ lọc đang chọn.")
+    st.stop()
+
+for province, items in cards.items():
+    st.subheader(province)
+    columns = st.columns(3)
+    for i, card in enumerate(items):
+        with columns[i % 3]:
+            st.metric(card.label, card.value, delta=card.delta, delta_color=card.delta_color, border=True,
+                      help=f"Nguồn: {card.document}")  # fmt: skip
+            st.caption(f"{card.period}" + (f" · {card.note}" if card.note else ""))

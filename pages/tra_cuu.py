@@ -1,0 +1,28 @@
+"""Tra cứu: every figure under the filters, searchable; the view on screen exports to Excel."""
+
+import streamlit as st
+
+from dashboard import ui, views
+
+filters = ui.page_filters()
+indicators = ui.options().indicators
+labels = dict(zip(indicators["code"], indicators["label_vi"], strict=True))
+st.title("Tra cứu số liệu")
+
+left, right = st.columns([2, 3])
+text = left.text_input("Tìm trong câu nguồn", key="tim", bind="query-params", placeholder="ví dụ: camera, hồ sơ")
+codes = right.multiselect("Chỉ tiêu", list(labels), format_func=labels.get, key="chi_tieu_tc",
+                          bind="query-params", placeholder="Tất cả")  # fmt: skip
+rows = ui.facts(filters, tuple(codes), text)
+if rows.empty:
+    st.info("Không có số liệu nào phù hợp với bộ lọc và từ khóa đang chọn.")
+    st.stop()
+
+st.caption(f"{len(rows)} số liệu")
+event = st.dataframe(views.explorer_table(rows), hide_index=True, width="stretch", on_select="rerun",
+                     selection_mode="single-row", key="bang_so_lieu",
+                     column_config=ui.EXPLORER_COLUMNS)  # fmt: skip
+ui.excel_button(rows, filters)
+selected = event.selection.rows if event and event.selection else []
+if selected:
+    ui.evidence(rows.iloc[selected[0]]["fact_id"])

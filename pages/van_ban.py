@@ -1,0 +1,30 @@
+"""Văn bản: the loaded reports; open one to read it with every extracted figure marked."""
+
+import streamlit as st
+
+from dashboard import ui, views
+from dashboard.formatting import report_type_label, vn_date
+
+filters = ui.page_filters()
+st.title("Văn bản")
+docs = ui.documents(filters)
+if docs.empty:
+    st.info("Không có văn bản nào phù hợp với bộ lọc đang chọn.")
+    st.stop()
+
+st.dataframe(views.documents_table(docs), hide_index=True, width="stretch")
+doc_id = st.selectbox("Mở văn bản", docs["doc_id"], index=None, key="van_ban", bind="query-params",
+                      placeholder="Chọn văn bản để đọc")  # fmt: skip
+if doc_id:
+    meta, found = ui.document(doc_id)
+    if meta is None:
+        st.warning("Văn bản không còn trong kho dữ liệu.")
+        st.stop()
+    st.subheader(meta["title"] or meta["file_name"])
+    st.caption(
+        f"{meta['province'] or 'Không rõ tỉnh'} · {meta['agency'] or 'Không rõ cơ quan'} · "
+        f"{report_type_label(meta['report_type'])} · {meta['period_label'] or 'không rõ kỳ'} "
+        f"({vn_date(meta['period_start'])} – {vn_date(meta['period_end'])}) · {len(found)} số liệu"
+    )
+    with st.container(border=True, height=700):
+        st.markdown(views.marked_text(meta["text"], found))
