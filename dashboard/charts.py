@@ -34,26 +34,35 @@ def _layout(fig: go.Figure, unit: str, title: str = "") -> go.Figure:
 
 
 def trend_chart(points: pd.DataFrame, label: str, unit: str) -> go.Figure:
-    """One line per province across periods; the hover names value, period and source document."""
+    """One series per province; the hover names value, period and source document.
+
+    Flows are counted from the start of each year, so a line joins the points of one year only.
+    """
     fig = go.Figure()
+    cumulative = points["kind"].iloc[0] in ("flow", "rate")
     for i, province in enumerate(sorted(points["province"].unique(), key=vn_sort_key)):
         rows = points[points["province"] == province]
-        fig.add_trace(
-            go.Scatter(
-                x=rows["x"],
-                y=rows["value"],
-                mode="lines+markers",
-                name=province,
-                line={"color": PALETTE[i % len(PALETTE)], "width": 2},
-                marker={"size": 10},
-                customdata=rows[["fact_id", "period", "file_name", "value_text"]].to_numpy(),
-                hovertemplate=(
-                    "<b>%{fullData.name}</b><br>%{customdata[3]} "
-                    + unit
-                    + "<br>Kỳ: %{customdata[1]}<br>Nguồn: %{customdata[2]}<extra></extra>"
-                ),
+        segments = rows.groupby(rows["x"].dt.year) if cumulative else [(None, rows)]
+        for k, (_, seg) in enumerate(segments):
+            fig.add_trace(
+                go.Scatter(
+                    x=seg["x"],
+                    y=seg["value"],
+                    mode="lines+markers",
+                    name=province,
+                    legendgroup=province,
+                    showlegend=k == 0,
+                    line={"color": PALETTE[i % len(PALETTE)], "width": 2},
+                    marker={"size": 11},
+                    customdata=seg[["fact_id", "period", "file_name", "value_text"]].to_numpy(),
+                    hovertemplate=(
+                        "<b>%{fullData.name}</b><br>%{customdata[3]} "
+                        + unit
+                        + "<br>Kỳ: %{customdata[1]}<br>Nguồn: %{customdata[2]}<extra></extra>"
+                    ),
+                )
             )
-        )
+    fig.update_layout(showlegend=True)
     return _layout(fig, unit, label)
 
 

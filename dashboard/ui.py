@@ -103,7 +103,7 @@ def _ignore_invalid(key: str, valid: list[str], label: str) -> None:
 
 
 def _multiselect(label: str, key: str, values: list[str], fmt: Callable[[str], str] = str) -> tuple[str, ...]:
-    _ignore_invalid(key, values, label)
+    _ignore_invalid(key, [fmt(v) for v in values], label)  # the URL holds the labels shown
     chosen = st.sidebar.multiselect(
         label, values, default=[], key=key, bind="query-params", format_func=fmt, placeholder="Tất cả"
     )

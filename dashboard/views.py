@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard.formatting import period_text, vn_date, vn_sort_key, vn_value
+from dashboard.formatting import period_text, report_type_label, vn_date, vn_sort_key, vn_value
 
 KPI_INDICATORS: tuple[str, ...] = (
     "staff_total",
@@ -20,6 +20,17 @@ KPI_INDICATORS: tuple[str, ...] = (
     "camera_traffic_ai",
     "dti_rank",
 )
+SHORT_LABELS = {
+    "staff_total": "Tổng số CBCCVC và người lao động",
+    "tthc_received": "Hồ sơ TTHC tiếp nhận",
+    "tthc_resolved": "Hồ sơ TTHC đã giải quyết",
+    "tthc_ontime_rate": "Tỷ lệ hồ sơ đúng hạn",
+    "hotline1022_received": "Phản ánh qua Tổng đài 1022",
+    "hotline1022_resolved": "Phản ánh 1022 đã xử lý",
+    "camera_traffic_total": "Camera giao thông",
+    "camera_traffic_ai": "Camera AI giao thông",
+    "dti_rank": "Xếp hạng DTI của tỉnh",
+}
 LOWER_IS_BETTER = {"dti_rank", "par_index_rank", "tthc_pending"}
 NOT_REPORTED = "không báo cáo"
 _SAME_LENGTH_DAYS = 16
@@ -97,7 +108,7 @@ def _card(province: str, series: pd.DataFrame) -> Card:
     return Card(
         province=province,
         indicator=code,
-        label=latest["label_vi"],
+        label=SHORT_LABELS.get(code, latest["label_vi"]),
         value=vn_value(latest["value"], latest["unit"]),
         period=period_text(latest["period_start"], latest["period_end"], latest["as_of"]),
         delta=delta,
@@ -239,8 +250,6 @@ def explorer_table(rows: pd.DataFrame) -> pd.io.formats.style.Styler:
 
 
 def documents_table(docs: pd.DataFrame) -> pd.DataFrame:
-    from dashboard.formatting import report_type_label
-
     return pd.DataFrame(
         {
             "Tỉnh": docs["province"],
@@ -250,7 +259,7 @@ def documents_table(docs: pd.DataFrame) -> pd.DataFrame:
             "Từ ngày": [vn_date(d) for d in docs["period_start"]],
             "Đến ngày": [vn_date(d) for d in docs["period_end"]],
             "Ngày báo cáo": [vn_date(d) for d in docs["report_date"]],
-            "Số hiệu": docs["report_number"],
+            "Số hiệu": docs["report_number"].fillna(""),
             "Số liệu": docs["facts"],
             "Tệp": docs["file_name"],
         }

@@ -221,7 +221,10 @@ def _period_of(doc: _Doc, ind: Indicator, sentence: Sentence, pos: int) -> tuple
         y = period.end.year
         period = Period(date(y, 1, 1), date(y, 12, 31))
     if ind.kind == "stock":
-        return None, None, period.end
+        as_of = period.end
+        if as_of and doc.meta.report_date and as_of > doc.meta.report_date:
+            as_of = doc.meta.report_date  # a count cannot be known after the report is signed
+        return None, None, as_of
     return period.start, period.end, None
 
 

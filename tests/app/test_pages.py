@@ -17,17 +17,17 @@ def test_page_renders(app, page):
 def test_overview_shows_latest_figures_with_period(app):
     at = app("pages/tong_quan.py", tinh="Tây Ninh")
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Hồ sơ thủ tục hành chính tiếp nhận"] == "31"
-    assert metrics["Tổng số cán bộ công chức viên chức và người lao động"] == "55"
+    assert metrics["Hồ sơ TTHC tiếp nhận"] == "31"
+    assert metrics["Tổng số CBCCVC và người lao động"] == "55"
     assert "tại 28/10/2024" in texts(at)  # the staff figure's as-of date under the card
     assert "Kỳ trước có độ dài khác" in texts(at)  # 36 (Jan–May) is not compared with 31 (Jan–Jul)
 
 
 def test_year_filter_changes_what_is_shown(app):
     at = app("pages/tong_quan.py", tinh="Tây Ninh")
-    assert {m.value for m in at.metric if m.label == "Hồ sơ thủ tục hành chính tiếp nhận"} == {"31"}
+    assert {m.value for m in at.metric if m.label == "Hồ sơ TTHC tiếp nhận"} == {"31"}
     at.sidebar.slider(key="nam").set_value((2023, 2023)).run()
-    assert {m.value for m in at.metric if m.label == "Hồ sơ thủ tục hành chính tiếp nhận"} == {"37"}
+    assert {m.value for m in at.metric if m.label == "Hồ sơ TTHC tiếp nhận"} == {"37"}
 
 
 def test_explorer_filters_rows(app):

@@ -1,0 +1,60 @@
+"""Excel exports read back with openpyxl: the filtered rows, numbers as numbers, dates as dates."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+
+import openpyxl
+import pytest
+
+from dashboard import queries
+from dashboard.db import connect
+from dashboard.excel import export_filename, facts_workbook
+from dashboard.filters import Filters
+
+
+@pytest.fixture
+def con(warehouse):
+    c = connect(warehouse)
+    yield c
+    c.close()
+
+
+def test_workbook_holds_exactly_the_filtered_rows(con):
+    filters = Filters(provinces=("Tây Ninh",), year_from=2024, year_to=2024)
+    rows = queries.facts(con, filters)
+    wb = openpyxl.load_workbook(io.BytesIO(facts_workbook(rows, filters, datetime(2026, 11, 21, 8, 0))))
+    assert wb.sheetnames == ["Số liệu", "Nguồn", "Thông tin"]
+    ws = wb["Số liệu"]
+    header = [c.value for c in ws[1]]
+    assert header[:6] == ["Tỉnh, thành phố", "Cơ quan", "Loại báo cáo", "Nhóm chỉ tiêu", "Chỉ tiêu", "Giá trị"]
+    body = list(ws.iter_rows(min_row=2, values_only=True))
+    assert len(body) == len(rows) > 0
+    assert {r[0] for r in body} == {"Tây Ninh"}
+    received = [r for r in body if r[4] == "Hồ sơ thủ tục hành chính tiếp nhận"]
+    assert sorted(r[5] for r in received) == [31, 36]
+    assert all(isinstance(r[5], (int, float)) for r in body)
+    assert ws.cell(row=2, column=6).number_format == "#,##0.##"
+    dates = [r[8] for r in body if r[8] is not None]
+    assert dates and all(isinstance(d, datetime) for d in dates)
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref
+    assert ws.column_dimensions["E"].width > 20
+    sources = list(wb["Nguồn"].iter_rows(min_row=2, values_only=True))
+    assert len(sources) == len(rows) and all(s[3] and isinstance(s[5], int) for s in sources)
+    info = dict(wb["Thông tin"].iter_rows(min_row=2, values_only=True))
+    assert info["Tỉnh, thành phố"] == "Tây Ninh" and info["Năm"] == "2024–2024"
+    assert info["Số dòng"] == len(rows)
+
+
+def test_file_name_says_what_and_when():
+    f = Filters(provinces=("Tây Ninh",), year_from=2024, year_to=2024)
+    assert export_filename("Số liệu", f, date(2026, 11, 21)) == "so-lieu_tay-ninh_2024_2026-11-21.xlsx"
+    assert export_filename("Số liệu", Filters(), date(2026, 11, 21)) == "so-lieu_2026-11-21.xlsx"
+
+
+def test_empty_export_is_still_a_workbook():
+    import pandas as pd
+
+    wb = openpyxl.load_workbook(io.BytesIO(facts_workbook(pd.DataFrame(), Filters(), None)))
+    assert wb["Số liệu"].max_row == 1
