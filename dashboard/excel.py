@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -15,10 +16,10 @@ from dashboard.formatting import QUALIFIER_LABELS, report_type_label, slug, vn_d
 
 # (source column, header, kind): kind says how the cell is written and formatted
 FACT_SHEET: list[tuple[str, str, str]] = [
+    ("row_no", "STT", "int"),
     ("province", "Tỉnh, thành phố", "text"),
     ("agency", "Cơ quan", "text"),
     ("report_type", "Loại báo cáo", "report_type"),
-    ("group_label", "Nhóm chỉ tiêu", "text"),
     ("label_vi", "Chỉ tiêu", "text"),
     ("value", "Giá trị", "number"),
     ("unit", "Đơn vị", "text"),
@@ -26,86 +27,92 @@ FACT_SHEET: list[tuple[str, str, str]] = [
     ("period_start", "Từ ngày", "date"),
     ("period_end", "Đến ngày", "date"),
     ("as_of", "Tại ngày", "date"),
-    ("year", "Năm", "int"),
-    ("file_name", "Văn bản", "text"),
 ]
+# One row per figure, the same STT as on 'Số liệu': where it was read, and the words it was read from.
 SOURCE_SHEET: list[tuple[str, str, str]] = [
-    ("label_vi", "Chỉ tiêu", "text"),
-    ("value", "Giá trị", "number"),
+    ("row_no", "STT", "int"),
     ("file_name", "Văn bản", "text"),
+    ("position", "Vị trí trong văn bản", "text"),
     ("quote", "Trích dẫn", "text"),
-    ("sentence", "Câu nguồn", "text"),
-    ("char_start", "Vị trí bắt đầu (ký tự)", "int"),
-    ("char_end", "Vị trí kết thúc (ký tự)", "int"),
-    ("page", "Trang", "int"),
 ]
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
+_FORMATS = {"number": "#,##0.##", "int": "0", "date": "DD/MM/YYYY"}
 
 
-def _cell(value: object, kind: str) -> object:
-    if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
-        return None
+def _column(df: pd.DataFrame, col: str, kind: str) -> list[object]:
+    """One column as the Python values openpyxl writes (vectorised: exports are large)."""
+    if col not in df or df.empty:
+        return [None] * len(df)
+    series = df[col]
     if kind == "date":
-        return pd.Timestamp(value).date()
-    if kind == "int":
-        return int(value)
-    if kind == "number":
-        v = float(value)
-        return int(v) if v.is_integer() else v
+        stamps = pd.to_datetime(series, errors="coerce")
+        return [None if pd.isna(v) else v.date() for v in stamps]
+    if kind in ("int", "number"):
+        numbers = pd.to_numeric(series, errors="coerce")
+        return [None if pd.isna(v) else int(v) if kind == "int" or float(v).is_integer() else float(v) for v in numbers]
+    if kind == "raw":
+        return list(series)
     if kind == "report_type":
-        return report_type_label(str(value))
+        return [None if pd.isna(v) else report_type_label(str(v)) for v in series]
     if kind == "qualifier":
-        return QUALIFIER_LABELS.get(str(value), str(value))
-    return " ".join(str(value).split())
+        return [None if pd.isna(v) else QUALIFIER_LABELS.get(str(v), str(v)) for v in series]
+    return [None if v is None or (isinstance(v, float) and pd.isna(v)) else " ".join(str(v).split()) for v in series]
 
 
-def _sheet(wb: Workbook, title: str, df: pd.DataFrame, columns: list[tuple[str, str, str]], first: bool) -> None:
-    ws = wb.active if first else wb.create_sheet()
-    ws.title = title
-    ws.append([header for _, header, _ in columns])
-    for row in df.itertuples(index=False):
-        record = row._asdict()
-        ws.append([_cell(record.get(col), kind) for col, _, kind in columns])
-    for j, (_, _, kind) in enumerate(columns, start=1):
-        fmt = {"number": "#,##0.##", "int": "0", "date": "DD/MM/YYYY"}.get(kind)
-        if fmt:
-            for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
-                cell.number_format = fmt
-    for cell in ws[1]:
+def _sheet(wb: Workbook, title: str, df: pd.DataFrame, columns: list[tuple[str, str, str]]) -> None:
+    """A write-only sheet: header row styled and frozen, autofilter, widths fitted to the data."""
+    ws = wb.create_sheet(title)
+    values = [_column(df, col, kind) for col, _, kind in columns]
+    for j, (_, header, kind) in enumerate(columns, start=1):
+        sample = [len(str(v)) for v in values[j - 1][:500] if v is not None]
+        width = min(max([len(header), *sample]) + 2, 60)
+        ws.column_dimensions[get_column_letter(j)].width = max(width, 11 if kind == "date" else 6)
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(len(df), 0) + 1}"
+    header_cells = []
+    for _, header, _ in columns:
+        cell = WriteOnlyCell(ws, value=header)
         cell.fill, cell.font = _HEADER_FILL, _HEADER_FONT
         cell.alignment = Alignment(vertical="center", wrap_text=True)
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = ws.dimensions
-    _fit_widths(ws, df, columns)
+        header_cells.append(cell)
+    ws.append(header_cells)
+    formats = [_FORMATS.get(kind) for _, _, kind in columns]
+    for row in zip(*values, strict=True) if values else []:
+        out = []
+        for value, fmt in zip(row, formats, strict=True):
+            if fmt and value is not None:
+                cell = WriteOnlyCell(ws, value=value)
+                cell.number_format = fmt
+                out.append(cell)
+            else:
+                out.append(value)
+        ws.append(out)
 
 
-def _fit_widths(ws: object, df: pd.DataFrame, columns: list[tuple[str, str, str]]) -> None:
-    sample = df.head(500)
-    for j, (col, header, kind) in enumerate(columns, start=1):
-        lengths = [len(header)]
-        if col in sample:
-            lengths += [len(str(_cell(v, kind) or "")) for v in sample[col]]
-        width = min(max(lengths) + 2, 60)
-        ws.column_dimensions[get_column_letter(j)].width = max(width, 10 if kind == "date" else 6)  # type: ignore[attr-defined]
+def _positions(df: pd.DataFrame) -> list[str]:
+    """'trang 2, ký tự 1437–1495': where the quote sits in the document's text."""
+    pages = df["page"] if "page" in df else [None] * len(df)
+    return [
+        (f"trang {int(p)}, " if p is not None and not pd.isna(p) else "") + f"ký tự {int(a)}–{int(b)}"
+        for a, b, p in zip(df["char_start"], df["char_end"], pages, strict=True)
+    ]
 
 
 def facts_workbook(df: pd.DataFrame, filters: Filters, built_at: object, now: datetime | None = None) -> bytes:
     """Sheets 'Số liệu' (the rows), 'Nguồn' (their evidence) and 'Thông tin' (filters, times)."""
-    wb = Workbook()
-    _sheet(wb, "Số liệu", df, FACT_SHEET, first=True)
-    _sheet(wb, "Nguồn", df, SOURCE_SHEET, first=False)
-    info = wb.create_sheet("Thông tin")
-    info.append(["Mục", "Giá trị"])
-    for key, value in filters.describe():
-        info.append([key, value])
-    info.append(["Số dòng", len(df)])
-    info.append(["Thời điểm xuất", vn_datetime(now or datetime.now())])
-    info.append(["Kho dữ liệu dựng lúc", vn_datetime(built_at) if built_at is not None else "không rõ"])
-    for cell in info[1]:
-        cell.fill, cell.font = _HEADER_FILL, _HEADER_FONT
-    info.column_dimensions["A"].width = 24
-    info.column_dimensions["B"].width = 60
+    wb = Workbook(write_only=True)
+    df = df.assign(row_no=range(1, len(df) + 1), position=_positions(df)) if not df.empty else df
+    _sheet(wb, "Số liệu", df, FACT_SHEET)
+    _sheet(wb, "Nguồn", df, SOURCE_SHEET)
+    rows = [
+        *filters.describe(),
+        ("Số dòng", len(df)),
+        ("Thời điểm xuất", vn_datetime(now or datetime.now())),
+        ("Kho dữ liệu dựng lúc", vn_datetime(built_at) if built_at is not None else "không rõ"),
+    ]
+    info = pd.DataFrame(rows, columns=["key", "value"])
+    _sheet(wb, "Thông tin", info, [("key", "Mục", "text"), ("value", "Giá trị", "raw")])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

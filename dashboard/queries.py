@@ -78,6 +78,25 @@ def facts(
     return con.execute(sql, params).df()
 
 
+def latest_facts(
+    con: duckdb.DuckDBPyConnection, filters: Filters, indicators: tuple[str, ...] = (), per_indicator: int = 1
+) -> pd.DataFrame:
+    """The newest ``per_indicator`` primary facts of each province and indicator under the filters."""
+    where, params = filters.sql()
+    if indicators:
+        where += " AND list_contains(?::VARCHAR[], indicator)"
+        params.append(list(indicators))
+    params.append(per_indicator)
+    sql = f"""
+        SELECT {FACT_COLUMNS} FROM fact_view
+        WHERE role = 'primary' AND {where}
+        QUALIFY row_number() OVER (
+            PARTITION BY province, indicator ORDER BY coalesce(as_of, period_end) DESC, fact_id) <= ?
+        ORDER BY province COLLATE vi, sort_order, coalesce(as_of, period_end) DESC
+    """  # noqa: S608 - 'where' holds only placeholders
+    return con.execute(sql, params).df()
+
+
 def documents(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Loaded reports under the filters (year = the year the report's period ends)."""
     where, params = Filters(

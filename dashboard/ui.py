@@ -64,6 +64,11 @@ def _facts(version: tuple[int, int], filters: tuple, indicators: tuple[str, ...]
     return queries.facts(_cursor(), Filters(*filters), indicators, text)
 
 
+@st.cache_data(max_entries=128, show_spinner=False)
+def _latest(version: tuple[int, int], filters: tuple, indicators: tuple[str, ...], per_indicator: int) -> pd.DataFrame:
+    return queries.latest_facts(_cursor(), Filters(*filters), indicators, per_indicator)
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
 def _documents(version: tuple[int, int], filters: tuple) -> pd.DataFrame:
     return queries.documents(_cursor(), Filters(*filters))
@@ -75,6 +80,11 @@ def options() -> queries.Options:
 
 def facts(filters: Filters, indicators: tuple[str, ...] = (), text: str = "") -> pd.DataFrame:
     return _facts(warehouse_version(), dataclasses.astuple(filters), tuple(indicators), text)
+
+
+def latest_facts(filters: Filters, indicators: tuple[str, ...] = (), per_indicator: int = 1) -> pd.DataFrame:
+    """The newest figures of each province and indicator (cached per warehouse build)."""
+    return _latest(warehouse_version(), dataclasses.astuple(filters), tuple(indicators), per_indicator)
 
 
 def documents(filters: Filters) -> pd.DataFrame:

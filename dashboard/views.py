@@ -34,6 +34,7 @@ SHORT_LABELS = {
 LOWER_IS_BETTER = {"dti_rank", "par_index_rank", "tthc_pending"}
 NOT_REPORTED = "không báo cáo"
 _SAME_LENGTH_DAYS = 16
+_KPI_HISTORY = 24  # earlier figures searched for a comparable one
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,11 @@ class Card:
 
 def _end(row: pd.Series) -> pd.Timestamp:
     return pd.Timestamp(row["as_of"] if pd.notna(row["as_of"]) else row["period_end"])
+
+
+def _ends(df: pd.DataFrame) -> pd.Series:
+    """The date each figure refers to: its as-of date, else the end of its period."""
+    return pd.to_datetime(df["as_of"]).fillna(pd.to_datetime(df["period_end"]))
 
 
 def _length_days(row: pd.Series) -> int | None:
@@ -73,7 +79,8 @@ def kpi_cards(df: pd.DataFrame) -> dict[str, list[Card]]:
     cards: dict[str, list[Card]] = {}
     if df.empty:
         return cards
-    df = df.assign(_end=df.apply(_end, axis=1))
+    df = df[df["indicator"].isin(KPI_INDICATORS)].assign(_end=_ends)
+    df = df.sort_values("_end", ascending=False).groupby(["province", "indicator"]).head(_KPI_HISTORY)
     for province in sorted(df["province"].dropna().unique(), key=vn_sort_key):
         rows = df[df["province"] == province]
         out = []
@@ -119,12 +126,16 @@ def _card(province: str, series: pd.DataFrame) -> Card:
     )
 
 
+def sorted_provinces(provinces: list[str] | tuple[str, ...]) -> list[str]:
+    return sorted(provinces, key=vn_sort_key)
+
+
 def trend_points(df: pd.DataFrame) -> pd.DataFrame:
     """One point per fact: x at the end of its period (or its date), with texts for the hover."""
     if df.empty:
         return df.assign(x=pd.Series(dtype="datetime64[ns]"), period=[], value_text=[])
     out = df.assign(
-        x=df.apply(_end, axis=1),
+        x=_ends(df),
         period=[
             period_text(a, b, c) for a, b, c in zip(df["period_start"], df["period_end"], df["as_of"], strict=True)
         ],
@@ -147,10 +158,11 @@ def compare_frames(
     """
     if df.empty:
         return pd.DataFrame(), pd.DataFrame(), []
-    df = df.assign(_end=df.apply(_end, axis=1))
+    df = df.assign(_end=_ends)
     latest = df.sort_values("_end", ascending=False).drop_duplicates(["province", "indicator"])
     if per_month:
-        m = latest.apply(months, axis=1)
+        days = (pd.to_datetime(latest["period_end"]) - pd.to_datetime(latest["period_start"])).dt.days
+        m = (days + 1).clip(lower=1) / (365.25 / 12)
         flows = latest["kind"] == "flow"
         latest = latest.assign(value=latest["value"].where(~flows | m.isna(), latest["value"] / m))
     latest = latest.assign(
@@ -160,21 +172,24 @@ def compare_frames(
         ]
     )
     indicators = latest.drop_duplicates("indicator").sort_values("sort_order")
+    found = {
+        (r["province"], r["indicator"]): r
+        for r in latest[["province", "indicator", "value", "unit", "kind", "period"]].to_dict("records")
+    }
     rows, warnings = [], []
-    for _, ind in indicators.iterrows():
-        row = {"Chỉ tiêu": ind["label_vi"], "Đơn vị": ind["unit"]}
+    for code, label, unit in zip(indicators["indicator"], indicators["label_vi"], indicators["unit"], strict=True):
+        row = {"Chỉ tiêu": label, "Đơn vị": unit}
         periods = set()
         for province in provinces:
-            hit = latest[(latest["province"] == province) & (latest["indicator"] == ind["indicator"])]
-            if hit.empty:
+            h = found.get((province, code))
+            if h is None:
                 row[province] = NOT_REPORTED
                 continue
-            h = hit.iloc[0]
             suffix = "/tháng" if per_month and h["kind"] == "flow" else ""
             row[province] = f"{vn_value(h['value'], h['unit'])}{suffix} ({h['period']})"
             periods.add(h["period"])
         if len(periods) > 1:
-            warnings.append(ind["label_vi"])
+            warnings.append(label)
         rows.append(row)
     bars = latest[latest["province"].isin(provinces)][
         ["indicator", "label_vi", "unit", "province", "value", "period", "sort_order"]

@@ -25,7 +25,7 @@ if len(provinces) < 2:
 scope = Filters(
     tuple(provinces), filters.year_from, filters.year_to, filters.agencies, filters.report_types, filters.groups
 )
-table, bars, warnings = views.compare_frames(ui.facts(scope), provinces, per_month)
+table, bars, warnings = views.compare_frames(ui.latest_facts(scope), provinces, per_month)
 if table.empty:
     st.info("Không có số liệu nào phù hợp với bộ lọc đang chọn.")
     st.stop()

@@ -8,10 +8,11 @@ filters = ui.page_filters()
 st.title("Tổng quan")
 st.caption("Số liệu mới nhất của mỗi tỉnh; mức thay đổi so với kỳ trước có cùng độ dài.")
 
-cards = views.kpi_cards(ui.facts(filters, views.KPI_INDICATORS))
+cards = views.kpi_cards(ui.latest_facts(filters, views.KPI_INDICATORS, per_indicator=24))
 if not cards:
     st.info("Không có số liệu nào phù hợp với bộ lọc đang chọn.")
     st.stop()
+without = [p for p in views.sorted_provinces(filters.provinces or ui.options().provinces) if p not in cards]
 
 for province, items in cards.items():
     st.subheader(province)
@@ -21,3 +22,5 @@ for province, items in cards.items():
             st.metric(card.label, card.value, delta=card.delta, delta_color=card.delta_color, border=True,
                       help=f"Nguồn: {card.document}")  # fmt: skip
             st.caption(f"{card.period}" + (f" · {card.note}" if card.note else ""))
+if without:
+    st.caption(f"Không báo cáo các chỉ tiêu chính trong phạm vi lọc: {', '.join(without)} — xem trang Tra cứu.")

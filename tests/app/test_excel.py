@@ -28,20 +28,21 @@ def test_workbook_holds_exactly_the_filtered_rows(con):
     assert wb.sheetnames == ["Số liệu", "Nguồn", "Thông tin"]
     ws = wb["Số liệu"]
     header = [c.value for c in ws[1]]
-    assert header[:6] == ["Tỉnh, thành phố", "Cơ quan", "Loại báo cáo", "Nhóm chỉ tiêu", "Chỉ tiêu", "Giá trị"]
+    assert header[:7] == ["STT", "Tỉnh, thành phố", "Cơ quan", "Loại báo cáo", "Chỉ tiêu", "Giá trị", "Đơn vị"]
     body = list(ws.iter_rows(min_row=2, values_only=True))
     assert len(body) == len(rows) > 0
-    assert {r[0] for r in body} == {"Tây Ninh"}
+    assert {r[1] for r in body} == {"Tây Ninh"}
     received = [r for r in body if r[4] == "Hồ sơ thủ tục hành chính tiếp nhận"]
     assert sorted(r[5] for r in received) == [31, 36]
     assert all(isinstance(r[5], (int, float)) for r in body)
     assert ws.cell(row=2, column=6).number_format == "#,##0.##"
-    dates = [r[8] for r in body if r[8] is not None]
+    dates = [r[9] for r in body if r[9] is not None]
     assert dates and all(isinstance(d, datetime) for d in dates)
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref
     assert ws.column_dimensions["E"].width > 20
     sources = list(wb["Nguồn"].iter_rows(min_row=2, values_only=True))
-    assert len(sources) == len(rows) and all(s[3] and isinstance(s[5], int) for s in sources)
+    assert [s[0] for s in sources] == [r[0] for r in body]
+    assert all(s[1] and s[3] and s[2].startswith("ký tự") for s in sources)
     info = dict(wb["Thông tin"].iter_rows(min_row=2, values_only=True))
     assert info["Tỉnh, thành phố"] == "Tây Ninh" and info["Năm"] == "2024–2024"
     assert info["Số dòng"] == len(rows)
