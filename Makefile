@@ -6,7 +6,7 @@ DB      := data/warehouse.duckdb
 RAW     := data/raw
 PORT    ?= 8501
 
-.PHONY: run test warehouse lint bench clean
+.PHONY: run test e2e warehouse lint bench clean
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || python3 -m venv .venv
@@ -26,10 +26,17 @@ lint: $(STAMP)
 	$(PY) -m ruff check .
 
 test: warehouse lint
-	$(PY) -m pytest
+	$(PY) -m pytest -m "not browser"
+
+# End-to-end: a real Streamlit server (free loopback port, started and stopped by the tests'
+# fixtures) and Debian's chromium driven by Playwright. Needs: apt-get install chromium
+e2e: warehouse
+	@test -x /usr/bin/chromium || { echo "chromium is missing: apt-get install chromium"; exit 1; }
+	$(PY) -m pytest -m browser tests/e2e
 
 bench: $(STAMP)
 	$(PY) bench/build_benchmark.py
+	$(PY) bench/dashboard_benchmark.py
 
 clean:
 	rm -rf .venv $(DB) .pytest_cache .ruff_cache

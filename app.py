@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard import ui
 from dashboard.db import warehouse_path
 
-st.set_page_config(page_title="Số liệu báo cáo", page_icon=":material/analytics:", layout="wide")
+st.set_page_config(page_title="Số liệu báo cáo", page_icon="📊", layout="wide")
 
 if ui.connection() is None:
     st.title("Số liệu báo cáo")
