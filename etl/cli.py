@@ -24,6 +24,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     print(f"Văn bản: {report.documents}   Số liệu: {report.facts}   Theo nhóm: {groups or '-'}")
     for name, reason in report.errors:
         print(f"LỖI  {name}: {reason}", file=sys.stderr)
+    print(f"Phát hiện kiểm tra chất lượng: {report.findings}")
     print(f"Thời gian: {report.seconds:.2f} giây; tệp lỗi: {len(report.errors)}")
     return 1 if report.errors else 0
 
@@ -59,6 +60,31 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    """python -m etl check --db data/warehouse.duckdb --json"""
+    import duckdb
+
+    from etl.checks import SEVERITY_LABELS, run_checks
+
+    con = duckdb.connect(str(args.db), read_only=True)
+    try:
+        facts = con.execute("SELECT * FROM facts").df()
+        documents = con.execute("SELECT * FROM documents").df()
+    finally:
+        con.close()
+    findings = run_checks(facts, documents, default_catalog())
+    order = {"loi": 0, "canh_bao": 1, "thong_tin": 2}
+    for f in sorted(findings, key=lambda f: (order[f.severity], f.check, f.doc_ids)):
+        if args.json:
+            print(json.dumps(f.as_json(), ensure_ascii=False))
+        else:
+            print(f"[{SEVERITY_LABELS[f.severity]}] {f.check}: {f.title} — {f.message} ({', '.join(f.doc_ids)})")
+    if not args.json:
+        counts = {s: sum(f.severity == s for f in findings) for s in order}
+        print(" · ".join(f"{SEVERITY_LABELS[s]}: {n}" for s, n in counts.items()))
+    return 0
+
+
 def _document_json(ex: object) -> dict[str, object]:
     m = ex.meta  # type: ignore[attr-defined]
     return {
@@ -89,6 +115,10 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--json", action="store_true", help="một dòng JSON cho mỗi văn bản và mỗi số liệu")
     e.add_argument("--all", action="store_true", help="in cả các giá trị khác mà văn bản đưa ra")
     e.set_defaults(func=cmd_extract)
+    c = sub.add_parser("check", help="kiểm tra tính nhất quán của số liệu trong kho")
+    c.add_argument("--db", default=str(DEFAULT_DB))
+    c.add_argument("--json", action="store_true", help="một dòng JSON cho mỗi phát hiện")
+    c.set_defaults(func=cmd_check)
     return p
 
 

@@ -83,6 +83,22 @@ CREATE TABLE facts (
     build_id        VARCHAR NOT NULL
 );
 
+CREATE TABLE findings (
+    finding_id  VARCHAR PRIMARY KEY,
+    check_id    VARCHAR NOT NULL,          -- e.g. staff_parts_sum, tthc_received_not_monotonic
+    severity    VARCHAR NOT NULL,          -- loi | canh_bao | thong_tin
+    title       VARCHAR NOT NULL,
+    message     VARCHAR NOT NULL,
+    province    VARCHAR,
+    doc_ids     VARCHAR[] NOT NULL,
+    fact_ids    VARCHAR[] NOT NULL,
+    build_id    VARCHAR NOT NULL
+);
+
+-- Each fact with the findings that involve it.
+CREATE VIEW finding_facts AS
+SELECT finding_id, check_id, severity, title, unnest(fact_ids) AS fact_id FROM findings;
+
 -- What the dashboard reads: one row per figure with its document and indicator.
 CREATE VIEW fact_view AS
 SELECT

@@ -21,6 +21,7 @@ import pandas as pd
 
 from etl import __version__
 from etl.catalog import Catalog, default_catalog
+from etl.checks import Finding, run_checks
 from etl.pipeline import Extraction, process_file
 from etl.readers import SUFFIXES, ReadError
 
@@ -38,6 +39,7 @@ class BuildReport:
     facts: int = 0
     facts_per_group: Counter[str] = field(default_factory=Counter)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    findings: int = 0
     seconds: float = 0.0
 
 
@@ -77,6 +79,9 @@ def build_warehouse(
         if callable(on_progress):
             on_progress(doc_id)
     tables = _tables(extractions, catalog, build_id)
+    findings = run_checks(tables["facts"], tables["documents"], catalog)
+    tables["findings"] = _findings_frame(findings, build_id)
+    report.findings = len(findings)
     report.documents = len(tables["documents"])
     report.facts = len(tables["facts"])
     groups = {i.code: i.group for i in catalog.indicators}
@@ -131,6 +136,18 @@ _worker_catalog: Catalog | None = None
 def _set_worker_catalog(catalog: Catalog) -> None:
     global _worker_catalog  # noqa: PLW0603 - one catalog per worker process
     _worker_catalog = catalog
+
+
+def _findings_frame(findings: list[Finding], build_id: str) -> pd.DataFrame:
+    rows = [
+        {
+            "finding_id": f.finding_id, "check_id": f.check, "severity": f.severity, "title": f.title,
+            "message": f.message, "province": f.province, "doc_ids": list(f.doc_ids),
+            "fact_ids": list(f.fact_ids), "build_id": build_id,
+        }
+        for f in {f.finding_id: f for f in findings}.values()
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=_columns("findings"))
 
 
 def _sha256(path: Path) -> str | None:
@@ -209,7 +226,7 @@ def _write_atomically(db_path: Path, tables: dict[str, pd.DataFrame]) -> None:
         con = duckdb.connect(str(tmp))
         try:
             con.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
-            for name in ("builds", "build_sources", "indicators", "documents", "facts"):
+            for name in ("builds", "build_sources", "indicators", "documents", "facts", "findings"):
                 frame = tables[name]
                 cols = ", ".join(frame.columns)
                 con.register("frame", frame)

@@ -1,0 +1,262 @@
+"""Consistency checks within and across submissions; findings keep the facts they rest on.
+
+The checks are declared in ``checks.toml``; this module evaluates them over the facts and
+documents of a build (as DataFrames) and hands ``list[Finding]`` to the warehouse.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from etl.catalog import Catalog
+
+__all__ = ["SEVERITY_LABELS", "Finding", "load_checks", "run_checks"]
+
+CHECKS_PATH = Path(__file__).with_name("checks.toml")
+SEVERITY_LABELS = {"loi": "Lỗi", "canh_bao": "Cảnh báo", "thong_tin": "Thông tin"}
+_EXACT = {"exact", "sum"}
+_TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    check: str
+    severity: str  # loi | canh_bao | thong_tin
+    title: str
+    message: str
+    province: str | None
+    doc_ids: tuple[str, ...]
+    fact_ids: tuple[str, ...]
+
+    @property
+    def finding_id(self) -> str:
+        key = "|".join([self.check, *sorted(self.doc_ids), *sorted(self.fact_ids)])
+        return hashlib.sha1(key.encode()).hexdigest()[:16]
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "finding_id": self.finding_id,
+            "check": self.check,
+            "severity": self.severity,
+            "title": self.title,
+            "message": self.message,
+            "province": self.province,
+            "doc_ids": list(self.doc_ids),
+            "fact_ids": list(self.fact_ids),
+        }
+
+
+@lru_cache(maxsize=4)
+def load_checks(path: Path = CHECKS_PATH) -> dict:
+    """The check declarations; every indicator they name must exist in the catalog (tested)."""
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def _num(value: float) -> str:
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def _prepare(facts: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    if facts.empty:
+        return facts.assign(ref=pd.Series(dtype="object"), province=pd.Series(dtype="object"))
+    docs = documents.set_index("doc_id")
+    out = facts.copy()
+    out["ref"] = [
+        a if a is not None and not pd.isna(a) else e for a, e in zip(out["as_of"], out["period_end"], strict=True)
+    ]
+    out["province"] = out["doc_id"].map(docs["province"])
+    out["agency"] = out["doc_id"].map(docs["agency"]).fillna("")
+    return out
+
+
+def run_checks(
+    facts: pd.DataFrame, documents: pd.DataFrame, catalog: Catalog, config: dict | None = None
+) -> list[Finding]:
+    """Every finding the declared checks raise over one build's facts and documents."""
+    config = config or load_checks()
+    facts = _prepare(facts, documents)
+    primary = facts[facts["role"] == "primary"] if not facts.empty else facts
+    findings: list[Finding] = []
+    for rule in config.get("parts_sum", []):
+        findings += _parts_sum(primary, rule)
+    for rule in config.get("not_greater", []):
+        findings += _not_greater(primary, rule)
+    findings += _monotonic(primary, catalog, config["monotonic"])
+    findings += _conflicts(facts, config["conflict"])
+    findings += _out_of_range(facts, catalog, config["range"])
+    findings += _duplicates(documents, config["duplicate"])
+    findings += _overlaps(documents, config["overlap"])
+    return findings
+
+
+def _groups(facts: pd.DataFrame, same_date: bool) -> list[dict[str, list[dict]]]:
+    """Facts of one document (and one date), by indicator."""
+    keys = ["doc_id", "ref"] if same_date else ["doc_id"]
+    out = []
+    for _, group in facts.groupby(keys, sort=False, dropna=False):
+        by: dict[str, list[dict]] = defaultdict(list)
+        for row in group.to_dict("records"):
+            by[row["indicator"]].append(row)
+        out.append(by)
+    return out
+
+
+def _finding(rule: dict, message: str, rows: list[dict], check: str | None = None) -> Finding:
+    return Finding(
+        check=check or rule["id"],
+        severity=rule["severity"],
+        title=rule["title"],
+        message=message,
+        province=rows[0].get("province"),
+        doc_ids=tuple(sorted({r["doc_id"] for r in rows})),
+        fact_ids=tuple(r["fact_id"] for r in rows),
+    )
+
+
+def _parts_sum(facts: pd.DataFrame, rule: dict) -> list[Finding]:
+    found = []
+    for by in _groups(facts, same_date=True) if not facts.empty else []:
+        if rule["total"] not in by:
+            continue
+        total = by[rule["total"]][0]
+        parts = [by[p][0] for p in rule["parts"] if p in by]
+        if not parts or any(r["qualifier"] not in _EXACT for r in [total, *parts]):
+            continue
+        s = sum(p["value"] for p in parts)
+        complete = len(parts) == len(rule["parts"]) and not rule.get("only_not_exceed")
+        terms = " + ".join(_num(p["value"]) for p in parts)
+        if complete and abs(s - total["value"]) > _TOLERANCE:
+            msg = f"{_num(total['value'])} ≠ {terms} = {_num(s)}"
+        elif len(parts) > 1 and s > total["value"] + _TOLERANCE:  # one part alone: see not_greater
+            msg = f"Các thành phần ({terms} = {_num(s)}) vượt tổng {_num(total['value'])}"
+        else:
+            continue
+        found.append(_finding(rule, msg, [total, *parts]))
+    return found
+
+
+def _not_greater(facts: pd.DataFrame, rule: dict) -> list[Finding]:
+    found = []
+    for by in _groups(facts, same_date=rule.get("same_date", True)) if not facts.empty else []:
+        for part in by.get(rule["part"], []):
+            for whole in by.get(rule["whole"], []):
+                if whole["qualifier"] in ("at_least", "about") or part["qualifier"] in ("at_most", "about"):
+                    continue
+                if part["value"] > whole["value"] + _TOLERANCE:
+                    msg = f"{_num(part['value'])} > {_num(whole['value'])}"
+                    found.append(_finding(rule, msg, [part, whole]))
+    return found
+
+
+def _monotonic(facts: pd.DataFrame, catalog: Catalog, rule: dict) -> list[Finding]:
+    """Counts from 1 January: a longer period of the same year cannot report less."""
+    flows = {i.code for i in catalog.indicators if i.kind == "flow"}
+    if facts.empty:
+        return []
+    rows = facts[facts["indicator"].isin(flows) & facts["qualifier"].isin(_EXACT)].dropna(
+        subset=["period_start", "period_end"]
+    )
+    found = []
+    for (_, _, indicator, start), group in rows.groupby(
+        ["province", "agency", "indicator", "period_start"], dropna=True
+    ):
+        start_ts = pd.Timestamp(start)
+        if (start_ts.month, start_ts.day) != (1, 1):
+            continue
+        ordered = group.sort_values("period_end").to_dict("records")
+        for shorter, longer in zip(ordered, ordered[1:], strict=False):
+            if longer["period_end"] > shorter["period_end"] and longer["value"] < shorter["value"] - _TOLERANCE:
+                short_end, long_end = pd.Timestamp(shorter["period_end"]), pd.Timestamp(longer["period_end"])
+                msg = (
+                    f"{_num(shorter['value'])} đến {short_end:%d/%m/%Y} nhưng {_num(longer['value'])} đến "
+                    f"{long_end:%d/%m/%Y} (cùng tính từ {start_ts:%d/%m/%Y})"
+                )
+                found.append(_finding({**rule, "id": ""}, msg, [shorter, longer], check=f"{indicator}_not_monotonic"))
+    return found
+
+
+def _conflicts(facts: pd.DataFrame, rule: dict) -> list[Finding]:
+    if facts.empty:
+        return []
+    key = ["doc_id", "indicator", "period_start", "period_end", "as_of"]
+    found = []
+    for _, group in facts.groupby(key, dropna=False, sort=False):
+        if len(group) < 2 or "alternative" not in set(group["role"]):
+            continue
+        rows = group.sort_values("role", key=lambda r: r != "primary").to_dict("records")
+        values = " và ".join(_num(r["value"]) for r in rows)
+        found.append(
+            _finding({**rule, "id": ""}, f"Văn bản nêu {values}", rows, check=f"{rows[0]['indicator']}_conflict")
+        )
+    return found
+
+
+def _out_of_range(facts: pd.DataFrame, catalog: Catalog, rule: dict) -> list[Finding]:
+    found = []
+    ranges = {i.code: (i.min_value, i.max_value) for i in catalog.indicators}
+    for row in facts.to_dict("records") if not facts.empty else []:
+        low, high = ranges.get(row["indicator"], (float("-inf"), float("inf")))
+        if not low <= row["value"] <= high:
+            msg = f"{_num(row['value'])} ngoài khoảng {_num(low)}–{_num(high)}"
+            found.append(_finding({**rule, "id": ""}, msg, [row], check=f"{row['indicator']}_out_of_range"))
+    return found
+
+
+def _duplicates(documents: pd.DataFrame, rule: dict) -> list[Finding]:
+    if documents.empty:
+        return []
+    docs = documents.assign(
+        content=[hashlib.sha256(" ".join(str(t).split()).encode()).hexdigest() for t in documents["text"]]
+    )
+    found = []
+    for _, group in docs.groupby("content"):
+        if len(group) > 1:
+            ids = tuple(sorted(group["doc_id"]))
+            found.append(
+                Finding(
+                    "duplicate_documents",
+                    rule["severity"],
+                    rule["title"],
+                    "Trùng nội dung: " + ", ".join(ids),
+                    group["province"].iloc[0],
+                    ids,
+                    (),
+                )  # fmt: skip
+            )
+    return found
+
+
+def _overlaps(documents: pd.DataFrame, rule: dict) -> list[Finding]:
+    if documents.empty:
+        return []
+    docs = documents.dropna(subset=["period_start", "period_end"])
+    found = []
+    for _, group in docs.groupby(["province", "agency", "report_type"], dropna=True):
+        rows = group.sort_values("period_start").to_dict("records")
+        for i, a in enumerate(rows):
+            for b in rows[i + 1 :]:
+                if a["period_start"] <= b["period_end"] and b["period_start"] <= a["period_end"]:
+                    msg = (
+                        f"{a['doc_id']} ({a['period_label'] or ''}) và {b['doc_id']} ({b['period_label'] or ''}) "
+                        "cùng loại báo cáo, kỳ chồng lấn"
+                    )
+                    found.append(
+                        Finding(
+                            "overlapping_periods",
+                            rule["severity"],
+                            rule["title"],
+                            msg,
+                            a["province"],
+                            (a["doc_id"], b["doc_id"]),
+                            (),
+                        )  # fmt: skip
+                    )
+    return found

@@ -1,0 +1,163 @@
+"""Consistency checks: the samples' known findings, and each check on small hand-made facts."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from etl.checks import load_checks, run_checks
+from etl.warehouse import build_warehouse
+from tests.conftest import GOLD, RAW, ROOT
+
+COLUMNS = ["fact_id", "doc_id", "indicator", "value", "qualifier", "period_start", "period_end", "as_of", "role"]
+
+
+def fact(fid, indicator, value, doc="a.txt", *, start=None, end=None, as_of=None, qualifier="exact", role="primary"):
+    return [fid, doc, indicator, float(value), qualifier, start, end, as_of, role]
+
+
+def docs(*rows):
+    base = {"province": "Tây Ninh", "agency": "Sở X", "report_type": "khac", "period_label": ""}
+    return pd.DataFrame([{**base, "text": r["doc_id"], **r} for r in rows])
+
+
+def check(facts, documents=None, catalog=None):
+    from etl.catalog import default_catalog
+
+    if documents is None:
+        documents = docs({"doc_id": "a.txt", "period_start": None, "period_end": None})
+    return run_checks(pd.DataFrame(facts, columns=COLUMNS), documents, catalog or default_catalog())
+
+
+D = date(2024, 7, 31)
+
+
+def test_samples_raise_the_known_findings_and_no_others(tmp_path):
+    build_warehouse(RAW, tmp_path / "w.duckdb")
+    out = subprocess.run([sys.executable, "-m", "etl", "check", "--db", str(tmp_path / "w.duckdb"), "--json"],
+                         capture_output=True, text=True, cwd=ROOT, check=True)  # fmt: skip
+    raised = [json.loads(line) for line in out.stdout.splitlines()]
+    by_check = {f["check"]: f for f in raised}
+    for row in csv.DictReader((GOLD / "seeds_checks.csv").open(encoding="utf-8")):
+        if row["expect"] == "flag":
+            assert row["check"] in by_check, row
+        else:
+            assert row["check"] not in by_check, (row, by_check.get(row["check"]))
+    assert by_check["inspected_entities_conflict"]["doc_ids"] == ["002_6ad88f1f69047679.txt"]
+    monotonic = by_check["tthc_received_not_monotonic"]
+    assert monotonic["doc_ids"] == ["000_542a35844e80859c.txt", "004_f3cae4251c6f1b42.txt"]
+    assert "41 > 37" in by_check["dvc_exceeds_published"]["message"]
+
+
+def test_parts_sum_flags_a_mismatch_and_passes_a_match():
+    ok = [fact("t", "staff_total", 55, as_of=D), fact("a", "staff_civil_servants", 26, as_of=D),
+          fact("b", "staff_public_employees", 20, as_of=D), fact("c", "staff_contracts", 9, as_of=D)]  # fmt: skip
+    assert check(ok) == []
+    bad = [*ok[:3], fact("c", "staff_contracts", 10, as_of=D)]
+    [finding] = check(bad)
+    assert finding.check == "staff_parts_sum" and finding.severity == "loi"
+    assert set(finding.fact_ids) == {"t", "a", "b", "c"} and "55 ≠ 26 + 20 + 10 = 56" in finding.message
+
+
+def test_missing_part_only_checks_that_parts_do_not_exceed():
+    assert check([fact("t", "tthc_received", 31, end=D), fact("r", "tthc_resolved", 31, end=D)]) == []
+    [finding] = check([fact("t", "hotline1022_received", 10, end=D), fact("r", "hotline1022_resolved", 12, end=D)])
+    assert finding.check == "hotline1022_resolved_exceeds_received"
+    [finding] = check([fact("t", "petitions_received", 5, end=D), fact("a", "complaints_received", 3, end=D),
+                       fact("b", "denunciations_received", 4, end=D)])  # fmt: skip
+    assert finding.check == "petitions_parts_sum" and "vượt tổng 5" in finding.message
+
+
+def test_qualified_figures_are_not_compared_as_equal():
+    facts = [fact("t", "edocs_exchanged", 100, end=D, qualifier="at_least"),
+             fact("r", "edocs_received", 60, end=D), fact("s", "edocs_sent", 50, end=D)]  # fmt: skip
+    assert [f.check for f in check(facts)] == []
+
+
+def test_part_greater_than_whole():
+    [finding] = check([fact("p", "dvc_full_online", 41, as_of=D), fact("w", "tthc_published", 37, as_of=D)])
+    assert finding.check == "dvc_exceeds_published"
+    assert check([fact("p", "dvc_full_online", 30, as_of=D), fact("w", "tthc_published", 37, as_of=D)]) == []
+    # 'hơn 10' of a whole of 8 is still more than the whole
+    [finding] = check([fact("p", "camera_traffic_ai", 10, as_of=D, qualifier="at_least"),
+                       fact("w", "camera_traffic_total", 8, as_of=D)])  # fmt: skip
+    assert finding.check == "camera_traffic_ai_exceeds_total"
+
+
+def test_cumulative_counts_cannot_fall_within_a_year():
+    documents = docs({"doc_id": "may.txt", "period_start": None, "period_end": None},
+                     {"doc_id": "jul.txt", "period_start": None, "period_end": None})  # fmt: skip
+    may = fact("m", "tthc_received", 36, "may.txt", start=date(2024, 1, 1), end=date(2024, 5, 31))
+    jul = fact("j", "tthc_received", 31, "jul.txt", start=date(2024, 1, 1), end=date(2024, 7, 31))
+    [finding] = check([may, jul], documents)
+    assert finding.check == "tthc_received_not_monotonic" and finding.fact_ids == ("m", "j")
+    grows = fact("j", "tthc_received", 40, "jul.txt", start=date(2024, 1, 1), end=date(2024, 7, 31))
+    assert check([may, grows], documents) == []
+
+
+def test_periods_of_different_years_or_starts_are_not_cumulative():
+    documents = docs({"doc_id": "a.txt", "period_start": None, "period_end": None},
+                     {"doc_id": "b.txt", "period_start": None, "period_end": None})  # fmt: skip
+    y23 = fact("x", "tthc_received", 37, "a.txt", start=date(2023, 1, 1), end=date(2023, 10, 25))
+    y24 = fact("y", "tthc_received", 31, "b.txt", start=date(2024, 1, 1), end=date(2024, 7, 31))
+    assert check([y23, y24], documents) == []
+    q3 = fact("z", "tthc_received", 5, "b.txt", start=date(2024, 7, 1), end=date(2024, 9, 30))
+    q1 = fact("w", "tthc_received", 9, "a.txt", start=date(2024, 7, 1), end=date(2024, 7, 31))
+    assert check([q1, q3], documents) == []  # not counted from 1 January
+
+
+def test_conflicting_values_in_one_document():
+    year = {"start": date(2020, 1, 1), "end": date(2020, 12, 31)}
+    facts = [
+        fact("p", "inspected_entities", 35, **year),
+        fact("q", "inspected_entities", 34, role="alternative", **year),
+    ]
+    [finding] = check(facts)
+    assert finding.check == "inspected_entities_conflict" and finding.fact_ids == ("p", "q")
+
+
+def test_value_outside_the_plausible_range():
+    [finding] = check([fact("r", "dti_rank", 70, start=date(2023, 1, 1), end=date(2023, 12, 31))])
+    assert finding.check == "dti_rank_out_of_range"
+
+
+def test_duplicate_documents_and_overlapping_periods():
+    documents = docs(
+        {"doc_id": "a.txt", "text": "Báo cáo  năm 2024", "report_type": "khac", "period_start": date(2024, 1, 1),
+         "period_end": date(2024, 12, 31), "period_label": "năm 2024"},
+        {"doc_id": "b.txt", "text": "Báo cáo năm 2024", "report_type": "khac", "period_start": date(2024, 1, 1),
+         "period_end": date(2024, 6, 30), "period_label": "6 tháng"},
+    )  # fmt: skip
+    checks = {f.check: f for f in check([], documents)}
+    assert checks["duplicate_documents"].doc_ids == ("a.txt", "b.txt")
+    assert checks["overlapping_periods"].severity == "thong_tin"
+
+
+def test_checks_name_only_catalog_indicators(catalog):
+    codes = {i.code for i in catalog.indicators}
+    config = load_checks()
+    for rule in config["parts_sum"]:
+        assert {rule["total"], *rule["parts"]} <= codes, rule["id"]
+    for rule in config["not_greater"]:
+        assert {rule["part"], rule["whole"]} <= codes, rule["id"]
+    severities = [r["severity"] for kind in ("parts_sum", "not_greater") for r in config[kind]]
+    assert set(severities) <= {"loi", "canh_bao", "thong_tin"}
+
+
+@pytest.mark.parametrize("severity", ["loi", "canh_bao"])
+def test_findings_are_stored_by_the_build(warehouse, severity):
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        rows = con.execute("SELECT count(*) FROM findings WHERE severity = ?", [severity]).fetchone()[0]
+        linked = con.execute("SELECT count(*) FROM finding_facts JOIN facts USING (fact_id)").fetchone()[0]
+    finally:
+        con.close()
+    assert rows >= 1 and linked >= 2
