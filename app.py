@@ -24,5 +24,6 @@ pages = [
     st.Page("pages/so_sanh.py", title="So sánh", icon=":material/compare_arrows:"),
     st.Page("pages/tra_cuu.py", title="Tra cứu", icon=":material/table_view:"),
     st.Page("pages/van_ban.py", title="Văn bản", icon=":material/description:"),
+    st.Page("pages/chat_luong.py", title="Chất lượng dữ liệu", icon=":material/fact_check:"),
 ]
 st.navigation(pages).run()

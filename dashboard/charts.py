@@ -54,11 +54,11 @@ def trend_chart(points: pd.DataFrame, label: str, unit: str) -> go.Figure:
                     showlegend=k == 0,
                     line={"color": PALETTE[i % len(PALETTE)], "width": 2},
                     marker={"size": 11},
-                    customdata=seg[["fact_id", "period", "file_name", "value_text"]].to_numpy(),
+                    customdata=seg[["fact_id", "period", "file_name", "value_text", "mark"]].to_numpy(),
                     hovertemplate=(
                         "<b>%{fullData.name}</b><br>%{customdata[3]} "
                         + unit
-                        + "<br>Kỳ: %{customdata[1]}<br>Nguồn: %{customdata[2]}<extra></extra>"
+                        + "<br>Kỳ: %{customdata[1]}<br>Nguồn: %{customdata[2]}%{customdata[4]}<extra></extra>"
                     ),
                 )
             )
@@ -85,4 +85,37 @@ def compare_bars(bars: pd.DataFrame, label: str, unit: str, provinces: list[str]
     fig.update_layout(barmode="group", showlegend=False, height=320)
     fig = _layout(fig, unit, label)
     fig.update_xaxes(tickformat=None)
+    return fig
+
+
+def coverage_heatmap(matrix: pd.DataFrame) -> go.Figure:
+    """Which document reports which indicator; coloured where a check found a problem."""
+    colors = [[0.0, "#f2f5f9"], [0.249, "#f2f5f9"], [0.25, "#6c9bd2"], [0.499, "#6c9bd2"],
+              [0.5, "#f0b429"], [0.749, "#f0b429"], [0.75, "#c0392b"], [1.0, "#c0392b"]]  # fmt: skip
+    labels = {0: "không báo cáo", 1: "có số liệu", 2: "có cảnh báo", 3: "có lỗi"}
+    text = [[labels[int(v)] for v in row] for row in matrix.to_numpy()]
+    fig = go.Figure(
+        go.Heatmap(
+            z=matrix.to_numpy(),
+            x=[c.split(" · ")[0] + " · " + c.split(" · ")[1] for c in matrix.columns],
+            y=list(matrix.index),
+            zmin=0,
+            zmax=3,
+            colorscale=colors,
+            showscale=False,
+            xgap=2,
+            ygap=2,
+            customdata=[list(matrix.columns) for _ in matrix.index],
+            text=text,
+            hovertemplate="%{y}<br>%{customdata}<br><b>%{text}</b><extra></extra>",
+        )
+    )
+    fig.update_layout(
+        height=max(300, 22 * len(matrix.index) + 120),
+        font={"family": FONT, "size": 12},
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        xaxis={"side": "top", "tickangle": -30},
+        yaxis={"autorange": "reversed"},
+        plot_bgcolor="white",
+    )
     return fig

@@ -27,6 +27,7 @@ FACT_SHEET: list[tuple[str, str, str]] = [
     ("period_start", "Từ ngày", "date"),
     ("period_end", "Đến ngày", "date"),
     ("as_of", "Tại ngày", "date"),
+    ("finding_titles", "Kiểm tra chất lượng", "text"),
 ]
 # One row per figure, the same STT as on 'Số liệu': where it was read, and the words it was read from.
 SOURCE_SHEET: list[tuple[str, str, str]] = [
@@ -55,6 +56,9 @@ def _column(df: pd.DataFrame, col: str, kind: str) -> list[object]:
         return list(series)
     if kind == "report_type":
         return [None if pd.isna(v) else report_type_label(str(v)) for v in series]
+    if kind == "severity":
+        labels = {"loi": "Lỗi", "canh_bao": "Cảnh báo", "thong_tin": "Thông tin"}
+        return [None if pd.isna(v) else labels.get(str(v), str(v)) for v in series]
     if kind == "qualifier":
         return [None if pd.isna(v) else QUALIFIER_LABELS.get(str(v), str(v)) for v in series]
     return [None if v is None or (isinstance(v, float) and pd.isna(v)) else " ".join(str(v).split()) for v in series]
@@ -129,3 +133,45 @@ def export_filename(what: str, filters: Filters, today: date | None = None) -> s
         parts.append(f"{filters.year_from or ''}-{filters.year_to or ''}")
     parts.append((today or date.today()).isoformat())
     return "_".join(parts) + ".xlsx"
+
+
+FINDING_SHEET: list[tuple[str, str, str]] = [
+    ("row_no", "STT", "int"),
+    ("severity", "Mức độ", "severity"),
+    ("title", "Kiểm tra", "text"),
+    ("message", "Chi tiết", "text"),
+    ("province", "Tỉnh, thành phố", "text"),
+    ("documents", "Văn bản", "text"),
+]
+EVIDENCE_SHEET: list[tuple[str, str, str]] = [
+    ("row_no", "STT phát hiện", "int"),
+    ("label_vi", "Chỉ tiêu", "text"),
+    ("value", "Giá trị", "number"),
+    ("file_name", "Văn bản", "text"),
+    ("position", "Vị trí trong văn bản", "text"),
+    ("sentence", "Câu nguồn", "text"),
+]
+
+
+def findings_workbook(findings: pd.DataFrame, evidence: pd.DataFrame, filters: Filters, built_at: object) -> bytes:
+    """Sheets 'Phát hiện' (one row per finding), 'Bằng chứng' (its facts) and 'Thông tin'."""
+    wb = Workbook(write_only=True)
+    if not findings.empty:
+        findings = findings.assign(
+            row_no=range(1, len(findings) + 1), documents=[", ".join(d) for d in findings["doc_ids"]]
+        )
+    _sheet(wb, "Phát hiện", findings, FINDING_SHEET)
+    if not evidence.empty:
+        evidence = evidence.assign(position=_positions(evidence))
+    _sheet(wb, "Bằng chứng", evidence, EVIDENCE_SHEET)
+    rows = [*filters.describe(), ("Số phát hiện", len(findings)), ("Thời điểm xuất", vn_datetime(datetime.now())),
+            ("Kho dữ liệu dựng lúc", vn_datetime(built_at) if built_at is not None else "không rõ")]  # fmt: skip
+    _sheet(
+        wb,
+        "Thông tin",
+        pd.DataFrame(rows, columns=["key", "value"]),
+        [("key", "Mục", "text"), ("value", "Giá trị", "raw")],
+    )
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

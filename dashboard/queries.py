@@ -15,7 +15,8 @@ FACT_COLUMNS = """
     report_period_start, report_period_end, report_date,
     indicator, label_vi, group_code, group_label, unit, kind, scope, sort_order,
     value, qualifier, period_start, period_end, as_of, year,
-    quote, sentence, char_start, char_end, sentence_start, sentence_end, page, rule, confidence
+    quote, sentence, char_start, char_end, sentence_start, sentence_end, page, rule, confidence,
+    finding_severity, finding_titles
 """
 
 
@@ -138,6 +139,54 @@ def fact(con: duckdb.DuckDBPyConnection, fact_id: str) -> dict | None:
     """One fact with its sentence, for the evidence box."""
     df = con.execute(f"SELECT {FACT_COLUMNS} FROM fact_view WHERE fact_id = ?", [fact_id]).df()  # noqa: S608
     return None if df.empty else df.iloc[0].to_dict()
+
+
+def findings(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Findings about the filtered provinces (a finding belongs to its documents' province)."""
+    params: list[object] = []
+    where = "TRUE"
+    if filters.provinces:
+        where = "list_contains(?::VARCHAR[], province)"
+        params.append(list(filters.provinces))
+    return con.execute(
+        f"""
+        SELECT finding_id, check_id, severity, title, message, province, doc_ids, fact_ids,
+               CASE severity WHEN 'loi' THEN 0 WHEN 'canh_bao' THEN 1 ELSE 2 END AS severity_rank
+        FROM findings WHERE {where}
+        ORDER BY severity_rank, province COLLATE vi, check_id, finding_id
+        """,  # noqa: S608 - placeholders only
+        params,
+    ).df()
+
+
+def finding_facts(con: duckdb.DuckDBPyConnection, finding_id: str) -> pd.DataFrame:
+    """The facts a finding rests on, with their sentences, in the order the check gave them."""
+    return con.execute(
+        f"""
+        SELECT {FACT_COLUMNS}, role FROM fact_view
+        JOIN (SELECT unnest(fact_ids) AS fact_id, generate_subscripts(fact_ids, 1) AS k
+              FROM findings WHERE finding_id = ?) USING (fact_id)
+        ORDER BY k
+        """,  # noqa: S608 - no user text in the SQL
+        [finding_id],
+    ).df()
+
+
+def coverage(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Per indicator and document: how many figures, and the worst finding on them."""
+    where, params = filters.sql()
+    return con.execute(
+        f"""
+        SELECT indicator, label_vi, sort_order, doc_id, province, period_label,
+               report_period_end AS doc_end,
+               count(*) AS facts,
+               min(CASE finding_severity WHEN 'loi' THEN 0 WHEN 'canh_bao' THEN 1 WHEN 'thong_tin' THEN 2 END)
+                   AS worst
+        FROM fact_view WHERE role = 'primary' AND {where}
+        GROUP BY ALL
+        """,  # noqa: S608 - placeholders only
+        params,
+    ).df()
 
 
 def latest_build(con: duckdb.DuckDBPyConnection) -> dict | None:

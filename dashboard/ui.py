@@ -15,7 +15,7 @@ import streamlit as st
 
 from dashboard import queries
 from dashboard.db import connect, warehouse_path, warehouse_version
-from dashboard.excel import export_filename, facts_workbook
+from dashboard.excel import export_filename, facts_workbook, findings_workbook
 from dashboard.filters import Filters
 from dashboard.formatting import report_type_label, vn_datetime, vn_sorted
 from dashboard.views import evidence_markdown
@@ -72,6 +72,28 @@ def _latest(version: tuple[int, int], filters: tuple, indicators: tuple[str, ...
 @st.cache_data(max_entries=64, show_spinner=False)
 def _documents(version: tuple[int, int], filters: tuple) -> pd.DataFrame:
     return queries.documents(_cursor(), Filters(*filters))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _findings(version: tuple[int, int], filters: tuple) -> pd.DataFrame:
+    return queries.findings(_cursor(), Filters(*filters))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _coverage(version: tuple[int, int], filters: tuple) -> pd.DataFrame:
+    return queries.coverage(_cursor(), Filters(*filters))
+
+
+def findings(filters: Filters) -> pd.DataFrame:
+    return _findings(warehouse_version(), dataclasses.astuple(filters))
+
+
+def coverage(filters: Filters) -> pd.DataFrame:
+    return _coverage(warehouse_version(), dataclasses.astuple(filters))
+
+
+def finding_facts(finding_id: str) -> pd.DataFrame:
+    return queries.finding_facts(_cursor(), finding_id)
 
 
 def options() -> queries.Options:
@@ -159,8 +181,21 @@ def page_filters() -> Filters:
     filters = getattr(_run, "filters", None)
     _run.filters = None
     if filters is None:
+        _leave_pages_folder_mode()
         filters = sidebar_filters(options())
     return filters
+
+
+def _leave_pages_folder_mode() -> None:
+    """Streamlit runs the first request of a fresh server in 'pages/ folder' mode when that folder
+    exists, skipping app.py; switch to st.navigation mode and run again, same URL."""
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # a Streamlit without the flag: nothing to leave
+        return
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 def evidence(fact_id: str) -> None:
@@ -175,6 +210,22 @@ def evidence(fact_id: str) -> None:
     with st.container(border=True):
         st.markdown(f"**{row['label_vi']}** — {row['province']} · {row['file_name']} ({where})")
         st.markdown(evidence_markdown(row["sentence"], row["quote"]))
+
+
+def findings_excel_button(rows: pd.DataFrame, filters: Filters) -> None:
+    evidence = pd.concat(
+        [finding_facts(fid).assign(row_no=i) for i, fid in enumerate(rows["finding_id"], start=1)] or [pd.DataFrame()]
+    )
+    build = latest_build()
+    st.download_button(
+        f"Tải Excel ({len(rows)} phát hiện)",
+        data=findings_workbook(rows, evidence, filters, build["finished_at"] if build else None),
+        file_name=export_filename("Chất lượng dữ liệu", filters, date.today()),
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="excel_phat_hien",
+        icon=":material/download:",
+        disabled=rows.empty,
+    )
 
 
 def excel_button(df: pd.DataFrame, filters: Filters, what: str = "Số liệu", key: str = "excel") -> None:

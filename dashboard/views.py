@@ -140,6 +140,10 @@ def trend_points(df: pd.DataFrame) -> pd.DataFrame:
             period_text(a, b, c) for a, b, c in zip(df["period_start"], df["period_end"], df["as_of"], strict=True)
         ],
         value_text=[vn_value(v, u) for v, u in zip(df["value"], df["unit"], strict=True)],
+        mark=[
+            f"<br>{finding_mark(s)}: {t}" if finding_mark(s) else ""
+            for s, t in zip(df["finding_severity"], df["finding_titles"], strict=True)
+        ],
     )
     return out.sort_values(["province", "x"])
 
@@ -236,6 +240,49 @@ def evidence_markdown(sentence: str, quote: str) -> str:
     )
 
 
+SEVERITY_LABELS = {"loi": "Lỗi", "canh_bao": "Cảnh báo", "thong_tin": "Thông tin"}
+SEVERITY_ICONS = {"loi": "✖", "canh_bao": "⚠", "thong_tin": "ℹ"}
+
+
+def finding_mark(severity: object) -> str:
+    """'⛔ Lỗi' for a figure with an open finding, '' otherwise."""
+    if severity is None or (isinstance(severity, float) and pd.isna(severity)) or severity is pd.NA:
+        return ""
+    return f"{SEVERITY_ICONS.get(str(severity), '')} {SEVERITY_LABELS.get(str(severity), str(severity))}"
+
+
+def findings_table(findings: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Mức độ": [finding_mark(s) for s in findings["severity"]],
+            "Kiểm tra": findings["title"],
+            "Chi tiết": findings["message"],
+            "Tỉnh": findings["province"],
+            "Văn bản": [", ".join(d) for d in findings["doc_ids"]],
+        }
+    )
+
+
+def coverage_matrix(cov: pd.DataFrame) -> pd.DataFrame:
+    """Indicator × document: 0 not reported, 1 reported, 2 with a warning, 3 with an error."""
+    if cov.empty:
+        return pd.DataFrame()
+    cov = cov.assign(
+        doc=[
+            f"{p or '?'} · {lbl or ''} · {d}"
+            for p, lbl, d in zip(cov["province"], cov["period_label"], cov["doc_id"], strict=True)
+        ],
+        level=[1 if pd.isna(w) or w == 2 else (3 if w == 0 else 2) for w in cov["worst"]],
+    )
+    order = cov.sort_values(["province", "doc_end"])["doc"].drop_duplicates().tolist()
+    rows = cov.sort_values("sort_order")["label_vi"].drop_duplicates().tolist()
+    return (
+        cov.pivot_table(index="label_vi", columns="doc", values="level", aggfunc="max")
+        .reindex(index=rows, columns=order)
+        .fillna(0)
+    )
+
+
 def point_label(points: pd.DataFrame, fact_id: str) -> str:
     """'Tây Ninh · 31/07/2024 · 31' for the point picker under a chart."""
     row = points[points["fact_id"] == fact_id].iloc[0]
@@ -259,6 +306,7 @@ def explorer_table(rows: pd.DataFrame) -> pd.io.formats.style.Styler:
             "Năm": rows["year"],
             "Văn bản": rows["file_name"],
             "Trích dẫn": [" ".join(str(q).split()) for q in rows["quote"]],
+            "Kiểm tra": [finding_mark(s) for s in rows["finding_severity"]],
         }
     )
     return table.style.format({"Giá trị": lambda v: vn_value(v), "Năm": lambda v: "" if pd.isna(v) else str(int(v))})

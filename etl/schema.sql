@@ -108,7 +108,16 @@ SELECT
     f.rule, f.confidence, f.denominator, f.role, f.parts, f.build_id,
     d.file_name, d.province, d.agency, d.report_type, d.period_label,
     d.period_start AS report_period_start, d.period_end AS report_period_end, d.report_date,
-    i.group_code, i.group_label, i.label_vi, i.label_en, i.scope, i.kind, i.sort_order
+    i.group_code, i.group_label, i.label_vi, i.label_en, i.scope, i.kind, i.sort_order,
+    q.finding_severity, q.finding_titles
 FROM facts f
 JOIN documents d USING (doc_id)
-JOIN indicators i ON i.code = f.indicator;
+JOIN indicators i ON i.code = f.indicator
+LEFT JOIN (
+    -- the worst finding on each fact, for marking it on every page
+    SELECT fact_id,
+           CASE min(CASE severity WHEN 'loi' THEN 0 WHEN 'canh_bao' THEN 1 ELSE 2 END)
+               WHEN 0 THEN 'loi' WHEN 1 THEN 'canh_bao' ELSE 'thong_tin' END AS finding_severity,
+           string_agg(DISTINCT title, '; ') AS finding_titles
+    FROM finding_facts GROUP BY fact_id
+) q USING (fact_id);

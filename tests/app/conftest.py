@@ -7,7 +7,14 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
 
-PAGES = ["pages/tong_quan.py", "pages/xu_huong.py", "pages/so_sanh.py", "pages/tra_cuu.py", "pages/van_ban.py"]
+PAGES = [
+    "pages/tong_quan.py",
+    "pages/xu_huong.py",
+    "pages/so_sanh.py",
+    "pages/tra_cuu.py",
+    "pages/van_ban.py",
+    "pages/chat_luong.py",
+]
 
 
 @pytest.fixture

@@ -1,0 +1,69 @@
+"""The data-quality page, findings marked on other pages, and the findings export."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+
+from dashboard import queries
+from dashboard.db import connect
+from dashboard.excel import findings_workbook
+from dashboard.filters import Filters
+from tests.app.conftest import texts
+
+
+def test_quality_page_counts_and_filters_findings(app):
+    at = app("pages/chat_luong.py")
+    assert not at.exception
+    assert [m.value for m in at.metric] == ["3", "1", "0"]
+    table = at.dataframe[0].value
+    assert len(table) == 4
+    assert set(table["Kiểm tra"]) >= {"Số thủ tục trực tuyến toàn trình lớn hơn số thủ tục thuộc thẩm quyền"}
+    at.multiselect(key="muc_do").set_value(["canh_bao"]).run()
+    table = at.dataframe[0].value
+    assert list(table["Chi tiết"]) == ["Văn bản nêu 35 và 34"]
+    at.multiselect(key="muc_do").set_value(["thong_tin"]).run()
+    assert "Không có phát hiện nào" in texts(at)
+
+
+def test_quality_page_follows_the_province_filter(app):
+    at = app("pages/chat_luong.py", tinh="Trà Vinh")
+    table = at.dataframe[0].value
+    assert set(table["Tỉnh"]) == {"Trà Vinh"} and len(table) == 1
+
+
+def test_a_finding_opens_its_evidence_side_by_side(warehouse):
+    con = connect(warehouse)
+    found = queries.findings(con, Filters())
+    conflict = found[found["check_id"] == "inspected_entities_conflict"].iloc[0]
+    facts = queries.finding_facts(con, conflict["finding_id"])
+    assert list(facts["value"]) == [35.0, 34.0]
+    assert list(facts["role"]) == ["primary", "alternative"]
+    assert "35 đơn vị" in facts["sentence"].iloc[0] and "34 đơn vị" in facts["sentence"].iloc[1]
+    con.close()
+
+
+def test_facts_with_findings_are_marked_in_the_explorer(app):
+    at = app("pages/tra_cuu.py", tinh="Tây Ninh")
+    table = at.dataframe[0].value
+    marked = table[table["Kiểm tra"] != ""]
+    assert set(marked["Chỉ tiêu"]) >= {"Hồ sơ thủ tục hành chính tiếp nhận", "Số thủ tục hành chính thuộc thẩm quyền"}
+    assert set(marked["Kiểm tra"]) == {"✖ Lỗi"}
+
+
+def test_findings_export_opens_with_openpyxl(warehouse):
+    con = connect(warehouse)
+    found = queries.findings(con, Filters())
+    evidence = [queries.finding_facts(con, f).assign(row_no=i) for i, f in enumerate(found["finding_id"], start=1)]
+    import pandas as pd
+
+    data = findings_workbook(found, pd.concat(evidence), Filters(), None)
+    con.close()
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    assert wb.sheetnames == ["Phát hiện", "Bằng chứng", "Thông tin"]
+    rows = list(wb["Phát hiện"].iter_rows(min_row=2, values_only=True))
+    assert len(rows) == len(found) and {r[1] for r in rows} >= {"Lỗi", "Cảnh báo"}
+    proof = list(wb["Bằng chứng"].iter_rows(min_row=2, values_only=True))
+    assert len(proof) == sum(len(f) for f in found["fact_ids"])
+    assert all(isinstance(p[2], (int, float)) and p[5] for p in proof)
