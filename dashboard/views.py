@@ -49,6 +49,7 @@ class Card:
     note: str
     fact_id: str
     document: str
+    finding: str = ""
 
 
 def _end(row: pd.Series) -> pd.Timestamp:
@@ -123,6 +124,7 @@ def _card(province: str, series: pd.DataFrame) -> Card:
         note=note,
         fact_id=latest["fact_id"],
         document=latest["file_name"],
+        finding=finding_mark(latest["finding_severity"]),
     )
 
 
@@ -178,7 +180,9 @@ def compare_frames(
     indicators = latest.drop_duplicates("indicator").sort_values("sort_order")
     found = {
         (r["province"], r["indicator"]): r
-        for r in latest[["province", "indicator", "value", "unit", "kind", "period"]].to_dict("records")
+        for r in latest[["province", "indicator", "value", "unit", "kind", "period", "finding_severity"]].to_dict(
+            "records"
+        )
     }
     rows, warnings = [], []
     for code, label, unit in zip(indicators["indicator"], indicators["label_vi"], indicators["unit"], strict=True):
@@ -190,7 +194,8 @@ def compare_frames(
                 row[province] = NOT_REPORTED
                 continue
             suffix = "/tháng" if per_month and h["kind"] == "flow" else ""
-            row[province] = f"{vn_value(h['value'], h['unit'])}{suffix} ({h['period']})"
+            mark = finding_mark(h["finding_severity"])
+            row[province] = f"{vn_value(h['value'], h['unit'])}{suffix} ({h['period']})" + (f" {mark}" if mark else "")
             periods.add(h["period"])
         if len(periods) > 1:
             warnings.append(label)
@@ -245,7 +250,7 @@ SEVERITY_ICONS = {"loi": "✖", "canh_bao": "⚠", "thong_tin": "ℹ"}
 
 
 def finding_mark(severity: object) -> str:
-    """'⛔ Lỗi' for a figure with an open finding, '' otherwise."""
+    """'✖ Lỗi' for a figure with an open finding, '' otherwise."""
     if severity is None or (isinstance(severity, float) and pd.isna(severity)) or severity is pd.NA:
         return ""
     return f"{SEVERITY_ICONS.get(str(severity), '')} {SEVERITY_LABELS.get(str(severity), str(severity))}"

@@ -21,6 +21,7 @@ for province, items in cards.items():
         with columns[i % 3]:
             st.metric(card.label, card.value, delta=card.delta, delta_color=card.delta_color, border=True,
                       help=f"Nguồn: {card.document}")  # fmt: skip
-            st.caption(f"{card.period}" + (f" · {card.note}" if card.note else ""))
+            st.caption(f"{card.period}" + (f" · {card.note}" if card.note else "")
+                       + (f" · {card.finding}: xem Chất lượng dữ liệu" if card.finding else ""))  # fmt: skip
 if without:
     st.caption(f"Không báo cáo các chỉ tiêu chính trong phạm vi lọc: {', '.join(without)} — xem trang Tra cứu.")
