@@ -85,6 +85,100 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _load_corrections_arg(path: str | None, who: str, by_name: dict[str, str]) -> list:
+    """Corrections from a JSON list; an item may name its document by 'file' instead of sha256."""
+    from etl.corrections import Correction
+
+    if not path:
+        return []
+    items = json.loads(Path(path).read_text(encoding="utf-8"))
+    out = []
+    for item in items:
+        sha = item.get("doc_sha256") or by_name.get(item.get("file", ""))
+        if not sha:
+            raise SystemExit(f"LỖI  sửa đổi không rõ văn bản: {item}")
+        out.append(
+            Correction(
+                doc_sha256=sha,
+                field=item["field"],
+                new_value=item.get("new_value"),
+                why=item.get("why", ""),
+                who=item.get("who") or who,
+                fact_key=item.get("fact_key"),
+                old_value=item.get("old_value"),
+            )  # fmt: skip
+        )
+    return out
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """python -m etl import new_report.docx --yes"""
+    from etl.importer import known_hashes, publish, stage
+
+    raw, db = Path(args.raw), Path(args.db)
+    known = known_hashes(raw)
+    files = [(Path(f).name, Path(f)) for f in args.files]
+    if args.manifest:  # uploads: the name the user gave, and where the bytes wait
+        files += [(m["name"], Path(m["path"])) for m in json.loads(Path(args.manifest).read_text(encoding="utf-8"))]
+    items = [stage(name, path.read_bytes(), raw, args.max_mb * 1024 * 1024, known) for name, path in files]
+    for item in items:
+        _report_staged(args, item)
+    if args.dry_run:
+        return 0
+    ready = [i for i in items if i.publishable]
+    corrections = _load_corrections_arg(args.corrections, args.who, {i.name: i.sha256 for i in items})
+    if not ready and not corrections:
+        return 1 if any(i.error for i in items) else 0
+    if not args.yes and input("Công bố vào kho dữ liệu? [c/K] ").strip().lower() not in ("c", "co", "có", "y", "yes"):
+        print("Đã hủy; không ghi gì.")
+        return 1
+    stored, report = publish(ready, raw, db, corrections)
+    done = {"type": "published", "stored": [p.relative_to(raw).as_posix() for p in stored],
+            "corrections": len(corrections), "build_id": report.build_id, "documents": report.documents}  # fmt: skip
+    _say(args, done, f"ĐÃ CÔNG BỐ  {len(stored)} tệp, {len(corrections)} sửa đổi; kho dựng lại ({report.build_id})")
+    return 1 if any(i.error for i in items) or report.errors else 0
+
+
+def _report_staged(args: argparse.Namespace, item: object) -> None:
+    from etl.corrections import fact_key
+
+    if item.error:
+        _say(args, {"type": "error", "file": item.name, "error": item.error}, f"LỖI  {item.error}")
+        return
+    if item.duplicate_of:
+        msg = f"BỎ QUA  {item.name}: đã có trong kho (trùng nội dung với {item.duplicate_of})"
+        _say(args, {"type": "duplicate", "file": item.name, "duplicate_of": item.duplicate_of}, msg)
+        return
+    ex = item.extraction
+    primary = [f for f in ex.facts if f.role == "primary"]
+    row = {
+        "type": "staged", "file": item.name, "sha256": item.sha256, "meta": _document_json(ex),
+        "facts": [{**f.as_json(), "fact_key": fact_key(f), "sentence": f.sentence, "role": f.role} for f in ex.facts],
+    }  # fmt: skip
+    m = ex.meta
+    about = f"{m.province} · {m.agency} · {m.report_type} · {m.period_label}"
+    _say(args, row, f"SẴN SÀNG  {item.name}: {about} · {len(primary)} số liệu")
+
+
+def cmd_correct(args: argparse.Namespace) -> int:
+    """python -m etl correct --file corrections.json --who 'Nguyễn Văn A'"""
+    from etl.importer import publish
+
+    corrections = _load_corrections_arg(args.file, args.who, {})
+    try:
+        _, report = publish([], Path(args.raw), Path(args.db), corrections)
+    except ValueError as exc:
+        print(f"LỖI  {exc}", file=sys.stderr)
+        return 1
+    _say(args, {"type": "corrected", "corrections": len(corrections), "build_id": report.build_id},
+         f"ĐÃ LƯU  {len(corrections)} sửa đổi; kho dựng lại ({report.build_id})")  # fmt: skip
+    return 0
+
+
+def _say(args: argparse.Namespace, row: dict, text: str) -> None:
+    print(json.dumps(row, ensure_ascii=False) if getattr(args, "json", False) else text)
+
+
 def _document_json(ex: object) -> dict[str, object]:
     m = ex.meta  # type: ignore[attr-defined]
     return {
@@ -115,6 +209,25 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--json", action="store_true", help="một dòng JSON cho mỗi văn bản và mỗi số liệu")
     e.add_argument("--all", action="store_true", help="in cả các giá trị khác mà văn bản đưa ra")
     e.set_defaults(func=cmd_extract)
+    i = sub.add_parser("import", help="nhập báo cáo mới vào thư mục gốc và dựng lại kho")
+    i.add_argument("files", nargs="*")
+    i.add_argument("--manifest", help="tệp JSON [{name, path}] của các tệp tải lên")
+    i.add_argument("--dry-run", action="store_true", help="chỉ đọc và trích xuất, không ghi gì")
+    i.add_argument("--raw", default=str(DEFAULT_RAW))
+    i.add_argument("--db", default=str(DEFAULT_DB))
+    i.add_argument("--yes", action="store_true", help="công bố không hỏi lại")
+    i.add_argument("--json", action="store_true")
+    i.add_argument("--corrections", help="tệp JSON các sửa đổi kèm theo")
+    i.add_argument("--who", default="dòng lệnh", help="người nhập")
+    i.add_argument("--max-mb", type=int, default=20, help="giới hạn kích thước mỗi tệp (MB)")
+    i.set_defaults(func=cmd_import)
+    r = sub.add_parser("correct", help="ghi sửa đổi số liệu (có lý do) và dựng lại kho")
+    r.add_argument("--file", required=True, help="tệp JSON: danh sách sửa đổi")
+    r.add_argument("--raw", default=str(DEFAULT_RAW))
+    r.add_argument("--db", default=str(DEFAULT_DB))
+    r.add_argument("--who", default="dòng lệnh")
+    r.add_argument("--json", action="store_true")
+    r.set_defaults(func=cmd_correct)
     c = sub.add_parser("check", help="kiểm tra tính nhất quán của số liệu trong kho")
     c.add_argument("--db", default=str(DEFAULT_DB))
     c.add_argument("--json", action="store_true", help="một dòng JSON cho mỗi phát hiện")

@@ -39,6 +39,7 @@ CREATE TABLE documents (
     title           VARCHAR,
     text            VARCHAR NOT NULL,      -- the original text; facts' offsets point here
     page_starts     INTEGER[],
+    metadata_status VARCHAR NOT NULL,      -- extracted | corrected
     build_id        VARCHAR NOT NULL
 );
 
@@ -80,6 +81,25 @@ CREATE TABLE facts (
     denominator     DOUBLE,
     role            VARCHAR NOT NULL,      -- primary | alternative
     parts           DOUBLE[],
+    status          VARCHAR NOT NULL,      -- extracted | corrected | rejected
+    fact_key        VARCHAR NOT NULL,      -- extracted indicator @ span: what corrections name
+    extracted_value DOUBLE NOT NULL,       -- as the rules read it, before any correction
+    extracted_indicator VARCHAR NOT NULL,
+    build_id        VARCHAR NOT NULL
+);
+
+-- Reviewers' corrections, replayed from data/corrections.jsonl by every build.
+CREATE TABLE corrections (
+    correction_id   VARCHAR PRIMARY KEY,
+    made_at         TIMESTAMP NOT NULL,
+    who             VARCHAR NOT NULL,
+    why             VARCHAR NOT NULL,
+    doc_sha256      VARCHAR NOT NULL,
+    fact_key        VARCHAR,               -- NULL: the document's metadata
+    field           VARCHAR NOT NULL,
+    old_value       VARCHAR,
+    new_value       VARCHAR,
+    applied         BOOLEAN NOT NULL,      -- false: its document or figure is no longer there
     build_id        VARCHAR NOT NULL
 );
 
@@ -105,7 +125,7 @@ SELECT
     f.fact_id, f.doc_id, f.indicator, f.value, f.unit, f.qualifier,
     f.period_start, f.period_end, f.as_of, f.year,
     f.quote, f.char_start, f.char_end, f.sentence, f.sentence_start, f.sentence_end, f.page,
-    f.rule, f.confidence, f.denominator, f.role, f.parts, f.build_id,
+    f.rule, f.confidence, f.denominator, f.role, f.parts, f.status, f.fact_key, f.extracted_value, f.build_id,
     d.file_name, d.province, d.agency, d.report_type, d.period_label,
     d.period_start AS report_period_start, d.period_end AS report_period_end, d.report_date,
     i.group_code, i.group_label, i.label_vi, i.label_en, i.scope, i.kind, i.sort_order,

@@ -22,12 +22,14 @@ import pandas as pd
 from etl import __version__
 from etl.catalog import Catalog, default_catalog
 from etl.checks import Finding, run_checks
+from etl.corrections import Correction, apply_corrections, fact_key, load_corrections
 from etl.pipeline import Extraction, process_file
 from etl.readers import SUFFIXES, ReadError
 
 __all__ = ["BuildReport", "build_warehouse", "list_sources"]
 
 SCHEMA_PATH = Path(__file__).with_name("schema.sql")
+CORRECTIONS_FILE = "corrections.jsonl"  # beside the raw folder: data/corrections.jsonl
 _PARALLEL_FROM = 64  # files; below this a process pool costs more than it saves
 
 
@@ -58,9 +60,12 @@ def build_warehouse(
     catalog: Catalog | None = None,
     on_progress: object = None,
     workers: int | None = None,
+    corrections_path: Path | None = None,
 ) -> BuildReport:
-    """Extract every file under ``raw_dir`` and swap a fresh warehouse into ``db_path``."""
+    """Extract every file under ``raw_dir``, replay the corrections, run the checks, and swap a
+    fresh warehouse into ``db_path``. Corrections default to ``corrections.jsonl`` beside ``raw_dir``."""
     catalog = catalog or default_catalog()
+    corrections = load_corrections(corrections_path or raw_dir.parent / CORRECTIONS_FILE)
     started = time.perf_counter()
     started_at = datetime.now(UTC).replace(tzinfo=None)
     build_id = started_at.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
@@ -78,8 +83,9 @@ def build_warehouse(
         sources.append({"file_name": doc_id, "sha256": outcome.source.sha256, "status": "loaded", "error": None})
         if callable(on_progress):
             on_progress(doc_id)
-    tables = _tables(extractions, catalog, build_id)
-    findings = run_checks(tables["facts"], tables["documents"], catalog)
+    tables = _tables(extractions, catalog, build_id, corrections)
+    kept = tables["facts"][tables["facts"]["status"] != "rejected"]
+    findings = run_checks(kept, tables["documents"], catalog)
     tables["findings"] = _findings_frame(findings, build_id)
     report.findings = len(findings)
     report.documents = len(tables["documents"])
@@ -157,10 +163,14 @@ def _sha256(path: Path) -> str | None:
         return None
 
 
-def _tables(extractions: list[tuple[str, Extraction]], catalog: Catalog, build_id: str) -> dict[str, pd.DataFrame]:
-    docs, facts = [], []
+def _tables(
+    extractions: list[tuple[str, Extraction]], catalog: Catalog, build_id: str, corrections: list[Correction]
+) -> dict[str, pd.DataFrame]:
+    docs, facts, applied = [], [], set()
     for doc_id, ex in extractions:
-        m, s = ex.meta, ex.source
+        s = ex.source
+        m, corrected_facts, used = apply_corrections(ex.meta, ex.facts, s.sha256, corrections)
+        applied |= used
         docs.append(
             {
                 "doc_id": doc_id, "file_name": s.name, "sha256": s.sha256, "kind": s.kind,
@@ -168,12 +178,13 @@ def _tables(extractions: list[tuple[str, Extraction]], catalog: Catalog, build_i
                 "agency": m.agency, "report_type": m.report_type, "period_label": m.period_label,
                 "period_start": m.period_start, "period_end": m.period_end,
                 "report_date": m.report_date, "report_number": m.report_number, "title": m.title,
-                "text": s.text, "page_starts": list(s.page_starts) or None, "build_id": build_id,
+                "text": s.text, "page_starts": list(s.page_starts) or None,
+                "metadata_status": "corrected" if m != ex.meta else "extracted", "build_id": build_id,
             }
         )  # fmt: skip
-        for f in ex.facts:
+        for extracted, f, status in corrected_facts:
             when = f.as_of or f.period_end or f.period_start
-            key = f"{doc_id}|{f.indicator}|{f.char_start}|{f.char_end}|{f.role}|{f.value}"
+            key = f"{doc_id}|{fact_key(extracted)}|{extracted.role}|{extracted.value}"
             facts.append(
                 {
                     "fact_id": hashlib.sha1(key.encode()).hexdigest()[:16], "doc_id": doc_id,
@@ -185,7 +196,9 @@ def _tables(extractions: list[tuple[str, Extraction]], catalog: Catalog, build_i
                     "sentence_start": f.sentence_start, "sentence_end": f.sentence_end,
                     "page": s.page_of(f.char_start), "rule": f.rule, "confidence": f.confidence,
                     "denominator": f.denominator, "role": f.role,
-                    "parts": list(f.parts) or None, "build_id": build_id,
+                    "parts": list(f.parts) or None, "status": status, "fact_key": fact_key(extracted),
+                    "extracted_value": extracted.value, "extracted_indicator": extracted.indicator,
+                    "build_id": build_id,
                 }
             )  # fmt: skip
     indicators = [
@@ -197,10 +210,19 @@ def _tables(extractions: list[tuple[str, Extraction]], catalog: Catalog, build_i
         }
         for n, i in enumerate(catalog.indicators)
     ]  # fmt: skip
+    log = [
+        {
+            "correction_id": c.correction_id, "made_at": pd.Timestamp(c.at), "who": c.who, "why": c.why,
+            "doc_sha256": c.doc_sha256, "fact_key": c.fact_key, "field": c.field, "old_value": c.old_value,
+            "new_value": c.new_value, "applied": c.correction_id in applied, "build_id": build_id,
+        }
+        for c in corrections
+    ]  # fmt: skip
     return {
         "documents": pd.DataFrame(docs, columns=_columns("documents")),
         "facts": pd.DataFrame(facts, columns=_columns("facts")),
         "indicators": pd.DataFrame(indicators, columns=_columns("indicators")),
+        "corrections": pd.DataFrame(log, columns=_columns("corrections")),
     }
 
 
@@ -226,7 +248,7 @@ def _write_atomically(db_path: Path, tables: dict[str, pd.DataFrame]) -> None:
         con = duckdb.connect(str(tmp))
         try:
             con.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
-            for name in ("builds", "build_sources", "indicators", "documents", "facts", "findings"):
+            for name in ("builds", "build_sources", "indicators", "documents", "facts", "findings", "corrections"):
                 frame = tables[name]
                 cols = ", ".join(frame.columns)
                 con.register("frame", frame)

@@ -1,0 +1,141 @@
+"""New reports into the raw folder, content-addressed, then a rebuild — nothing overwritten.
+
+``stage`` reads and extracts an upload without writing anything; ``publish`` stores the
+originals under ``<raw>/imports/<sha256>__<name>``, appends the reviewer's corrections to the
+log, and rebuilds the warehouse (written beside the live file and swapped in atomically).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import re
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from etl.corrections import Correction, append_corrections
+from etl.pipeline import Extraction, process_bytes
+from etl.readers import DEFAULT_MAX_BYTES, SUFFIXES, ReadError
+from etl.warehouse import CORRECTIONS_FILE, BuildReport, build_warehouse, list_sources
+
+__all__ = ["Staged", "known_hashes", "publish", "safe_name", "stage"]
+
+IMPORTS = "imports"
+_UNSAFE = re.compile(r"[^\w\-. ()]+", re.UNICODE)
+
+
+@dataclass(frozen=True, slots=True)
+class Staged:
+    """One upload, read and extracted, not yet written anywhere."""
+
+    name: str
+    sha256: str
+    data: bytes
+    extraction: Extraction | None = None
+    error: str | None = None
+    duplicate_of: str | None = None
+
+    @property
+    def publishable(self) -> bool:
+        return self.extraction is not None and self.duplicate_of is None
+
+
+def safe_name(name: str) -> str:
+    """A plain file name: no folders, no control or shell characters, at most 120 characters."""
+    base = unicodedata.normalize("NFC", name).replace("\\", "/").split("/")[-1]
+    base = _UNSAFE.sub("_", base).strip(" ._") or "bao-cao"
+    stem, dot, suffix = base.rpartition(".")
+    return (stem[:100] + dot + suffix[:10]) if dot else base[:120]
+
+
+def _name_problem(name: str) -> str | None:
+    if "/" in name or "\\" in name or name.startswith(".") or ".." in name or "\x00" in name:
+        return (
+            f"{safe_name(name)}: tên tệp chứa đường dẫn hoặc ký tự không hợp lệ ({name!r}); hãy đổi tên tệp rồi tải lại"
+        )
+    if Path(name).suffix.lower() not in SUFFIXES:
+        return f"{safe_name(name)}: chỉ nhận tệp {', '.join(SUFFIXES)}"
+    return None
+
+
+def known_hashes(raw_dir: Path) -> dict[str, str]:
+    """sha256 → file (relative to ``raw_dir``) of every report already there."""
+    out: dict[str, str] = {}
+    for path in list_sources(raw_dir):
+        rel = path.relative_to(raw_dir).as_posix()
+        prefix = path.name.split("__", 1)[0]
+        if path.parent.name == IMPORTS and re.fullmatch(r"[0-9a-f]{64}", prefix):
+            out[prefix] = rel
+        else:
+            out[hashlib.sha256(path.read_bytes()).hexdigest()] = rel
+    return out
+
+
+def stage(
+    name: str, data: bytes, raw_dir: Path, max_bytes: int = DEFAULT_MAX_BYTES, known: dict[str, str] | None = None
+) -> Staged:
+    """Check and extract one upload; the result says why it cannot be published, if it cannot."""
+    sha = hashlib.sha256(data).hexdigest()
+    problem = _name_problem(name)
+    if problem:
+        return Staged(safe_name(name), sha, data, error=problem)
+    if len(data) > max_bytes:
+        return Staged(
+            name, sha, data, error=f"{name}: tệp quá lớn ({len(data) / 1e6:.1f} MB, tối đa {max_bytes / 1e6:.0f} MB)"
+        )
+    known = known if known is not None else known_hashes(raw_dir)
+    try:
+        extraction = process_bytes(name, data)
+    except ReadError as exc:
+        return Staged(name, sha, data, error=str(exc))
+    return Staged(name, sha, data, extraction=extraction, duplicate_of=known.get(sha))
+
+
+@contextmanager
+def _build_lock(raw_dir: Path) -> Iterator[None]:
+    """One writer at a time; readers never wait (they read the swapped-in file)."""
+    lock = raw_dir.parent / ".build.lock"
+    with lock.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _store(raw_dir: Path, item: Staged) -> Path:
+    """Write the original under its content hash; an existing file is never overwritten."""
+    folder = raw_dir / IMPORTS
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{item.sha256}__{safe_name(item.name)}"
+    if target.exists():
+        return target
+    tmp = folder / f".tmp-{os.getpid()}-{item.sha256[:12]}"
+    with tmp.open("wb") as out:
+        out.write(item.data)
+        out.flush()
+        os.fsync(out.fileno())
+    tmp.replace(target)
+    return target
+
+
+def publish(
+    items: list[Staged],
+    raw_dir: Path,
+    db_path: Path,
+    corrections: list[Correction] = (),  # type: ignore[assignment]
+    corrections_path: Path | None = None,
+) -> tuple[list[Path], BuildReport]:
+    """Store the publishable uploads, log the corrections, rebuild; returns stored paths and the build."""
+    corrections_path = corrections_path or raw_dir.parent / CORRECTIONS_FILE
+    checked = [c.validated() for c in corrections]  # refuse bad corrections before writing anything
+    with _build_lock(raw_dir):
+        stored = [_store(raw_dir, item) for item in items if item.publishable]
+        if checked:
+            append_corrections(corrections_path, checked)
+        report = build_warehouse(raw_dir, db_path, corrections_path=corrections_path)
+    return stored, report
