@@ -20,7 +20,7 @@ warehouse: $(STAMP)
 	else echo "Kho dữ liệu $(DB) đã cập nhật."; fi
 
 run: warehouse
-	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
+	$(PY) -m dashboard.serve --server.port $(PORT) --server.headless true
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

@@ -28,6 +28,7 @@ FACT_SHEET: list[tuple[str, str, str]] = [
     ("period_end", "Đến ngày", "date"),
     ("as_of", "Tại ngày", "date"),
     ("finding_titles", "Kiểm tra chất lượng", "text"),
+    ("status", "Trạng thái", "status"),
 ]
 # One row per figure, the same STT as on 'Số liệu': where it was read, and the words it was read from.
 SOURCE_SHEET: list[tuple[str, str, str]] = [
@@ -56,6 +57,9 @@ def _column(df: pd.DataFrame, col: str, kind: str) -> list[object]:
         return list(series)
     if kind == "report_type":
         return [None if pd.isna(v) else report_type_label(str(v)) for v in series]
+    if kind == "status":
+        labels = {"extracted": "đã trích xuất", "corrected": "đã sửa", "rejected": "đã loại"}
+        return [None if pd.isna(v) else labels.get(str(v), str(v)) for v in series]
     if kind == "severity":
         labels = {"loi": "Lỗi", "canh_bao": "Cảnh báo", "thong_tin": "Thông tin"}
         return [None if pd.isna(v) else labels.get(str(v), str(v)) for v in series]

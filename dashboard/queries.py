@@ -16,7 +16,7 @@ FACT_COLUMNS = """
     indicator, label_vi, group_code, group_label, unit, kind, scope, sort_order,
     value, qualifier, period_start, period_end, as_of, year,
     quote, sentence, char_start, char_end, sentence_start, sentence_end, page, rule, confidence,
-    finding_severity, finding_titles
+    finding_severity, finding_titles, status, fact_key
 """
 
 
@@ -58,9 +58,14 @@ def facts(
     indicators: tuple[str, ...] = (),
     text: str = "",
     limit: int | None = None,
+    include_rejected: bool = False,
 ) -> pd.DataFrame:
-    """Primary facts under the filters, optionally for some indicators and quotes containing ``text``."""
+    """Primary facts under the filters, optionally for some indicators and quotes containing ``text``.
+
+    Figures a reviewer rejected are left out unless ``include_rejected``."""
     where, params = filters.sql()
+    if not include_rejected:
+        where += " AND status <> 'rejected'"
     if indicators:
         where += " AND list_contains(?::VARCHAR[], indicator)"
         params.append(list(indicators))
@@ -84,6 +89,7 @@ def latest_facts(
 ) -> pd.DataFrame:
     """The newest ``per_indicator`` primary facts of each province and indicator under the filters."""
     where, params = filters.sql()
+    where += " AND status <> 'rejected'"
     if indicators:
         where += " AND list_contains(?::VARCHAR[], indicator)"
         params.append(list(indicators))
@@ -128,7 +134,7 @@ def document(con: duckdb.DuckDBPyConnection, doc_id: str) -> tuple[dict | None, 
         return None, pd.DataFrame()
     found = con.execute(
         "SELECT fact_id, indicator, label_vi, value, unit, qualifier, period_start, period_end, as_of, "
-        "quote, char_start, char_end, sentence, page, role, rule FROM fact_view "
+        "quote, char_start, char_end, sentence, page, role, rule, status, fact_key FROM fact_view "
         "WHERE doc_id = ? ORDER BY char_start",
         [doc_id],
     ).df()
@@ -182,10 +188,22 @@ def coverage(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
                count(*) AS facts,
                min(CASE finding_severity WHEN 'loi' THEN 0 WHEN 'canh_bao' THEN 1 WHEN 'thong_tin' THEN 2 END)
                    AS worst
-        FROM fact_view WHERE role = 'primary' AND {where}
+        FROM fact_view WHERE role = 'primary' AND status <> 'rejected' AND {where}
         GROUP BY ALL
         """,  # noqa: S608 - placeholders only
         params,
+    ).df()
+
+
+def corrections(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every correction, newest first, with the document it concerns."""
+    return con.execute(
+        """
+        SELECT c.made_at, c.who, c.why, c.field, c.old_value, c.new_value, c.fact_key, c.applied,
+               d.file_name, d.province
+        FROM corrections c LEFT JOIN documents d ON d.sha256 = c.doc_sha256
+        ORDER BY c.made_at DESC, c.correction_id
+        """
     ).df()
 
 

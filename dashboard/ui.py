@@ -4,6 +4,7 @@ filters bound to the URL, the evidence box and the Excel button."""
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import threading
 from collections.abc import Callable
 from datetime import date, datetime
@@ -13,7 +14,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from dashboard import queries
+from dashboard import importing, queries
 from dashboard.db import connect, warehouse_path, warehouse_version
 from dashboard.excel import export_filename, facts_workbook, findings_workbook
 from dashboard.filters import Filters
@@ -60,8 +61,10 @@ def _options(version: tuple[int, int]) -> queries.Options:
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def _facts(version: tuple[int, int], filters: tuple, indicators: tuple[str, ...], text: str) -> pd.DataFrame:
-    return queries.facts(_cursor(), Filters(*filters), indicators, text)
+def _facts(
+    version: tuple[int, int], filters: tuple, indicators: tuple[str, ...], text: str, include_rejected: bool
+) -> pd.DataFrame:
+    return queries.facts(_cursor(), Filters(*filters), indicators, text, include_rejected=include_rejected)
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
@@ -96,12 +99,65 @@ def finding_facts(finding_id: str) -> pd.DataFrame:
     return queries.finding_facts(_cursor(), finding_id)
 
 
+def corrections() -> pd.DataFrame:
+    log = queries.corrections(_cursor())
+    if log.empty:
+        return log
+    return pd.DataFrame(
+        {
+            "Thời điểm": [vn_datetime(t) for t in log["made_at"]],
+            "Người sửa": log["who"],
+            "Văn bản": log["file_name"],
+            "Trường": log["field"],
+            "Giá trị cũ": log["old_value"],
+            "Giá trị mới": log["new_value"],
+            "Lý do": log["why"],
+            "Áp dụng": ["có" if a else "không (số liệu không còn)" for a in log["applied"]],
+        }
+    )
+
+
+def preview_uploads(uploads: list[importing.Upload]) -> list[dict]:
+    """The ETL's reading of each upload, kept for the session so a rerun does not redo it."""
+    cache = st.session_state.setdefault("xem_truoc", {})
+    rows = []
+    for upload in uploads:
+        key = (upload.name, hashlib.sha256(upload.data).hexdigest())
+        if key not in cache:
+            cache[key] = importing.preview([upload], warehouse_path())
+        rows += cache[key]
+    return rows
+
+
+def staged_facts(row: dict) -> pd.DataFrame:
+    return pd.DataFrame(row["facts"]) if row["facts"] else pd.DataFrame(columns=["fact_key"])
+
+
+def correction_payload(pending: dict) -> dict:
+    """A pending correction in the shape `python -m etl correct` reads."""
+    return {k: pending.get(k) for k in ("doc_sha256", "fact_key", "field", "old_value", "new_value", "why")}
+
+
+def show_etl_result(rows: list[dict]) -> None:
+    errors = [r for r in rows if r.get("type") == "error"]
+    done = [r for r in rows if r.get("type") in ("published", "corrected")]
+    for r in errors:
+        st.error(r["error"])
+    for r in done:
+        stored = len(r.get("stored", []))
+        st.success(f"Đã lưu: {stored} tệp, {r.get('corrections', 0)} sửa đổi; kho dữ liệu đã dựng lại.")
+    st.session_state.pop("xem_truoc", None)
+
+
 def options() -> queries.Options:
     return _options(warehouse_version())
 
 
-def facts(filters: Filters, indicators: tuple[str, ...] = (), text: str = "") -> pd.DataFrame:
-    return _facts(warehouse_version(), dataclasses.astuple(filters), tuple(indicators), text)
+def facts(
+    filters: Filters, indicators: tuple[str, ...] = (), text: str = "", include_rejected: bool = False
+) -> pd.DataFrame:
+    """Figures under the filters (cached per warehouse build); rejected ones only when asked."""
+    return _facts(warehouse_version(), dataclasses.astuple(filters), tuple(indicators), text, include_rejected)
 
 
 def latest_facts(filters: Filters, indicators: tuple[str, ...] = (), per_indicator: int = 1) -> pd.DataFrame:
@@ -187,15 +243,14 @@ def page_filters() -> Filters:
 
 
 def _leave_pages_folder_mode() -> None:
-    """Streamlit runs the first request of a fresh server in 'pages/ folder' mode when that folder
-    exists, skipping app.py; switch to st.navigation mode and run again, same URL."""
+    """Streamlit runs a fresh server's first request in 'pages/ folder' mode when that folder
+    exists, skipping app.py: this page then draws the filters itself, and the flag is cleared so
+    later runs go through app.py (``python -m dashboard.serve`` clears it before the first)."""
     try:
         from streamlit.runtime.pages_manager import PagesManager
     except ImportError:  # a Streamlit without the flag: nothing to leave
         return
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+    PagesManager.uses_pages_directory = False
 
 
 def evidence(fact_id: str) -> None:
@@ -207,8 +262,9 @@ def evidence(fact_id: str) -> None:
     where = f"ký tự {row['char_start']}–{row['char_end']}"
     if pd.notna(row.get("page")):
         where = f"trang {int(row['page'])}, " + where
+    status = {"corrected": " · :orange[đã sửa]", "rejected": " · :red[đã loại]"}.get(row.get("status"), "")
     with st.container(border=True):
-        st.markdown(f"**{row['label_vi']}** — {row['province']} · {row['file_name']} ({where})")
+        st.markdown(f"**{row['label_vi']}** — {row['province']} · {row['file_name']} ({where}){status}")
         st.markdown(evidence_markdown(row["sentence"], row["quote"]))
 
 

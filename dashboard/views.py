@@ -245,6 +245,7 @@ def evidence_markdown(sentence: str, quote: str) -> str:
     )
 
 
+STATUS_LABELS = {"extracted": "đã trích xuất", "corrected": "đã sửa", "rejected": "đã loại"}
 SEVERITY_LABELS = {"loi": "Lỗi", "canh_bao": "Cảnh báo", "thong_tin": "Thông tin"}
 SEVERITY_ICONS = {"loi": "✖", "canh_bao": "⚠", "thong_tin": "ℹ"}
 
@@ -312,6 +313,7 @@ def explorer_table(rows: pd.DataFrame) -> pd.io.formats.style.Styler:
             "Văn bản": rows["file_name"],
             "Trích dẫn": [" ".join(str(q).split()) for q in rows["quote"]],
             "Kiểm tra": [finding_mark(s) for s in rows["finding_severity"]],
+            "Trạng thái": [STATUS_LABELS.get(s, s) for s in rows["status"]],
         }
     )
     return table.style.format({"Giá trị": lambda v: vn_value(v), "Năm": lambda v: "" if pd.isna(v) else str(int(v))})

@@ -170,6 +170,9 @@ def cmd_correct(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"LỖI  {exc}", file=sys.stderr)
         return 1
+    if report is None:
+        print("Không có sửa đổi nào; không ghi gì.")
+        return 0
     _say(args, {"type": "corrected", "corrections": len(corrections), "build_id": report.build_id},
          f"ĐÃ LƯU  {len(corrections)} sửa đổi; kho dựng lại ({report.build_id})")  # fmt: skip
     return 0

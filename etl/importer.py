@@ -129,10 +129,14 @@ def publish(
     db_path: Path,
     corrections: list[Correction] = (),  # type: ignore[assignment]
     corrections_path: Path | None = None,
-) -> tuple[list[Path], BuildReport]:
-    """Store the publishable uploads, log the corrections, rebuild; returns stored paths and the build."""
+) -> tuple[list[Path], BuildReport | None]:
+    """Store the publishable uploads, log the corrections, rebuild; returns stored paths and the build.
+
+    With nothing to publish and no correction, nothing is written and nothing is rebuilt."""
     corrections_path = corrections_path or raw_dir.parent / CORRECTIONS_FILE
     checked = [c.validated() for c in corrections]  # refuse bad corrections before writing anything
+    if not checked and not any(item.publishable for item in items):
+        return [], None
     with _build_lock(raw_dir):
         stored = [_store(raw_dir, item) for item in items if item.publishable]
         if checked:

@@ -13,7 +13,7 @@ left, right = st.columns([2, 3])
 text = left.text_input("Tìm trong câu nguồn", key="tim", bind="query-params", placeholder="ví dụ: camera, hồ sơ")
 codes = right.multiselect("Chỉ tiêu", list(labels), format_func=labels.get, key="chi_tieu_tc",
                           bind="query-params", placeholder="Tất cả")  # fmt: skip
-rows = ui.facts(filters, tuple(codes), text)
+rows = ui.facts(filters, tuple(codes), text, include_rejected=True)
 if rows.empty:
     st.info("Không có số liệu nào phù hợp với bộ lọc và từ khóa đang chọn.")
     st.stop()
