@@ -15,7 +15,7 @@ $(STAMP): requirements.txt
 
 # Rebuilt when missing or older than any report or any ETL source file.
 warehouse: $(STAMP)
-	@if [ ! -f $(DB) ] || [ -n "$$(find $(RAW) etl -newer $(DB) -type f 2>/dev/null | head -n 1)" ]; then \
+	@if [ ! -f $(DB) ] || [ -n "$$(find $(RAW) data/reference data/corrections.jsonl etl -newer $(DB) -type f 2>/dev/null | head -n 1)" ]; then \
 		$(PY) -m etl build --raw $(RAW) --db $(DB) || echo "Cảnh báo: có tệp không đọc được (xem trên); các tệp khác đã được nạp."; \
 	else echo "Kho dữ liệu $(DB) đã cập nhật."; fi
 

@@ -25,6 +25,7 @@ pages = [
     st.Page("pages/tra_cuu.py", title="Tra cứu", icon=":material/table_view:"),
     st.Page("pages/van_ban.py", title="Văn bản", icon=":material/description:"),
     st.Page("pages/chat_luong.py", title="Chất lượng dữ liệu", icon=":material/fact_check:"),
+    st.Page("pages/theo_doi.py", title="Theo dõi nộp báo cáo", icon=":material/event_available:"),
     st.Page("pages/nhap_bao_cao.py", title="Nhập báo cáo", icon=":material/upload_file:"),
 ]
 st.navigation(pages).run()

@@ -33,7 +33,14 @@ def _layout(fig: go.Figure, unit: str, title: str = "") -> go.Figure:
     return fig
 
 
-def trend_chart(points: pd.DataFrame, label: str, unit: str) -> go.Figure:
+def trend_chart(
+    points: pd.DataFrame,
+    label: str,
+    unit: str,
+    official: pd.DataFrame | None = None,
+    breaks: list[tuple[pd.Timestamp, str]] = (),  # type: ignore[assignment]
+    derived: pd.DataFrame | None = None,
+) -> go.Figure:
     """One series per province; the hover names value, period and source document.
 
     Flows are counted from the start of each year, so a line joins the points of one year only.
@@ -62,6 +69,37 @@ def trend_chart(points: pd.DataFrame, label: str, unit: str) -> go.Figure:
                     ),
                 )
             )
+    provinces = sorted(points["province"].unique(), key=vn_sort_key)
+    if official is not None and not official.empty:
+        for province, rows in official.groupby("series"):
+            color = PALETTE[provinces.index(province) % len(PALETTE)] if province in provinces else "#555"
+            fig.add_trace(
+                go.Scatter(
+                    x=rows["x"], y=rows["rank"], mode="markers", name=f"{province} — công bố chính thức",
+                    marker={"symbol": "diamond-open", "size": 14, "color": color, "line": {"width": 2}},
+                    customdata=rows[["year", "of_n", "source_url"]].to_numpy(),
+                    hovertemplate="<b>Công bố chính thức</b><br>Năm %{customdata[0]}: hạng %{y}/%{customdata[1]}"
+                    "<br>%{customdata[2]}<extra></extra>",
+                )
+            )  # fmt: skip
+    if derived is not None and not derived.empty:
+        for province, rows in derived.groupby("province"):
+            fig.add_trace(
+                go.Scatter(
+                    x=rows["x"], y=rows["value"], mode="markers", name=f"{province} — phát sinh giữa hai kỳ (suy ra)",
+                    marker={"symbol": "x", "size": 11, "color": "#7b7d7d"},
+                    customdata=rows[["period", "from", "to"]].to_numpy(),
+                    hovertemplate="<b>Suy ra</b> %{y:,.0f}<br>Kỳ: %{customdata[0]}<br>Từ %{customdata[1]} và "
+                    "%{customdata[2]}<extra></extra>",
+                )
+            )  # fmt: skip
+    for when, text in breaks:
+        fig.add_vline(x=when.timestamp() * 1000, line={"dash": "dot", "color": "#c0392b", "width": 1.5})
+        fig.add_annotation(x=when, y=1, yref="paper", text=text, showarrow=False, yanchor="bottom",
+                           font={"size": 11, "color": "#c0392b"})  # fmt: skip
+    if breaks:
+        xs = list(points["x"]) + [w for w, _ in breaks]
+        fig.update_xaxes(range=[min(xs) - pd.Timedelta(days=45), max(xs) + pd.Timedelta(days=45)])
     fig.update_layout(showlegend=True)
     return _layout(fig, unit, label)
 

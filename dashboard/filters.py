@@ -15,6 +15,12 @@ class Filters:
     agencies: tuple[str, ...] = ()
     report_types: tuple[str, ...] = ()
     groups: tuple[str, ...] = ()
+    units: str = "reported"  # reported | current (provinces and agencies after the 2025 mergers)
+
+    @property
+    def view(self) -> str:
+        """The fact view for the chosen units (a fixed name, never user text)."""
+        return "fact_view_current" if self.units == "current" else "fact_view"
 
     def sql(self, year_column: str = "year", prefix: str = "") -> tuple[str, list[object]]:
         """A WHERE clause over fact_view columns, and its parameters; user values never enter the SQL."""
@@ -51,4 +57,8 @@ class Filters:
             ("Cơ quan", ", ".join(self.agencies) or every),
             ("Loại báo cáo", ", ".join(self.report_types) or every),
             ("Nhóm chỉ tiêu", ", ".join(self.groups) or every),
+            (
+                "Đơn vị hành chính",
+                "theo đơn vị hiện nay (sau sáp nhập 2025)" if self.units == "current" else "như báo cáo",
+            ),
         ]

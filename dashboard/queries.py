@@ -16,7 +16,7 @@ FACT_COLUMNS = """
     indicator, label_vi, group_code, group_label, unit, kind, scope, sort_order,
     value, qualifier, period_start, period_end, as_of, year,
     quote, sentence, char_start, char_end, sentence_start, sentence_end, page, rule, confidence,
-    finding_severity, finding_titles, status, fact_key
+    finding_severity, finding_titles, status, fact_key, period_basis, reported_province, reported_agency
 """
 
 
@@ -32,7 +32,7 @@ class Options:
     indicators: pd.DataFrame  # code, label_vi, group_code, unit, kind, sort_order
 
 
-def options(con: duckdb.DuckDBPyConnection) -> Options:
+def options(con: duckdb.DuckDBPyConnection, units: str = "reported") -> Options:
     def column(sql: str) -> list:
         return [r[0] for r in con.execute(sql).fetchall()]
 
@@ -41,9 +41,17 @@ def options(con: duckdb.DuckDBPyConnection) -> Options:
         "SELECT group_code, any_value(group_label) FROM indicators GROUP BY 1 ORDER BY min(sort_order)"
     ).fetchall()
     return Options(
-        provinces=column("SELECT DISTINCT province FROM documents WHERE province IS NOT NULL ORDER BY 1"),
+        provinces=column(
+            "SELECT DISTINCT province FROM fact_view_current WHERE province IS NOT NULL ORDER BY 1"
+            if units == "current"
+            else "SELECT DISTINCT province FROM documents WHERE province IS NOT NULL ORDER BY 1"
+        ),
         years=(int(years[0]), int(years[1])) if years and years[0] is not None else None,
-        agencies=column("SELECT DISTINCT agency FROM documents WHERE agency IS NOT NULL ORDER BY 1"),
+        agencies=column(
+            "SELECT DISTINCT agency FROM fact_view_current WHERE agency IS NOT NULL ORDER BY 1"
+            if units == "current"
+            else "SELECT DISTINCT agency FROM documents WHERE agency IS NOT NULL ORDER BY 1"
+        ),
         report_types=column("SELECT DISTINCT report_type FROM documents ORDER BY 1"),
         groups=dict(groups),
         indicators=con.execute(
@@ -74,7 +82,7 @@ def facts(
         like = "%" + text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         params += [like, like]
     sql = f"""
-        SELECT {FACT_COLUMNS} FROM fact_view
+        SELECT {FACT_COLUMNS} FROM {filters.view}
         WHERE role = 'primary' AND {where}
         ORDER BY province COLLATE vi, coalesce(as_of, period_end) DESC, sort_order, doc_id, char_start
     """  # noqa: S608 - 'where' holds only placeholders
@@ -95,7 +103,7 @@ def latest_facts(
         params.append(list(indicators))
     params.append(per_indicator)
     sql = f"""
-        SELECT {FACT_COLUMNS} FROM fact_view
+        SELECT {FACT_COLUMNS} FROM {filters.view}
         WHERE role = 'primary' AND {where}
         QUALIFY row_number() OVER (
             PARTITION BY province, indicator ORDER BY coalesce(as_of, period_end) DESC, fact_id) <= ?
@@ -113,12 +121,20 @@ def documents(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
         agencies=filters.agencies,
         report_types=filters.report_types,
     ).sql(year_column="year(d.period_end)", prefix="d.")
+    docs = (
+        "(SELECT documents.* REPLACE (coalesce(au.new_province, documents.province) AS province,"
+        " coalesce(al.new_agency, documents.agency) AS agency) FROM documents"
+        " LEFT JOIN admin_units au ON au.old_province = documents.province"
+        " LEFT JOIN agency_lineage al ON al.old_agency = documents.agency)"
+        if filters.units == "current"
+        else "documents"
+    )
     sql = f"""
         SELECT * FROM (
             SELECT d.doc_id, d.file_name, d.province, d.agency, d.report_type, d.period_label,
                    d.period_start, d.period_end, d.report_date, d.report_number, d.title, d.kind,
                    d.size_bytes, count(f.fact_id) FILTER (WHERE f.role = 'primary') AS facts
-            FROM documents d LEFT JOIN facts f USING (doc_id)
+            FROM {docs} d LEFT JOIN facts f USING (doc_id)
             WHERE {where}
             GROUP BY ALL
         )
@@ -151,14 +167,15 @@ def findings(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Findings about the filtered provinces (a finding belongs to its documents' province)."""
     params: list[object] = []
     where = "TRUE"
+    column = "coalesce(au.new_province, f.province)" if filters.units == "current" else "f.province"
     if filters.provinces:
-        where = "list_contains(?::VARCHAR[], province)"
+        where = f"list_contains(?::VARCHAR[], {column})"
         params.append(list(filters.provinces))
     return con.execute(
         f"""
-        SELECT finding_id, check_id, severity, title, message, province, doc_ids, fact_ids,
+        SELECT finding_id, check_id, severity, title, message, {column} AS province, doc_ids, fact_ids,
                CASE severity WHEN 'loi' THEN 0 WHEN 'canh_bao' THEN 1 ELSE 2 END AS severity_rank
-        FROM findings WHERE {where}
+        FROM findings f LEFT JOIN admin_units au ON au.old_province = f.province WHERE {where}
         ORDER BY severity_rank, province COLLATE vi, check_id, finding_id
         """,  # noqa: S608 - placeholders only
         params,
@@ -188,7 +205,7 @@ def coverage(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
                count(*) AS facts,
                min(CASE finding_severity WHEN 'loi' THEN 0 WHEN 'canh_bao' THEN 1 WHEN 'thong_tin' THEN 2 END)
                    AS worst
-        FROM fact_view WHERE role = 'primary' AND status <> 'rejected' AND {where}
+        FROM {filters.view} WHERE role = 'primary' AND status <> 'rejected' AND {where}
         GROUP BY ALL
         """,  # noqa: S608 - placeholders only
         params,
@@ -205,6 +222,40 @@ def corrections(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         ORDER BY c.made_at DESC, c.correction_id
         """
     ).df()
+
+
+def reference_indices(con: duckdb.DuckDBPyConnection, provinces: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Officially published index ranks (estimates excluded) of the given provinces, as reported
+    or under today's units (a rank published for Trà Vinh stays Trà Vinh's)."""
+    where, params = "NOT is_derived", []
+    if provinces:
+        where += " AND (list_contains(?::VARCHAR[], r.province) OR list_contains(?::VARCHAR[], au.new_province))"
+        params += [list(provinces), list(provinces)]
+    return con.execute(
+        f"""
+        SELECT r.province, coalesce(au.new_province, r.province) AS current_province, r.index_code, r.year,
+               r.rank, r.of_n, r.score, r.source_url
+        FROM reference_indices r LEFT JOIN admin_units au ON au.old_province = r.province
+        WHERE {where} ORDER BY r.province COLLATE vi, r.index_code, r.year
+        """,  # noqa: S608 - placeholders only
+        params,
+    ).df()
+
+
+def unit_changes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Merger dates of provinces and agencies, for marking breaks on charts."""
+    return con.execute(
+        """
+        SELECT 'province' AS kind, old_province AS old_name, new_province AS new_name, effective_date
+        FROM admin_units
+        UNION ALL
+        SELECT 'agency', old_agency, new_agency, effective_date FROM agency_lineage
+        """
+    ).df()
+
+
+def schedule(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute("SELECT * EXCLUDE (build_id) FROM report_schedule").df()
 
 
 def latest_build(con: duckdb.DuckDBPyConnection) -> dict | None:

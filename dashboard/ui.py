@@ -56,8 +56,8 @@ def _cursor() -> duckdb.DuckDBPyConnection:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _options(version: tuple[int, int]) -> queries.Options:
-    return queries.options(_cursor())
+def _options(version: tuple[int, int], units: str) -> queries.Options:
+    return queries.options(_cursor(), units)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -97,6 +97,18 @@ def coverage(filters: Filters) -> pd.DataFrame:
 
 def finding_facts(finding_id: str) -> pd.DataFrame:
     return queries.finding_facts(_cursor(), finding_id)
+
+
+def reference_indices(provinces: tuple[str, ...] = ()) -> pd.DataFrame:
+    return queries.reference_indices(_cursor(), provinces)
+
+
+def unit_changes() -> pd.DataFrame:
+    return queries.unit_changes(_cursor())
+
+
+def schedule() -> pd.DataFrame:
+    return queries.schedule(_cursor())
 
 
 def corrections() -> pd.DataFrame:
@@ -149,8 +161,22 @@ def show_etl_result(rows: list[dict]) -> None:
     st.session_state.pop("xem_truoc", None)
 
 
-def options() -> queries.Options:
-    return _options(warehouse_version())
+def options(units: str = "reported") -> queries.Options:
+    return _options(warehouse_version(), units)
+
+
+UNITS = {"reported": "Như báo cáo", "current": "Theo đơn vị hiện nay"}
+
+
+def _units() -> str:
+    raw = st.query_params.get_all("don_vi")
+    if any(v not in UNITS.values() for v in raw):
+        st.sidebar.warning("Đã bỏ qua giá trị không hợp lệ trong đường dẫn (Đơn vị hành chính).")
+    return st.sidebar.radio(
+        "Đơn vị hành chính", list(UNITS), format_func=UNITS.get, key="don_vi", bind="query-params",
+        help="Từ 01/07/2025 nhiều tỉnh sáp nhập; từ 01/03/2025 Sở TT&TT hợp nhất vào Sở KH&CN. "
+        "'Theo đơn vị hiện nay' gộp số liệu cũ vào đơn vị mới và đánh dấu thời điểm thay đổi trên biểu đồ.",
+    )  # fmt: skip
 
 
 def facts(
@@ -215,12 +241,15 @@ def _years(bounds: tuple[int, int] | None) -> tuple[int | None, int | None]:
 def sidebar_filters(opts: queries.Options) -> Filters:
     """The shared filters; their values live in the URL so a copied link opens the same view."""
     st.sidebar.header("Bộ lọc")
+    units = _units()
+    if units == "current":
+        opts = options("current")
     provinces = _multiselect("Tỉnh, thành phố", "tinh", vn_sorted(opts.provinces))
     year_from, year_to = _years(opts.years)
     agencies = _multiselect("Cơ quan", "co_quan", vn_sorted(opts.agencies))
     types = _multiselect("Loại báo cáo", "loai", opts.report_types, report_type_label)
     groups = _multiselect("Nhóm chỉ tiêu", "nhom", list(opts.groups), lambda g: opts.groups.get(g, g))
-    return Filters(provinces, year_from, year_to, agencies, types, groups)
+    return Filters(provinces, year_from, year_to, agencies, types, groups, units)
 
 
 _run = threading.local()

@@ -31,6 +31,7 @@ SHORT_LABELS = {
     "camera_traffic_ai": "Camera AI giao thông",
     "dti_rank": "Xếp hạng DTI của tỉnh",
 }
+OFFICIAL_INDEX = {"dti_rank": "DTI"}  # indicator -> index in data/reference (same scope: the province)
 LOWER_IS_BETTER = {"dti_rank", "par_index_rank", "tthc_pending"}
 NOT_REPORTED = "không báo cáo"
 _SAME_LENGTH_DAYS = 16
@@ -155,15 +156,21 @@ def months(row: pd.Series) -> float | None:
     return None if days is None else max(days + 1, 1) / (365.25 / 12)
 
 
+def _compare_cell(h: dict, per_month: bool) -> str:
+    suffix = "/tháng" if per_month and h["kind"] == "flow" else ""
+    mark = finding_mark(h["finding_severity"])
+    return f"{vn_value(h['value'], h['unit'])}{suffix} ({h['period']})" + (f" {mark}" if mark else "")
+
+
 def compare_frames(
     df: pd.DataFrame, provinces: list[str], per_month: bool
-) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, list[str]]]:
     """The side-by-side table (texts), the values for the bars, and warnings about comparability.
 
     Each province's latest figure per indicator; a province without one shows 'không báo cáo'.
     """
     if df.empty:
-        return pd.DataFrame(), pd.DataFrame(), []
+        return pd.DataFrame(), pd.DataFrame(), {}
     df = df.assign(_end=_ends)
     latest = df.sort_values("_end", ascending=False).drop_duplicates(["province", "indicator"])
     if per_month:
@@ -180,25 +187,25 @@ def compare_frames(
     indicators = latest.drop_duplicates("indicator").sort_values("sort_order")
     found = {
         (r["province"], r["indicator"]): r
-        for r in latest[["province", "indicator", "value", "unit", "kind", "period", "finding_severity"]].to_dict(
-            "records"
-        )
-    }
-    rows, warnings = [], []
+        for r in latest[
+            ["province", "indicator", "value", "unit", "kind", "period", "finding_severity", "agency", "scope",
+             "period_basis"]
+        ].to_dict("records")
+    }  # fmt: skip
+    rows: list[dict] = []
+    warnings: dict[str, list[str]] = {"không cùng kỳ": [], "khác cơ quan báo cáo": [], "khác cách tính kỳ": []}
     for code, label, unit in zip(indicators["indicator"], indicators["label_vi"], indicators["unit"], strict=True):
         row = {"Chỉ tiêu": label, "Đơn vị": unit}
-        periods = set()
-        for province in provinces:
-            h = found.get((province, code))
-            if h is None:
-                row[province] = NOT_REPORTED
-                continue
-            suffix = "/tháng" if per_month and h["kind"] == "flow" else ""
-            mark = finding_mark(h["finding_severity"])
-            row[province] = f"{vn_value(h['value'], h['unit'])}{suffix} ({h['period']})" + (f" {mark}" if mark else "")
-            periods.add(h["period"])
-        if len(periods) > 1:
-            warnings.append(label)
+        hits = [found.get((province, code)) for province in provinces]
+        for province, h in zip(provinces, hits, strict=True):
+            row[province] = NOT_REPORTED if h is None else _compare_cell(h, per_month)
+        present = [h for h in hits if h is not None]
+        if len({h["period"] for h in present}) > 1:
+            warnings["không cùng kỳ"].append(label)
+        if any(h["scope"] == "agency" for h in present) and len({h["agency"] for h in present}) > 1:
+            warnings["khác cơ quan báo cáo"].append(label)
+        if len({h["period_basis"] for h in present}) > 1:
+            warnings["khác cách tính kỳ"].append(label)
         rows.append(row)
     bars = latest[latest["province"].isin(provinces)][
         ["indicator", "label_vi", "unit", "province", "value", "period", "sort_order"]
@@ -286,6 +293,67 @@ def coverage_matrix(cov: pd.DataFrame) -> pd.DataFrame:
         cov.pivot_table(index="label_vi", columns="doc", values="level", aggfunc="max")
         .reindex(index=rows, columns=order)
         .fillna(0)
+    )
+
+
+def derived_in_period(points: pd.DataFrame) -> pd.DataFrame:
+    """Between two figures counted from 1 January of one year, what happened in between (suy ra).
+
+    36 received by 31/05 and 31 by 31/07 give -5 for 01/06–31/07: a negative value shows the
+    two reports cannot both be right."""
+    rows = []
+    cumulative = (
+        points[points.get("period_basis", pd.Series(dtype=str)) == "cumulative"] if not points.empty else points
+    )
+    for (province, _start), group in cumulative.groupby(["province", "period_start"]) if not cumulative.empty else []:
+        ordered = group.sort_values("x").to_dict("records")
+        for a, b in zip(ordered, ordered[1:], strict=False):
+            if b["x"] <= a["x"]:
+                continue
+            start = pd.Timestamp(a["x"]) + pd.Timedelta(days=1)
+            rows.append({"province": province, "x": b["x"], "value": b["value"] - a["value"],
+                         "period": f"{vn_date(start)} – {vn_date(b['x'])}", "unit": b["unit"],
+                         "from": a["file_name"], "to": b["file_name"]})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def unit_breaks(changes: pd.DataFrame, points: pd.DataFrame) -> list[tuple[pd.Timestamp, str]]:
+    """Dates where a series shown under today's units joins units that were separate before."""
+    if changes.empty or points.empty:
+        return []
+    out = []
+    provinces = set(points["province"])
+    merged = changes[changes["kind"] == "province"].groupby("new_name")["old_name"].agg(list)
+    for new, olds in merged.items():
+        if new in provinces and (len(olds) > 1 or olds[0] != new):
+            date = changes[(changes["kind"] == "province") & (changes["new_name"] == new)]["effective_date"].iloc[0]
+            out.append((pd.Timestamp(date), f"Sáp nhập tỉnh ({new}) {vn_date(date)}"))
+    agencies = set(points.get("agency", pd.Series(dtype=str)))
+    for row in changes[changes["kind"] == "agency"].to_dict("records"):
+        if row["new_name"] in agencies:
+            out.append((pd.Timestamp(row["effective_date"]), f"Hợp nhất cơ quan {vn_date(row['effective_date'])}"))
+    return sorted(set(out))
+
+
+def official_ranks(reference: pd.DataFrame, index_code: str, provinces: set[str], units: str) -> pd.DataFrame:
+    """Published ranks of one index for the provinces on a chart, placed at the end of their year."""
+    if reference.empty:
+        return reference
+    column = "current_province" if units == "current" else "province"
+    rows = reference[(reference["index_code"] == index_code) & reference[column].isin(provinces)]
+    return rows.assign(x=[pd.Timestamp(year=int(y), month=12, day=31) for y in rows["year"]], series=rows[column])
+
+
+def official_table(reference: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Tỉnh": reference["province"],
+            "Chỉ số": reference["index_code"].str.replace("_", " "),
+            "Năm": reference["year"].astype(str),
+            "Xếp hạng": [f"{r}/{n}" for r, n in zip(reference["rank"], reference["of_n"], strict=True)],
+            "Điểm": [vn_value(v) if pd.notna(v) else "" for v in reference["score"]],
+            "Nguồn công bố": reference["source_url"],
+        }
     )
 
 

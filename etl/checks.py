@@ -78,9 +78,14 @@ def _prepare(facts: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
 
 
 def run_checks(
-    facts: pd.DataFrame, documents: pd.DataFrame, catalog: Catalog, config: dict | None = None
+    facts: pd.DataFrame,
+    documents: pd.DataFrame,
+    catalog: Catalog,
+    config: dict | None = None,
+    reference: pd.DataFrame | None = None,
 ) -> list[Finding]:
-    """Every finding the declared checks raise over one build's facts and documents."""
+    """Every finding the declared checks raise over one build's facts and documents
+    (and, given the official ranks, where a report's own rank disagrees with them)."""
     config = config or load_checks()
     facts = _prepare(facts, documents)
     primary = facts[facts["role"] == "primary"] if not facts.empty else facts
@@ -94,7 +99,29 @@ def run_checks(
     findings += _out_of_range(facts, catalog, config["range"])
     findings += _duplicates(documents, config["duplicate"])
     findings += _overlaps(documents, config["overlap"])
+    if reference is not None and "reference_rank" in config:
+        findings += _reference_ranks(primary, reference, config["reference_rank"])
     return findings
+
+
+def _reference_ranks(facts: pd.DataFrame, reference: pd.DataFrame, rule: dict) -> list[Finding]:
+    """A rank a report claims for a year vs the officially published one (estimates ignored)."""
+    if facts.empty or reference.empty:
+        return []
+    official = reference[~reference["is_derived"]]
+    found = []
+    for index_code, indicator in rule["indices"].items():
+        ranks = facts[facts["indicator"] == indicator].dropna(subset=["period_end"])
+        for row in ranks.to_dict("records"):
+            year = pd.Timestamp(row["period_end"]).year
+            match = official[(official["index_code"] == index_code) & (official["province"] == row["province"])
+                             & (official["year"] == year)]  # fmt: skip
+            for ref in match.to_dict("records"):
+                if ref["rank"] is not None and not pd.isna(ref["rank"]) and int(ref["rank"]) != int(row["value"]):
+                    msg = (f"Báo cáo nêu {index_code} {year} hạng {int(row['value'])}, công bố chính thức hạng "
+                           f"{int(ref['rank'])}/{int(ref['of_n'])} ({ref['source_url']})")  # fmt: skip
+                    found.append(_finding({**rule, "id": ""}, msg, [row], check=f"{indicator}_reference_mismatch"))
+    return found
 
 
 def _groups(facts: pd.DataFrame, same_date: bool) -> list[dict[str, list[dict]]]:

@@ -81,6 +81,7 @@ CREATE TABLE facts (
     denominator     DOUBLE,
     role            VARCHAR NOT NULL,      -- primary | alternative
     parts           DOUBLE[],
+    period_basis    VARCHAR NOT NULL,      -- stock (at a date) | cumulative (from 1 January) | in_period
     status          VARCHAR NOT NULL,      -- extracted | corrected | rejected
     fact_key        VARCHAR NOT NULL,      -- extracted indicator @ span: what corrections name
     extracted_value DOUBLE NOT NULL,       -- as the rules read it, before any correction
@@ -115,6 +116,47 @@ CREATE TABLE findings (
     build_id    VARCHAR NOT NULL
 );
 
+-- Reference tables, from data/reference/*.csv.
+CREATE TABLE reference_indices (
+    province    VARCHAR NOT NULL,
+    index_code  VARCHAR NOT NULL,          -- DTI | PAR_INDEX | PCI | PAPI
+    year        INTEGER NOT NULL,
+    rank        INTEGER,
+    of_n        INTEGER,
+    score       DOUBLE,
+    is_derived  BOOLEAN NOT NULL,          -- true: estimated, never shown as official
+    source_url  VARCHAR,
+    build_id    VARCHAR NOT NULL
+);
+
+CREATE TABLE admin_units (                 -- the 1 July 2025 province merger
+    old_province    VARCHAR NOT NULL,
+    new_province    VARCHAR NOT NULL,
+    effective_date  DATE NOT NULL,
+    note            VARCHAR,
+    build_id        VARCHAR NOT NULL
+);
+
+CREATE TABLE agency_lineage (              -- e.g. Sở TT&TT -> Sở KH&CN from 1 March 2025
+    old_agency      VARCHAR NOT NULL,
+    new_agency      VARCHAR NOT NULL,
+    effective_date  DATE NOT NULL,
+    note            VARCHAR,
+    build_id        VARCHAR NOT NULL
+);
+
+CREATE TABLE report_schedule (             -- the reports expected, as Decree 09/2019 defines a regime
+    report_type  VARCHAR NOT NULL,
+    frequency    VARCHAR NOT NULL,          -- '6 tháng' | 'năm' | 'quý'
+    period       VARCHAR NOT NULL,          -- H1 | Y | Q1..Q4
+    data_from    VARCHAR NOT NULL,          -- dd/mm (of the previous year when after data_to)
+    data_to      VARCHAR NOT NULL,          -- dd/mm
+    deadline     VARCHAR NOT NULL,          -- dd/mm
+    legal_basis  VARCHAR,
+    note         VARCHAR,
+    build_id     VARCHAR NOT NULL
+);
+
 -- Each fact with the findings that involve it.
 CREATE VIEW finding_facts AS
 SELECT finding_id, check_id, severity, title, unnest(fact_ids) AS fact_id FROM findings;
@@ -125,14 +167,20 @@ SELECT
     f.fact_id, f.doc_id, f.indicator, f.value, f.unit, f.qualifier,
     f.period_start, f.period_end, f.as_of, f.year,
     f.quote, f.char_start, f.char_end, f.sentence, f.sentence_start, f.sentence_end, f.page,
-    f.rule, f.confidence, f.denominator, f.role, f.parts, f.status, f.fact_key, f.extracted_value, f.build_id,
+    f.rule, f.confidence, f.denominator, f.role, f.parts, f.period_basis, f.status, f.fact_key, f.extracted_value,
+    f.build_id,
     d.file_name, d.province, d.agency, d.report_type, d.period_label,
     d.period_start AS report_period_start, d.period_end AS report_period_end, d.report_date,
     i.group_code, i.group_label, i.label_vi, i.label_en, i.scope, i.kind, i.sort_order,
-    q.finding_severity, q.finding_titles
+    q.finding_severity, q.finding_titles,
+    d.province AS reported_province, d.agency AS reported_agency,
+    coalesce(au.new_province, d.province) AS current_province,
+    coalesce(al.new_agency, d.agency) AS current_agency
 FROM facts f
 JOIN documents d USING (doc_id)
 JOIN indicators i ON i.code = f.indicator
+LEFT JOIN admin_units au ON au.old_province = d.province
+LEFT JOIN agency_lineage al ON al.old_agency = d.agency
 LEFT JOIN (
     -- the worst finding on each fact, for marking it on every page
     SELECT fact_id,
@@ -141,3 +189,7 @@ LEFT JOIN (
            string_agg(DISTINCT title, '; ') AS finding_titles
     FROM finding_facts GROUP BY fact_id
 ) q USING (fact_id);
+
+-- The same figures under today's administrative units (after the 2025 mergers).
+CREATE VIEW fact_view_current AS
+SELECT * REPLACE (current_province AS province, current_agency AS agency) FROM fact_view;

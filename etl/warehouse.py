@@ -23,13 +23,20 @@ from etl import __version__
 from etl.catalog import Catalog, default_catalog
 from etl.checks import Finding, run_checks
 from etl.corrections import Correction, apply_corrections, fact_key, load_corrections
+from etl.models import Fact
 from etl.pipeline import Extraction, process_file
 from etl.readers import SUFFIXES, ReadError
+from etl.reference import load_reference
 
 __all__ = ["BuildReport", "build_warehouse", "list_sources"]
 
 SCHEMA_PATH = Path(__file__).with_name("schema.sql")
 CORRECTIONS_FILE = "corrections.jsonl"  # beside the raw folder: data/corrections.jsonl
+REFERENCE_DIR = "reference"  # beside the raw folder: data/reference/
+_LOAD_ORDER = (
+    "builds", "build_sources", "indicators", "documents", "facts", "findings", "corrections",
+    "reference_indices", "admin_units", "agency_lineage", "report_schedule",
+)  # fmt: skip
 _PARALLEL_FROM = 64  # files; below this a process pool costs more than it saves
 
 
@@ -61,11 +68,13 @@ def build_warehouse(
     on_progress: object = None,
     workers: int | None = None,
     corrections_path: Path | None = None,
+    reference_dir: Path | None = None,
 ) -> BuildReport:
     """Extract every file under ``raw_dir``, replay the corrections, run the checks, and swap a
     fresh warehouse into ``db_path``. Corrections default to ``corrections.jsonl`` beside ``raw_dir``."""
     catalog = catalog or default_catalog()
     corrections = load_corrections(corrections_path or raw_dir.parent / CORRECTIONS_FILE)
+    reference = load_reference(reference_dir or raw_dir.parent / REFERENCE_DIR)
     started = time.perf_counter()
     started_at = datetime.now(UTC).replace(tzinfo=None)
     build_id = started_at.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
@@ -85,7 +94,9 @@ def build_warehouse(
             on_progress(doc_id)
     tables = _tables(extractions, catalog, build_id, corrections)
     kept = tables["facts"][tables["facts"]["status"] != "rejected"]
-    findings = run_checks(kept, tables["documents"], catalog)
+    findings = run_checks(kept, tables["documents"], catalog, reference=reference["reference_indices"])
+    for name, frame in reference.items():
+        tables[name] = frame.assign(build_id=build_id)
     tables["findings"] = _findings_frame(findings, build_id)
     report.findings = len(findings)
     report.documents = len(tables["documents"])
@@ -196,7 +207,8 @@ def _tables(
                     "sentence_start": f.sentence_start, "sentence_end": f.sentence_end,
                     "page": s.page_of(f.char_start), "rule": f.rule, "confidence": f.confidence,
                     "denominator": f.denominator, "role": f.role,
-                    "parts": list(f.parts) or None, "status": status, "fact_key": fact_key(extracted),
+                    "parts": list(f.parts) or None, "period_basis": _basis(f), "status": status,
+                    "fact_key": fact_key(extracted),
                     "extracted_value": extracted.value, "extracted_indicator": extracted.indicator,
                     "build_id": build_id,
                 }
@@ -226,6 +238,13 @@ def _tables(
     }
 
 
+def _basis(f: Fact) -> str:
+    """How a figure's period reads: a stock at a date, counted from 1 January, or within its period."""
+    if f.as_of is not None or f.period_start is None:
+        return "stock"
+    return "cumulative" if (f.period_start.month, f.period_start.day) == (1, 1) else "in_period"
+
+
 def _columns(table: str) -> list[str]:
     """Column names of a table in schema.sql, in order."""
     sql = SCHEMA_PATH.read_text(encoding="utf-8")
@@ -248,7 +267,7 @@ def _write_atomically(db_path: Path, tables: dict[str, pd.DataFrame]) -> None:
         con = duckdb.connect(str(tmp))
         try:
             con.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
-            for name in ("builds", "build_sources", "indicators", "documents", "facts", "findings", "corrections"):
+            for name in _LOAD_ORDER:
                 frame = tables[name]
                 cols = ", ".join(frame.columns)
                 con.register("frame", frame)

@@ -9,6 +9,8 @@ indicators = ui.options().indicators
 labels = dict(zip(indicators["code"], indicators["label_vi"], strict=True))
 st.title("Xu hướng")
 
+show_derived = st.toggle("Hiện số phát sinh giữa hai kỳ lũy kế (suy ra)", key="suy_ra",
+                         help="Hai báo cáo cùng năm tính từ 01/01: hiệu số là số phát sinh giữa hai kỳ.")  # fmt: skip
 codes = st.multiselect("Chỉ tiêu", list(labels), default=["tthc_received"] if "tthc_received" in labels else [],
                        format_func=labels.get, key="chi_tieu", bind="query-params")  # fmt: skip
 if not codes:
@@ -21,9 +23,16 @@ for code in codes:
         st.info(f"{labels[code]}: không có số liệu phù hợp với bộ lọc.")
         continue
     unit = points["unit"].iloc[0]
-    event = st.plotly_chart(charts.trend_chart(points, labels[code], unit), on_select="rerun",
-                            selection_mode="points", key=f"bieu_do_{code}")  # fmt: skip
-    picked = [p["customdata"][0] for p in event.selection.points] if event and event.selection else []
+    official = views.official_ranks(ui.reference_indices(), views.OFFICIAL_INDEX.get(code, ""), set(points["province"]),
+                                    filters.units)  # fmt: skip
+    breaks = views.unit_breaks(ui.unit_changes(), points) if filters.units == "current" else []
+    derived = views.derived_in_period(points) if show_derived else None
+    figure = charts.trend_chart(points, labels[code], unit, official, breaks, derived)
+    event = st.plotly_chart(figure, on_select="rerun", selection_mode="points", key=f"bieu_do_{code}")
+    if breaks:
+        st.caption("Đường chấm đỏ: thời điểm đơn vị hành chính thay đổi; trước đó là số liệu của các đơn vị cũ.")
+    picked = [p["customdata"][0] for p in event.selection.points if isinstance(p.get("customdata", [None])[0], str)
+              and len(p["customdata"]) == 5] if event and event.selection else []  # fmt: skip
     choice = st.selectbox("Xem câu nguồn của điểm", points["fact_id"], key=f"diem_{code}",
                           index=None, placeholder="Chọn một điểm trên biểu đồ hoặc ở đây",
                           format_func=lambda f, p=points: views.point_label(p, f))  # fmt: skip

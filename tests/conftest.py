@@ -36,8 +36,11 @@ def make_report(body: str, title: str = "Kết quả công tác năm 2024", name
 
 @pytest.fixture(scope="session")
 def raw_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped samples plus the test reports in other phrasings."""
-    raw = tmp_path_factory.mktemp("raw")
+    """The shipped samples plus the test reports in other phrasings, with the reference tables beside."""
+    data = tmp_path_factory.mktemp("data")
+    shutil.copytree(RAW.parent / "reference", data / "reference")
+    raw = data / "raw"
+    raw.mkdir()
     for f in sorted(RAW.glob("*.txt")):
         shutil.copy(f, raw / f.name)
     for f in sorted(REPORTS.glob("*.*")):

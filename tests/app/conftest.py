@@ -14,6 +14,8 @@ PAGES = [
     "pages/tra_cuu.py",
     "pages/van_ban.py",
     "pages/chat_luong.py",
+    "pages/theo_doi.py",
+    "pages/nhap_bao_cao.py",
 ]
 
 

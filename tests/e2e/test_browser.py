@@ -14,7 +14,16 @@ import pytest
 from tests.e2e.conftest import no_exception_box, open_page, settle, shot, soffice
 
 pytestmark = pytest.mark.browser
-NAV = ["Tổng quan", "Xu hướng", "So sánh", "Tra cứu", "Văn bản", "Chất lượng dữ liệu"]
+NAV = [
+    "Tổng quan",
+    "Xu hướng",
+    "So sánh",
+    "Tra cứu",
+    "Văn bản",
+    "Chất lượng dữ liệu",
+    "Theo dõi nộp báo cáo",
+    "Nhập báo cáo",
+]
 
 
 def count_caption(pg) -> int:

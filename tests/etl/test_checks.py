@@ -161,3 +161,24 @@ def test_findings_are_stored_by_the_build(warehouse, severity):
     finally:
         con.close()
     assert rows >= 1 and linked >= 2
+
+
+def test_a_rank_claimed_against_the_official_one():
+    from etl.catalog import default_catalog
+
+    reference = pd.DataFrame(
+        [{"province": "Tây Ninh", "index_code": "DTI", "year": 2022, "rank": 40, "of_n": 63, "is_derived": False,
+          "source_url": "https://dti.gov.vn/xep-hang-2022"},
+         {"province": "Tây Ninh", "index_code": "DTI", "year": 2021, "rank": 50, "of_n": 63, "is_derived": True,
+          "source_url": "ước tính"}]
+    )  # fmt: skip
+    year = lambda y: {"start": date(y, 1, 1), "end": date(y, 12, 31)}  # noqa: E731
+    facts = pd.DataFrame(
+        [fact("a", "dti_rank", 30, **year(2022)), fact("b", "dti_rank", 44, **year(2021))], columns=COLUMNS
+    )
+    documents = docs({"doc_id": "a.txt", "period_start": None, "period_end": None})
+    found = run_checks(facts, documents, default_catalog(), reference=reference)
+    assert [f.check for f in found] == ["dti_rank_reference_mismatch"]  # the 2021 estimate is not official
+    assert "hạng 30" in found[0].message and "40/63" in found[0].message
+    agree = pd.DataFrame([fact("a", "dti_rank", 40, **year(2022))], columns=COLUMNS)
+    assert run_checks(agree, documents, default_catalog(), reference=reference) == []
