@@ -178,6 +178,15 @@ def cmd_correct(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """python -m etl export --parquet out/parquet"""
+    from etl.export import export_parquet
+
+    counts = export_parquet(Path(args.db), Path(args.parquet))
+    print(f"Đã xuất {args.parquet}: " + ", ".join(f"{t}={n}" for t, n in counts.items()))
+    return 0
+
+
 def _say(args: argparse.Namespace, row: dict, text: str) -> None:
     print(json.dumps(row, ensure_ascii=False) if getattr(args, "json", False) else text)
 
@@ -231,6 +240,10 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--who", default="dòng lệnh")
     r.add_argument("--json", action="store_true")
     r.set_defaults(func=cmd_correct)
+    x = sub.add_parser("export", help="xuất kho dữ liệu ra Parquet phân vùng theo tỉnh và năm")
+    x.add_argument("--parquet", required=True, help="thư mục đích")
+    x.add_argument("--db", default=str(DEFAULT_DB))
+    x.set_defaults(func=cmd_export)
     c = sub.add_parser("check", help="kiểm tra tính nhất quán của số liệu trong kho")
     c.add_argument("--db", default=str(DEFAULT_DB))
     c.add_argument("--json", action="store_true", help="một dòng JSON cho mỗi phát hiện")
