@@ -7,6 +7,7 @@ documents of a build (as DataFrames) and hands ``list[Finding]`` to the warehous
 from __future__ import annotations
 
 import hashlib
+import math
 import tomllib
 from collections import defaultdict
 from dataclasses import dataclass
@@ -64,76 +65,36 @@ def _num(value: float) -> str:
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
-def _prepare(facts: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
+
+
+def _records(facts: pd.DataFrame, documents: pd.DataFrame) -> list[dict]:
+    """Facts as plain dicts with their document's province and agency and their reference date."""
     if facts.empty:
-        return facts.assign(ref=pd.Series(dtype="object"), province=pd.Series(dtype="object"))
-    docs = documents.set_index("doc_id")
-    out = facts.copy()
-    out["ref"] = [
-        a if a is not None and not pd.isna(a) else e for a, e in zip(out["as_of"], out["period_end"], strict=True)
-    ]
-    out["province"] = out["doc_id"].map(docs["province"])
-    out["agency"] = out["doc_id"].map(docs["agency"]).fillna("")
-    return out
-
-
-def run_checks(
-    facts: pd.DataFrame,
-    documents: pd.DataFrame,
-    catalog: Catalog,
-    config: dict | None = None,
-    reference: pd.DataFrame | None = None,
-) -> list[Finding]:
-    """Every finding the declared checks raise over one build's facts and documents
-    (and, given the official ranks, where a report's own rank disagrees with them)."""
-    config = config or load_checks()
-    facts = _prepare(facts, documents)
-    primary = facts[facts["role"] == "primary"] if not facts.empty else facts
-    findings: list[Finding] = []
-    for rule in config.get("parts_sum", []):
-        findings += _parts_sum(primary, rule)
-    for rule in config.get("not_greater", []):
-        findings += _not_greater(primary, rule)
-    findings += _monotonic(primary, catalog, config["monotonic"])
-    findings += _conflicts(facts, config["conflict"])
-    findings += _out_of_range(facts, catalog, config["range"])
-    findings += _duplicates(documents, config["duplicate"])
-    findings += _overlaps(documents, config["overlap"])
-    if reference is not None and "reference_rank" in config:
-        findings += _reference_ranks(primary, reference, config["reference_rank"])
-    return findings
-
-
-def _reference_ranks(facts: pd.DataFrame, reference: pd.DataFrame, rule: dict) -> list[Finding]:
-    """A rank a report claims for a year vs the officially published one (estimates ignored)."""
-    if facts.empty or reference.empty:
         return []
-    official = reference[~reference["is_derived"]]
-    found = []
-    for index_code, indicator in rule["indices"].items():
-        ranks = facts[facts["indicator"] == indicator].dropna(subset=["period_end"])
-        for row in ranks.to_dict("records"):
-            year = pd.Timestamp(row["period_end"]).year
-            match = official[(official["index_code"] == index_code) & (official["province"] == row["province"])
-                             & (official["year"] == year)]  # fmt: skip
-            for ref in match.to_dict("records"):
-                if ref["rank"] is not None and not pd.isna(ref["rank"]) and int(ref["rank"]) != int(row["value"]):
-                    msg = (f"Báo cáo nêu {index_code} {year} hạng {int(row['value'])}, công bố chính thức hạng "
-                           f"{int(ref['rank'])}/{int(ref['of_n'])} ({ref['source_url']})")  # fmt: skip
-                    found.append(_finding({**rule, "id": ""}, msg, [row], check=f"{indicator}_reference_mismatch"))
-    return found
+    docs = {d: (p, a) for d, p, a in zip(documents["doc_id"], documents["province"], documents["agency"], strict=True)}
+    columns = ["fact_id", "doc_id", "indicator", "value", "qualifier", "period_start", "period_end", "as_of", "role"]
+    rows = []
+    for values in zip(*(facts[c].tolist() for c in columns), strict=True):
+        row = dict(zip(columns, values, strict=True))
+        for key in ("period_start", "period_end", "as_of"):
+            if _missing(row[key]):
+                row[key] = None
+        row["ref"] = row["as_of"] if row["as_of"] is not None else row["period_end"]
+        province, agency = docs.get(row["doc_id"], (None, None))
+        row["province"], row["agency"] = province, agency or ""
+        rows.append(row)
+    return rows
 
 
-def _groups(facts: pd.DataFrame, same_date: bool) -> list[dict[str, list[dict]]]:
+def _groups(facts: list[dict], same_date: bool) -> list[dict[str, list[dict]]]:
     """Facts of one document (and one date), by indicator."""
-    keys = ["doc_id", "ref"] if same_date else ["doc_id"]
-    out = []
-    for _, group in facts.groupby(keys, sort=False, dropna=False):
-        by: dict[str, list[dict]] = defaultdict(list)
-        for row in group.to_dict("records"):
-            by[row["indicator"]].append(row)
-        out.append(by)
-    return out
+    groups: dict[tuple, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
+    for row in facts:
+        key = (row["doc_id"], row["ref"]) if same_date else (row["doc_id"],)
+        groups[key][row["indicator"]].append(row)
+    return list(groups.values())
 
 
 def _finding(rule: dict, message: str, rows: list[dict], check: str | None = None) -> Finding:
@@ -148,9 +109,9 @@ def _finding(rule: dict, message: str, rows: list[dict], check: str | None = Non
     )
 
 
-def _parts_sum(facts: pd.DataFrame, rule: dict) -> list[Finding]:
+def _parts_sum(groups: list[dict[str, list[dict]]], rule: dict) -> list[Finding]:
     found = []
-    for by in _groups(facts, same_date=True) if not facts.empty else []:
+    for by in groups:
         if rule["total"] not in by:
             continue
         total = by[rule["total"]][0]
@@ -170,9 +131,9 @@ def _parts_sum(facts: pd.DataFrame, rule: dict) -> list[Finding]:
     return found
 
 
-def _not_greater(facts: pd.DataFrame, rule: dict) -> list[Finding]:
+def _not_greater(groups: list[dict[str, list[dict]]], rule: dict) -> list[Finding]:
     found = []
-    for by in _groups(facts, same_date=rule.get("same_date", True)) if not facts.empty else []:
+    for by in groups:
         for part in by.get(rule["part"], []):
             for whole in by.get(rule["whole"], []):
                 if whole["qualifier"] in ("at_least", "about") or part["qualifier"] in ("at_most", "about"):
@@ -183,42 +144,39 @@ def _not_greater(facts: pd.DataFrame, rule: dict) -> list[Finding]:
     return found
 
 
-def _monotonic(facts: pd.DataFrame, catalog: Catalog, rule: dict) -> list[Finding]:
+def _monotonic(facts: list[dict], catalog: Catalog, rule: dict) -> list[Finding]:
     """Counts from 1 January: a longer period of the same year cannot report less."""
     flows = {i.code for i in catalog.indicators if i.kind == "flow"}
-    if facts.empty:
-        return []
-    rows = facts[facts["indicator"].isin(flows) & facts["qualifier"].isin(_EXACT)].dropna(
-        subset=["period_start", "period_end"]
-    )
+    series: dict[tuple, list[dict]] = defaultdict(list)
+    for row in facts:
+        start = row["period_start"]
+        if (row["indicator"] in flows and row["qualifier"] in _EXACT and start is not None
+                and row["period_end"] is not None and row["province"] is not None
+                and (pd.Timestamp(start).month, pd.Timestamp(start).day) == (1, 1)):  # fmt: skip
+            series[(row["province"], row["agency"], row["indicator"], start)].append(row)
     found = []
-    for (_, _, indicator, start), group in rows.groupby(
-        ["province", "agency", "indicator", "period_start"], dropna=True
-    ):
-        start_ts = pd.Timestamp(start)
-        if (start_ts.month, start_ts.day) != (1, 1):
-            continue
-        ordered = group.sort_values("period_end").to_dict("records")
+    for (_, _, indicator, start), rows in series.items():
+        ordered = sorted(rows, key=lambda r: r["period_end"])
         for shorter, longer in zip(ordered, ordered[1:], strict=False):
             if longer["period_end"] > shorter["period_end"] and longer["value"] < shorter["value"] - _TOLERANCE:
                 short_end, long_end = pd.Timestamp(shorter["period_end"]), pd.Timestamp(longer["period_end"])
                 msg = (
                     f"{_num(shorter['value'])} đến {short_end:%d/%m/%Y} nhưng {_num(longer['value'])} đến "
-                    f"{long_end:%d/%m/%Y} (cùng tính từ {start_ts:%d/%m/%Y})"
+                    f"{long_end:%d/%m/%Y} (cùng tính từ {pd.Timestamp(start):%d/%m/%Y})"
                 )
                 found.append(_finding({**rule, "id": ""}, msg, [shorter, longer], check=f"{indicator}_not_monotonic"))
     return found
 
 
-def _conflicts(facts: pd.DataFrame, rule: dict) -> list[Finding]:
-    if facts.empty:
-        return []
-    key = ["doc_id", "indicator", "period_start", "period_end", "as_of"]
+def _conflicts(facts: list[dict], rule: dict) -> list[Finding]:
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for row in facts:
+        groups[(row["doc_id"], row["indicator"], row["period_start"], row["period_end"], row["as_of"])].append(row)
     found = []
-    for _, group in facts.groupby(key, dropna=False, sort=False):
-        if len(group) < 2 or "alternative" not in set(group["role"]):
+    for rows in groups.values():
+        if len(rows) < 2 or not any(r["role"] == "alternative" for r in rows):
             continue
-        rows = group.sort_values("role", key=lambda r: r != "primary").to_dict("records")
+        rows = sorted(rows, key=lambda r: r["role"] != "primary")
         values = " và ".join(_num(r["value"]) for r in rows)
         found.append(
             _finding({**rule, "id": ""}, f"Văn bản nêu {values}", rows, check=f"{rows[0]['indicator']}_conflict")
@@ -226,14 +184,63 @@ def _conflicts(facts: pd.DataFrame, rule: dict) -> list[Finding]:
     return found
 
 
-def _out_of_range(facts: pd.DataFrame, catalog: Catalog, rule: dict) -> list[Finding]:
+def _out_of_range(facts: list[dict], catalog: Catalog, rule: dict) -> list[Finding]:
     found = []
     ranges = {i.code: (i.min_value, i.max_value) for i in catalog.indicators}
-    for row in facts.to_dict("records") if not facts.empty else []:
+    for row in facts:
         low, high = ranges.get(row["indicator"], (float("-inf"), float("inf")))
         if not low <= row["value"] <= high:
             msg = f"{_num(row['value'])} ngoài khoảng {_num(low)}–{_num(high)}"
             found.append(_finding({**rule, "id": ""}, msg, [row], check=f"{row['indicator']}_out_of_range"))
+    return found
+
+
+def run_checks(
+    facts: pd.DataFrame,
+    documents: pd.DataFrame,
+    catalog: Catalog,
+    config: dict | None = None,
+    reference: pd.DataFrame | None = None,
+) -> list[Finding]:
+    """Every finding the declared checks raise over one build's facts and documents
+    (and, given the official ranks, where a report's own rank disagrees with them)."""
+    config = config or load_checks()
+    rows = _records(facts, documents)
+    primary = [r for r in rows if r["role"] == "primary"]
+    by_date, by_doc = _groups(primary, same_date=True), _groups(primary, same_date=False)
+    findings: list[Finding] = []
+    for rule in config.get("parts_sum", []):
+        findings += _parts_sum(by_date, rule)
+    for rule in config.get("not_greater", []):
+        findings += _not_greater(by_date if rule.get("same_date", True) else by_doc, rule)
+    findings += _monotonic(primary, catalog, config["monotonic"])
+    findings += _conflicts(rows, config["conflict"])
+    findings += _out_of_range(rows, catalog, config["range"])
+    findings += _duplicates(documents, config["duplicate"])
+    findings += _overlaps(documents, config["overlap"])
+    if reference is not None and "reference_rank" in config:
+        findings += _reference_ranks(primary, reference, config["reference_rank"])
+    return findings
+
+
+def _reference_ranks(facts: list[dict], reference: pd.DataFrame, rule: dict) -> list[Finding]:
+    """A rank a report claims for a year vs the officially published one (estimates ignored)."""
+    if not facts or reference.empty:
+        return []
+    official = reference[~reference["is_derived"]]
+    found = []
+    for index_code, indicator in rule["indices"].items():
+        for row in facts:
+            if row["indicator"] != indicator or _missing(row["period_end"]):
+                continue
+            year = pd.Timestamp(row["period_end"]).year
+            match = official[(official["index_code"] == index_code) & (official["province"] == row["province"])
+                             & (official["year"] == year)]  # fmt: skip
+            for ref in match.to_dict("records"):
+                if ref["rank"] is not None and not pd.isna(ref["rank"]) and int(ref["rank"]) != int(row["value"]):
+                    msg = (f"Báo cáo nêu {index_code} {year} hạng {int(row['value'])}, công bố chính thức hạng "
+                           f"{int(ref['rank'])}/{int(ref['of_n'])} ({ref['source_url']})")  # fmt: skip
+                    found.append(_finding({**rule, "id": ""}, msg, [row], check=f"{indicator}_reference_mismatch"))
     return found
 
 

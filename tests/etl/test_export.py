@@ -33,7 +33,11 @@ def test_parquet_export_has_the_same_aggregates(warehouse, tmp_path):
     original.close()
     via_app = connect(out)
     direct = connect(warehouse)
-    for filters in (Filters(), Filters(provinces=("Tây Ninh",), year_from=2024, year_to=2024), Filters(units="current")):
+    for filters in (
+        Filters(),
+        Filters(provinces=("Tây Ninh",), year_from=2024, year_to=2024),
+        Filters(units="current"),
+    ):
         a = queries.facts(via_app, filters)
         b = queries.facts(direct, filters)
         assert len(a) == len(b) and a["value"].sum() == b["value"].sum()
