@@ -103,8 +103,11 @@ def inspections(rng: random.Random, ctx: dict) -> tuple[str, list]:
     n, v, d = rng.randint(2, 40), rng.randint(1, 20), rng.randint(1, 20)
     money = rng.randint(5, 900) * 1_000_000
     money_text = rng.choice([f"{vn(money)} đồng", f"{money // 1_000_000} triệu đồng"])
-    text = (f"Thanh tra Sở đã tiến hành {n:02d} cuộc thanh tra, kiểm tra chuyên ngành; phát hiện {v:02d} tổ chức "
-            f"vi phạm; đã ban hành {d:02d} quyết định xử phạt vi phạm hành chính với tổng số tiền {money_text}.")  # fmt: skip
+    text = (
+        f"Thanh tra Sở đã tiến hành {n:02d} cuộc thanh tra, kiểm tra chuyên ngành; phát hiện {v:02d} tổ chức "
+        f"vi phạm; đã ban hành {d:02d} quyết định xử phạt vi phạm hành chính với tổng số tiền "
+        f"{money_text}."
+    )
     return text, [("inspections_total", n), ("violating_entities", v), ("sanction_decisions", d), ("fines_vnd", money)]
 
 
