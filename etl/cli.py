@@ -16,9 +16,14 @@ DEFAULT_DB = Path("data/warehouse.duckdb")
 
 def cmd_build(args: argparse.Namespace) -> int:
     """python -m etl build --raw data/raw --db data/warehouse.duckdb"""
-    from etl.warehouse import build_warehouse
+    from etl.warehouse import build_warehouse, update_warehouse
 
-    report = build_warehouse(Path(args.raw), Path(args.db), workers=args.workers)
+    raw, db = Path(args.raw), Path(args.db)
+    report = None if args.full else update_warehouse(raw, db, workers=args.workers)
+    if report is not None:
+        print(f"Cập nhật tăng dần: {report.changed} văn bản đọc lại.")
+    else:
+        report = build_warehouse(raw, db, workers=args.workers)
     groups = ", ".join(f"{g}={n}" for g, n in sorted(report.facts_per_group.items()))
     print(f"Kho dữ liệu: {report.db_path} (build {report.build_id})")
     print(f"Văn bản: {report.documents}   Số liệu: {report.facts}   Theo nhóm: {groups or '-'}")
@@ -215,6 +220,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--raw", default=str(DEFAULT_RAW))
     b.add_argument("--db", default=str(DEFAULT_DB))
     b.add_argument("--workers", type=int, default=None, help="số tiến trình trích xuất (mặc định: theo số lõi)")
+    b.add_argument("--full", action="store_true", help="dựng lại toàn bộ, không dùng lại số liệu đã trích xuất")
     b.set_defaults(func=cmd_build)
     e = sub.add_parser("extract", help="trích xuất số liệu từ các tệp, in ra màn hình")
     e.add_argument("files", nargs="+")

@@ -20,7 +20,7 @@ from pathlib import Path
 from etl.corrections import Correction, append_corrections
 from etl.pipeline import Extraction, process_bytes
 from etl.readers import DEFAULT_MAX_BYTES, SUFFIXES, ReadError
-from etl.warehouse import CORRECTIONS_FILE, BuildReport, build_warehouse, list_sources
+from etl.warehouse import CORRECTIONS_FILE, BuildReport, build_warehouse, list_sources, update_warehouse
 
 __all__ = ["Staged", "known_hashes", "publish", "safe_name", "stage"]
 
@@ -141,5 +141,7 @@ def publish(
         stored = [_store(raw_dir, item) for item in items if item.publishable]
         if checked:
             append_corrections(corrections_path, checked)
-        report = build_warehouse(raw_dir, db_path, corrections_path=corrections_path)
+        report = (None if checked else update_warehouse(raw_dir, db_path, corrections_path=corrections_path)) or (
+            build_warehouse(raw_dir, db_path, corrections_path=corrections_path)
+        )
     return stored, report

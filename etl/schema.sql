@@ -7,7 +7,9 @@ CREATE TABLE builds (
     finished_at     TIMESTAMP NOT NULL,
     etl_version     VARCHAR NOT NULL,
     catalog_sha256  VARCHAR NOT NULL,
+    inputs_sha256   VARCHAR NOT NULL,      -- catalog + corrections + reference tables + ETL version
     raw_dir         VARCHAR NOT NULL,
+    mode            VARCHAR NOT NULL,      -- full | incremental
     documents       INTEGER NOT NULL,
     facts           INTEGER NOT NULL,
     errors          INTEGER NOT NULL
@@ -17,6 +19,8 @@ CREATE TABLE build_sources (
     build_id    VARCHAR NOT NULL,
     file_name   VARCHAR NOT NULL,
     sha256      VARCHAR,
+    size_bytes  BIGINT,
+    mtime_ns    BIGINT,
     status      VARCHAR NOT NULL,      -- loaded | failed
     error       VARCHAR
 );

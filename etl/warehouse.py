@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import time
 import uuid
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,7 +31,7 @@ from etl.pipeline import Extraction, process_file
 from etl.readers import SUFFIXES, ReadError
 from etl.reference import load_reference
 
-__all__ = ["BuildReport", "build_warehouse", "list_sources"]
+__all__ = ["BuildReport", "build_warehouse", "list_sources", "update_warehouse"]
 
 SCHEMA_PATH = Path(__file__).with_name("schema.sql")
 CORRECTIONS_FILE = "corrections.jsonl"  # beside the raw folder: data/corrections.jsonl
@@ -49,6 +52,7 @@ class BuildReport:
     facts_per_group: Counter[str] = field(default_factory=Counter)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
     findings: int = 0
+    changed: int = 0  # documents extracted again (incremental builds)
     seconds: float = 0.0
 
 
@@ -86,10 +90,10 @@ def build_warehouse(
         doc_id = path.relative_to(raw_dir).as_posix()
         if isinstance(outcome, str):
             report.errors.append((doc_id, outcome))
-            sources.append({"file_name": doc_id, "sha256": _sha256(path), "status": "failed", "error": outcome})
+            sources.append(_source_row(doc_id, path, _sha256(path), outcome))
             continue
         extractions.append((doc_id, outcome))
-        sources.append({"file_name": doc_id, "sha256": outcome.source.sha256, "status": "loaded", "error": None})
+        sources.append(_source_row(doc_id, path, outcome.source.sha256, None))
         if callable(on_progress):
             on_progress(doc_id)
     tables = _tables(extractions, catalog, build_id, corrections)
@@ -113,18 +117,40 @@ def build_warehouse(
         "finished_at": datetime.now(UTC).replace(tzinfo=None),
         "etl_version": __version__,
         "catalog_sha256": catalog.sha256,
+        "inputs_sha256": inputs_sha256(
+            catalog,
+            corrections_path or raw_dir.parent / CORRECTIONS_FILE,
+            reference_dir or raw_dir.parent / REFERENCE_DIR,
+        ),  # fmt: skip
         "raw_dir": str(raw_dir),
+        "mode": "full",
         "documents": report.documents,
         "facts": report.facts,
         "errors": len(report.errors),
     }
     tables["builds"] = pd.DataFrame([build_row])
-    tables["build_sources"] = pd.DataFrame(sources, columns=["file_name", "sha256", "status", "error"]).assign(
-        build_id=build_id
-    )
+    tables["build_sources"] = pd.DataFrame(sources, columns=_columns("build_sources")).assign(build_id=build_id)
     _write_atomically(db_path, tables)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _source_row(doc_id: str, path: Path, sha: str | None, error: str | None) -> dict[str, object]:
+    st = path.stat()
+    return {"file_name": doc_id, "sha256": sha, "size_bytes": st.st_size, "mtime_ns": st.st_mtime_ns,
+            "status": "failed" if error else "loaded", "error": error}  # fmt: skip
+
+
+def inputs_sha256(catalog: Catalog, corrections_path: Path, reference_dir: Path) -> str:
+    """Everything besides the reports that shapes a build; when it changes, a full build is due."""
+    h = hashlib.sha256()
+    h.update(__version__.encode())
+    h.update(catalog.sha256.encode())
+    h.update(Path(__file__).with_name("checks.toml").read_bytes())
+    for path in [corrections_path, *sorted(reference_dir.glob("*.csv"))]:
+        h.update(path.name.encode())
+        h.update(path.read_bytes() if path.exists() else b"")
+    return h.hexdigest()
 
 
 def _extract_one(path: Path, catalog: Catalog | None = None) -> Extraction | str:
@@ -257,22 +283,28 @@ def _columns(table: str) -> list[str]:
     return cols
 
 
-def _write_atomically(db_path: Path, tables: dict[str, pd.DataFrame]) -> None:
-    """Write a complete new file beside ``db_path``, checkpoint it, then os.replace it in."""
+def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, ignore_duplicates: bool = False) -> None:
+    cols = ", ".join(frame.columns)
+    con.register("frame", frame)
+    verb = "INSERT OR IGNORE" if ignore_duplicates else "INSERT"
+    con.execute(f"{verb} INTO {table} ({cols}) SELECT {cols} FROM frame")  # noqa: S608 - table names are ours
+    con.unregister("frame")
+
+
+@contextmanager
+def _new_file(db_path: Path, copy_of: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A new warehouse file beside ``db_path`` (empty, or a copy of the current one), swapped in
+    with an atomic rename once the block completes; on any failure the live file is untouched."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
     for stale in db_path.parent.glob(db_path.name + ".tmp-*"):
         stale.unlink(missing_ok=True)  # left by a killed build
     tmp = db_path.with_name(f"{db_path.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:6]}")
     try:
+        if copy_of is not None:
+            shutil.copyfile(copy_of, tmp)
         con = duckdb.connect(str(tmp))
         try:
-            con.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
-            for name in _LOAD_ORDER:
-                frame = tables[name]
-                cols = ", ".join(frame.columns)
-                con.register("frame", frame)
-                con.execute(f"INSERT INTO {name} ({cols}) SELECT {cols} FROM frame")  # noqa: S608
-                con.unregister("frame")
+            yield con
             con.execute("CHECKPOINT")
         finally:
             con.close()
@@ -281,3 +313,167 @@ def _write_atomically(db_path: Path, tables: dict[str, pd.DataFrame]) -> None:
     finally:
         tmp.unlink(missing_ok=True)
         Path(str(tmp) + ".wal").unlink(missing_ok=True)
+
+
+def _write_atomically(db_path: Path, tables: dict[str, pd.DataFrame]) -> None:
+    """Write a complete new warehouse beside ``db_path`` and swap it in."""
+    with _new_file(db_path) as con:
+        con.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
+        for name in _LOAD_ORDER:
+            _insert(con, name, tables[name])
+
+
+def update_warehouse(
+    raw_dir: Path,
+    db_path: Path,
+    catalog: Catalog | None = None,
+    workers: int | None = None,
+    corrections_path: Path | None = None,
+    reference_dir: Path | None = None,
+) -> BuildReport | None:
+    """Re-extract only new or changed files into a copy of the warehouse and swap it in.
+
+    Unchanged files (same size and mtime, or same sha256) keep their stored facts. Returns None
+    when a full build is due: no warehouse yet, or the catalog, checks, corrections, reference
+    tables or ETL version changed. Findings are recomputed for the provinces touched."""
+    catalog = catalog or default_catalog()
+    corrections_path = corrections_path or raw_dir.parent / CORRECTIONS_FILE
+    reference_dir = reference_dir or raw_dir.parent / REFERENCE_DIR
+    if not db_path.exists():
+        return None
+    inputs = inputs_sha256(catalog, corrections_path, reference_dir)
+    previous = _previous_sources(db_path, inputs)
+    if previous is None:
+        return None
+    started = time.perf_counter()
+    started_at = datetime.now(UTC).replace(tzinfo=None)
+    build_id = started_at.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+    report = BuildReport(build_id=build_id, db_path=db_path)
+    sources, changed = _changed_sources(raw_dir, previous)
+    removed = set(previous) - {s["file_name"] for s in sources}
+    if not changed and not removed and all(_same_row(s, previous[s["file_name"]]) for s in sources):
+        return _unchanged_report(db_path, started)
+    extractions: list[tuple[str, Extraction]] = []
+    for (doc_id, _), outcome in zip(changed, _extract_all([p for _, p in changed], catalog, workers), strict=True):
+        row = next(s for s in sources if s["file_name"] == doc_id)
+        if isinstance(outcome, str):
+            row.update(status="failed", error=outcome)
+        else:
+            extractions.append((doc_id, outcome))
+    report.errors = [(s["file_name"], s["error"]) for s in sources if s["status"] == "failed"]
+    affected = [doc_id for doc_id, _ in changed] + sorted(removed)
+    tables = _tables(extractions, catalog, build_id, load_corrections(corrections_path))
+    reference = load_reference(reference_dir)["reference_indices"]
+    with _new_file(db_path, copy_of=db_path) as con:
+        provinces = _replace_documents(con, affected, tables)
+        report.findings = _refresh_findings(con, provinces, catalog, reference, build_id)
+        report.documents, report.facts = con.execute(
+            "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM facts)"
+        ).fetchone()
+        report.facts_per_group = Counter(dict(con.execute(
+            "SELECT i.group_code, count(*) FROM facts f JOIN indicators i ON i.code = f.indicator "
+            "WHERE f.role = 'primary' GROUP BY 1"
+        ).fetchall()))  # fmt: skip
+        con.execute("DELETE FROM build_sources")
+        _insert(
+            con, "build_sources", pd.DataFrame(sources, columns=_columns("build_sources")).assign(build_id=build_id)
+        )
+        con.execute("DELETE FROM builds")
+        row = {"build_id": build_id, "started_at": started_at, "finished_at": datetime.now(UTC).replace(tzinfo=None),
+               "etl_version": __version__, "catalog_sha256": catalog.sha256, "inputs_sha256": inputs,
+               "raw_dir": str(raw_dir), "mode": "incremental", "documents": report.documents,
+               "facts": report.facts, "errors": len(report.errors)}  # fmt: skip
+        _insert(con, "builds", pd.DataFrame([row]))
+    report.changed = len(affected)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _same_row(new: dict, old: dict) -> bool:
+    return all(new[k] == old[k] for k in ("sha256", "size_bytes", "mtime_ns", "status"))
+
+
+def _unchanged_report(db_path: Path, started: float) -> BuildReport:
+    """Nothing to do: the warehouse already reflects every file."""
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        build_id, docs, facts, errors = con.execute("SELECT build_id, documents, facts, errors FROM builds").fetchone()
+        failed = con.execute("SELECT file_name, error FROM build_sources WHERE status = 'failed'").fetchall()
+        n_findings = con.execute("SELECT count(*) FROM findings").fetchone()[0]
+    finally:
+        con.close()
+    report = BuildReport(build_id=build_id, db_path=db_path, documents=docs, facts=facts, findings=n_findings)
+    report.errors = [(f, e) for f, e in failed]
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _previous_sources(db_path: Path, inputs: str) -> dict[str, dict] | None:
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        build = con.execute("SELECT inputs_sha256 FROM builds").fetchone()
+        if build is None or build[0] != inputs:
+            return None
+        rows = con.execute("SELECT file_name, sha256, size_bytes, mtime_ns, status, error FROM build_sources").df()
+    except duckdb.Error:  # an older layout: rebuild whole
+        return None
+    finally:
+        con.close()
+    return {r["file_name"]: r for r in rows.to_dict("records")}
+
+
+def _changed_sources(raw_dir: Path, previous: dict[str, dict]) -> tuple[list[dict], list[tuple[str, Path]]]:
+    """Current source rows, and the files that must be extracted again."""
+    sources, changed = [], []
+    for path in list_sources(raw_dir):
+        doc_id = path.relative_to(raw_dir).as_posix()
+        st = path.stat()
+        old = previous.get(doc_id)
+        if old and old["size_bytes"] == st.st_size and old["mtime_ns"] == st.st_mtime_ns:
+            sources.append({k: old[k] for k in ("file_name", "sha256", "size_bytes", "mtime_ns", "status", "error")})
+            continue
+        sha = _sha256(path)
+        if old and old["sha256"] == sha and old["status"] == "loaded":
+            sources.append({**{k: old[k] for k in ("file_name", "sha256", "status", "error")},
+                            "size_bytes": st.st_size, "mtime_ns": st.st_mtime_ns})  # fmt: skip
+            continue
+        sources.append(_source_row(doc_id, path, sha, None))
+        changed.append((doc_id, path))
+    return sources, changed
+
+
+def _replace_documents(con: duckdb.DuckDBPyConnection, affected: list[str], tables: dict[str, pd.DataFrame]) -> list:
+    """Swap the affected documents' rows; returns the provinces they belonged to before and after."""
+    if not affected:
+        return []
+    ids = pd.DataFrame({"doc_id": affected})
+    con.register("affected", ids)
+    old = [r[0] for r in con.execute("SELECT DISTINCT province FROM documents JOIN affected USING (doc_id)").fetchall()]
+    con.execute("DELETE FROM facts WHERE doc_id IN (SELECT doc_id FROM affected)")
+    con.execute("DELETE FROM documents WHERE doc_id IN (SELECT doc_id FROM affected)")
+    con.unregister("affected")
+    _insert(con, "documents", tables["documents"])
+    _insert(con, "facts", tables["facts"])
+    return sorted({*old, *tables["documents"]["province"].tolist()}, key=str)
+
+
+def _refresh_findings(
+    con: duckdb.DuckDBPyConnection, provinces: list, catalog: Catalog, reference: pd.DataFrame, build_id: str
+) -> int:
+    """Run the checks again over the provinces touched (every check compares within a province)."""
+    if provinces:
+        scope = pd.DataFrame({"province": [p for p in provinces if p is not None]})
+        con.register("scope", scope)
+        docs = con.execute("SELECT * FROM documents WHERE province IN (SELECT province FROM scope)"
+                           + (" OR province IS NULL" if None in provinces else "")).df()  # fmt: skip
+        con.register("scope_docs", docs[["doc_id"]])
+        facts = con.execute(
+            "SELECT * FROM facts WHERE status <> 'rejected' AND doc_id IN (SELECT doc_id FROM scope_docs)"
+        ).df()
+        con.execute("DELETE FROM findings WHERE province IN (SELECT province FROM scope)"
+                    + (" OR province IS NULL" if None in provinces else ""))  # fmt: skip
+        con.unregister("scope")
+        con.unregister("scope_docs")
+        findings = run_checks(facts, docs, catalog, reference=reference)
+        _insert(con, "findings", _findings_frame(findings, build_id), ignore_duplicates=True)
+    return con.execute("SELECT count(*) FROM findings").fetchone()[0]
