@@ -462,16 +462,15 @@ def _refresh_findings(
 ) -> int:
     """Run the checks again over the provinces touched (every check compares within a province)."""
     if provinces:
-        scope = pd.DataFrame({"province": [p for p in provinces if p is not None]})
-        con.register("scope", scope)
-        docs = con.execute("SELECT * FROM documents WHERE province IN (SELECT province FROM scope)"
-                           + (" OR province IS NULL" if None in provinces else "")).df()  # fmt: skip
+        named = [p for p in provinces if isinstance(p, str)]
+        unnamed = " OR province IS NULL" if len(named) < len(provinces) else ""
+        con.register("scope", pd.DataFrame({"province": pd.Series(named, dtype="string")}))
+        docs = con.execute(f"SELECT * FROM documents WHERE province IN (SELECT province FROM scope){unnamed}").df()
         con.register("scope_docs", docs[["doc_id"]])
         facts = con.execute(
             "SELECT * FROM facts WHERE status <> 'rejected' AND doc_id IN (SELECT doc_id FROM scope_docs)"
         ).df()
-        con.execute("DELETE FROM findings WHERE province IN (SELECT province FROM scope)"
-                    + (" OR province IS NULL" if None in provinces else ""))  # fmt: skip
+        con.execute(f"DELETE FROM findings WHERE province IN (SELECT province FROM scope){unnamed}")
         con.unregister("scope")
         con.unregister("scope_docs")
         findings = run_checks(facts, docs, catalog, reference=reference)

@@ -39,8 +39,12 @@ def test_adding_changing_and_removing_files_equals_a_full_build(tmp_path):
     assert rows(db, "SELECT mode FROM builds") == [("incremental",)]
     full = tmp_path / "full.duckdb"
     build_warehouse(raw, full)
-    for sql in (f"SELECT {COLUMNS} FROM facts ORDER BY ALL", "SELECT doc_id, province, sha256 FROM documents ORDER BY 1",
-                "SELECT finding_id, check_id FROM findings ORDER BY 1", "SELECT file_name, sha256, status FROM build_sources ORDER BY 1"):  # fmt: skip
+    for sql in (
+        f"SELECT {COLUMNS} FROM facts ORDER BY ALL",
+        "SELECT doc_id, province, sha256 FROM documents ORDER BY 1",
+        "SELECT finding_id, check_id FROM findings ORDER BY 1",
+        "SELECT file_name, sha256, status FROM build_sources ORDER BY 1",
+    ):
         assert rows(db, sql) == rows(full, sql), sql
     assert ("000_542a35844e80859c.txt", 40.0) in rows(
         db, "SELECT doc_id, value FROM facts WHERE indicator = 'tthc_received'"
