@@ -1,0 +1,113 @@
+"""Benchmark (not a test): the whole pipeline at national scale.
+
+    python bench/national_benchmark.py [--out /tmp/national] [--provinces 34 --agencies 20 --years 10 --kinds 4]
+
+Generates the corpus (bench/corpus.py) with its true figures, runs a full build on every core,
+checks extraction against the truth, adds one report incrementally, times each dashboard page's
+queries on the result, and prints the peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.corpus import document, filler_paragraphs, generate  # noqa: E402
+from dashboard import queries  # noqa: E402
+from dashboard.db import connect  # noqa: E402
+from dashboard.filters import Filters  # noqa: E402
+from dashboard.views import KPI_INDICATORS, compare_frames, kpi_cards  # noqa: E402
+from etl.warehouse import build_warehouse, update_warehouse  # noqa: E402
+
+
+def recall(db: Path, truth_csv: Path) -> tuple[float, int]:
+    con = duckdb.connect(str(db), read_only=True)
+    found = {
+        (d, i, round(v, 6), y)
+        for d, i, v, y in con.execute(
+            "SELECT doc_id, indicator, value, year FROM facts WHERE role = 'primary'"
+        ).fetchall()
+    }
+    con.close()
+    truth = [(r["doc"], r["indicator"], round(float(r["value"]), 6), int(r["year"]))
+             for r in csv.DictReader(truth_csv.open(encoding="utf-8"))]  # fmt: skip
+    return sum(t in found for t in truth) / len(truth), len(truth)
+
+
+def page_times(db: Path) -> dict[str, tuple[float, float]]:
+    con = connect(db)
+    provinces = queries.options(con).provinces
+    a, b = provinces[0], provinces[1]
+    year = queries.options(con).years[1]
+    one = Filters(provinces=(a,), year_from=year, year_to=year)
+    two = Filters(provinces=(a, b), year_from=year - 1, year_to=year)
+    pages = {
+        "shell (filter options)": lambda: queries.options(con),
+        "Tổng quan": lambda: kpi_cards(queries.latest_facts(con, one, KPI_INDICATORS, 24)),
+        "Xu hướng": lambda: queries.facts(con, Filters(provinces=(a, b)), ("tthc_received",)),
+        "So sánh": lambda: compare_frames(queries.latest_facts(con, two), [a, b], False),
+        "Tra cứu": lambda: queries.facts(con, one, (), "hồ sơ", limit=10_000),
+        "Văn bản": lambda: queries.documents(con, one),
+        "Chất lượng dữ liệu": lambda: (queries.findings(con, one), queries.coverage(con, one)),
+    }
+    out = {}
+    for name, fn in pages.items():
+        runs = []
+        for _ in range(20):
+            t = time.perf_counter()
+            fn()
+            runs.append((time.perf_counter() - t) * 1000)
+        runs.sort()
+        out[name] = (statistics.median(runs), runs[18])
+    con.close()
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", type=Path, default=Path("/tmp/national"))
+    ap.add_argument("--provinces", type=int, default=34)
+    ap.add_argument("--agencies", type=int, default=20)
+    ap.add_argument("--years", type=int, default=10)
+    ap.add_argument("--kinds", type=int, default=4)
+    a = ap.parse_args()
+    raw, db = a.out / "raw", a.out / "warehouse.duckdb"
+    if not raw.exists():
+        t = time.perf_counter()
+        n = generate(a.out, a.provinces, a.agencies, a.years, a.kinds)
+        print(f"corpus: {n} documents generated in {time.perf_counter() - t:.0f} s")
+    files = list(raw.glob("*.txt"))
+    mb = sum(f.stat().st_size for f in files) / 1e6
+    print(f"corpus: {len(files)} documents, {mb:.0f} MB; machine: {os.cpu_count()} cores")
+    db.unlink(missing_ok=True)
+    report = build_warehouse(raw, db)
+    print(f"full build: {report.documents / report.seconds:.0f} documents/s, {mb / report.seconds:.1f} MB/s, "
+          f"{report.seconds:.0f} s, {report.facts} facts, {report.findings} findings")  # fmt: skip
+    r, n_truth = recall(db, a.out / "truth.csv")
+    print(f"extraction vs truth: recall {r:.3f} over {n_truth} true figures")
+    text, _ = document(random.Random(7), "Cần Thơ", "Sở Y tế", 2025, "cai_cach_hanh_chinh", filler_paragraphs())
+    (raw / "extra_new_report.txt").write_text(text, encoding="utf-8")
+    inc = update_warehouse(raw, db)
+    print(f"incremental add of one report: {inc.seconds:.2f} s ({inc.changed} document read)")
+    for name, (p50, p95) in page_times(db).items():
+        print(f"page {name:28} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms")
+    self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(f"peak memory: {self_kb / 1024:.0f} MB (build process), {child_kb / 1024:.0f} MB (largest worker)")
+    print(f"warehouse file: {db.stat().st_size / 1e6:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
