@@ -16,6 +16,8 @@ DEFAULT_DB = Path("data/warehouse.duckdb")
 
 def cmd_build(args: argparse.Namespace) -> int:
     """python -m etl build --raw data/raw --db data/warehouse.duckdb"""
+    from tqdm import tqdm
+
     from etl.warehouse import build_warehouse, update_warehouse
 
     raw, db = Path(args.raw), Path(args.db)
@@ -23,7 +25,13 @@ def cmd_build(args: argparse.Namespace) -> int:
     if report is not None:
         print(f"Cập nhật tăng dần: {report.changed} văn bản đọc lại.")
     else:
-        report = build_warehouse(raw, db, workers=args.workers)
+        with tqdm(desc="Trích xuất", unit=" văn bản", disable=not sys.stderr.isatty()) as bar:
+
+            def progress(done: int, total: int) -> None:
+                bar.total = total
+                bar.update(done - bar.n)
+
+            report = build_warehouse(raw, db, workers=args.workers, on_progress=progress)
     groups = ", ".join(f"{g}={n}" for g, n in sorted(report.facts_per_group.items()))
     print(f"Kho dữ liệu: {report.db_path} (build {report.build_id})")
     print(f"Văn bản: {report.documents}   Số liệu: {report.facts}   Theo nhóm: {groups or '-'}")

@@ -86,7 +86,7 @@ def build_warehouse(
     extractions: list[tuple[str, Extraction]] = []
     sources: list[dict[str, object]] = []
     paths = list_sources(raw_dir)
-    for path, outcome in zip(paths, _extract_all(paths, catalog, workers), strict=True):
+    for path, outcome in zip(paths, _extract_all(paths, catalog, workers, on_progress), strict=True):
         doc_id = path.relative_to(raw_dir).as_posix()
         if isinstance(outcome, str):
             report.errors.append((doc_id, outcome))
@@ -94,8 +94,6 @@ def build_warehouse(
             continue
         extractions.append((doc_id, outcome))
         sources.append(_source_row(doc_id, path, outcome.source.sha256, None))
-        if callable(on_progress):
-            on_progress(doc_id)
     tables = _tables(extractions, catalog, build_id, corrections)
     kept = tables["facts"][tables["facts"]["status"] != "rejected"]
     findings = run_checks(kept, tables["documents"], catalog, reference=reference["reference_indices"])
@@ -163,14 +161,27 @@ def _extract_one(path: Path, catalog: Catalog | None = None) -> Extraction | str
         return f"{path.name}: lỗi khi trích xuất ({type(exc).__name__}: {exc})"
 
 
-def _extract_all(paths: list[Path], catalog: Catalog, workers: int | None) -> list[Extraction | str]:
-    """Extract in worker processes when there are enough files to pay for them."""
+def _extract_all(
+    paths: list[Path], catalog: Catalog, workers: int | None, on_progress: object = None
+) -> list[Extraction | str]:
+    """Extract in worker processes when there are enough files to pay for them.
+
+    ``on_progress(done, total)`` is called as results arrive (for a progress bar)."""
     if workers is None:
         workers = min(os.cpu_count() or 1, 8) if len(paths) >= _PARALLEL_FROM else 1
+    results: list[Extraction | str] = []
+
+    def collect(outcomes: Iterator[Extraction | str]) -> list[Extraction | str]:
+        for outcome in outcomes:
+            results.append(outcome)
+            if callable(on_progress):
+                on_progress(len(results), len(paths))
+        return results
+
     if workers <= 1:
-        return [_extract_one(p, catalog) for p in paths]
+        return collect(_extract_one(p, catalog) for p in paths)
     with ProcessPoolExecutor(max_workers=workers, initializer=_set_worker_catalog, initargs=(catalog,)) as pool:
-        return list(pool.map(_extract_one, paths, chunksize=16))
+        return collect(pool.map(_extract_one, paths, chunksize=16))
 
 
 _worker_catalog: Catalog | None = None
