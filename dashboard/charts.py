@@ -93,13 +93,14 @@ def trend_chart(
                     "%{customdata[2]}<extra></extra>",
                 )
             )  # fmt: skip
-    for when, text in breaks:
+    for k, (when, text) in enumerate(breaks):
         fig.add_vline(x=when.timestamp() * 1000, line={"dash": "dot", "color": "#c0392b", "width": 1.5})
-        fig.add_annotation(x=when, y=1, yref="paper", text=text, showarrow=False, yanchor="bottom",
-                           font={"size": 11, "color": "#c0392b"})  # fmt: skip
+        fig.add_annotation(x=when, y=1 - 0.09 * k, yref="paper", text=text, showarrow=False, xanchor="right",
+                           yanchor="top", font={"size": 11, "color": "#c0392b"},
+                           bgcolor="rgba(255,255,255,0.85)")  # fmt: skip
     if breaks:
         xs = list(points["x"]) + [w for w, _ in breaks]
-        fig.update_xaxes(range=[min(xs) - pd.Timedelta(days=45), max(xs) + pd.Timedelta(days=45)])
+        fig.update_xaxes(range=[min(xs) - pd.Timedelta(days=45), max(xs) + pd.Timedelta(days=60)])
     fig.update_layout(showlegend=True)
     return _layout(fig, unit, label)
 

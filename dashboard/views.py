@@ -327,11 +327,11 @@ def unit_breaks(changes: pd.DataFrame, points: pd.DataFrame) -> list[tuple[pd.Ti
     for new, olds in merged.items():
         if new in provinces and (len(olds) > 1 or olds[0] != new):
             date = changes[(changes["kind"] == "province") & (changes["new_name"] == new)]["effective_date"].iloc[0]
-            out.append((pd.Timestamp(date), f"Sáp nhập tỉnh ({new}) {vn_date(date)}"))
+            out.append((pd.Timestamp(date), f"Sáp nhập tỉnh {vn_date(date)}"))
     agencies = set(points.get("agency", pd.Series(dtype=str)))
     for row in changes[changes["kind"] == "agency"].to_dict("records"):
         if row["new_name"] in agencies:
-            out.append((pd.Timestamp(row["effective_date"]), f"Hợp nhất cơ quan {vn_date(row['effective_date'])}"))
+            out.append((pd.Timestamp(row["effective_date"]), f"Hợp nhất Sở {vn_date(row['effective_date'])}"))
     return sorted(set(out))
 
 
