@@ -58,6 +58,8 @@ _PLACE_DATE = re.compile(r"^([^\n,]{2,40}),\s*ngày\s+(\d{1,2})?\s*tháng\s+(\d{
 _NUMBER = re.compile(r"^số\s*:?\s*([0-9]{1,6}\s*/[^\s\n]*)", re.MULTILINE)
 _RECIPIENTS = re.compile(r"\nnơi nhận\s*:?", re.IGNORECASE)
 _HEAD_CHARS = 2500
+_LETTERHEAD_CHARS, _LETTERHEAD_LINES = 400, 6
+_LETTERHEAD_UNIT = re.compile(r"(?:ubnd|ủy ban nhân dân)\s+(?:tỉnh|thành phố|tp\.?)\s+(.+)$")
 _PROVINCE_PREFIX = re.compile(r"(?:tỉnh|thành phố|tp\.?)\s?")
 _AGENCY_ANCHOR = re.compile(r"(?<![\w])(?:sở|thanh tra|văn phòng|ban|công an)\s")
 _REPORTS = re.compile(r"\s*(?:tỉnh [^\s,]+ )?(?:[^\s,]+ ){0,3}báo cáo")
@@ -106,6 +108,21 @@ def _agency_finder() -> tuple[re.Pattern[str], dict[str, str]]:
     return re.compile(rf"(?<![\w])(?:{alternation})(?![\w])"), names
 
 
+def _header_provinces(body: str, pattern: re.Pattern[str], names: dict[str, str]) -> Counter[str]:
+    """The letterhead ('UBND TỈNH X') and the place-and-date line name the issuing province."""
+    scores: Counter[str] = Counter()
+    m = _PLACE_DATE.search(body[:_HEAD_CHARS])
+    if m:
+        for hit in pattern.finditer(m.group(1).strip()):
+            scores[names[hit.group(0)]] += 30
+    for line in body[:_LETTERHEAD_CHARS].split("\n")[:_LETTERHEAD_LINES]:
+        letterhead = _LETTERHEAD_UNIT.match(line.strip(" *#"))
+        hit = pattern.fullmatch(letterhead.group(1)) if letterhead else None
+        if hit:
+            scores[names[hit.group(0)]] += 50
+    return scores
+
+
 def detect_province(lower: str) -> str | None:
     """The province the report is from: the place-and-date line, then 'tỉnh X' mentions.
 
@@ -114,10 +131,7 @@ def detect_province(lower: str) -> str | None:
     body = _body(lower)
     pattern, names = _province_finder()
     scores: Counter[str] = Counter()
-    m = _PLACE_DATE.search(body[:_HEAD_CHARS])
-    if m:
-        for hit in pattern.finditer(m.group(1).strip()):
-            scores[names[hit.group(0)]] += 10
+    scores.update(_header_provinces(body, pattern, names))
     for anchor in _PROVINCE_PREFIX.finditer(body):
         hit = pattern.match(body, anchor.end())
         if hit:
@@ -133,10 +147,14 @@ def detect_province(lower: str) -> str | None:
 
 
 def detect_agency(lower: str) -> str | None:
-    """The reporting agency: the one that 'báo cáo', else the most named one."""
+    """The reporting agency: the one in the letterhead, the one that 'báo cáo', else the most named."""
     body = _body(lower)
     pattern, names = _agency_finder()
     scores: Counter[str] = Counter()
+    for line in body[:_LETTERHEAD_CHARS].split("\n")[:_LETTERHEAD_LINES]:
+        hit = pattern.fullmatch(line.strip(" *#"))
+        if hit:  # 'UBND TỈNH X' then 'SỞ Y TẾ': the issuing body of an administrative document
+            scores[names[hit.group(0)]] += 50
     for anchor in _AGENCY_ANCHOR.finditer(body):
         hit = pattern.match(body, anchor.start())
         if not hit:
