@@ -247,9 +247,12 @@ def _reference_ranks(facts: list[dict], reference: pd.DataFrame, rule: dict) -> 
 def _duplicates(documents: pd.DataFrame, rule: dict) -> list[Finding]:
     if documents.empty:
         return []
-    docs = documents.assign(
-        content=[hashlib.sha256(" ".join(str(t).split()).encode()).hexdigest() for t in documents["text"]]
-    )
+    if "content_sha256" in documents:
+        docs = documents.assign(content=documents["content_sha256"])
+    else:
+        docs = documents.assign(
+            content=[hashlib.sha256(" ".join(str(t).split()).encode()).hexdigest() for t in documents["text"]]
+        )
     found = []
     for _, group in docs.groupby("content"):
         if len(group) > 1:

@@ -29,6 +29,7 @@ CREATE TABLE documents (
     doc_id          VARCHAR PRIMARY KEY,   -- the file's path under the raw folder
     file_name       VARCHAR NOT NULL,
     sha256          VARCHAR NOT NULL,
+    content_sha256  VARCHAR NOT NULL,      -- of the text with whitespace collapsed: same report, any format
     kind            VARCHAR NOT NULL,      -- txt | md | docx | pdf
     encoding        VARCHAR NOT NULL,
     size_bytes      BIGINT NOT NULL,

@@ -57,12 +57,19 @@ class BuildReport:
 
 
 def list_sources(raw_dir: Path) -> list[Path]:
-    """Report files under ``raw_dir``, in a stable order; hidden files are skipped."""
-    return sorted(
-        p
-        for p in raw_dir.rglob("*")
-        if p.is_file() and p.suffix.lower() in SUFFIXES and not any(s.startswith(".") for s in p.parts)
-    )
+    """Report files under ``raw_dir``, in a stable order; hidden files and folders are skipped."""
+    found: list[str] = []
+    stack = [str(raw_dir)]
+    while stack:
+        with os.scandir(stack.pop()) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                elif os.path.splitext(entry.name)[1].lower() in SUFFIXES:  # noqa: PTH122 - scandir strings, fast
+                    found.append(entry.path)
+    return [Path(p) for p in sorted(found)]
 
 
 def build_warehouse(
@@ -145,6 +152,7 @@ def inputs_sha256(catalog: Catalog, corrections_path: Path, reference_dir: Path)
     h.update(__version__.encode())
     h.update(catalog.sha256.encode())
     h.update(Path(__file__).with_name("checks.toml").read_bytes())
+    h.update(SCHEMA_PATH.read_bytes())
     for path in [corrections_path, *sorted(reference_dir.glob("*.csv"))]:
         h.update(path.name.encode())
         h.update(path.read_bytes() if path.exists() else b"")
@@ -221,7 +229,8 @@ def _tables(
         applied |= used
         docs.append(
             {
-                "doc_id": doc_id, "file_name": s.name, "sha256": s.sha256, "kind": s.kind,
+                "doc_id": doc_id, "file_name": s.name, "sha256": s.sha256,
+                "content_sha256": hashlib.sha256(" ".join(s.text.split()).encode()).hexdigest(), "kind": s.kind,
                 "encoding": s.encoding, "size_bytes": s.size_bytes, "province": m.province,
                 "agency": m.agency, "report_type": m.report_type, "period_label": m.period_label,
                 "period_start": m.period_start, "period_end": m.period_end,
@@ -476,7 +485,10 @@ def _refresh_findings(
         named = [p for p in provinces if isinstance(p, str)]
         unnamed = " OR province IS NULL" if len(named) < len(provinces) else ""
         con.register("scope", pd.DataFrame({"province": pd.Series(named, dtype="string")}))
-        docs = con.execute(f"SELECT * FROM documents WHERE province IN (SELECT province FROM scope){unnamed}").df()
+        docs = con.execute(
+            "SELECT doc_id, province, agency, report_type, period_label, period_start, period_end, content_sha256 "
+            f"FROM documents WHERE province IN (SELECT province FROM scope){unnamed}"
+        ).df()
         con.register("scope_docs", docs[["doc_id"]])
         facts = con.execute(
             "SELECT * FROM facts WHERE status <> 'rejected' AND doc_id IN (SELECT doc_id FROM scope_docs)"
