@@ -12,7 +12,7 @@ from dashboard.formatting import report_type_label, vn_date, vn_sort_key
 PERIOD_LABELS = {"H1": "6 tháng đầu năm", "Y": "cả năm", "Q1": "quý I", "Q2": "quý II", "Q3": "quý III", "Q4": "quý IV"}
 RECEIVED, LATE, UNDATED, MISSING, EXTRA = (
     "✔ đã nộp",
-    "⏰ nộp muộn",
+    "⚠ nộp muộn",
     "✔ đã nhận (không rõ ngày gửi)",
     "✖ chưa nộp",
     "ngoài lịch",

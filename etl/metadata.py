@@ -58,6 +58,7 @@ _PLACE_DATE = re.compile(r"^([^\n,]{2,40}),\s*ngày\s+(\d{1,2})?\s*tháng\s+(\d{
 _NUMBER = re.compile(r"^số\s*:?\s*([0-9]{1,6}\s*/[^\s\n]*)", re.MULTILINE)
 _RECIPIENTS = re.compile(r"\nnơi nhận\s*:?", re.IGNORECASE)
 _HEAD_CHARS = 2500
+_INTRO_START = re.compile(r"(?:thực hiện|căn cứ|theo|để|nhằm|triển khai)\b")
 _LETTERHEAD_CHARS, _LETTERHEAD_LINES = 400, 6
 _LETTERHEAD_UNIT = re.compile(r"(?:ubnd|ủy ban nhân dân)\s+(?:tỉnh|thành phố|tp\.?)\s+(.+)$")
 _PROVINCE_PREFIX = re.compile(r"(?:tỉnh|thành phố|tp\.?)\s?")
@@ -246,11 +247,23 @@ def detect_report_number(text: str) -> str | None:
     return text[:_HEAD_CHARS][start : start + len(m.group(1))].strip()
 
 
+def _intro(lower: str, title_lower: str) -> str:
+    """The paragraph after the title when it cites the instruction the report answers
+    ('Thực hiện Kế hoạch … về công tác cải cách hành chính'): it may name the report's family."""
+    at = lower.find(title_lower[:40]) if title_lower else -1
+    if at < 0:
+        return lower[:_HEAD_CHARS]
+    for paragraph in lower[at + len(title_lower) :].split("\n")[:4]:
+        if _INTRO_START.match(paragraph.strip()):
+            return paragraph
+    return ""
+
+
 def detect_metadata(norm: NormalizedText, doc: str) -> DocumentMeta:
     """Read the document's header and body for its metadata."""
     title = find_title(norm.text)
     title_lower = normalize_phrase(title)
-    head = norm.lower[:_HEAD_CHARS]
+    head = _intro(norm.lower, title_lower)
     period = detect_period(title, norm.lower)
     report_date = detect_report_date(norm.text)
     return DocumentMeta(
