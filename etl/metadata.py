@@ -214,9 +214,11 @@ def _first_period(text: str, prefer_range: bool = False) -> Period | None:
 
 
 def _data_cutoff(lower: str, nominal: Period) -> date | None:
-    """The most stated end date of 'từ <start> đến <d>' / 'tính đến <d>' inside the period."""
+    """Where the data stop inside the period: 'từ <start> đến <d>' (once is enough), or
+    'tính đến <d>' said at least twice — once may be one figure's own date."""
     assert nominal.start and nominal.end
-    ends: Counter[date] = Counter()
+    ranges: Counter[date] = Counter()
+    untils: Counter[date] = Counter()
     body_end = len(_body(lower))
     for m in find_period_mentions(lower):
         p = m.period
@@ -224,9 +226,14 @@ def _data_cutoff(lower: str, nominal: Period) -> date | None:
             break
         if p.end is None or not nominal.start <= p.end <= nominal.end:
             continue
-        if m.kind == "range" and p.start == nominal.start or m.kind == "until":
-            ends[p.end] += 1
-    return ends.most_common(1)[0][0] if ends else None
+        if m.kind == "range" and p.start == nominal.start:
+            ranges[p.end] += 1
+        elif m.kind == "until":
+            untils[p.end] += 1
+    if ranges:
+        return ranges.most_common(1)[0][0]
+    repeated = [(n, d) for d, n in untils.items() if n >= 2]
+    return max(repeated)[1] if repeated else None
 
 
 def detect_report_date(text: str) -> date | None:

@@ -20,7 +20,7 @@ AGGREGATE = """
 def test_parquet_export_has_the_same_aggregates(warehouse, tmp_path):
     out = tmp_path / "parquet"
     counts = export_parquet(warehouse, out)
-    assert counts["facts"] > 100 and counts["documents"] == 9
+    assert counts["facts"] > 100 and counts["documents"] == 10
     assert any(p.name.startswith("province=") for p in (out / "facts").iterdir())
     assert any(p.name.startswith("year=") for p in next((out / "facts").iterdir()).iterdir())
     plain = duckdb.connect()

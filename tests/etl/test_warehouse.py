@@ -32,7 +32,7 @@ def test_tables_and_view(warehouse):
     tables = {r[0] for r in rows(warehouse, "SELECT table_name FROM information_schema.tables")}
     assert {"documents", "facts", "indicators", "builds", "build_sources", "fact_view"} <= tables
     (n_docs,) = rows(warehouse, "SELECT count(*) FROM documents")[0]
-    assert n_docs == 9
+    assert n_docs == 10
     bad = rows(
         warehouse,
         "SELECT f.fact_id FROM facts f JOIN documents d USING (doc_id) "
@@ -42,7 +42,7 @@ def test_tables_and_view(warehouse):
     builds = rows(warehouse, "SELECT build_id, catalog_sha256, etl_version FROM builds")
     assert len(builds) == 1 and len(builds[0][1]) == 64
     assert rows(warehouse, "SELECT count(DISTINCT build_id) FROM facts")[0][0] == 1
-    assert rows(warehouse, "SELECT count(*) FROM build_sources WHERE status = 'loaded'")[0][0] == 9
+    assert rows(warehouse, "SELECT count(*) FROM build_sources WHERE status = 'loaded'")[0][0] == 10
 
 
 def test_same_files_same_rows(raw_dir, tmp_path):
@@ -78,7 +78,7 @@ def test_bad_file_is_reported_and_the_others_load(raw_dir, tmp_path):
     report = build_warehouse(raw, db)
     assert sorted(name for name, _ in report.errors) == ["hong.txt", "rong.docx"]
     assert all(reason.startswith(name) for name, reason in report.errors)
-    assert report.documents == 9
+    assert report.documents == 10
     failed = rows(db, "SELECT file_name, error FROM build_sources WHERE status = 'failed' ORDER BY 1")
     assert [f for f, _ in failed] == ["hong.txt", "rong.docx"]
 
@@ -90,12 +90,12 @@ def test_cli_build_exit_code_and_summary(raw_dir, tmp_path):
     ok = subprocess.run([sys.executable, "-m", "etl", "build", "--raw", str(raw), "--db", str(db)],
                         capture_output=True, text=True, cwd=ROOT)  # fmt: skip
     assert ok.returncode == 0, ok.stderr
-    assert "Văn bản: 9" in ok.stdout and "giây" in ok.stdout
+    assert "Văn bản: 10" in ok.stdout and "giây" in ok.stdout
     (raw / "hong.txt").write_bytes(b"\x00\x01\x02" * 100)
     bad = subprocess.run([sys.executable, "-m", "etl", "build", "--raw", str(raw), "--db", str(db)],
                          capture_output=True, text=True, cwd=ROOT)  # fmt: skip
     assert bad.returncode == 1
-    assert "hong.txt" in bad.stderr and "Văn bản: 9" in bad.stdout
+    assert "hong.txt" in bad.stderr and "Văn bản: 10" in bad.stdout
 
 
 def _read_loop(db: str, seconds: float, queue: mp.Queue) -> None:
