@@ -57,6 +57,7 @@ class Indicator:
     context: re.Pattern[str] | None = None
     not_context: re.Pattern[str] | None = None
     exclude: re.Pattern[str] | None = None  # rejects a match whose clause says this
+    allow_targets: bool = False  # a plan itself: the catalog's target wording does not reject it
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +72,7 @@ class Catalog:
     groups: dict[str, str]
     scopes: tuple[tuple[str, re.Pattern[str]], ...]
     exclude_after: re.Pattern[str]
+    exclude_clause: re.Pattern[str] | None
     derived: tuple[Derived, ...]
     sha256: str
 
@@ -145,6 +147,7 @@ def _indicator(raw: dict, macros: dict[str, str]) -> Indicator:
         context=_compile(raw.get("context"), macros, code),
         not_context=_compile(raw.get("not_context"), macros, code),
         exclude=_compile(raw.get("exclude"), macros, code),
+        allow_targets=bool(raw.get("allow_targets", False)),
     )
 
 
@@ -164,6 +167,7 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
         groups=dict(raw["groups"]),
         scopes=scopes,  # type: ignore[arg-type]
         exclude_after=_compile(raw["exclude_after"], macros, "exclude_after"),  # type: ignore[arg-type]
+        exclude_clause=_compile(raw.get("exclude_clause"), macros, "exclude_clause"),
         derived=tuple(Derived(d["code"], tuple(d["sum_of"])) for d in raw.get("derived", ())),
         sha256=hashlib.sha256(data).hexdigest(),
     )

@@ -168,11 +168,12 @@ def _fits_context(doc: _Doc, ind: Indicator, rule: Rule, sentence: Sentence, m: 
         window = doc.lower[max(sentence.start, m.start() - _NOT_BEFORE_WINDOW) : m.start()]
         if rule.not_before.search(window):
             return False
-    if ind.exclude is not None:
+    excludes = [ind.exclude] + ([] if ind.allow_targets else [doc.catalog.exclude_clause])
+    if any(p is not None for p in excludes):
         clause_start = max(doc.lower.rfind(";", sentence.start, m.start()) + 1, sentence.start)
         semi = doc.lower.find(";", m.end(), sentence.end)
         clause_end = semi if semi != -1 else sentence.end
-        if ind.exclude.search(doc.lower, clause_start, clause_end):
+        if any(p is not None and p.search(doc.lower, clause_start, clause_end) for p in excludes):
             return False
     return True
 
