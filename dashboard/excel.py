@@ -12,7 +12,14 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from dashboard.filters import Filters
-from dashboard.formatting import QUALIFIER_LABELS, report_type_label, slug, vn_datetime
+from dashboard.formatting import (
+    QUALIFIER_LABELS,
+    SEVERITY_LABELS,
+    STATUS_LABELS,
+    report_type_label,
+    slug,
+    vn_datetime,
+)
 
 # (source column, header, kind): kind says how the cell is written and formatted
 FACT_SHEET: list[tuple[str, str, str]] = [
@@ -40,6 +47,7 @@ SOURCE_SHEET: list[tuple[str, str, str]] = [
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _FORMATS = {"number": "#,##0.##", "int": "0", "date": "DD/MM/YYYY"}
+_LABELS = {"status": STATUS_LABELS, "severity": SEVERITY_LABELS, "qualifier": QUALIFIER_LABELS}
 
 
 def _column(df: pd.DataFrame, col: str, kind: str) -> list[object]:
@@ -57,14 +65,9 @@ def _column(df: pd.DataFrame, col: str, kind: str) -> list[object]:
         return list(series)
     if kind == "report_type":
         return [None if pd.isna(v) else report_type_label(str(v)) for v in series]
-    if kind == "status":
-        labels = {"extracted": "đã trích xuất", "corrected": "đã sửa", "rejected": "đã loại"}
+    labels = _LABELS.get(kind)
+    if labels is not None:
         return [None if pd.isna(v) else labels.get(str(v), str(v)) for v in series]
-    if kind == "severity":
-        labels = {"loi": "Lỗi", "canh_bao": "Cảnh báo", "thong_tin": "Thông tin"}
-        return [None if pd.isna(v) else labels.get(str(v), str(v)) for v in series]
-    if kind == "qualifier":
-        return [None if pd.isna(v) else QUALIFIER_LABELS.get(str(v), str(v)) for v in series]
     return [None if v is None or (isinstance(v, float) and pd.isna(v)) else " ".join(str(v).split()) for v in series]
 
 
@@ -107,15 +110,13 @@ def _positions(df: pd.DataFrame) -> list[str]:
     ]
 
 
-def facts_workbook(df: pd.DataFrame, filters: Filters, built_at: object, now: datetime | None = None) -> bytes:
-    """Sheets 'Số liệu' (the rows), 'Nguồn' (their evidence) and 'Thông tin' (filters, times)."""
-    wb = Workbook(write_only=True)
-    df = df.assign(row_no=range(1, len(df) + 1), position=_positions(df)) if not df.empty else df
-    _sheet(wb, "Số liệu", df, FACT_SHEET)
-    _sheet(wb, "Nguồn", df, SOURCE_SHEET)
+def _with_info(
+    wb: Workbook, filters: Filters, count: tuple[str, int], built_at: object, now: datetime | None = None
+) -> bytes:
+    """Close with the 'Thông tin' sheet (filters, row count, export and build times) and serialise."""
     rows = [
         *filters.describe(),
-        ("Số dòng", len(df)),
+        count,
         ("Thời điểm xuất", vn_datetime(now or datetime.now())),
         ("Kho dữ liệu dựng lúc", vn_datetime(built_at) if built_at is not None else "không rõ"),
     ]
@@ -124,6 +125,15 @@ def facts_workbook(df: pd.DataFrame, filters: Filters, built_at: object, now: da
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def facts_workbook(df: pd.DataFrame, filters: Filters, built_at: object, now: datetime | None = None) -> bytes:
+    """Sheets 'Số liệu' (the rows), 'Nguồn' (their evidence) and 'Thông tin' (filters, times)."""
+    wb = Workbook(write_only=True)
+    df = df.assign(row_no=range(1, len(df) + 1), position=_positions(df)) if not df.empty else df
+    _sheet(wb, "Số liệu", df, FACT_SHEET)
+    _sheet(wb, "Nguồn", df, SOURCE_SHEET)
+    return _with_info(wb, filters, ("Số dòng", len(df)), built_at, now)
 
 
 def export_filename(what: str, filters: Filters, today: date | None = None) -> str:
@@ -168,14 +178,4 @@ def findings_workbook(findings: pd.DataFrame, evidence: pd.DataFrame, filters: F
     if not evidence.empty:
         evidence = evidence.assign(position=_positions(evidence))
     _sheet(wb, "Bằng chứng", evidence, EVIDENCE_SHEET)
-    rows = [*filters.describe(), ("Số phát hiện", len(findings)), ("Thời điểm xuất", vn_datetime(datetime.now())),
-            ("Kho dữ liệu dựng lúc", vn_datetime(built_at) if built_at is not None else "không rõ")]  # fmt: skip
-    _sheet(
-        wb,
-        "Thông tin",
-        pd.DataFrame(rows, columns=["key", "value"]),
-        [("key", "Mục", "text"), ("value", "Giá trị", "raw")],
-    )
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return _with_info(wb, filters, ("Số phát hiện", len(findings)), built_at)

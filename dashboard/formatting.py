@@ -19,6 +19,8 @@ REPORT_TYPE_LABELS: dict[str, str] = {
     "phong_chong_tham_nhung": "Phòng, chống tham nhũng",
     "khac": "Khác",
 }
+STATUS_LABELS = {"extracted": "đã trích xuất", "corrected": "đã sửa", "rejected": "đã loại"}
+SEVERITY_LABELS = {"loi": "Lỗi", "canh_bao": "Cảnh báo", "thong_tin": "Thông tin"}
 QUALIFIER_LABELS = {"exact": "", "at_least": "hơn", "about": "khoảng", "at_most": "dưới", "sum": "tổng các phần"}
 _ALPHABET = "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệfghiìíỉĩịjklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvwxyỳýỷỹỵz"
 _ORDER = {c: i for i, c in enumerate(_ALPHABET)}

@@ -7,7 +7,15 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard.formatting import period_text, report_type_label, vn_date, vn_sort_key, vn_value
+from dashboard.formatting import (
+    SEVERITY_LABELS,
+    STATUS_LABELS,
+    period_text,
+    report_type_label,
+    vn_date,
+    vn_sort_key,
+    vn_value,
+)
 
 KPI_INDICATORS: tuple[str, ...] = (
     "staff_total",
@@ -252,8 +260,6 @@ def evidence_markdown(sentence: str, quote: str) -> str:
     )
 
 
-STATUS_LABELS = {"extracted": "đã trích xuất", "corrected": "đã sửa", "rejected": "đã loại"}
-SEVERITY_LABELS = {"loi": "Lỗi", "canh_bao": "Cảnh báo", "thong_tin": "Thông tin"}
 SEVERITY_ICONS = {"loi": "✖", "canh_bao": "⚠", "thong_tin": "ℹ"}
 
 

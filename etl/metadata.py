@@ -24,7 +24,6 @@ from etl.normalize import normalize_phrase
 
 __all__ = [
     "REPORT_TYPES",
-    "REPORT_TYPE_LABELS",
     "detect_agency",
     "detect_metadata",
     "detect_period",
@@ -42,16 +41,6 @@ REPORT_TYPES: dict[str, str] = {
     "thanh_tra": r"công tác thanh tra|kết quả thanh tra|thanh tra, kiểm tra",
     "tiep_cong_dan": r"tiếp công dân|giải quyết khiếu nại|khiếu nại, tố cáo",
     "phong_chong_tham_nhung": r"phòng, chống tham nhũng|phòng chống tham nhũng",
-}
-REPORT_TYPE_LABELS: dict[str, str] = {
-    "dan_chu_co_so": "Dân chủ ở cơ sở",
-    "dan_van_chinh_quyen": "Dân vận chính quyền",
-    "cai_cach_hanh_chinh": "Cải cách hành chính",
-    "chuyen_doi_so": "Chuyển đổi số",
-    "thanh_tra": "Thanh tra",
-    "tiep_cong_dan": "Tiếp công dân, khiếu nại tố cáo",
-    "phong_chong_tham_nhung": "Phòng, chống tham nhũng",
-    "khac": "Khác",
 }
 _TITLE_STOP = re.compile(r"^(?:thực hiện|căn cứ|kính gửi|theo|trên cơ sở|phần|i\.|a\.|1\.)", re.IGNORECASE)
 _PLACE_DATE = re.compile(r"^([^\n,]{2,40}),\s*ngày\s+(\d{1,2})?\s*tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.MULTILINE)
@@ -93,20 +82,22 @@ def find_title(text: str) -> str:
     return " ".join(lines)[:300]
 
 
-@lru_cache(maxsize=1)
-def _province_finder() -> tuple[re.Pattern[str], dict[str, str]]:
-    names = {normalize_phrase(n): n for n in PROVINCES}
-    names.update({normalize_phrase(a): n for a, n in PROVINCE_ALIASES.items()})
+def _phrase_finder(canonical: tuple[str, ...], aliases: dict[str, str]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One alternation over names and aliases (longest first) and the map back to canonical names."""
+    names = {normalize_phrase(n): n for n in canonical}
+    names.update({normalize_phrase(a): n for a, n in aliases.items()})
     alternation = "|".join(re.escape(k) for k in sorted(names, key=len, reverse=True))
     return re.compile(rf"(?<![\w])(?:{alternation})(?![\w])"), names
+
+
+@lru_cache(maxsize=1)
+def _province_finder() -> tuple[re.Pattern[str], dict[str, str]]:
+    return _phrase_finder(PROVINCES, PROVINCE_ALIASES)
 
 
 @lru_cache(maxsize=1)
 def _agency_finder() -> tuple[re.Pattern[str], dict[str, str]]:
-    names = {normalize_phrase(a): a for a in AGENCIES}
-    names.update({normalize_phrase(k): v for k, v in AGENCY_ALIASES.items()})
-    alternation = "|".join(re.escape(k) for k in sorted(names, key=len, reverse=True))
-    return re.compile(rf"(?<![\w])(?:{alternation})(?![\w])"), names
+    return _phrase_finder(AGENCIES, AGENCY_ALIASES)
 
 
 def _header_provinces(body: str, pattern: re.Pattern[str], names: dict[str, str]) -> Counter[str]:

@@ -3,13 +3,14 @@
 import streamlit as st
 
 from dashboard import charts, ui, views
+from dashboard.formatting import SEVERITY_LABELS
 
 filters = ui.page_filters()
 st.title("Chất lượng dữ liệu")
 found = ui.findings(filters)
 
 left, right = st.columns(2)
-severities = left.multiselect("Mức độ", ["loi", "canh_bao", "thong_tin"], format_func=views.SEVERITY_LABELS.get,
+severities = left.multiselect("Mức độ", list(SEVERITY_LABELS), format_func=SEVERITY_LABELS.get,
                               key="muc_do", placeholder="Tất cả")  # fmt: skip
 titles = sorted(found["title"].unique()) if not found.empty else []
 checks = right.multiselect("Kiểm tra", titles, key="kiem_tra", placeholder="Tất cả")
@@ -19,9 +20,9 @@ if severities:
 if checks:
     rows = rows[rows["title"].isin(checks)]
 
-counts = {s: int((found["severity"] == s).sum()) if not found.empty else 0 for s in views.SEVERITY_LABELS}
+counts = {s: int((found["severity"] == s).sum()) if not found.empty else 0 for s in SEVERITY_LABELS}
 columns = st.columns(3)
-for column, (code, label) in zip(columns, views.SEVERITY_LABELS.items(), strict=True):
+for column, (code, label) in zip(columns, SEVERITY_LABELS.items(), strict=True):
     column.metric(f"{views.SEVERITY_ICONS[code]} {label}", counts[code], border=True)
 
 st.subheader("Các phát hiện")

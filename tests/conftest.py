@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from etl.catalog import Catalog, default_catalog
@@ -26,6 +27,15 @@ def seed_files() -> list[Path]:
     files = sorted(RAW.glob("*.txt"))
     assert len(files) == 5, "data/raw must ship the five sample reports"
     return files
+
+
+def rows(db: Path, sql: str) -> list[tuple]:
+    """Query a warehouse file read-only, as the dashboard does, and close it again."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
 
 
 def make_report(body: str, title: str = "Kết quả công tác năm 2024", name: str = "phrase.txt") -> Extraction:

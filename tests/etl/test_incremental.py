@@ -4,20 +4,10 @@ from __future__ import annotations
 
 import shutil
 
-import duckdb
-
 from etl.warehouse import build_warehouse, update_warehouse
-from tests.conftest import RAW, REPORTS
+from tests.conftest import RAW, REPORTS, rows
 
 COLUMNS = "doc_id, fact_id, indicator, value, role, status, period_start, period_end, as_of, char_start"
-
-
-def rows(db, sql):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def site(tmp_path):

@@ -15,17 +15,9 @@ import duckdb
 import pytest
 
 from etl.warehouse import build_warehouse
-from tests.conftest import ROOT
+from tests.conftest import ROOT, rows
 
 STABLE_FACT_COLUMNS = "doc_id, indicator, value, qualifier, period_start, period_end, as_of, char_start, char_end, role"
-
-
-def rows(db: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def test_tables_and_view(warehouse):
