@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from etl.extract.numbers import MACROS
+from etl.extract.numbers import DIGITLESS_MACROS, MACROS
 from etl.normalize import unify_tone_marks
 
 __all__ = ["Catalog", "Derived", "Indicator", "Rule", "load_catalog"]
@@ -35,6 +35,7 @@ class Rule:
     not_before: re.Pattern[str] | None = None  # must not end the 40 characters before
     context: re.Pattern[str] | None = None  # must occur in the paragraph or its lead-in
     not_context: re.Pattern[str] | None = None
+    needs_digit: bool = True  # its figure is written with digits: only paragraphs with one are scanned
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +122,14 @@ def _rule(raw: dict, macros: dict[str, str], code: str) -> Rule:
         not_before=_compile(raw.get("not_before"), macros, where),
         context=_compile(raw.get("context"), macros, where),
         not_context=_compile(raw.get("not_context"), macros, where),
+        needs_digit=raw.get("value") is None and not _uses(raw["re"], DIGITLESS_MACROS, macros),
     )
+
+
+def _uses(pattern: str, names: frozenset[str], macros: dict[str, str]) -> bool:
+    """Whether ``pattern`` expands one of the macros ``names``, directly or through another macro."""
+    used = set(_MACRO.findall(pattern))
+    return bool(used & names) or any(_uses(macros[n], names, macros) for n in used - names if n in macros)
 
 
 def _indicator(raw: dict, macros: dict[str, str]) -> Indicator:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
@@ -21,7 +20,7 @@ __all__ = ["extract_facts"]
 
 _LOCAL_WINDOW = 160  # characters before a figure searched for its own period
 _NOT_BEFORE_WINDOW = 40
-_MERGE_GAP = 400  # scanning a short gap costs less than starting another scan
+_MERGE_GAP = 120  # scanning a short gap costs less than starting another scan
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,17 +50,19 @@ class _Doc:
         self.catalog = catalog
         self.segments: Segments = segment(norm.text, norm.lower)
         self.report = Period(meta.period_start, meta.period_end, meta.period_label)
-        self._all_mentions: tuple[PeriodMention, ...] | None = None
-        self._mention_starts: list[int] = []
-        self._keyword_hits: dict[str, set[int]] = {}
+        self._mentions: dict[int, tuple[PeriodMention, ...]] = {}
+        self._keyword_hits: dict[tuple[str, bool], set[int]] = {}
 
-    def ranges_with(self, keywords: tuple[str, ...]) -> list[tuple[int, int]]:
-        """Text ranges (runs of paragraphs) where a rule with these keywords can apply."""
+    def ranges_with(self, keywords: tuple[str, ...], numeric: bool) -> list[tuple[int, int]]:
+        """Text ranges (runs of paragraphs) where a rule with these keywords can apply;
+        ``numeric``: only paragraphs holding a digit (every rule that reads a written number)."""
         hits: set[int] = set()
         for word in keywords:
-            if word not in self._keyword_hits:
-                self._keyword_hits[word] = self.segments.paragraphs_mentioning(word)
-            hits |= self._keyword_hits[word]
+            key = (word, numeric)
+            if key not in self._keyword_hits:
+                find = self.segments.numeric_mentioning if numeric else self.segments.paragraphs_mentioning
+                self._keyword_hits[key] = find(word)
+            hits |= self._keyword_hits[key]
         ranges: list[tuple[int, int]] = []
         for i in sorted(hits):
             start, end = self.segments.paragraphs[i]
@@ -72,17 +73,11 @@ class _Doc:
         return ranges
 
     def mentions(self, sentence: Sentence) -> list[PeriodMention]:
-        """Period expressions inside one sentence (found once for the whole text)."""
-        if self._all_mentions is None:
-            self._all_mentions = find_period_mentions(self.lower)
-            self._mention_starts = [m.start for m in self._all_mentions]
-        i = bisect.bisect_left(self._mention_starts, sentence.start)
-        out = []
-        while i < len(self._all_mentions) and self._all_mentions[i].start < sentence.end:
-            if self._all_mentions[i].end <= sentence.end:
-                out.append(self._all_mentions[i])
-            i += 1
-        return out
+        """Period expressions inside one sentence (found once per paragraph)."""
+        p = sentence.paragraph
+        if p not in self._mentions:
+            self._mentions[p] = find_period_mentions(self.lower, *self.segments.paragraphs[p])
+        return [m for m in self._mentions[p] if m.start >= sentence.start and m.end <= sentence.end]
 
     def scope_at(self, sentence: Sentence, pos: int) -> str | None:
         """Name of the last scope marker before ``pos`` in its sentence."""
@@ -100,9 +95,8 @@ def extract_facts(norm: NormalizedText, meta: DocumentMeta, catalog: Catalog) ->
     doc = _Doc(norm, meta, catalog)
     candidates: list[_Candidate] = []
     for ind in catalog.indicators:
-        ranges = doc.ranges_with(ind.keywords)
         for rule in ind.rules:
-            for start, end in ranges:
+            for start, end in doc.ranges_with(ind.keywords, rule.needs_digit):
                 for m in rule.regex.finditer(doc.lower, start, end):
                     cand = _candidate(doc, ind, rule, m)
                     if cand is not None:

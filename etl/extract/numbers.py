@@ -8,7 +8,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["MACROS", "QUALIFIER_TAIL", "ParsedNumber", "parse_number", "parse_numeral", "qualifier_of", "scale_of"]
+__all__ = [
+    "DIGITLESS_MACROS",
+    "MACROS",
+    "QUALIFIER_TAIL",
+    "ParsedNumber",
+    "parse_number",
+    "parse_numeral",
+    "qualifier_of",
+    "scale_of",
+]
 
 _QUALIFIERS = {
     "khoảng hơn": "about",
@@ -56,6 +65,8 @@ MACROS: dict[str, str] = {
     # any other number in a rule, not captured
     "N": rf"{_DIGITS}{_AFTER}",
 }
+# Macros whose number may be written without a digit (a rank in Roman numerals: hạng III).
+DIGITLESS_MACROS = frozenset({"RANK"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,6 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 
 from etl.models import Period
 
@@ -149,16 +148,14 @@ _FINDERS = (
 )
 
 
-@lru_cache(maxsize=8)
-def find_period_mentions(text: str) -> tuple[PeriodMention, ...]:
-    """Every period expression in ``text`` (lower-cased), in order of position.
-
-    Cached: metadata and extraction both ask for the mentions of the same text.
-    """
+def find_period_mentions(text: str, start: int = 0, end: int | None = None) -> tuple[PeriodMention, ...]:
+    """Every period expression in ``text[start:end]`` (lower-cased), in order of position;
+    positions are in ``text``."""
     found: list[PeriodMention] = []
     taken: list[tuple[int, int]] = []  # sorted, non-overlapping
+    stop = len(text) if end is None else end
     for pattern, kind, build in _FINDERS:
-        for m in pattern.finditer(text):
+        for m in pattern.finditer(text, start, stop):
             i = bisect.bisect_left(taken, (m.start(), -1))
             if (i < len(taken) and taken[i][0] < m.end()) or (i > 0 and taken[i - 1][1] > m.start()):
                 continue

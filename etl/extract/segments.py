@@ -3,6 +3,9 @@
 A bullet's meaning often sits in the line that introduces its list
 ("Hệ thống camera an ninh trật tự:" above "+ Tổng 375 camera"), so each
 paragraph knows its lead-in.
+
+Most of a report is prose without a single digit, and a figure is always written
+with one; sentences and lead-ins are worked out only for the paragraphs asked about.
 """
 
 from __future__ import annotations
@@ -10,13 +13,16 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-__all__ = ["Segments", "Sentence", "segment"]
+__all__ = ["Segments", "Sentence", "numeric_paragraphs", "paragraph_spans", "segment"]
 
-# A paragraph break, or a sentence end: '.', '!' or '?' then a capital, a bullet or a quote.
-_SPLIT = re.compile(r"\n|(?<=[.!?])[^\S\n]+(?=[A-ZĐÀ-Ỹ\-+•(“\"])")
+# A sentence end: '.', '!' or '?' then a capital, a bullet or a quote.
+_SPLIT = re.compile(r"(?<=[.!?])[^\S\n]+(?=[A-ZĐÀ-Ỹ\-+•(“\"])")
+_DIGIT = re.compile(r"\d")
 _BULLETS = "+-•*–"
 _HEADING = re.compile(r"^(?:[IVXLC]{1,6}\.|\d{1,2}(?:\.\d{1,2})*\.?|[a-zA-ZđĐ]\)|[A-Z]\.)\s+\S")
+_LEAD_REACH = 15  # paragraphs a list may run under its lead-in line
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,50 +32,98 @@ class Sentence:
     paragraph: int
 
 
+@lru_cache(maxsize=4)
+def paragraph_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) of each line of ``text``."""
+    spans, start = [], 0
+    for line in text.split("\n"):
+        spans.append((start, start + len(line)))
+        start += len(line) + 1
+    return tuple(spans)
+
+
+@lru_cache(maxsize=4)
+def numeric_paragraphs(text: str) -> tuple[int, ...]:
+    """Indexes of the paragraphs holding a digit: the only places a written figure can be."""
+    spans = paragraph_spans(text)
+    starts = [a for a, _ in spans]
+    found: list[int] = []
+    m = _DIGIT.search(text)
+    while m:
+        i = bisect.bisect_right(starts, m.start()) - 1
+        found.append(i)
+        m = _DIGIT.search(text, spans[i][1])
+    return tuple(found)
+
+
 class Segments:
     """Paragraphs (with their lead-in lines) and sentences of one normalised text."""
 
     def __init__(self, text: str, lower: str) -> None:
+        self.text = text
         self.lower = lower
-        self.paragraphs: list[tuple[int, int]] = []
-        self.sentences: list[Sentence] = []
-        start = cut = 0
-        for m in _SPLIT.finditer(text):
-            self.sentences.append(Sentence(cut, m.start(), len(self.paragraphs)))
-            cut = m.end()
-            if m.group(0) == "\n":
-                self.paragraphs.append((start, m.start()))
-                start = cut
-        self.sentences.append(Sentence(cut, len(text), len(self.paragraphs)))
-        self.paragraphs.append((start, len(text)))
-        texts = [text[a:b] for a, b in self.paragraphs]
-        self.leads = [_lead_of(texts, i) for i in range(len(texts))]
-        self.followers: dict[int, list[int]] = {}
-        for i, lead in enumerate(self.leads):
-            if lead >= 0:
-                self.followers.setdefault(lead, []).append(i)
-        self._sentence_starts = [s.start for s in self.sentences]
+        self.paragraphs: tuple[tuple[int, int], ...] = paragraph_spans(text)
+        self.numeric: tuple[int, ...] = numeric_paragraphs(text)
         self._paragraph_starts = [a for a, _ in self.paragraphs]
+        self._sentences: dict[int, tuple[list[int], list[Sentence]]] = {}
+        self._leads: dict[int, int] = {}
         self._contexts: dict[int, str] = {}
-
-    def sentence_at(self, pos: int) -> Sentence:
-        i = bisect.bisect_right(self._sentence_starts, pos) - 1
-        return self.sentences[max(i, 0)]
 
     def paragraph_at(self, pos: int) -> int:
         return bisect.bisect_right(self._paragraph_starts, pos) - 1
+
+    def sentences_of(self, paragraph: int) -> list[Sentence]:
+        return self._split(paragraph)[1]
+
+    def sentence_at(self, pos: int) -> Sentence:
+        i = max(self.paragraph_at(pos), 0)
+        starts, sentences = self._split(i)
+        return sentences[max(bisect.bisect_right(starts, pos) - 1, 0)]
+
+    def _split(self, paragraph: int) -> tuple[list[int], list[Sentence]]:
+        if paragraph not in self._sentences:
+            a, b = self.paragraphs[paragraph]
+            sentences, cut = [], a
+            for m in _SPLIT.finditer(self.text, a, b):
+                sentences.append(Sentence(cut, m.start(), paragraph))
+                cut = m.end()
+            sentences.append(Sentence(cut, b, paragraph))
+            self._sentences[paragraph] = ([s.start for s in sentences], sentences)
+        return self._sentences[paragraph]
+
+    def lead(self, paragraph: int) -> int:
+        """Index of the line that introduces ``paragraph`` (ends in ':' or is a heading), or -1."""
+        if paragraph not in self._leads:
+            self._leads[paragraph] = self._lead_of(paragraph)
+        return self._leads[paragraph]
+
+    def _lead_of(self, i: int) -> int:
+        a, b = self.paragraphs[i]
+        marker = self.text[a] if b > a and self.text[a] in _BULLETS else ""
+        j = i - 1
+        while j >= 0 and i - j <= _LEAD_REACH:
+            pa, pb = self.paragraphs[j]
+            if marker and pb > pa and self.text[pa] == marker:
+                j -= 1
+                continue
+            return j if self.text.endswith(":", pa, pb) or _is_heading(self.text[pa:pb]) else -1
+        return -1
 
     def context(self, paragraph: int) -> str:
         """The paragraph with the line that introduces it, lower case."""
         if paragraph not in self._contexts:
             a, b = self.paragraphs[paragraph]
-            lead = self.leads[paragraph]
+            lead = self.lead(paragraph)
             own = self.lower[a:b]
             if lead >= 0:
                 la, lb = self.paragraphs[lead]
                 own = self.lower[la:lb] + " " + own
             self._contexts[paragraph] = own
         return self._contexts[paragraph]
+
+    def numeric_mentioning(self, word: str) -> set[int]:
+        """Paragraphs holding a digit whose text or lead-in line contains ``word``."""
+        return {i for i in self.numeric if word in self.context(i)}
 
     def paragraphs_mentioning(self, word: str) -> set[int]:
         """Paragraphs whose text or lead-in line contains ``word``."""
@@ -79,28 +133,16 @@ class Segments:
             i = self.paragraph_at(pos)
             hits.add(i)
             pos = self.lower.find(word, self.paragraphs[i][1])  # on from the next paragraph
-        for lead in list(hits):
-            hits.update(self.followers.get(lead, ()))
+        for j in list(hits):
+            for i in range(j + 1, min(j + _LEAD_REACH, len(self.paragraphs) - 1) + 1):
+                if self.lead(i) == j:
+                    hits.add(i)
         return hits
 
 
 def _is_heading(text: str) -> bool:
     """A short numbered title line: '3. Tổng đài 1022', 'III. CÔNG TÁC THANH TRA'."""
     return len(text) <= 120 and not text.endswith((".", ";", ",")) and bool(_HEADING.match(text))
-
-
-def _lead_of(paragraphs: list[str], i: int) -> int:
-    """Index of the line that introduces paragraph ``i`` (ends in ':' or is a heading), or -1."""
-    text = paragraphs[i]
-    marker = text[:1] if text[:1] in _BULLETS else ""
-    j = i - 1
-    while j >= 0 and i - j <= 15:
-        prev = paragraphs[j]
-        if marker and prev[:1] == marker:
-            j -= 1
-            continue
-        return j if prev.endswith(":") or _is_heading(prev) else -1
-    return -1
 
 
 def segment(text: str, lower: str) -> Segments:
