@@ -242,9 +242,15 @@ def _data_cutoff(lower: str, nominal: Period) -> date | None:
 
 
 def _dated_mentions(lower: str) -> list[PeriodMention]:
-    """Period mentions of the paragraphs holding a digit (a date or a year always has one)."""
+    """Period mentions of the paragraphs that can state a cut-off: a date ('từ … đến …',
+    'đến ngày …') always has a digit and one of the words 'từ', 'đến', 'tới'."""
     spans = paragraph_spans(lower)
-    return [m for i in numeric_paragraphs(lower) for m in find_period_mentions(lower, *spans[i])]
+    return [
+        m
+        for i in numeric_paragraphs(lower)
+        if any(w in lower[spans[i][0] : spans[i][1]] for w in ("đến", "tới", "từ"))
+        for m in find_period_mentions(lower, *spans[i])
+    ]
 
 
 def detect_report_date(text: str) -> date | None:

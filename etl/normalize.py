@@ -87,20 +87,20 @@ def _lines(text: str) -> list[tuple[str, list[tuple[int, int]]]]:
     space, or a line break where the gap holds one.
     """
     lines: list[tuple[str, list[tuple[int, int]], bool]] = []  # content, runs, blank line before
-    runs: list[tuple[int, int]] = []
     blank_before = True
-    prev_end = 0
-    for m in _RUN.finditer(text):
-        a, b = m.span()
-        breaks = text.count("\n", prev_end, a)
-        if breaks and runs:
+    end = -1
+    for raw in text.split("\n"):
+        start, end = end + 1, end + 1 + len(raw)
+        if _is_one_run(raw):
+            lines.append((raw, [(start, end)], blank_before))
+            blank_before = False
+            continue
+        runs = [m.span() for m in _RUN.finditer(text, start, end)]
+        if runs:
             lines.append((_content(text, runs), runs, blank_before))
-            runs = []
-            blank_before = breaks > 1
-        runs.append((a, b))
-        prev_end = b
-    if runs:
-        lines.append((_content(text, runs), runs, blank_before))
+            blank_before = False
+        else:
+            blank_before = True
     kept = []
     for i, (content, spans, blank) in enumerate(lines):
         blank_after = i + 1 >= len(lines) or lines[i + 1][2]
@@ -115,6 +115,20 @@ def _lines(text: str) -> list[tuple[str, list[tuple[int, int]]]]:
             content = _content(text, spans)
         kept.append((content, spans))
     return kept
+
+
+def _is_one_run(line: str) -> bool:
+    """The common line: words and single spaces, nothing else (str methods, faster than _RUN).
+
+    Every whitespace character but the space is non-printable, and so are the zero-width marks."""
+    return (
+        bool(line)
+        and line.isprintable()
+        and "  " not in line
+        and "*" not in line
+        and line[0] != " "
+        and line[-1] != " "
+    )
 
 
 def _content(text: str, runs: list[tuple[int, int]]) -> str:

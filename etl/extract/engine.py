@@ -51,18 +51,26 @@ class _Doc:
         self.segments: Segments = segment(norm.text, norm.lower)
         self.report = Period(meta.period_start, meta.period_end, meta.period_label)
         self._mentions: dict[int, tuple[PeriodMention, ...]] = {}
+        self._numeric_contexts = [(i, self.segments.context(i)) for i in self.segments.numeric]
         self._keyword_hits: dict[tuple[str, bool], set[int]] = {}
+        self._ranges: dict[tuple[tuple[str, ...], bool], list[tuple[int, int]]] = {}
 
     def ranges_with(self, keywords: tuple[str, ...], numeric: bool) -> list[tuple[int, int]]:
-        """Text ranges (runs of paragraphs) where a rule with these keywords can apply;
-        ``numeric``: only paragraphs holding a digit (every rule that reads a written number)."""
+        """Text ranges (runs of paragraphs) where a rule with these keywords can apply: paragraphs
+        naming a keyword (or under a lead-in line naming it); for a rule reading a written
+        number, only those holding a digit."""
+        key = (keywords, numeric)
+        if key in self._ranges:
+            return self._ranges[key]
         hits: set[int] = set()
         for word in keywords:
-            key = (word, numeric)
-            if key not in self._keyword_hits:
-                find = self.segments.numeric_mentioning if numeric else self.segments.paragraphs_mentioning
-                self._keyword_hits[key] = find(word)
-            hits |= self._keyword_hits[key]
+            if (word, numeric) not in self._keyword_hits:
+                self._keyword_hits[word, numeric] = (
+                    {i for i, context in self._numeric_contexts if word in context}
+                    if numeric
+                    else self.segments.paragraphs_mentioning(word)
+                )
+            hits |= self._keyword_hits[word, numeric]
         ranges: list[tuple[int, int]] = []
         for i in sorted(hits):
             start, end = self.segments.paragraphs[i]
@@ -70,6 +78,7 @@ class _Doc:
                 ranges[-1] = (ranges[-1][0], end)
             else:
                 ranges.append((start, end))
+        self._ranges[key] = ranges
         return ranges
 
     def mentions(self, sentence: Sentence) -> list[PeriodMention]:

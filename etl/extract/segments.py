@@ -121,9 +121,6 @@ class Segments:
             self._contexts[paragraph] = own
         return self._contexts[paragraph]
 
-    def numeric_mentioning(self, word: str) -> set[int]:
-        """Paragraphs holding a digit whose text or lead-in line contains ``word``."""
-        return {i for i in self.numeric if word in self.context(i)}
 
     def paragraphs_mentioning(self, word: str) -> set[int]:
         """Paragraphs whose text or lead-in line contains ``word``."""
@@ -133,11 +130,15 @@ class Segments:
             i = self.paragraph_at(pos)
             hits.add(i)
             pos = self.lower.find(word, self.paragraphs[i][1])  # on from the next paragraph
-        for j in list(hits):
+        for j in [j for j in hits if self._may_lead(j)]:
             for i in range(j + 1, min(j + _LEAD_REACH, len(self.paragraphs) - 1) + 1):
                 if self.lead(i) == j:
                     hits.add(i)
         return hits
+
+    def _may_lead(self, j: int) -> bool:
+        a, b = self.paragraphs[j]
+        return self.text.endswith(":", a, b) or _is_heading(self.text[a:b])
 
 
 def _is_heading(text: str) -> bool:

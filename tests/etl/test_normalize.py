@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from etl.normalize import normalize, unify_tone_marks
+from etl.normalize import _RUN, _is_one_run, normalize, unify_tone_marks
 
 
 def test_nfd_and_nfc_give_the_same_matching_text():
@@ -64,3 +64,17 @@ def test_every_character_maps_to_its_original(parts, decompose):
             assert original.isspace() or original == ""
         else:
             assert unify_tone_marks(original)[:1] == ch or original == ch
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Sở có 48 người.", "a\tb", "a\u00a0b", "a\u200bb", "so\u00adsánh", "a  b", "**đậm**", " a", "a ", "a\r",
+     "a\u2028b", "a\u3000b", "", " ", "\u00a0"],
+)  # fmt: skip
+def test_fast_line_check_agrees_with_the_run_pattern(line):
+    assert _is_one_run(line) == bool(_RUN.fullmatch(line))
+
+
+@given(st.text(alphabet=st.sampled_from("aĐ1 \t\u00a0\u200b*\u00ad\r.ế"), max_size=12))
+def test_fast_line_check_agrees_on_any_line(line):
+    assert _is_one_run(line) == bool(_RUN.fullmatch(line))
