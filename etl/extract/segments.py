@@ -121,7 +121,6 @@ class Segments:
             self._contexts[paragraph] = own
         return self._contexts[paragraph]
 
-
     def paragraphs_mentioning(self, word: str) -> set[int]:
         """Paragraphs whose text or lead-in line contains ``word``."""
         hits: set[int] = set()
