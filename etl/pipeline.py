@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,13 +21,15 @@ class Extraction:
     source: SourceText
     meta: DocumentMeta
     facts: tuple[Fact, ...]
+    content_sha256: str  # of the normalised text on one line: the same report in any format or wrapping
 
 
 def process_source(source: SourceText, catalog: Catalog | None = None) -> Extraction:
     catalog = catalog or default_catalog()
     norm = normalize(source.text)
     meta = detect_metadata(norm, source.name)
-    return Extraction(source, meta, tuple(extract_facts(norm, meta, catalog)))
+    content = hashlib.sha256(norm.text.replace("\n", " ").encode()).hexdigest()
+    return Extraction(source, meta, tuple(extract_facts(norm, meta, catalog)), content)
 
 
 def process_file(path: Path, catalog: Catalog | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Extraction:

@@ -21,25 +21,21 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from etl import __version__
 from etl.catalog import Catalog, default_catalog
 from etl.checks import Finding, run_checks
-from etl.corrections import Correction, apply_corrections, fact_key, load_corrections
-from etl.models import Fact
-from etl.pipeline import Extraction, process_file
+from etl.corrections import Correction, load_corrections
+from etl.pipeline import process_file
 from etl.readers import SUFFIXES, ReadError
 from etl.reference import load_reference
+from etl.rows import SCHEMA_PATH, DocRows, columns, doc_rows, source_row
 
 __all__ = ["BuildReport", "build_warehouse", "list_sources", "update_warehouse"]
 
-SCHEMA_PATH = Path(__file__).with_name("schema.sql")
 CORRECTIONS_FILE = "corrections.jsonl"  # beside the raw folder: data/corrections.jsonl
 REFERENCE_DIR = "reference"  # beside the raw folder: data/reference/
-_LOAD_ORDER = (
-    "builds", "build_sources", "indicators", "documents", "facts", "findings", "corrections",
-    "reference_indices", "admin_units", "agency_lineage", "report_schedule",
-)  # fmt: skip
 _PARALLEL_FROM = 64  # files; below this a process pool costs more than it saves
 
 
@@ -82,68 +78,47 @@ def build_warehouse(
     reference_dir: Path | None = None,
 ) -> BuildReport:
     """Extract every file under ``raw_dir``, replay the corrections, run the checks, and swap a
-    fresh warehouse into ``db_path``. Corrections default to ``corrections.jsonl`` beside ``raw_dir``."""
+    fresh warehouse into ``db_path``. Corrections default to ``corrections.jsonl`` beside ``raw_dir``.
+
+    Rows stream into the new file in batches while workers extract, so memory stays flat
+    whatever the number of reports."""
     catalog = catalog or default_catalog()
-    corrections = load_corrections(corrections_path or raw_dir.parent / CORRECTIONS_FILE)
-    reference = load_reference(reference_dir or raw_dir.parent / REFERENCE_DIR)
+    corrections_path = corrections_path or raw_dir.parent / CORRECTIONS_FILE
+    reference_dir = reference_dir or raw_dir.parent / REFERENCE_DIR
+    corrections = load_corrections(corrections_path)
+    reference = load_reference(reference_dir)
     started = time.perf_counter()
     started_at = datetime.now(UTC).replace(tzinfo=None)
     build_id = started_at.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
     report = BuildReport(build_id=build_id, db_path=db_path)
-    extractions: list[tuple[str, Extraction]] = []
-    sources: list[dict[str, object]] = []
     paths = list_sources(raw_dir)
-    for path, outcome in zip(paths, _extract_all(paths, catalog, workers, on_progress), strict=True):
-        doc_id = path.relative_to(raw_dir).as_posix()
-        if isinstance(outcome, str):
-            report.errors.append((doc_id, outcome))
-            sources.append(_source_row(doc_id, path, _sha256(path), outcome))
-            continue
-        extractions.append((doc_id, outcome))
-        sources.append(_source_row(doc_id, path, outcome.source.sha256, None))
-    tables = _tables(extractions, catalog, build_id, corrections)
-    kept = tables["facts"][tables["facts"]["status"] != "rejected"]
-    findings = run_checks(kept, tables["documents"], catalog, reference=reference["reference_indices"])
-    for name, frame in reference.items():
-        tables[name] = frame.assign(build_id=build_id)
-    tables["findings"] = _findings_frame(findings, build_id)
-    report.findings = len(findings)
-    report.documents = len(tables["documents"])
-    report.facts = len(tables["facts"])
-    groups = {i.code: i.group for i in catalog.indicators}
-    report.facts_per_group = Counter(
-        groups[code]
-        for code, role in zip(tables["facts"]["indicator"], tables["facts"]["role"], strict=True)
-        if role == "primary"
-    )
-    build_row = {
-        "build_id": build_id,
-        "started_at": started_at,
-        "finished_at": datetime.now(UTC).replace(tzinfo=None),
-        "etl_version": __version__,
-        "catalog_sha256": catalog.sha256,
-        "inputs_sha256": inputs_sha256(
-            catalog,
-            corrections_path or raw_dir.parent / CORRECTIONS_FILE,
-            reference_dir or raw_dir.parent / REFERENCE_DIR,
-        ),  # fmt: skip
-        "raw_dir": str(raw_dir),
-        "mode": "full",
-        "documents": report.documents,
-        "facts": report.facts,
-        "errors": len(report.errors),
-    }
-    tables["builds"] = pd.DataFrame([build_row])
-    tables["build_sources"] = pd.DataFrame(sources, columns=_columns("build_sources")).assign(build_id=build_id)
-    _write_atomically(db_path, tables)
+    items = [(p.relative_to(raw_dir).as_posix(), p) for p in paths]
+    with _new_file(db_path) as con:
+        con.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
+        loader = _Loader(con, build_id)
+        sources = []
+        for outcome in _outcomes(items, catalog, corrections, workers, on_progress):
+            sources.append(outcome.source)
+            if outcome.rows is None:
+                report.errors.append((outcome.doc_id, outcome.source["error"]))
+            else:
+                loader.add(outcome.rows)
+        loader.flush()
+        _insert(con, "indicators", _indicators_frame(catalog, build_id))
+        _insert(con, "corrections", _corrections_frame(corrections, loader.applied, build_id))
+        for name, frame in reference.items():
+            _insert(con, name, frame.assign(build_id=build_id))
+        report.findings = _refresh_findings(con, None, catalog, reference["reference_indices"], build_id)
+        _count(con, report)
+        _insert(con, "build_sources", pd.DataFrame(sources, columns=columns("build_sources")).assign(build_id=build_id))
+        row = {"build_id": build_id, "started_at": started_at, "finished_at": datetime.now(UTC).replace(tzinfo=None),
+               "etl_version": __version__, "catalog_sha256": catalog.sha256,
+               "inputs_sha256": inputs_sha256(catalog, corrections_path, reference_dir), "raw_dir": str(raw_dir),
+               "mode": "full", "documents": report.documents, "facts": report.facts,
+               "errors": len(report.errors)}  # fmt: skip
+        _insert(con, "builds", pd.DataFrame([row]))
     report.seconds = time.perf_counter() - started
     return report
-
-
-def _source_row(doc_id: str, path: Path, sha: str | None, error: str | None) -> dict[str, object]:
-    st = path.stat()
-    return {"file_name": doc_id, "sha256": sha, "size_bytes": st.st_size, "mtime_ns": st.st_mtime_ns,
-            "status": "failed" if error else "loaded", "error": error}  # fmt: skip
 
 
 def inputs_sha256(catalog: Catalog, corrections_path: Path, reference_dir: Path) -> str:
@@ -159,45 +134,109 @@ def inputs_sha256(catalog: Catalog, corrections_path: Path, reference_dir: Path)
     return h.hexdigest()
 
 
-def _extract_one(path: Path, catalog: Catalog | None = None) -> Extraction | str:
-    """An extraction, or the reason the file could not be read (one bad file stops nothing)."""
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    """One file after its worker is done: its build_sources row, and its rows unless it failed."""
+
+    doc_id: str
+    source: dict[str, object]
+    rows: DocRows | None
+
+
+def _load_one(item: tuple[str, Path], catalog: Catalog | None = None, corrections: list | None = None) -> _Outcome:
+    """Read, extract and turn into rows one file; a bad file gives its reason, and stops nothing."""
+    doc_id, path = item
     try:
-        return process_file(path, catalog or _worker_catalog)
+        ex = process_file(path, catalog or _worker["catalog"])
     except ReadError as exc:
-        return str(exc)
+        error = str(exc)
     except Exception as exc:  # noqa: BLE001 - reported per file, the build goes on
-        return f"{path.name}: lỗi khi trích xuất ({type(exc).__name__}: {exc})"
+        error = f"{path.name}: lỗi khi trích xuất ({type(exc).__name__}: {exc})"
+    else:
+        rows = doc_rows(doc_id, ex, _worker["corrections"] if corrections is None else corrections)
+        return _Outcome(doc_id, source_row(doc_id, path, ex.source.sha256, None), rows)
+    return _Outcome(doc_id, source_row(doc_id, path, _sha256(path), error), None)
 
 
-def _extract_all(
-    paths: list[Path], catalog: Catalog, workers: int | None, on_progress: object = None
-) -> list[Extraction | str]:
-    """Extract in worker processes when there are enough files to pay for them.
+def _outcomes(
+    items: list[tuple[str, Path]],
+    catalog: Catalog,
+    corrections: list[Correction],
+    workers: int | None,
+    on_progress: object = None,
+) -> Iterator[_Outcome]:
+    """Outcomes in file order, from worker processes when there are enough files to pay for them.
 
     ``on_progress(done, total)`` is called as results arrive (for a progress bar)."""
     if workers is None:
-        workers = min(os.cpu_count() or 1, 8) if len(paths) >= _PARALLEL_FROM else 1
-    results: list[Extraction | str] = []
-
-    def collect(outcomes: Iterator[Extraction | str]) -> list[Extraction | str]:
-        for outcome in outcomes:
-            results.append(outcome)
-            if callable(on_progress):
-                on_progress(len(results), len(paths))
-        return results
-
+        workers = min(os.cpu_count() or 1, 8) if len(items) >= _PARALLEL_FROM else 1
     if workers <= 1:
-        return collect(_extract_one(p, catalog) for p in paths)
-    with ProcessPoolExecutor(max_workers=workers, initializer=_set_worker_catalog, initargs=(catalog,)) as pool:
-        return collect(pool.map(_extract_one, paths, chunksize=16))
+        results: Iterator[_Outcome] = (_load_one(item, catalog, corrections) for item in items)
+        pool = None
+    else:
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=_set_worker, initargs=(catalog, corrections))
+        results = pool.map(_load_one, items, chunksize=16)
+    try:
+        for done, outcome in enumerate(results, 1):
+            if callable(on_progress):
+                on_progress(done, len(items))
+            yield outcome
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
 
 
-_worker_catalog: Catalog | None = None
+_worker: dict[str, object] = {}
 
 
-def _set_worker_catalog(catalog: Catalog) -> None:
-    global _worker_catalog  # noqa: PLW0603 - one catalog per worker process
-    _worker_catalog = catalog
+def _set_worker(catalog: Catalog, corrections: list[Correction]) -> None:
+    """One catalog and one corrections log per worker process."""
+    _worker.update(catalog=catalog, corrections=corrections)
+
+
+class _Loader:
+    """Batches documents' rows into the new file as they arrive."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, build_id: str, batch: int = 500) -> None:
+        self.con, self.build_id, self.batch = con, build_id, batch
+        self.documents: list[tuple] = []
+        self.facts: list[tuple] = []
+        self.applied: set[str] = set()
+
+    def add(self, rows: DocRows) -> None:
+        self.documents.append(rows.document)
+        self.facts.extend(rows.facts)
+        self.applied |= rows.applied
+        if len(self.documents) >= self.batch:
+            self.flush()
+
+    def flush(self) -> None:
+        for table, rows in (("documents", self.documents), ("facts", self.facts)):
+            _insert_rows(self.con, table, rows, self.build_id)
+            rows.clear()
+
+
+def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple], build_id: str) -> None:
+    """Append schema-ordered tuples (without build_id) to ``table``, column by column through Arrow."""
+    if not rows:
+        return
+    names = [c for c in columns(table) if c != "build_id"]
+    arrays = {name: pa.array(values) for name, values in zip(names, zip(*rows, strict=True), strict=True)}
+    arrays["build_id"] = pa.array([build_id] * len(rows))
+    con.register("batch", pa.table(arrays))
+    cols = ", ".join(arrays)
+    con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM batch")  # noqa: S608 - table names are ours
+    con.unregister("batch")
+
+
+def _count(con: duckdb.DuckDBPyConnection, report: BuildReport) -> None:
+    report.documents, report.facts = con.execute(
+        "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM facts)"
+    ).fetchone()
+    report.facts_per_group = Counter(dict(con.execute(
+        "SELECT i.group_code, count(*) FROM facts f JOIN indicators i ON i.code = f.indicator "
+        "WHERE f.role = 'primary' GROUP BY 1"
+    ).fetchall()))  # fmt: skip
 
 
 def _findings_frame(findings: list[Finding], build_id: str) -> pd.DataFrame:
@@ -209,7 +248,7 @@ def _findings_frame(findings: list[Finding], build_id: str) -> pd.DataFrame:
         }
         for f in {f.finding_id: f for f in findings}.values()
     ]  # fmt: skip
-    return pd.DataFrame(rows, columns=_columns("findings"))
+    return pd.DataFrame(rows, columns=columns("findings"))
 
 
 def _sha256(path: Path) -> str | None:
@@ -219,47 +258,8 @@ def _sha256(path: Path) -> str | None:
         return None
 
 
-def _tables(
-    extractions: list[tuple[str, Extraction]], catalog: Catalog, build_id: str, corrections: list[Correction]
-) -> dict[str, pd.DataFrame]:
-    docs, facts, applied = [], [], set()
-    for doc_id, ex in extractions:
-        s = ex.source
-        m, corrected_facts, used = apply_corrections(ex.meta, ex.facts, s.sha256, corrections)
-        applied |= used
-        docs.append(
-            {
-                "doc_id": doc_id, "file_name": s.name, "sha256": s.sha256,
-                "content_sha256": hashlib.sha256(" ".join(s.text.split()).encode()).hexdigest(), "kind": s.kind,
-                "encoding": s.encoding, "size_bytes": s.size_bytes, "province": m.province,
-                "agency": m.agency, "report_type": m.report_type, "period_label": m.period_label,
-                "period_start": m.period_start, "period_end": m.period_end,
-                "report_date": m.report_date, "report_number": m.report_number, "title": m.title,
-                "text": s.text, "page_starts": list(s.page_starts) or None,
-                "metadata_status": "corrected" if m != ex.meta else "extracted", "build_id": build_id,
-            }
-        )  # fmt: skip
-        for extracted, f, status in corrected_facts:
-            when = f.as_of or f.period_end or f.period_start
-            key = f"{doc_id}|{fact_key(extracted)}|{extracted.role}|{extracted.value}"
-            facts.append(
-                {
-                    "fact_id": hashlib.sha1(key.encode()).hexdigest()[:16], "doc_id": doc_id,
-                    "indicator": f.indicator, "value": f.value, "unit": f.unit,
-                    "qualifier": f.qualifier, "period_start": f.period_start,
-                    "period_end": f.period_end, "as_of": f.as_of,
-                    "year": when.year if when else None, "quote": f.quote,
-                    "char_start": f.char_start, "char_end": f.char_end, "sentence": f.sentence,
-                    "sentence_start": f.sentence_start, "sentence_end": f.sentence_end,
-                    "page": s.page_of(f.char_start), "rule": f.rule, "confidence": f.confidence,
-                    "denominator": f.denominator, "role": f.role,
-                    "parts": list(f.parts) or None, "period_basis": _basis(f), "status": status,
-                    "fact_key": fact_key(extracted),
-                    "extracted_value": extracted.value, "extracted_indicator": extracted.indicator,
-                    "build_id": build_id,
-                }
-            )  # fmt: skip
-    indicators = [
+def _indicators_frame(catalog: Catalog, build_id: str) -> pd.DataFrame:
+    rows = [
         {
             "code": i.code, "group_code": i.group, "group_label": catalog.groups.get(i.group, i.group),
             "label_vi": i.label_vi, "label_en": i.label_en, "unit": i.unit, "scope": i.scope,
@@ -268,7 +268,11 @@ def _tables(
         }
         for n, i in enumerate(catalog.indicators)
     ]  # fmt: skip
-    log = [
+    return pd.DataFrame(rows, columns=columns("indicators"))
+
+
+def _corrections_frame(corrections: list[Correction], applied: set[str], build_id: str) -> pd.DataFrame:
+    rows = [
         {
             "correction_id": c.correction_id, "made_at": pd.Timestamp(c.at), "who": c.who, "why": c.why,
             "doc_sha256": c.doc_sha256, "fact_key": c.fact_key, "field": c.field, "old_value": c.old_value,
@@ -276,31 +280,7 @@ def _tables(
         }
         for c in corrections
     ]  # fmt: skip
-    return {
-        "documents": pd.DataFrame(docs, columns=_columns("documents")),
-        "facts": pd.DataFrame(facts, columns=_columns("facts")),
-        "indicators": pd.DataFrame(indicators, columns=_columns("indicators")),
-        "corrections": pd.DataFrame(log, columns=_columns("corrections")),
-    }
-
-
-def _basis(f: Fact) -> str:
-    """How a figure's period reads: a stock at a date, counted from 1 January, or within its period."""
-    if f.as_of is not None or f.period_start is None:
-        return "stock"
-    return "cumulative" if (f.period_start.month, f.period_start.day) == (1, 1) else "in_period"
-
-
-def _columns(table: str) -> list[str]:
-    """Column names of a table in schema.sql, in order."""
-    sql = SCHEMA_PATH.read_text(encoding="utf-8")
-    body = sql.split(f"CREATE TABLE {table} (", 1)[1].split(");", 1)[0]
-    cols = []
-    for line in body.splitlines():
-        line = line.strip()
-        if line and not line.startswith("--"):
-            cols.append(line.split()[0])
-    return cols
+    return pd.DataFrame(rows, columns=columns("corrections"))
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, ignore_duplicates: bool = False) -> None:
@@ -335,14 +315,6 @@ def _new_file(db_path: Path, copy_of: Path | None = None) -> Iterator[duckdb.Duc
         Path(str(tmp) + ".wal").unlink(missing_ok=True)
 
 
-def _write_atomically(db_path: Path, tables: dict[str, pd.DataFrame]) -> None:
-    """Write a complete new warehouse beside ``db_path`` and swap it in."""
-    with _new_file(db_path) as con:
-        con.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
-        for name in _LOAD_ORDER:
-            _insert(con, name, tables[name])
-
-
 def update_warehouse(
     raw_dir: Path,
     db_path: Path,
@@ -373,31 +345,23 @@ def update_warehouse(
     removed = set(previous) - {s["file_name"] for s in sources}
     if not changed and not removed and all(_same_row(s, previous[s["file_name"]]) for s in sources):
         return _unchanged_report(db_path, started)
-    extractions: list[tuple[str, Extraction]] = []
-    for (doc_id, _), outcome in zip(changed, _extract_all([p for _, p in changed], catalog, workers), strict=True):
-        row = next(s for s in sources if s["file_name"] == doc_id)
-        if isinstance(outcome, str):
-            row.update(status="failed", error=outcome)
+    corrections = load_corrections(corrections_path)
+    changed_rows: list[DocRows] = []
+    for outcome in _outcomes(changed, catalog, corrections, workers):
+        if outcome.rows is None:
+            row = next(s for s in sources if s["file_name"] == outcome.doc_id)
+            row.update(status="failed", error=outcome.source["error"])
         else:
-            extractions.append((doc_id, outcome))
+            changed_rows.append(outcome.rows)
     report.errors = [(s["file_name"], s["error"]) for s in sources if s["status"] == "failed"]
     affected = [doc_id for doc_id, _ in changed] + sorted(removed)
-    tables = _tables(extractions, catalog, build_id, load_corrections(corrections_path))
     reference = load_reference(reference_dir)["reference_indices"]
     with _new_file(db_path, copy_of=db_path) as con:
-        provinces = _replace_documents(con, affected, tables)
+        provinces = _replace_documents(con, affected, changed_rows, build_id)
         report.findings = _refresh_findings(con, provinces, catalog, reference, build_id)
-        report.documents, report.facts = con.execute(
-            "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM facts)"
-        ).fetchone()
-        report.facts_per_group = Counter(dict(con.execute(
-            "SELECT i.group_code, count(*) FROM facts f JOIN indicators i ON i.code = f.indicator "
-            "WHERE f.role = 'primary' GROUP BY 1"
-        ).fetchall()))  # fmt: skip
+        _count(con, report)
         con.execute("DELETE FROM build_sources")
-        _insert(
-            con, "build_sources", pd.DataFrame(sources, columns=_columns("build_sources")).assign(build_id=build_id)
-        )
+        _insert(con, "build_sources", pd.DataFrame(sources, columns=columns("build_sources")).assign(build_id=build_id))
         con.execute("DELETE FROM builds")
         row = {"build_id": build_id, "started_at": started_at, "finished_at": datetime.now(UTC).replace(tzinfo=None),
                "etl_version": __version__, "catalog_sha256": catalog.sha256, "inputs_sha256": inputs,
@@ -457,45 +421,50 @@ def _changed_sources(raw_dir: Path, previous: dict[str, dict]) -> tuple[list[dic
             sources.append({**{k: old[k] for k in ("file_name", "sha256", "status", "error")},
                             "size_bytes": st.st_size, "mtime_ns": st.st_mtime_ns})  # fmt: skip
             continue
-        sources.append(_source_row(doc_id, path, sha, None))
+        sources.append(source_row(doc_id, path, sha, None))
         changed.append((doc_id, path))
     return sources, changed
 
 
-def _replace_documents(con: duckdb.DuckDBPyConnection, affected: list[str], tables: dict[str, pd.DataFrame]) -> list:
+def _replace_documents(con: duckdb.DuckDBPyConnection, affected: list[str], rows: list[DocRows], build_id: str) -> list:
     """Swap the affected documents' rows; returns the provinces they belonged to before and after."""
     if not affected:
         return []
-    ids = pd.DataFrame({"doc_id": affected})
-    con.register("affected", ids)
+    con.register("affected", pd.DataFrame({"doc_id": affected}))
     old = [r[0] for r in con.execute("SELECT DISTINCT province FROM documents JOIN affected USING (doc_id)").fetchall()]
     con.execute("DELETE FROM facts WHERE doc_id IN (SELECT doc_id FROM affected)")
     con.execute("DELETE FROM documents WHERE doc_id IN (SELECT doc_id FROM affected)")
     con.unregister("affected")
-    _insert(con, "documents", tables["documents"])
-    _insert(con, "facts", tables["facts"])
-    return sorted({*old, *tables["documents"]["province"].tolist()}, key=str)
+    _insert_rows(con, "documents", [r.document for r in rows], build_id)
+    _insert_rows(con, "facts", [f for r in rows for f in r.facts], build_id)
+    return sorted({*old, *(r.province for r in rows)}, key=str)
 
 
 def _refresh_findings(
-    con: duckdb.DuckDBPyConnection, provinces: list, catalog: Catalog, reference: pd.DataFrame, build_id: str
+    con: duckdb.DuckDBPyConnection, provinces: list | None, catalog: Catalog, reference: pd.DataFrame, build_id: str
 ) -> int:
-    """Run the checks again over the provinces touched (every check compares within a province)."""
-    if provinces:
+    """Run the checks over the provinces touched, or over everything when ``provinces`` is None
+    (every check compares within a province)."""
+    if provinces == []:
+        return con.execute("SELECT count(*) FROM findings").fetchone()[0]
+    where = "TRUE"
+    if provinces is not None:
         named = [p for p in provinces if isinstance(p, str)]
         unnamed = " OR province IS NULL" if len(named) < len(provinces) else ""
         con.register("scope", pd.DataFrame({"province": pd.Series(named, dtype="string")}))
-        docs = con.execute(
-            "SELECT doc_id, province, agency, report_type, period_label, period_start, period_end, content_sha256 "
-            f"FROM documents WHERE province IN (SELECT province FROM scope){unnamed}"
-        ).df()
-        con.register("scope_docs", docs[["doc_id"]])
-        facts = con.execute(
-            "SELECT * FROM facts WHERE status <> 'rejected' AND doc_id IN (SELECT doc_id FROM scope_docs)"
-        ).df()
-        con.execute(f"DELETE FROM findings WHERE province IN (SELECT province FROM scope){unnamed}")
+        where = f"province IN (SELECT province FROM scope){unnamed}"
+    docs = con.execute(
+        "SELECT doc_id, province, agency, report_type, period_label, period_start, period_end, content_sha256 "
+        f"FROM documents WHERE {where}"  # noqa: S608 - our own clause
+    ).df()
+    con.register("scope_docs", docs[["doc_id"]])
+    facts = con.execute(
+        "SELECT * FROM facts WHERE status <> 'rejected' AND doc_id IN (SELECT doc_id FROM scope_docs)"
+    ).df()
+    con.execute(f"DELETE FROM findings WHERE {where}")  # noqa: S608 - our own clause
+    con.unregister("scope_docs")
+    if provinces is not None:
         con.unregister("scope")
-        con.unregister("scope_docs")
-        findings = run_checks(facts, docs, catalog, reference=reference)
-        _insert(con, "findings", _findings_frame(findings, build_id), ignore_duplicates=True)
+    findings = run_checks(facts, docs, catalog, reference=reference)
+    _insert(con, "findings", _findings_frame(findings, build_id), ignore_duplicates=True)
     return con.execute("SELECT count(*) FROM findings").fetchone()[0]

@@ -19,7 +19,6 @@ __all__ = ["Segments", "Sentence", "numeric_paragraphs", "paragraph_spans", "seg
 
 # A sentence end: '.', '!' or '?' then a capital, a bullet or a quote.
 _SPLIT = re.compile(r"(?<=[.!?])[^\S\n]+(?=[A-ZĐÀ-Ỹ\-+•(“\"])")
-_DIGIT = re.compile(r"\d")
 _BULLETS = "+-•*–"
 _HEADING = re.compile(r"^(?:[IVXLC]{1,6}\.|\d{1,2}(?:\.\d{1,2})*\.?|[a-zA-ZđĐ]\)|[A-Z]\.)\s+\S")
 _LEAD_REACH = 15  # paragraphs a list may run under its lead-in line
@@ -44,16 +43,20 @@ def paragraph_spans(text: str) -> tuple[tuple[int, int], ...]:
 
 @lru_cache(maxsize=4)
 def numeric_paragraphs(text: str) -> tuple[int, ...]:
-    """Indexes of the paragraphs holding a digit: the only places a written figure can be."""
+    """Indexes of the paragraphs holding a digit: the only places a written figure can be.
+
+    One ``str.find`` per digit, jumping to the next paragraph on a hit: several times faster
+    than a regex over the whole text, which is mostly prose."""
     spans = paragraph_spans(text)
     starts = [a for a, _ in spans]
-    found: list[int] = []
-    m = _DIGIT.search(text)
-    while m:
-        i = bisect.bisect_right(starts, m.start()) - 1
-        found.append(i)
-        m = _DIGIT.search(text, spans[i][1])
-    return tuple(found)
+    found: set[int] = set()
+    for digit in "0123456789":
+        pos = text.find(digit)
+        while pos != -1:
+            i = bisect.bisect_right(starts, pos) - 1
+            found.add(i)
+            pos = text.find(digit, spans[i][1])
+    return tuple(sorted(found))
 
 
 class Segments:

@@ -120,6 +120,17 @@ def test_docx_version_of_a_sample_gives_the_same_facts(seed_files):
     as_docx = process_bytes(path.stem + ".docx", _docx_bytes(paragraphs))
     assert facts_of(as_docx) == facts_of(as_text)
     assert as_docx.meta.province == as_text.meta.province
+    assert as_docx.content_sha256 == as_text.content_sha256  # the duplicate check sees one report
+
+
+def test_content_hash_ignores_wrapping_and_unicode_form_but_not_words(seed_files):
+    text = seed_files[0].read_text(encoding="utf-8")
+    first = process_bytes("a.txt", text.encode("utf-8")).content_sha256
+    rewrapped = text.replace("\n\n", "\n\n\n").replace(" ", "  ")
+    assert process_bytes("b.txt", rewrapped.encode("utf-8")).content_sha256 == first
+    assert process_bytes("c.txt", unicodedata.normalize("NFD", text).encode("utf-8")).content_sha256 == first
+    assert process_bytes("d.txt", text.replace("hồ sơ", "hồ  sơ", 1).encode()).content_sha256 == first
+    assert process_bytes("e.txt", text.replace("hồ sơ", "hồ sơ mới", 1).encode()).content_sha256 != first
 
 
 def _pdf_bytes(paragraphs: list[str], text_layer: bool = True) -> bytes:

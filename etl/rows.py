@@ -1,0 +1,109 @@
+"""One extraction -> the rows it adds to the warehouse (corrections replayed), in schema order.
+
+Built in the worker that extracted the file, so a build's parent process only batches rows
+into DuckDB and never holds more than a batch of documents' text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from etl.corrections import Correction, apply_corrections, fact_key
+from etl.models import Fact
+from etl.pipeline import Extraction
+
+__all__ = ["SCHEMA_PATH", "DocRows", "columns", "doc_rows", "source_row"]
+
+SCHEMA_PATH = Path(__file__).with_name("schema.sql")
+
+
+@lru_cache(maxsize=32)
+def columns(table: str) -> tuple[str, ...]:
+    """Column names of a table in schema.sql, in order."""
+    sql = SCHEMA_PATH.read_text(encoding="utf-8")
+    body = sql.split(f"CREATE TABLE {table} (", 1)[1].split(");", 1)[0]
+    cols = []
+    for line in body.splitlines():
+        line = line.strip()
+        if line and not line.startswith("--"):
+            cols.append(line.split()[0])
+    return tuple(cols)
+
+
+@dataclass(frozen=True, slots=True)
+class DocRows:
+    """A document's row and its facts' rows, each a tuple in schema order without ``build_id``."""
+
+    doc_id: str
+    document: tuple
+    facts: tuple[tuple, ...]
+    applied: frozenset[str]  # corrections that found their document or figure
+
+    @property
+    def province(self) -> str | None:
+        return self.document[_DOC_PROVINCE]
+
+
+def _without_build_id(table: str) -> tuple[str, ...]:
+    return tuple(c for c in columns(table) if c != "build_id")
+
+
+_DOC_PROVINCE = _without_build_id("documents").index("province")
+
+
+def doc_rows(doc_id: str, ex: Extraction, corrections: list[Correction]) -> DocRows:
+    """The rows one extraction adds, with the corrections for its file replayed."""
+    s = ex.source
+    m, corrected_facts, applied = apply_corrections(ex.meta, ex.facts, s.sha256, corrections)
+    document = {
+        "doc_id": doc_id, "file_name": s.name, "sha256": s.sha256,
+        "content_sha256": ex.content_sha256, "kind": s.kind,
+        "encoding": s.encoding, "size_bytes": s.size_bytes, "province": m.province,
+        "agency": m.agency, "report_type": m.report_type, "period_label": m.period_label,
+        "period_start": m.period_start, "period_end": m.period_end,
+        "report_date": m.report_date, "report_number": m.report_number, "title": m.title,
+        "text": s.text, "page_starts": list(s.page_starts) or None,
+        "metadata_status": "corrected" if m != ex.meta else "extracted",
+    }  # fmt: skip
+    facts = []
+    for extracted, f, status in corrected_facts:
+        when = f.as_of or f.period_end or f.period_start
+        key = f"{doc_id}|{fact_key(extracted)}|{extracted.role}|{extracted.value}"
+        row = {
+            "fact_id": hashlib.sha1(key.encode()).hexdigest()[:16], "doc_id": doc_id,
+            "indicator": f.indicator, "value": f.value, "unit": f.unit,
+            "qualifier": f.qualifier, "period_start": f.period_start,
+            "period_end": f.period_end, "as_of": f.as_of,
+            "year": when.year if when else None, "quote": f.quote,
+            "char_start": f.char_start, "char_end": f.char_end, "sentence": f.sentence,
+            "sentence_start": f.sentence_start, "sentence_end": f.sentence_end,
+            "page": s.page_of(f.char_start), "rule": f.rule, "confidence": f.confidence,
+            "denominator": f.denominator, "role": f.role,
+            "parts": list(f.parts) or None, "period_basis": _basis(f), "status": status,
+            "fact_key": fact_key(extracted),
+            "extracted_value": extracted.value, "extracted_indicator": extracted.indicator,
+        }  # fmt: skip
+        facts.append(tuple(row[c] for c in _without_build_id("facts")))
+    return DocRows(
+        doc_id=doc_id,
+        document=tuple(document[c] for c in _without_build_id("documents")),
+        facts=tuple(facts),
+        applied=frozenset(applied),
+    )
+
+
+def source_row(doc_id: str, path: Path, sha: str | None, error: str | None) -> dict[str, object]:
+    """The build_sources row of one file: what was read, and why it failed if it did."""
+    st = path.stat()
+    return {"file_name": doc_id, "sha256": sha, "size_bytes": st.st_size, "mtime_ns": st.st_mtime_ns,
+            "status": "failed" if error else "loaded", "error": error}  # fmt: skip
+
+
+def _basis(f: Fact) -> str:
+    """How a figure's period reads: a stock at a date, counted from 1 January, or within its period."""
+    if f.as_of is not None or f.period_start is None:
+        return "stock"
+    return "cumulative" if (f.period_start.month, f.period_start.day) == (1, 1) else "in_period"
