@@ -18,7 +18,15 @@ import pandas as pd
 
 from etl.catalog import Catalog
 
-__all__ = ["SEVERITY_LABELS", "Finding", "load_checks", "run_checks"]
+__all__ = [
+    "ACROSS_DOCUMENTS_WHERE",
+    "RECORD_COLUMNS",
+    "SEVERITY_LABELS",
+    "Finding",
+    "load_checks",
+    "official_ranks",
+    "run_checks",
+]
 
 CHECKS_PATH = Path(__file__).with_name("checks.toml")
 SEVERITY_LABELS = {"loi": "Lỗi", "canh_bao": "Cảnh báo", "thong_tin": "Thông tin"}
@@ -69,21 +77,36 @@ def _missing(value: object) -> bool:
     return value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
 
 
-def _records(facts: pd.DataFrame, documents: pd.DataFrame) -> list[dict]:
-    """Facts as plain dicts with their document's province and agency and their reference date."""
-    if facts.empty:
-        return []
-    docs = {d: (p, a) for d, p, a in zip(documents["doc_id"], documents["province"], documents["agency"], strict=True)}
-    columns = ["fact_id", "doc_id", "indicator", "value", "qualifier", "period_start", "period_end", "as_of", "role"]
+# What the checks read of a fact, then its document's province and agency.
+RECORD_COLUMNS = ("fact_id", "doc_id", "indicator", "value", "qualifier", "period_start", "period_end", "as_of", "role")
+
+
+def _records(facts: pd.DataFrame | list[tuple], documents: pd.DataFrame) -> list[dict]:
+    """Facts as plain dicts with their document's province and agency and their reference date.
+
+    ``facts`` is a DataFrame, or tuples of RECORD_COLUMNS + (province, agency) as a warehouse
+    query returns them (much faster than a DataFrame at national scale)."""
+    if isinstance(facts, pd.DataFrame):
+        if facts.empty:
+            return []
+        docs = dict(zip(documents["doc_id"], zip(documents["province"], documents["agency"], strict=True), strict=True))
+        tuples = [
+            (*values, *docs.get(values[1], (None, None)))
+            for values in zip(*(facts[c].tolist() for c in RECORD_COLUMNS), strict=True)
+        ]
+    else:
+        tuples = facts
+    keys = (*RECORD_COLUMNS, "province", "agency")
     rows = []
-    for values in zip(*(facts[c].tolist() for c in columns), strict=True):
-        row = dict(zip(columns, values, strict=True))
+    for values in tuples:
+        row = dict(zip(keys, values, strict=True))
         for key in ("period_start", "period_end", "as_of"):
             if _missing(row[key]):
                 row[key] = None
         row["ref"] = row["as_of"] if row["as_of"] is not None else row["period_end"]
-        province, agency = docs.get(row["doc_id"], (None, None))
-        row["province"], row["agency"] = province, agency or ""
+        row["agency"] = row["agency"] or ""
+        if _missing(row["province"]):
+            row["province"] = None
         rows.append(row)
     return rows
 
@@ -144,6 +167,12 @@ def _not_greater(groups: list[dict[str, list[dict]]], rule: dict) -> list[Findin
     return found
 
 
+# The facts the checks across documents can use (a superset of what _monotonic keeps), as SQL.
+ACROSS_DOCUMENTS_WHERE = (
+    "role = 'primary' AND qualifier IN ('exact', 'sum') AND month(period_start) = 1 AND day(period_start) = 1"
+)
+
+
 def _monotonic(facts: list[dict], catalog: Catalog, rule: dict) -> list[Finding]:
     """Counts from 1 January: a longer period of the same year cannot report less."""
     flows = {i.code for i in catalog.indicators if i.kind == "flow"}
@@ -152,7 +181,7 @@ def _monotonic(facts: list[dict], catalog: Catalog, rule: dict) -> list[Finding]
         start = row["period_start"]
         if (row["indicator"] in flows and row["qualifier"] in _EXACT and start is not None
                 and row["period_end"] is not None and row["province"] is not None
-                and (pd.Timestamp(start).month, pd.Timestamp(start).day) == (1, 1)):  # fmt: skip
+                and (start.month, start.day) == (1, 1)):  # fmt: skip
             series[(row["province"], row["agency"], row["indicator"], start)].append(row)
     found = []
     for (_, _, indicator, start), rows in series.items():
@@ -196,48 +225,63 @@ def _out_of_range(facts: list[dict], catalog: Catalog, rule: dict) -> list[Findi
 
 
 def run_checks(
-    facts: pd.DataFrame,
-    documents: pd.DataFrame,
+    facts: pd.DataFrame | list[tuple],
+    documents: pd.DataFrame | None,
     catalog: Catalog,
     config: dict | None = None,
-    reference: pd.DataFrame | None = None,
+    reference: pd.DataFrame | dict | None = None,
+    scope: str = "all",
 ) -> list[Finding]:
     """Every finding the declared checks raise over one build's facts and documents
-    (and, given the official ranks, where a report's own rank disagrees with them)."""
+    (and, given the official ranks — a reference table or ``official_ranks`` of one — where a
+    report's own rank disagrees with them).
+
+    ``scope``: "document" runs only the checks that look inside one document (a build runs
+    them in its workers, file by file), "collection" only those across documents."""
     config = config or load_checks()
     rows = _records(facts, documents)
     primary = [r for r in rows if r["role"] == "primary"]
-    by_date, by_doc = _groups(primary, same_date=True), _groups(primary, same_date=False)
     findings: list[Finding] = []
-    for rule in config.get("parts_sum", []):
-        findings += _parts_sum(by_date, rule)
-    for rule in config.get("not_greater", []):
-        findings += _not_greater(by_date if rule.get("same_date", True) else by_doc, rule)
-    findings += _monotonic(primary, catalog, config["monotonic"])
-    findings += _conflicts(rows, config["conflict"])
-    findings += _out_of_range(rows, catalog, config["range"])
-    findings += _duplicates(documents, config["duplicate"])
-    findings += _overlaps(documents, config["overlap"])
-    if reference is not None and "reference_rank" in config:
-        findings += _reference_ranks(primary, reference, config["reference_rank"])
+    if scope in ("all", "document"):
+        by_date, by_doc = _groups(primary, same_date=True), _groups(primary, same_date=False)
+        for rule in config.get("parts_sum", []):
+            findings += _parts_sum(by_date, rule)
+        for rule in config.get("not_greater", []):
+            findings += _not_greater(by_date if rule.get("same_date", True) else by_doc, rule)
+        findings += _conflicts(rows, config["conflict"])
+        findings += _out_of_range(rows, catalog, config["range"])
+        if reference is not None and "reference_rank" in config:
+            official = official_ranks(reference) if isinstance(reference, pd.DataFrame) else reference
+            findings += _reference_ranks(primary, official, config["reference_rank"])
+    if scope in ("all", "collection"):
+        findings += _monotonic(primary, catalog, config["monotonic"])
+        if documents is not None:
+            findings += _duplicates(documents, config["duplicate"])
+            findings += _overlaps(documents, config["overlap"])
     return findings
 
 
-def _reference_ranks(facts: list[dict], reference: pd.DataFrame, rule: dict) -> list[Finding]:
+def official_ranks(reference: pd.DataFrame) -> dict[tuple, list[dict]]:
+    """Published (not derived) ranks by (index, province, year), looked up once per build."""
+    official: dict[tuple, list[dict]] = defaultdict(list)
+    if reference.empty:
+        return official
+    for ref in reference[~reference["is_derived"]].to_dict("records"):
+        if ref["rank"] is not None and not pd.isna(ref["rank"]):
+            official[(ref["index_code"], ref["province"], int(ref["year"]))].append(ref)
+    return official
+
+
+def _reference_ranks(facts: list[dict], official: dict[tuple, list[dict]], rule: dict) -> list[Finding]:
     """A rank a report claims for a year vs the officially published one (estimates ignored)."""
-    if not facts or reference.empty:
-        return []
-    official = reference[~reference["is_derived"]]
     found = []
     for index_code, indicator in rule["indices"].items():
         for row in facts:
-            if row["indicator"] != indicator or _missing(row["period_end"]):
+            if row["indicator"] != indicator or row["period_end"] is None:
                 continue
-            year = pd.Timestamp(row["period_end"]).year
-            match = official[(official["index_code"] == index_code) & (official["province"] == row["province"])
-                             & (official["year"] == year)]  # fmt: skip
-            for ref in match.to_dict("records"):
-                if ref["rank"] is not None and not pd.isna(ref["rank"]) and int(ref["rank"]) != int(row["value"]):
+            year = row["period_end"].year
+            for ref in official.get((index_code, row["province"], year), ()):
+                if int(ref["rank"]) != int(row["value"]):
                     msg = (f"Báo cáo nêu {index_code} {year} hạng {int(row['value'])}, công bố chính thức hạng "
                            f"{int(ref['rank'])}/{int(ref['of_n'])} ({ref['source_url']})")  # fmt: skip
                     found.append(_finding({**rule, "id": ""}, msg, [row], check=f"{indicator}_reference_mismatch"))
@@ -248,22 +292,24 @@ def _duplicates(documents: pd.DataFrame, rule: dict) -> list[Finding]:
     if documents.empty:
         return []
     if "content_sha256" in documents:
-        docs = documents.assign(content=documents["content_sha256"])
+        content = documents["content_sha256"].tolist()
     else:
-        docs = documents.assign(
-            content=[hashlib.sha256(" ".join(str(t).split()).encode()).hexdigest() for t in documents["text"]]
-        )
+        content = [hashlib.sha256(" ".join(str(t).split()).encode()).hexdigest() for t in documents["text"]]
+    groups: dict[str, list[tuple[str, object]]] = defaultdict(list)
+    for key, doc_id, province in zip(content, documents["doc_id"], documents["province"], strict=True):
+        groups[key].append((doc_id, province))
     found = []
-    for _, group in docs.groupby("content"):
-        if len(group) > 1:
-            ids = tuple(sorted(group["doc_id"]))
+    for members in groups.values():
+        if len(members) > 1:
+            ids = tuple(sorted(d for d, _ in members))
+            province = members[0][1]
             found.append(
                 Finding(
                     "duplicate_documents",
                     rule["severity"],
                     rule["title"],
                     "Trùng nội dung: " + ", ".join(ids),
-                    group["province"].iloc[0],
+                    None if _missing(province) else province,
                     ids,
                     (),
                 )  # fmt: skip
@@ -274,26 +320,31 @@ def _duplicates(documents: pd.DataFrame, rule: dict) -> list[Finding]:
 def _overlaps(documents: pd.DataFrame, rule: dict) -> list[Finding]:
     if documents.empty:
         return []
-    docs = documents.dropna(subset=["period_start", "period_end"])
+    docs = documents.dropna(subset=["period_start", "period_end", "province", "agency", "report_type"])
+    keep = ["doc_id", "province", "agency", "report_type", "period_label", "period_start", "period_end"]
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for d in docs[keep].to_dict("records"):
+        groups[(d["province"], d["agency"], d["report_type"])].append(d)
     found = []
-    for _, group in docs.groupby(["province", "agency", "report_type"], dropna=True):
-        rows = group.sort_values("period_start").to_dict("records")
+    for rows in groups.values():
+        rows.sort(key=lambda r: r["period_start"])
         for i, a in enumerate(rows):
             for b in rows[i + 1 :]:
-                if a["period_start"] <= b["period_end"] and b["period_start"] <= a["period_end"]:
-                    msg = (
-                        f"{a['doc_id']} ({a['period_label'] or ''}) và {b['doc_id']} ({b['period_label'] or ''}) "
-                        "cùng loại báo cáo, kỳ chồng lấn"
-                    )
-                    found.append(
-                        Finding(
-                            "overlapping_periods",
-                            rule["severity"],
-                            rule["title"],
-                            msg,
-                            a["province"],
-                            (a["doc_id"], b["doc_id"]),
-                            (),
-                        )  # fmt: skip
-                    )
+                if b["period_start"] > a["period_end"]:
+                    break  # sorted by start: no later one overlaps a either
+                msg = (
+                    f"{a['doc_id']} ({a['period_label'] or ''}) và {b['doc_id']} ({b['period_label'] or ''}) "
+                    "cùng loại báo cáo, kỳ chồng lấn"
+                )
+                found.append(
+                    Finding(
+                        "overlapping_periods",
+                        rule["severity"],
+                        rule["title"],
+                        msg,
+                        a["province"],
+                        (a["doc_id"], b["doc_id"]),
+                        (),
+                    )  # fmt: skip
+                )
     return found

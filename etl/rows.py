@@ -11,26 +11,57 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import pyarrow as pa
+
+from etl.checks import RECORD_COLUMNS
 from etl.corrections import Correction, apply_corrections, fact_key
 from etl.models import Fact
 from etl.pipeline import Extraction
 
-__all__ = ["SCHEMA_PATH", "DocRows", "columns", "doc_rows", "source_row"]
+__all__ = ["SCHEMA_PATH", "DocRows", "arrow_table", "columns", "doc_rows", "source_row"]
 
 SCHEMA_PATH = Path(__file__).with_name("schema.sql")
+_ARROW_TYPES = {
+    "VARCHAR": pa.string(), "INTEGER": pa.int32(), "BIGINT": pa.int64(), "DOUBLE": pa.float64(),
+    "DATE": pa.date32(), "TIMESTAMP": pa.timestamp("us"), "BOOLEAN": pa.bool_(),
+}  # fmt: skip
 
 
 @lru_cache(maxsize=32)
-def columns(table: str) -> tuple[str, ...]:
-    """Column names of a table in schema.sql, in order."""
+def _declared(table: str) -> tuple[tuple[str, str], ...]:
+    """(name, SQL type) of each column of a table in schema.sql, in order."""
     sql = SCHEMA_PATH.read_text(encoding="utf-8")
     body = sql.split(f"CREATE TABLE {table} (", 1)[1].split(");", 1)[0]
     cols = []
     for line in body.splitlines():
         line = line.strip()
         if line and not line.startswith("--"):
-            cols.append(line.split()[0])
+            name, sql_type = line.split()[:2]
+            cols.append((name, sql_type.rstrip(",")))
     return tuple(cols)
+
+
+def columns(table: str) -> tuple[str, ...]:
+    """Column names of a table in schema.sql, in order."""
+    return tuple(name for name, _ in _declared(table))
+
+
+def _arrow_type(sql_type: str) -> pa.DataType:
+    if sql_type.endswith("[]"):
+        return pa.list_(_ARROW_TYPES[sql_type[:-2]])
+    return _ARROW_TYPES[sql_type]
+
+
+@lru_cache(maxsize=32)
+def _arrow_schema(table: str) -> pa.Schema:
+    return pa.schema([(name, _arrow_type(t)) for name, t in _declared(table) if name != "build_id"])
+
+
+def arrow_table(table: str, rows: list[tuple]) -> pa.Table:
+    """Schema-ordered tuples (without build_id) as an Arrow table typed as schema.sql declares."""
+    schema = _arrow_schema(table)
+    values = list(zip(*rows, strict=True)) if rows else [() for _ in schema]
+    return pa.table([pa.array(v, type=f.type) for v, f in zip(values, schema, strict=True)], schema=schema)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,12 +77,20 @@ class DocRows:
     def province(self) -> str | None:
         return self.document[_DOC_PROVINCE]
 
+    def check_records(self) -> list[tuple]:
+        """The document's kept facts as the checks read them: RECORD_COLUMNS, province, agency."""
+        where = (self.document[_DOC_PROVINCE], self.document[_DOC_AGENCY])
+        return [tuple(f[i] for i in _RECORD_AT) + where for f in self.facts if f[_FACT_STATUS] != "rejected"]
+
 
 def _without_build_id(table: str) -> tuple[str, ...]:
     return tuple(c for c in columns(table) if c != "build_id")
 
 
 _DOC_PROVINCE = _without_build_id("documents").index("province")
+_DOC_AGENCY = _without_build_id("documents").index("agency")
+_FACT_STATUS = _without_build_id("facts").index("status")
+_RECORD_AT = tuple(_without_build_id("facts").index(c) for c in RECORD_COLUMNS)
 
 
 def doc_rows(doc_id: str, ex: Extraction, corrections: list[Correction]) -> DocRows:

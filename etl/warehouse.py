@@ -25,18 +25,19 @@ import pyarrow as pa
 
 from etl import __version__
 from etl.catalog import Catalog, default_catalog
-from etl.checks import Finding, run_checks
+from etl.checks import ACROSS_DOCUMENTS_WHERE, RECORD_COLUMNS, Finding, official_ranks, run_checks
 from etl.corrections import Correction, load_corrections
 from etl.pipeline import process_file
 from etl.readers import SUFFIXES, ReadError
 from etl.reference import load_reference
-from etl.rows import SCHEMA_PATH, DocRows, columns, doc_rows, source_row
+from etl.rows import SCHEMA_PATH, DocRows, arrow_table, columns, doc_rows, source_row
 
 __all__ = ["BuildReport", "build_warehouse", "list_sources", "update_warehouse"]
 
 CORRECTIONS_FILE = "corrections.jsonl"  # beside the raw folder: data/corrections.jsonl
 REFERENCE_DIR = "reference"  # beside the raw folder: data/reference/
 _PARALLEL_FROM = 64  # files; below this a process pool costs more than it saves
+_CHUNK = 16  # files a worker extracts before handing their rows back
 
 
 @dataclass(slots=True)
@@ -96,19 +97,18 @@ def build_warehouse(
     with _new_file(db_path) as con:
         con.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
         loader = _Loader(con, build_id)
-        sources = []
-        for outcome in _outcomes(items, catalog, corrections, workers, on_progress):
-            sources.append(outcome.source)
-            if outcome.rows is None:
-                report.errors.append((outcome.doc_id, outcome.source["error"]))
-            else:
-                loader.add(outcome.rows)
-        loader.flush()
+        for chunk in _chunks(items, catalog, corrections, reference["reference_indices"], workers, on_progress):
+            loader.add(chunk)
+        loader.finish()
+        sources = loader.sources
+        report.errors = loader.errors
         _insert(con, "indicators", _indicators_frame(catalog, build_id))
         _insert(con, "corrections", _corrections_frame(corrections, loader.applied, build_id))
         for name, frame in reference.items():
             _insert(con, name, frame.assign(build_id=build_id))
-        report.findings = _refresh_findings(con, None, catalog, reference["reference_indices"], build_id)
+        findings = loader.findings + _findings_across_documents(con, catalog)
+        _insert(con, "findings", _findings_frame(findings, build_id), ignore_duplicates=True)
+        report.findings = con.execute("SELECT count(*) FROM findings").fetchone()[0]
         _count(con, report)
         _insert(con, "build_sources", pd.DataFrame(sources, columns=columns("build_sources")).assign(build_id=build_id))
         row = {"build_id": build_id, "started_at": started_at, "finished_at": datetime.now(UTC).replace(tzinfo=None),
@@ -143,44 +143,87 @@ class _Outcome:
     rows: DocRows | None
 
 
-def _load_one(item: tuple[str, Path], catalog: Catalog | None = None, corrections: list | None = None) -> _Outcome:
+@dataclass(frozen=True, slots=True)
+class _Chunk:
+    """Several files' outcomes as a worker hands them back: rows already typed as Arrow tables."""
+
+    sources: list[dict[str, object]]
+    documents: pa.Table
+    facts: pa.Table
+    applied: frozenset[str]
+    findings: list[Finding]  # of the checks within one document
+
+    @property
+    def errors(self) -> list[tuple[str, str]]:
+        return [(s["file_name"], s["error"]) for s in self.sources if s["status"] == "failed"]
+
+
+def _load_one(item: tuple[str, Path], catalog: Catalog, corrections: list[Correction]) -> _Outcome:
     """Read, extract and turn into rows one file; a bad file gives its reason, and stops nothing."""
     doc_id, path = item
     try:
-        ex = process_file(path, catalog or _worker["catalog"])
+        ex = process_file(path, catalog)
     except ReadError as exc:
         error = str(exc)
     except Exception as exc:  # noqa: BLE001 - reported per file, the build goes on
         error = f"{path.name}: lỗi khi trích xuất ({type(exc).__name__}: {exc})"
     else:
-        rows = doc_rows(doc_id, ex, _worker["corrections"] if corrections is None else corrections)
-        return _Outcome(doc_id, source_row(doc_id, path, ex.source.sha256, None), rows)
+        return _Outcome(doc_id, source_row(doc_id, path, ex.source.sha256, None), doc_rows(doc_id, ex, corrections))
     return _Outcome(doc_id, source_row(doc_id, path, _sha256(path), error), None)
 
 
-def _outcomes(
+def _load_chunk(
+    items: list[tuple[str, Path]],
+    catalog: Catalog | None = None,
+    corrections: list | None = None,
+    reference: dict | None = None,
+) -> _Chunk:
+    """Files -> one chunk; in a worker process, with the catalog and corrections it was started with."""
+    catalog = catalog or _worker["catalog"]  # type: ignore[assignment]
+    corrections = _worker["corrections"] if corrections is None else corrections  # type: ignore[assignment]
+    reference = _worker.get("reference") if reference is None else reference
+    outcomes = [_load_one(item, catalog, corrections) for item in items]
+    rows = [o.rows for o in outcomes if o.rows is not None]
+    records = [r for doc in rows for r in doc.check_records()]
+    return _Chunk(
+        sources=[o.source for o in outcomes],
+        documents=arrow_table("documents", [r.document for r in rows]),
+        facts=arrow_table("facts", [f for r in rows for f in r.facts]),
+        applied=frozenset().union(*(r.applied for r in rows)),
+        findings=run_checks(records, None, catalog, reference=reference, scope="document"),  # type: ignore[arg-type]
+    )
+
+
+def _chunks(
     items: list[tuple[str, Path]],
     catalog: Catalog,
     corrections: list[Correction],
+    reference: pd.DataFrame,
     workers: int | None,
     on_progress: object = None,
-) -> Iterator[_Outcome]:
-    """Outcomes in file order, from worker processes when there are enough files to pay for them.
+) -> Iterator[_Chunk]:
+    """Chunks of files in order, from worker processes when there are enough files to pay for them.
 
     ``on_progress(done, total)`` is called as results arrive (for a progress bar)."""
     if workers is None:
         workers = min(os.cpu_count() or 1, 8) if len(items) >= _PARALLEL_FROM else 1
+    batches = [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
+    pool = None
+    official = official_ranks(reference)
     if workers <= 1:
-        results: Iterator[_Outcome] = (_load_one(item, catalog, corrections) for item in items)
-        pool = None
+        results: Iterator[_Chunk] = (_load_chunk(b, catalog, corrections, official) for b in batches)
     else:
-        pool = ProcessPoolExecutor(max_workers=workers, initializer=_set_worker, initargs=(catalog, corrections))
-        results = pool.map(_load_one, items, chunksize=16)
+        pool = ProcessPoolExecutor(
+            max_workers=workers, initializer=_set_worker, initargs=(catalog, corrections, official)
+        )
+        results = pool.map(_load_chunk, batches)
+    done = 0
     try:
-        for done, outcome in enumerate(results, 1):
+        for chunk in results:
+            done += len(chunk.sources)
             if callable(on_progress):
                 on_progress(done, len(items))
-            yield outcome
+            yield chunk
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
@@ -189,43 +232,64 @@ def _outcomes(
 _worker: dict[str, object] = {}
 
 
-def _set_worker(catalog: Catalog, corrections: list[Correction]) -> None:
-    """One catalog and one corrections log per worker process."""
-    _worker.update(catalog=catalog, corrections=corrections)
+def _set_worker(catalog: Catalog, corrections: list[Correction], reference: dict) -> None:
+    """One catalog, corrections log and table of official ranks per worker process."""
+    _worker.update(catalog=catalog, corrections=corrections, reference=reference)
 
 
 class _Loader:
-    """Batches documents' rows into the new file as they arrive."""
+    """Appends chunks' rows to the new file in batches of a few hundred documents, committing
+    every few thousand: DuckDB then writes row groups straight to the file, not through its log.
+    One DuckDB thread while loading: the cores belong to the extracting workers."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, build_id: str, batch: int = 500) -> None:
-        self.con, self.build_id, self.batch = con, build_id, batch
-        self.documents: list[tuple] = []
-        self.facts: list[tuple] = []
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, build_id: str, batch: int = 400, commit_every: int = 2000
+    ) -> None:
+        self.con, self.build_id, self.batch, self.commit_every = con, build_id, batch, commit_every
+        self.pending: list[_Chunk] = []
+        self.uncommitted = 0
+        self.sources: list[dict[str, object]] = []
+        self.errors: list[tuple[str, str]] = []
         self.applied: set[str] = set()
+        self.provinces: set[str | None] = set()
+        self.findings: list[Finding] = []
+        con.execute("SET threads = 1")
+        con.execute("BEGIN TRANSACTION")
 
-    def add(self, rows: DocRows) -> None:
-        self.documents.append(rows.document)
-        self.facts.extend(rows.facts)
-        self.applied |= rows.applied
-        if len(self.documents) >= self.batch:
-            self.flush()
+    def add(self, chunk: _Chunk) -> None:
+        self.pending.append(chunk)
+        self.sources.extend(chunk.sources)
+        self.errors.extend(chunk.errors)
+        self.applied |= chunk.applied
+        self.findings.extend(chunk.findings)
+        self.provinces.update(chunk.documents.column("province").to_pylist())
+        if sum(c.documents.num_rows for c in self.pending) >= self.batch:
+            self._flush()
 
-    def flush(self) -> None:
-        for table, rows in (("documents", self.documents), ("facts", self.facts)):
-            _insert_rows(self.con, table, rows, self.build_id)
-            rows.clear()
+    def _flush(self) -> None:
+        if not self.pending:
+            return
+        for table in ("documents", "facts"):
+            _insert_arrow(self.con, table, pa.concat_tables([getattr(c, table) for c in self.pending]), self.build_id)
+        self.uncommitted += sum(c.documents.num_rows for c in self.pending)
+        self.pending.clear()
+        if self.uncommitted >= self.commit_every:
+            self.con.execute("COMMIT")
+            self.con.execute("BEGIN TRANSACTION")
+            self.uncommitted = 0
+
+    def finish(self) -> None:
+        self._flush()
+        self.con.execute("COMMIT")
+        self.con.execute("RESET threads")
 
 
-def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple], build_id: str) -> None:
-    """Append schema-ordered tuples (without build_id) to ``table``, column by column through Arrow."""
-    if not rows:
+def _insert_arrow(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table, build_id: str) -> None:
+    if rows.num_rows == 0:
         return
-    names = [c for c in columns(table) if c != "build_id"]
-    arrays = {name: pa.array(values) for name, values in zip(names, zip(*rows, strict=True), strict=True)}
-    arrays["build_id"] = pa.array([build_id] * len(rows))
-    con.register("batch", pa.table(arrays))
-    cols = ", ".join(arrays)
-    con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM batch")  # noqa: S608 - table names are ours
+    cols = ", ".join(rows.column_names)
+    con.register("batch", rows)
+    con.execute(f"INSERT INTO {table} ({cols}, build_id) SELECT {cols}, ? FROM batch", [build_id])  # noqa: S608
     con.unregister("batch")
 
 
@@ -345,19 +409,16 @@ def update_warehouse(
     removed = set(previous) - {s["file_name"] for s in sources}
     if not changed and not removed and all(_same_row(s, previous[s["file_name"]]) for s in sources):
         return _unchanged_report(db_path, started)
-    corrections = load_corrections(corrections_path)
-    changed_rows: list[DocRows] = []
-    for outcome in _outcomes(changed, catalog, corrections, workers):
-        if outcome.rows is None:
-            row = next(s for s in sources if s["file_name"] == outcome.doc_id)
-            row.update(status="failed", error=outcome.source["error"])
-        else:
-            changed_rows.append(outcome.rows)
+    reference = load_reference(reference_dir)["reference_indices"]
+    chunks = list(_chunks(changed, catalog, load_corrections(corrections_path), reference, workers))
+    failed = dict(e for c in chunks for e in c.errors)
+    for row in sources:
+        if row["file_name"] in failed:
+            row.update(status="failed", error=failed[row["file_name"]])
     report.errors = [(s["file_name"], s["error"]) for s in sources if s["status"] == "failed"]
     affected = [doc_id for doc_id, _ in changed] + sorted(removed)
-    reference = load_reference(reference_dir)["reference_indices"]
     with _new_file(db_path, copy_of=db_path) as con:
-        provinces = _replace_documents(con, affected, changed_rows, build_id)
+        provinces = _replace_documents(con, affected, chunks, build_id)
         report.findings = _refresh_findings(con, provinces, catalog, reference, build_id)
         _count(con, report)
         con.execute("DELETE FROM build_sources")
@@ -426,7 +487,9 @@ def _changed_sources(raw_dir: Path, previous: dict[str, dict]) -> tuple[list[dic
     return sources, changed
 
 
-def _replace_documents(con: duckdb.DuckDBPyConnection, affected: list[str], rows: list[DocRows], build_id: str) -> list:
+def _replace_documents(
+    con: duckdb.DuckDBPyConnection, affected: list[str], chunks: list[_Chunk], build_id: str
+) -> list:
     """Swap the affected documents' rows; returns the provinces they belonged to before and after."""
     if not affected:
         return []
@@ -435,36 +498,48 @@ def _replace_documents(con: duckdb.DuckDBPyConnection, affected: list[str], rows
     con.execute("DELETE FROM facts WHERE doc_id IN (SELECT doc_id FROM affected)")
     con.execute("DELETE FROM documents WHERE doc_id IN (SELECT doc_id FROM affected)")
     con.unregister("affected")
-    _insert_rows(con, "documents", [r.document for r in rows], build_id)
-    _insert_rows(con, "facts", [f for r in rows for f in r.facts], build_id)
-    return sorted({*old, *(r.province for r in rows)}, key=str)
+    loader = _Loader(con, build_id)
+    for chunk in chunks:
+        loader.add(chunk)
+    loader.finish()
+    return sorted({*old, *loader.provinces}, key=str)
 
 
 def _refresh_findings(
-    con: duckdb.DuckDBPyConnection, provinces: list | None, catalog: Catalog, reference: pd.DataFrame, build_id: str
+    con: duckdb.DuckDBPyConnection, provinces: list, catalog: Catalog, reference: pd.DataFrame, build_id: str
 ) -> int:
-    """Run the checks over the provinces touched, or over everything when ``provinces`` is None
-    (every check compares within a province)."""
-    if provinces == []:
-        return con.execute("SELECT count(*) FROM findings").fetchone()[0]
-    where = "TRUE"
-    if provinces is not None:
+    """Run every check again over the provinces touched (every check compares within a province)."""
+    if provinces:
         named = [p for p in provinces if isinstance(p, str)]
         unnamed = " OR province IS NULL" if len(named) < len(provinces) else ""
         con.register("scope", pd.DataFrame({"province": pd.Series(named, dtype="string")}))
         where = f"province IN (SELECT province FROM scope){unnamed}"
-    docs = con.execute(
-        "SELECT doc_id, province, agency, report_type, period_label, period_start, period_end, content_sha256 "
-        f"FROM documents WHERE {where}"  # noqa: S608 - our own clause
-    ).df()
-    con.register("scope_docs", docs[["doc_id"]])
-    facts = con.execute(
-        "SELECT * FROM facts WHERE status <> 'rejected' AND doc_id IN (SELECT doc_id FROM scope_docs)"
-    ).df()
-    con.execute(f"DELETE FROM findings WHERE {where}")  # noqa: S608 - our own clause
-    con.unregister("scope_docs")
-    if provinces is not None:
+        docs = _check_documents(con, where)
+        facts = _check_facts(con, f"d.{where}")
+        con.execute(f"DELETE FROM findings WHERE {where}")  # noqa: S608 - our own clause
         con.unregister("scope")
-    findings = run_checks(facts, docs, catalog, reference=reference)
-    _insert(con, "findings", _findings_frame(findings, build_id), ignore_duplicates=True)
+        findings = run_checks(facts, docs, catalog, reference=reference)
+        _insert(con, "findings", _findings_frame(findings, build_id), ignore_duplicates=True)
     return con.execute("SELECT count(*) FROM findings").fetchone()[0]
+
+
+def _findings_across_documents(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> list[Finding]:
+    """The checks that compare documents, over the whole new file (the workers ran the others)."""
+    facts = _check_facts(con, f"f.fact_id IN (SELECT fact_id FROM facts WHERE {ACROSS_DOCUMENTS_WHERE})")
+    return run_checks(facts, _check_documents(con, "TRUE"), catalog, scope="collection")
+
+
+def _check_documents(con: duckdb.DuckDBPyConnection, where: str) -> pd.DataFrame:
+    return con.execute(
+        "SELECT doc_id, province, agency, report_type, period_label, period_start, period_end, content_sha256 "
+        f"FROM documents WHERE {where} ORDER BY doc_id"  # noqa: S608 - our own clause
+    ).df()
+
+
+def _check_facts(con: duckdb.DuckDBPyConnection, where: str) -> list[tuple]:
+    """Kept facts as the checks read them, in extraction order (findings come out the same)."""
+    cols = ", ".join(f"f.{c}" for c in RECORD_COLUMNS)
+    return con.execute(
+        f"SELECT {cols}, d.province, d.agency FROM facts f JOIN documents d USING (doc_id) "  # noqa: S608
+        f"WHERE f.status <> 'rejected' AND {where} ORDER BY f.doc_id, f.char_start, f.indicator, f.fact_id"
+    ).fetchall()

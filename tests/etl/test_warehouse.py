@@ -14,6 +14,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from etl.catalog import default_catalog
+from etl.checks import run_checks
+from etl.reference import load_reference
 from etl.warehouse import build_warehouse
 from tests.conftest import ROOT, rows
 
@@ -37,6 +40,20 @@ def test_tables_and_view(warehouse):
     assert rows(warehouse, "SELECT count(*) FROM build_sources WHERE status = 'loaded'")[0][0] == 10
 
 
+def test_findings_of_a_build_are_the_checks_over_what_it_loaded(warehouse, raw_dir):
+    """Workers check inside each document, the build across documents: together, every check once."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        facts = con.execute("SELECT * FROM facts WHERE status <> 'rejected' ORDER BY doc_id, char_start").df()
+        documents = con.execute("SELECT * FROM documents").df()
+        stored = {r[0] for r in con.execute("SELECT finding_id FROM findings").fetchall()}
+    finally:
+        con.close()
+    reference = load_reference(raw_dir.parent / "reference")["reference_indices"]
+    expected = {f.finding_id for f in run_checks(facts, documents, default_catalog(), reference=reference)}
+    assert stored == expected and len(stored) >= 4
+
+
 def test_same_files_same_rows(raw_dir, tmp_path):
     a, b = tmp_path / "a.duckdb", tmp_path / "b.duckdb"
     build_warehouse(raw_dir, a)
@@ -44,6 +61,13 @@ def test_same_files_same_rows(raw_dir, tmp_path):
     query = f"SELECT {STABLE_FACT_COLUMNS} FROM facts ORDER BY ALL"
     assert rows(a, query) == rows(b, query)
     assert rows(a, "SELECT fact_id FROM facts ORDER BY 1") == rows(b, "SELECT fact_id FROM facts ORDER BY 1")
+
+
+def test_an_empty_folder_builds_an_empty_warehouse(tmp_path):
+    (tmp_path / "raw").mkdir()
+    report = build_warehouse(tmp_path / "raw", tmp_path / "w.duckdb")
+    assert (report.documents, report.facts, report.errors) == (0, 0, [])
+    assert rows(tmp_path / "w.duckdb", "SELECT count(*) FROM indicators")[0][0] > 60
 
 
 def test_changed_file_replaces_its_facts(raw_dir, tmp_path):
