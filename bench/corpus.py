@@ -24,6 +24,8 @@ KINDS = {
     "cai_cach_hanh_chinh": "Kết quả thực hiện công tác cải cách hành chính",
     "chuyen_doi_so": "Tình hình thực hiện nhiệm vụ chuyển đổi số",
 }
+# ≈ 1 GB for the ≈ 27,000 reports of the national corpus, near the samples' own sizes (19–53 kB).
+DOC_BYTES = 37_000
 PERIODS = [("6 tháng đầu năm {y}", 6), ("năm {y}", 12), ("9 tháng năm {y}", 9), ("quý III năm {y}", None)]
 
 
@@ -175,7 +177,7 @@ def document(
         text, facts = block(rng, ctx)
         lines += [f"{i}. " + rng.choice(filler)[:200], text, rng.choice(filler), ""]
         truth += facts
-    while sum(len(x) for x in lines) < 34_000:
+    while sum(len(x.encode("utf-8")) + 1 for x in lines) < DOC_BYTES:
         lines.append(rng.choice(filler))
     lines += ["", "Nơi nhận:", "- Sở Nội vụ;", "- Lưu: VT.", "", "GIÁM ĐỐC"]
     return "\n".join(lines), truth

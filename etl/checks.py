@@ -91,22 +91,17 @@ def _records(facts: pd.DataFrame | list[tuple], documents: pd.DataFrame) -> list
             return []
         docs = dict(zip(documents["doc_id"], zip(documents["province"], documents["agency"], strict=True), strict=True))
         tuples = [
-            (*values, *docs.get(values[1], (None, None)))
+            tuple(None if _missing(v) else v for v in (*values, *docs.get(values[1], (None, None))))
             for values in zip(*(facts[c].tolist() for c in RECORD_COLUMNS), strict=True)
-        ]
+        ]  # NaT and NaN become None, as a query gives them
     else:
         tuples = facts
     keys = (*RECORD_COLUMNS, "province", "agency")
     rows = []
     for values in tuples:
         row = dict(zip(keys, values, strict=True))
-        for key in ("period_start", "period_end", "as_of"):
-            if _missing(row[key]):
-                row[key] = None
         row["ref"] = row["as_of"] if row["as_of"] is not None else row["period_end"]
         row["agency"] = row["agency"] or ""
-        if _missing(row["province"]):
-            row["province"] = None
         rows.append(row)
     return rows
 
@@ -188,10 +183,9 @@ def _monotonic(facts: list[dict], catalog: Catalog, rule: dict) -> list[Finding]
         ordered = sorted(rows, key=lambda r: r["period_end"])
         for shorter, longer in zip(ordered, ordered[1:], strict=False):
             if longer["period_end"] > shorter["period_end"] and longer["value"] < shorter["value"] - _TOLERANCE:
-                short_end, long_end = pd.Timestamp(shorter["period_end"]), pd.Timestamp(longer["period_end"])
                 msg = (
-                    f"{_num(shorter['value'])} đến {short_end:%d/%m/%Y} nhưng {_num(longer['value'])} đến "
-                    f"{long_end:%d/%m/%Y} (cùng tính từ {pd.Timestamp(start):%d/%m/%Y})"
+                    f"{_num(shorter['value'])} đến {shorter['period_end']:%d/%m/%Y} nhưng {_num(longer['value'])} "
+                    f"đến {longer['period_end']:%d/%m/%Y} (cùng tính từ {start:%d/%m/%Y})"
                 )
                 found.append(_finding({**rule, "id": ""}, msg, [shorter, longer], check=f"{indicator}_not_monotonic"))
     return found

@@ -83,6 +83,7 @@ class DocRows:
         return [tuple(f[i] for i in _RECORD_AT) + where for f in self.facts if f[_FACT_STATUS] != "rejected"]
 
 
+@lru_cache(maxsize=8)
 def _without_build_id(table: str) -> tuple[str, ...]:
     return tuple(c for c in columns(table) if c != "build_id")
 

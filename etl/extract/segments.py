@@ -65,8 +65,9 @@ class Segments:
     def __init__(self, text: str, lower: str) -> None:
         self.text = text
         self.lower = lower
-        self.paragraphs: tuple[tuple[int, int], ...] = paragraph_spans(text)
-        self.numeric: tuple[int, ...] = numeric_paragraphs(text)
+        # keyed on ``lower`` (same lines and digits as ``text``): metadata asked for the same
+        self.paragraphs: tuple[tuple[int, int], ...] = paragraph_spans(lower)
+        self.numeric: tuple[int, ...] = numeric_paragraphs(lower)
         self._paragraph_starts = [a for a, _ in self.paragraphs]
         self._sentences: dict[int, tuple[list[int], list[Sentence]]] = {}
         self._leads: dict[int, int] = {}
