@@ -94,10 +94,11 @@ def build_warehouse(
     report = BuildReport(build_id=build_id, db_path=db_path)
     paths = list_sources(raw_dir)
     items = [(p.relative_to(raw_dir).as_posix(), p) for p in paths]
-    with _new_file(db_path) as con:
+    with _new_file(db_path) as con, _spool(db_path) as spool:
         con.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
         loader = _Loader(con, build_id)
-        for chunk in _chunks(items, catalog, corrections, reference["reference_indices"], workers, on_progress):
+        official = reference["reference_indices"]
+        for chunk in _chunks(items, catalog, corrections, official, workers, spool, on_progress):
             loader.add(chunk)
         loader.finish()
         sources = loader.sources
@@ -145,17 +146,28 @@ class _Outcome:
 
 @dataclass(frozen=True, slots=True)
 class _Chunk:
-    """Several files' outcomes as a worker hands them back: rows already typed as Arrow tables."""
+    """Several files' outcomes as a worker hands them back, with the rows already typed as Arrow
+    tables; from worker processes the tables come as Arrow files in a spool folder (the page
+    cache carries them, where pickling them through a pipe would stall the workers)."""
 
     sources: list[dict[str, object]]
-    documents: pa.Table
-    facts: pa.Table
+    documents: pa.Table | Path
+    facts: pa.Table | Path
     applied: frozenset[str]
     findings: list[Finding]  # of the checks within one document
 
     @property
     def errors(self) -> list[tuple[str, str]]:
         return [(s["file_name"], s["error"]) for s in self.sources if s["status"] == "failed"]
+
+    def table(self, name: str) -> pa.Table:
+        value = getattr(self, name)
+        return pa.ipc.open_file(pa.memory_map(str(value))).read_all() if isinstance(value, Path) else value
+
+    def release(self) -> None:
+        for value in (self.documents, self.facts):
+            if isinstance(value, Path):
+                value.unlink(missing_ok=True)
 
 
 def _load_one(item: tuple[str, Path], catalog: Catalog, corrections: list[Correction]) -> _Outcome:
@@ -185,13 +197,23 @@ def _load_chunk(
     outcomes = [_load_one(item, catalog, corrections) for item in items]
     rows = [o.rows for o in outcomes if o.rows is not None]
     records = [r for doc in rows for r in doc.check_records()]
+    documents = arrow_table("documents", [r.document for r in rows])
+    facts = arrow_table("facts", [f for r in rows for f in r.facts])
+    spool = _worker.get("spool")
     return _Chunk(
         sources=[o.source for o in outcomes],
-        documents=arrow_table("documents", [r.document for r in rows]),
-        facts=arrow_table("facts", [f for r in rows for f in r.facts]),
+        documents=_spooled(documents, spool) if spool else documents,  # type: ignore[arg-type]
+        facts=_spooled(facts, spool) if spool else facts,  # type: ignore[arg-type]
         applied=frozenset().union(*(r.applied for r in rows)),
         findings=run_checks(records, None, catalog, reference=reference, scope="document"),  # type: ignore[arg-type]
     )
+
+
+def _spooled(table: pa.Table, spool: Path) -> Path:
+    path = spool / f"{uuid.uuid4().hex}.arrow"
+    with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table)
+    return path
 
 
 def _chunks(
@@ -200,6 +222,7 @@ def _chunks(
     corrections: list[Correction],
     reference: pd.DataFrame,
     workers: int | None,
+    spool: Path,
     on_progress: object = None,
 ) -> Iterator[_Chunk]:
     """Chunks of files in order, from worker processes when there are enough files to pay for them.
@@ -214,7 +237,7 @@ def _chunks(
         results: Iterator[_Chunk] = (_load_chunk(b, catalog, corrections, official) for b in batches)
     else:
         pool = ProcessPoolExecutor(
-            max_workers=workers, initializer=_set_worker, initargs=(catalog, corrections, official)
+            max_workers=workers, initializer=_set_worker, initargs=(catalog, corrections, official, spool)
         )
         results = pool.map(_load_chunk, batches)
     done = 0
@@ -232,9 +255,9 @@ def _chunks(
 _worker: dict[str, object] = {}
 
 
-def _set_worker(catalog: Catalog, corrections: list[Correction], reference: dict) -> None:
-    """One catalog, corrections log and table of official ranks per worker process."""
-    _worker.update(catalog=catalog, corrections=corrections, reference=reference)
+def _set_worker(catalog: Catalog, corrections: list[Correction], reference: dict, spool: Path) -> None:
+    """One catalog, corrections log, table of official ranks and spool folder per worker process."""
+    _worker.update(catalog=catalog, corrections=corrections, reference=reference, spool=spool)
 
 
 class _Loader:
@@ -251,8 +274,8 @@ class _Loader:
         self.sources: list[dict[str, object]] = []
         self.errors: list[tuple[str, str]] = []
         self.applied: set[str] = set()
-        self.provinces: set[str | None] = set()
         self.findings: list[Finding] = []
+        self.documents = self.flushed = 0
         con.execute("SET threads = 1")
         con.execute("BEGIN TRANSACTION")
 
@@ -262,16 +285,19 @@ class _Loader:
         self.errors.extend(chunk.errors)
         self.applied |= chunk.applied
         self.findings.extend(chunk.findings)
-        self.provinces.update(chunk.documents.column("province").to_pylist())
-        if sum(c.documents.num_rows for c in self.pending) >= self.batch:
+        self.documents += len(chunk.sources) - len(chunk.errors)
+        if self.documents - self.flushed >= self.batch:
             self._flush()
 
     def _flush(self) -> None:
         if not self.pending:
             return
         for table in ("documents", "facts"):
-            _insert_arrow(self.con, table, pa.concat_tables([getattr(c, table) for c in self.pending]), self.build_id)
-        self.uncommitted += sum(c.documents.num_rows for c in self.pending)
+            _insert_arrow(self.con, table, pa.concat_tables([c.table(table) for c in self.pending]), self.build_id)
+        for chunk in self.pending:
+            chunk.release()
+        self.uncommitted += self.documents - self.flushed
+        self.flushed = self.documents
         self.pending.clear()
         if self.uncommitted >= self.commit_every:
             self.con.execute("COMMIT")
@@ -355,13 +381,43 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, ign
     con.unregister("frame")
 
 
+def _owner_alive(suffix: str) -> bool:
+    """Whether the build that named a file '<pid>-<random>' still runs (then its file is not stale)."""
+    pid = suffix.split("-", 1)[0]
+    if not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@contextmanager
+def _spool(db_path: Path) -> Iterator[Path]:
+    """A folder beside the warehouse where workers leave their Arrow files; gone afterwards."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in db_path.parent.glob(f".{db_path.name}.spool-*"):
+        if not _owner_alive(stale.name.rsplit("spool-", 1)[1]):
+            shutil.rmtree(stale, ignore_errors=True)  # left by a killed build
+    folder = db_path.parent / f".{db_path.name}.spool-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+    folder.mkdir()
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 @contextmanager
 def _new_file(db_path: Path, copy_of: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A new warehouse file beside ``db_path`` (empty, or a copy of the current one), swapped in
     with an atomic rename once the block completes; on any failure the live file is untouched."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
     for stale in db_path.parent.glob(db_path.name + ".tmp-*"):
-        stale.unlink(missing_ok=True)  # left by a killed build
+        if not _owner_alive(stale.name.rsplit(".tmp-", 1)[1]):
+            stale.unlink(missing_ok=True)  # left by a killed build
     tmp = db_path.with_name(f"{db_path.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:6]}")
     try:
         if copy_of is not None:
@@ -410,28 +466,45 @@ def update_warehouse(
     if not changed and not removed and all(_same_row(s, previous[s["file_name"]]) for s in sources):
         return _unchanged_report(db_path, started)
     reference = load_reference(reference_dir)["reference_indices"]
-    chunks = list(_chunks(changed, catalog, load_corrections(corrections_path), reference, workers))
-    failed = dict(e for c in chunks for e in c.errors)
-    for row in sources:
-        if row["file_name"] in failed:
-            row.update(status="failed", error=failed[row["file_name"]])
-    report.errors = [(s["file_name"], s["error"]) for s in sources if s["status"] == "failed"]
-    affected = [doc_id for doc_id, _ in changed] + sorted(removed)
-    with _new_file(db_path, copy_of=db_path) as con:
-        provinces = _replace_documents(con, affected, chunks, build_id)
-        report.findings = _refresh_findings(con, provinces, catalog, reference, build_id)
-        _count(con, report)
-        con.execute("DELETE FROM build_sources")
-        _insert(con, "build_sources", pd.DataFrame(sources, columns=columns("build_sources")).assign(build_id=build_id))
-        con.execute("DELETE FROM builds")
-        row = {"build_id": build_id, "started_at": started_at, "finished_at": datetime.now(UTC).replace(tzinfo=None),
-               "etl_version": __version__, "catalog_sha256": catalog.sha256, "inputs_sha256": inputs,
-               "raw_dir": str(raw_dir), "mode": "incremental", "documents": report.documents,
-               "facts": report.facts, "errors": len(report.errors)}  # fmt: skip
-        _insert(con, "builds", pd.DataFrame([row]))
+    with _spool(db_path) as spool:
+        chunks = list(_chunks(changed, catalog, load_corrections(corrections_path), reference, workers, spool))
+        failed = dict(e for c in chunks for e in c.errors)
+        for row in sources:
+            if row["file_name"] in failed:
+                row.update(status="failed", error=failed[row["file_name"]])
+        report.errors = [(s["file_name"], s["error"]) for s in sources if s["status"] == "failed"]
+        affected = [doc_id for doc_id, _ in changed] + sorted(removed)
+        with _new_file(db_path, copy_of=db_path) as con:
+            _write_update(con, affected, chunks, sources, report, catalog, reference)
+            row = {"build_id": build_id, "started_at": started_at,
+                   "finished_at": datetime.now(UTC).replace(tzinfo=None), "etl_version": __version__,
+                   "catalog_sha256": catalog.sha256, "inputs_sha256": inputs, "raw_dir": str(raw_dir),
+                   "mode": "incremental", "documents": report.documents, "facts": report.facts,
+                   "errors": len(report.errors)}  # fmt: skip
+            _insert(con, "builds", pd.DataFrame([row]))
     report.changed = len(affected)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _write_update(
+    con: duckdb.DuckDBPyConnection,
+    affected: list[str],
+    chunks: list[_Chunk],
+    sources: list[dict],
+    report: BuildReport,
+    catalog: Catalog,
+    reference: pd.DataFrame,
+) -> None:
+    """Into a copy of the warehouse: the changed documents' rows, their provinces' findings,
+    the new list of sources; the caller adds the build row."""
+    provinces = _replace_documents(con, affected, chunks, report.build_id)
+    report.findings = _refresh_findings(con, provinces, catalog, reference, report.build_id)
+    _count(con, report)
+    con.execute("DELETE FROM build_sources")
+    sources_frame = pd.DataFrame(sources, columns=columns("build_sources")).assign(build_id=report.build_id)
+    _insert(con, "build_sources", sources_frame)
+    con.execute("DELETE FROM builds")
 
 
 def _same_row(new: dict, old: dict) -> bool:
@@ -497,12 +570,13 @@ def _replace_documents(
     old = [r[0] for r in con.execute("SELECT DISTINCT province FROM documents JOIN affected USING (doc_id)").fetchall()]
     con.execute("DELETE FROM facts WHERE doc_id IN (SELECT doc_id FROM affected)")
     con.execute("DELETE FROM documents WHERE doc_id IN (SELECT doc_id FROM affected)")
-    con.unregister("affected")
     loader = _Loader(con, build_id)
     for chunk in chunks:
         loader.add(chunk)
     loader.finish()
-    return sorted({*old, *loader.provinces}, key=str)
+    new = [r[0] for r in con.execute("SELECT DISTINCT province FROM documents JOIN affected USING (doc_id)").fetchall()]
+    con.unregister("affected")
+    return sorted({*old, *new}, key=str)
 
 
 def _refresh_findings(

@@ -160,7 +160,7 @@ def test_killed_build_leaves_the_previous_warehouse(raw_dir, tmp_path):
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None:
-        if list(tmp_path.glob("w.duckdb.tmp-*")):  # killed while writing the new file
+        if list(tmp_path.glob(".w.duckdb.spool-*/*.arrow")):  # killed while loading the new file
             break
         time.sleep(0.005)
     if proc.poll() is not None:
@@ -172,3 +172,4 @@ def test_killed_build_leaves_the_previous_warehouse(raw_dir, tmp_path):
     report = build_warehouse(raw_dir, db)
     assert rows(db, "SELECT build_id FROM builds")[0][0] == report.build_id
     assert list(tmp_path.glob("w.duckdb.tmp-*")) == []
+    assert list(tmp_path.glob(".w.duckdb.spool-*")) == []  # the killed build's Arrow files are gone too
