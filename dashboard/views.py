@@ -70,13 +70,13 @@ def _ends(df: pd.DataFrame) -> pd.Series:
     return pd.to_datetime(df["as_of"]).fillna(pd.to_datetime(df["period_end"]))
 
 
-def _length_days(row: pd.Series) -> int | None:
+def _length_days(row: pd.Series | dict) -> int | None:
     if pd.isna(row["period_start"]) or pd.isna(row["period_end"]):
         return None
     return (pd.Timestamp(row["period_end"]) - pd.Timestamp(row["period_start"])).days
 
 
-def _comparable(latest: pd.Series, earlier: pd.Series) -> bool:
+def _comparable(latest: pd.Series | dict, earlier: pd.Series | dict) -> bool:
     """Stocks compare with any earlier date; flows and rates only with a period of the same length."""
     if latest["kind"] == "stock" or latest["kind"] == "rank":
         return True
@@ -90,24 +90,23 @@ def kpi_cards(df: pd.DataFrame) -> dict[str, list[Card]]:
     if df.empty:
         return cards
     df = df[df["indicator"].isin(KPI_INDICATORS)].assign(_end=_ends)
-    df = df.sort_values("_end", ascending=False).groupby(["province", "indicator"]).head(_KPI_HISTORY)
-    for province in sorted(df["province"].dropna().unique(), key=vn_sort_key):
-        rows = df[df["province"] == province]
-        out = []
-        for code in KPI_INDICATORS:
-            series = rows[rows["indicator"] == code].sort_values("_end", ascending=False)
-            if series.empty:
-                continue
-            out.append(_card(province, series))
-        cards[province] = out
+    series: dict[tuple[str, str], list[dict]] = {}
+    for row in df.sort_values("_end", ascending=False, kind="stable").to_dict("records"):
+        if isinstance(row["province"], str):
+            history = series.setdefault((row["province"], row["indicator"]), [])
+            if len(history) < _KPI_HISTORY:
+                history.append(row)
+    for province in sorted({p for p, _ in series}, key=vn_sort_key):
+        cards[province] = [_card(province, series[province, c]) for c in KPI_INDICATORS if (province, c) in series]
     return cards
 
 
-def _card(province: str, series: pd.DataFrame) -> Card:
-    latest = series.iloc[0]
-    earlier = series[series["_end"] < latest["_end"]]
+def _card(province: str, series: list[dict]) -> Card:
+    """``series``: one province's figures of one KPI, newest first."""
+    latest = series[0]
+    earlier = [r for r in series if r["_end"] < latest["_end"]]
     delta, note = None, ""
-    comparable = [r for _, r in earlier.iterrows() if _comparable(latest, r)]
+    comparable = [r for r in earlier if _comparable(latest, r)]
     if comparable:
         prev = comparable[0]
         diff = latest["value"] - prev["value"]
@@ -118,7 +117,7 @@ def _card(province: str, series: pd.DataFrame) -> Card:
         )
         change = "không đổi" if diff == 0 else ("+" if diff > 0 else "") + vn_value(diff, latest["unit"])
         delta = f"{change} so với {then}"
-    elif not earlier.empty:
+    elif earlier:
         note = "Kỳ trước có độ dài khác — không so sánh."
     code = latest["indicator"]
     color = "off" if delta and delta.startswith("không đổi") else ("inverse" if code in LOWER_IS_BETTER else "normal")

@@ -119,3 +119,25 @@ def test_units_switch_in_the_link(app):
     at = app("pages/tra_cuu.py", don_vi="Theo đơn vị hiện nay")
     assert not at.exception
     assert "Vĩnh Long" in set(at.dataframe[0].value["Tỉnh"]) and "Trà Vinh" not in set(at.dataframe[0].value["Tỉnh"])
+
+
+def _kpi_row(fact_id: str, value: float, start: str, end: str, kind: str = "flow") -> dict:
+    return {
+        "fact_id": fact_id, "province": "Tây Ninh", "indicator": "tthc_received", "value": value, "unit": "hồ sơ",
+        "kind": kind, "label_vi": "Hồ sơ tiếp nhận", "as_of": None, "period_start": pd.Timestamp(start),
+        "period_end": pd.Timestamp(end), "file_name": f"{fact_id}.txt", "finding_severity": None,
+    }  # fmt: skip
+
+
+def test_kpi_card_compares_with_the_newest_period_of_the_same_length():
+    df = pd.DataFrame([
+        _kpi_row("old_half", 30, "2023-01-01", "2023-06-30"),
+        _kpi_row("nine_months", 50, "2024-01-01", "2024-09-30"),
+        _kpi_row("half", 40, "2024-01-01", "2024-06-30"),
+        _kpi_row("new_half", 45, "2025-01-01", "2025-06-30"),
+    ])  # fmt: skip
+    [card] = views.kpi_cards(df)["Tây Ninh"]
+    assert card.fact_id == "new_half"
+    assert card.delta.startswith("+5") and "2024" in card.delta  # against Jan–Jun 2024, not Jan–Sep
+    [alone] = views.kpi_cards(df[df["fact_id"].isin(["new_half", "nine_months"])])["Tây Ninh"]
+    assert alone.delta is None and alone.note.startswith("Kỳ trước có độ dài khác")
