@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 from etl.extract.numbers import QUALIFIER_TAIL, parse_numeral, qualifier_of, scale_of
@@ -51,7 +53,10 @@ class _Doc:
         self.segments: Segments = segment(norm.text, norm.lower)
         self.report = Period(meta.period_start, meta.period_end, meta.period_label)
         self._mentions: dict[int, tuple[PeriodMention, ...]] = {}
-        self._numeric_contexts = [(i, self.segments.context(i)) for i in self.segments.numeric]
+        # the numeric paragraphs' contexts on one line each: a keyword is found with str.find
+        contexts = [self.segments.context(i) for i in self.segments.numeric]
+        self._numeric_blob = "\n".join(contexts)
+        self._numeric_ends = list(accumulate(len(c) + 1 for c in contexts))
         self._keyword_hits: dict[tuple[str, bool], set[int]] = {}
         self._ranges: dict[tuple[tuple[str, ...], bool], list[tuple[int, int]]] = {}
 
@@ -66,9 +71,7 @@ class _Doc:
         for word in keywords:
             if (word, numeric) not in self._keyword_hits:
                 self._keyword_hits[word, numeric] = (
-                    {i for i, context in self._numeric_contexts if word in context}
-                    if numeric
-                    else self.segments.paragraphs_mentioning(word)
+                    self._numeric_mentioning(word) if numeric else self.segments.paragraphs_mentioning(word)
                 )
             hits |= self._keyword_hits[word, numeric]
         ranges: list[tuple[int, int]] = []
@@ -80,6 +83,16 @@ class _Doc:
                 ranges.append((start, end))
         self._ranges[key] = ranges
         return ranges
+
+    def _numeric_mentioning(self, word: str) -> set[int]:
+        """Paragraphs holding a digit whose text or lead-in line contains ``word``."""
+        hits: set[int] = set()
+        pos = self._numeric_blob.find(word)
+        while pos != -1:
+            k = bisect.bisect_right(self._numeric_ends, pos)
+            hits.add(self.segments.numeric[k])
+            pos = self._numeric_blob.find(word, self._numeric_ends[k])
+        return hits
 
     def mentions(self, sentence: Sentence) -> list[PeriodMention]:
         """Period expressions inside one sentence (found once per paragraph)."""
