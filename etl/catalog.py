@@ -76,6 +76,8 @@ class Catalog:
     exclude_clause: re.Pattern[str] | None
     derived: tuple[Derived, ...]
     sha256: str
+    # (indicator, reads a written number, its rules of that kind): the engine's loop, split once
+    rule_groups: tuple[tuple[Indicator, bool, tuple[Rule, ...]], ...] = ()
 
     def get(self, code: str) -> Indicator:
         for ind in self.indicators:
@@ -178,6 +180,12 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
         exclude_clause=_compile(raw.get("exclude_clause"), macros, "exclude_clause"),
         derived=tuple(Derived(d["code"], tuple(d["sum_of"])) for d in raw.get("derived", ())),
         sha256=hashlib.sha256(data).hexdigest(),
+        rule_groups=tuple(
+            (ind, numeric, rules)
+            for ind in indicators
+            for numeric in (True, False)
+            if (rules := tuple(r for r in ind.rules if r.needs_digit == numeric))
+        ),
     )
 
 

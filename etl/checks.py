@@ -19,10 +19,10 @@ import pandas as pd
 from etl.catalog import Catalog
 
 __all__ = [
-    "ACROSS_DOCUMENTS_WHERE",
     "RECORD_COLUMNS",
     "SEVERITY_LABELS",
     "Finding",
+    "compares_across_documents",
     "load_checks",
     "official_ranks",
     "run_checks",
@@ -162,10 +162,19 @@ def _not_greater(groups: list[dict[str, list[dict]]], rule: dict) -> list[Findin
     return found
 
 
-# The facts the checks across documents can use (a superset of what _monotonic keeps), as SQL.
-ACROSS_DOCUMENTS_WHERE = (
-    "role = 'primary' AND qualifier IN ('exact', 'sum') AND month(period_start) = 1 AND day(period_start) = 1"
-)
+_AT = {c: i for i, c in enumerate(RECORD_COLUMNS)}
+
+
+def compares_across_documents(record: tuple) -> bool:
+    """Whether a fact record (RECORD_COLUMNS, province, agency) can take part in a check across
+    documents: a superset of what _monotonic keeps, so a build ships only these to its parent."""
+    start = record[_AT["period_start"]]
+    return (
+        record[_AT["role"]] == "primary"
+        and record[_AT["qualifier"]] in _EXACT
+        and start is not None
+        and (start.month, start.day) == (1, 1)
+    )
 
 
 def _monotonic(facts: list[dict], catalog: Catalog, rule: dict) -> list[Finding]:

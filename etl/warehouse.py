@@ -25,7 +25,7 @@ import pyarrow as pa
 
 from etl import __version__
 from etl.catalog import Catalog, default_catalog
-from etl.checks import ACROSS_DOCUMENTS_WHERE, RECORD_COLUMNS, Finding, official_ranks, run_checks
+from etl.checks import RECORD_COLUMNS, Finding, compares_across_documents, official_ranks, run_checks
 from etl.corrections import Correction, load_corrections
 from etl.pipeline import process_file
 from etl.readers import SUFFIXES, ReadError
@@ -107,7 +107,8 @@ def build_warehouse(
         _insert(con, "corrections", _corrections_frame(corrections, loader.applied, build_id))
         for name, frame in reference.items():
             _insert(con, name, frame.assign(build_id=build_id))
-        findings = loader.findings + _findings_across_documents(con, catalog)
+        across = run_checks(loader.across, _check_documents(con, "TRUE"), catalog, scope="collection")
+        findings = loader.findings + across
         _insert(con, "findings", _findings_frame(findings, build_id), ignore_duplicates=True)
         report.findings = con.execute("SELECT count(*) FROM findings").fetchone()[0]
         _count(con, report)
@@ -155,6 +156,7 @@ class _Chunk:
     facts: pa.Table | Path
     applied: frozenset[str]
     findings: list[Finding]  # of the checks within one document
+    across: list[tuple]  # fact records the checks across documents need
 
     @property
     def errors(self) -> list[tuple[str, str]]:
@@ -206,6 +208,7 @@ def _load_chunk(
         facts=_spooled(facts, spool) if spool else facts,  # type: ignore[arg-type]
         applied=frozenset().union(*(r.applied for r in rows)),
         findings=run_checks(records, None, catalog, reference=reference, scope="document"),  # type: ignore[arg-type]
+        across=[r for r in records if compares_across_documents(r)],
     )
 
 
@@ -275,6 +278,7 @@ class _Loader:
         self.errors: list[tuple[str, str]] = []
         self.applied: set[str] = set()
         self.findings: list[Finding] = []
+        self.across: list[tuple] = []
         self.documents = self.flushed = 0
         con.execute("SET threads = 1")
         con.execute("BEGIN TRANSACTION")
@@ -285,6 +289,7 @@ class _Loader:
         self.errors.extend(chunk.errors)
         self.applied |= chunk.applied
         self.findings.extend(chunk.findings)
+        self.across.extend(chunk.across)
         self.documents += len(chunk.sources) - len(chunk.errors)
         if self.documents - self.flushed >= self.batch:
             self._flush()
@@ -332,11 +337,11 @@ def _count(con: duckdb.DuckDBPyConnection, report: BuildReport) -> None:
 def _findings_frame(findings: list[Finding], build_id: str) -> pd.DataFrame:
     rows = [
         {
-            "finding_id": f.finding_id, "check_id": f.check, "severity": f.severity, "title": f.title,
+            "finding_id": finding_id, "check_id": f.check, "severity": f.severity, "title": f.title,
             "message": f.message, "province": f.province, "doc_ids": list(f.doc_ids),
             "fact_ids": list(f.fact_ids), "build_id": build_id,
         }
-        for f in {f.finding_id: f for f in findings}.values()
+        for finding_id, f in {f.finding_id: f for f in findings}.items()
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=columns("findings"))
 
@@ -595,12 +600,6 @@ def _refresh_findings(
         findings = run_checks(facts, docs, catalog, reference=reference)
         _insert(con, "findings", _findings_frame(findings, build_id), ignore_duplicates=True)
     return con.execute("SELECT count(*) FROM findings").fetchone()[0]
-
-
-def _findings_across_documents(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> list[Finding]:
-    """The checks that compare documents, over the whole new file (the workers ran the others)."""
-    facts = _check_facts(con, f"f.fact_id IN (SELECT fact_id FROM facts WHERE {ACROSS_DOCUMENTS_WHERE})")
-    return run_checks(facts, _check_documents(con, "TRUE"), catalog, scope="collection")
 
 
 def _check_documents(con: duckdb.DuckDBPyConnection, where: str) -> pd.DataFrame:

@@ -116,9 +116,10 @@ def extract_facts(norm: NormalizedText, meta: DocumentMeta, catalog: Catalog) ->
     """Every figure the catalog's rules find in one document, with its evidence."""
     doc = _Doc(norm, meta, catalog)
     candidates: list[_Candidate] = []
-    for ind in catalog.indicators:
-        for rule in ind.rules:
-            for start, end in doc.ranges_with(ind.keywords, rule.needs_digit):
+    for ind, numeric, rules in catalog.rule_groups:
+        ranges = doc.ranges_with(ind.keywords, numeric)
+        for rule in rules if ranges else ():
+            for start, end in ranges:
                 for m in rule.regex.finditer(doc.lower, start, end):
                     cand = _candidate(doc, ind, rule, m)
                     if cand is not None:
