@@ -82,19 +82,27 @@ def main() -> None:
     ap.add_argument("--agencies", type=int, default=20)
     ap.add_argument("--years", type=int, default=10)
     ap.add_argument("--kinds", type=int, default=4)
+    ap.add_argument("--repeat", type=int, default=1, help="full builds to run; each is printed, then the median")
     a = ap.parse_args()
     raw, db = a.out / "raw", a.out / "warehouse.duckdb"
     if not raw.exists():
         t = time.perf_counter()
         n = generate(a.out, a.provinces, a.agencies, a.years, a.kinds)
         print(f"corpus: {n} documents generated in {time.perf_counter() - t:.0f} s")
-    files = list(raw.glob("*.txt"))
+    files = [f for f in raw.glob("*.txt") if f.name != "extra_new_report.txt"]
     mb = sum(f.stat().st_size for f in files) / 1e6
     print(f"corpus: {len(files)} documents, {mb:.0f} MB; machine: {os.cpu_count()} cores")
-    db.unlink(missing_ok=True)
-    report = build_warehouse(raw, db)
-    print(f"full build: {report.documents / report.seconds:.0f} documents/s, {mb / report.seconds:.1f} MB/s, "
-          f"{report.seconds:.0f} s, {report.facts} facts, {report.findings} findings")  # fmt: skip
+    (raw / "extra_new_report.txt").unlink(missing_ok=True)  # left by an earlier run's incremental add
+    speeds = []
+    for run in range(1, a.repeat + 1):
+        db.unlink(missing_ok=True)
+        report = build_warehouse(raw, db)
+        speeds.append(report.documents / report.seconds)
+        print(f"full build {run}: {speeds[-1]:.0f} documents/s, {mb / report.seconds:.1f} MB/s, "
+              f"{report.seconds:.0f} s, {report.facts} facts, {report.findings} findings")  # fmt: skip
+    if a.repeat > 1:
+        print(f"full build, median of {a.repeat}: {statistics.median(speeds):.0f} documents/s "
+              f"(this machine's speed varies between runs by up to ±15 %)")  # fmt: skip
     r, n_truth = recall(db, a.out / "truth.csv")
     print(f"extraction vs truth: recall {r:.3f} over {n_truth} true figures")
     text, _ = document(random.Random(7), "Cần Thơ", "Sở Y tế", 2025, "cai_cach_hanh_chinh", filler_paragraphs())
