@@ -6,6 +6,7 @@ failed or killed build leaves it untouched.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import shutil
@@ -37,7 +38,7 @@ __all__ = ["BuildReport", "build_warehouse", "list_sources", "update_warehouse"]
 CORRECTIONS_FILE = "corrections.jsonl"  # beside the raw folder: data/corrections.jsonl
 REFERENCE_DIR = "reference"  # beside the raw folder: data/reference/
 _PARALLEL_FROM = 64  # files; below this a process pool costs more than it saves
-_CHUNK = 16  # files a worker extracts before handing their rows back
+_CHUNK = 32  # files a worker extracts before handing their rows back
 
 
 @dataclass(slots=True)
@@ -259,8 +260,11 @@ _worker: dict[str, object] = {}
 
 
 def _set_worker(catalog: Catalog, corrections: list[Correction], reference: dict, spool: Path) -> None:
-    """One catalog, corrections log, table of official ranks and spool folder per worker process."""
+    """One catalog, corrections log, table of official ranks and spool folder per worker process.
+
+    They live as long as the worker: frozen, the garbage collector no longer walks them."""
     _worker.update(catalog=catalog, corrections=corrections, reference=reference, spool=spool)
+    gc.freeze()
 
 
 class _Loader:
