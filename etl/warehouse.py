@@ -1,12 +1,13 @@
-"""Extractions -> DuckDB warehouse, written beside the live file and swapped in atomically.
+"""Chunks of rows from the workers -> DuckDB warehouse, written beside the live file and
+swapped in atomically.
 
 A build never opens the live file: readers holding it keep their snapshot, and a
-failed or killed build leaves it untouched.
+failed or killed build leaves it untouched. Rows stream in as the workers hand them over,
+so memory stays flat whatever the number of reports.
 """
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import shutil
@@ -14,7 +15,6 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -26,19 +26,17 @@ import pyarrow as pa
 
 from etl import __version__
 from etl.catalog import Catalog, default_catalog
-from etl.checks import RECORD_COLUMNS, Finding, compares_across_documents, official_ranks, run_checks
+from etl.checks import RECORD_COLUMNS, Finding, run_checks
 from etl.corrections import Correction, load_corrections
-from etl.pipeline import process_file
-from etl.readers import SUFFIXES, ReadError
+from etl.readers import SUFFIXES
 from etl.reference import load_reference
-from etl.rows import SCHEMA_PATH, DocRows, arrow_table, columns, doc_rows, source_row
+from etl.rows import SCHEMA_PATH, columns, source_row
+from etl.workers import Chunk, extract_in_chunks, owner_alive, sha256_of, spool_folder
 
 __all__ = ["BuildReport", "build_warehouse", "list_sources", "update_warehouse"]
 
 CORRECTIONS_FILE = "corrections.jsonl"  # beside the raw folder: data/corrections.jsonl
 REFERENCE_DIR = "reference"  # beside the raw folder: data/reference/
-_PARALLEL_FROM = 64  # files; below this a process pool costs more than it saves
-_CHUNK = 32  # files a worker extracts before handing their rows back
 
 
 @dataclass(slots=True)
@@ -95,11 +93,11 @@ def build_warehouse(
     report = BuildReport(build_id=build_id, db_path=db_path)
     paths = list_sources(raw_dir)
     items = [(p.relative_to(raw_dir).as_posix(), p) for p in paths]
-    with _new_file(db_path) as con, _spool(db_path) as spool:
+    with _new_file(db_path) as con, spool_folder(db_path) as spool:
         con.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
         loader = _Loader(con, build_id)
         official = reference["reference_indices"]
-        for chunk in _chunks(items, catalog, corrections, official, workers, spool, on_progress):
+        for chunk in extract_in_chunks(items, catalog, corrections, official, workers, spool, on_progress):
             loader.add(chunk)
         loader.finish()
         sources = loader.sources
@@ -137,136 +135,6 @@ def inputs_sha256(catalog: Catalog, corrections_path: Path, reference_dir: Path)
     return h.hexdigest()
 
 
-@dataclass(frozen=True, slots=True)
-class _Outcome:
-    """One file after its worker is done: its build_sources row, and its rows unless it failed."""
-
-    doc_id: str
-    source: dict[str, object]
-    rows: DocRows | None
-
-
-@dataclass(frozen=True, slots=True)
-class _Chunk:
-    """Several files' outcomes as a worker hands them back, with the rows already typed as Arrow
-    tables; from worker processes the tables come as Arrow files in a spool folder (the page
-    cache carries them, where pickling them through a pipe would stall the workers)."""
-
-    sources: list[dict[str, object]]
-    documents: pa.Table | Path
-    facts: pa.Table | Path
-    applied: frozenset[str]
-    findings: list[Finding]  # of the checks within one document
-    across: list[tuple]  # fact records the checks across documents need
-
-    @property
-    def errors(self) -> list[tuple[str, str]]:
-        return [(s["file_name"], s["error"]) for s in self.sources if s["status"] == "failed"]
-
-    def table(self, name: str) -> pa.Table:
-        value = getattr(self, name)
-        return pa.ipc.open_file(pa.memory_map(str(value))).read_all() if isinstance(value, Path) else value
-
-    def release(self) -> None:
-        for value in (self.documents, self.facts):
-            if isinstance(value, Path):
-                value.unlink(missing_ok=True)
-
-
-def _load_one(item: tuple[str, Path], catalog: Catalog, corrections: list[Correction]) -> _Outcome:
-    """Read, extract and turn into rows one file; a bad file gives its reason, and stops nothing."""
-    doc_id, path = item
-    try:
-        ex = process_file(path, catalog)
-    except ReadError as exc:
-        error = str(exc)
-    except Exception as exc:  # noqa: BLE001 - reported per file, the build goes on
-        error = f"{path.name}: lỗi khi trích xuất ({type(exc).__name__}: {exc})"
-    else:
-        return _Outcome(doc_id, source_row(doc_id, path, ex.source.sha256, None), doc_rows(doc_id, ex, corrections))
-    return _Outcome(doc_id, source_row(doc_id, path, _sha256(path), error), None)
-
-
-def _load_chunk(
-    items: list[tuple[str, Path]],
-    catalog: Catalog | None = None,
-    corrections: list | None = None,
-    reference: dict | None = None,
-) -> _Chunk:
-    """Files -> one chunk; in a worker process, with the catalog and corrections it was started with."""
-    catalog = catalog or _worker["catalog"]  # type: ignore[assignment]
-    corrections = _worker["corrections"] if corrections is None else corrections  # type: ignore[assignment]
-    reference = _worker.get("reference") if reference is None else reference
-    outcomes = [_load_one(item, catalog, corrections) for item in items]
-    rows = [o.rows for o in outcomes if o.rows is not None]
-    records = [r for doc in rows for r in doc.check_records()]
-    documents = arrow_table("documents", [r.document for r in rows])
-    facts = arrow_table("facts", [f for r in rows for f in r.facts])
-    spool = _worker.get("spool")
-    return _Chunk(
-        sources=[o.source for o in outcomes],
-        documents=_spooled(documents, spool) if spool else documents,  # type: ignore[arg-type]
-        facts=_spooled(facts, spool) if spool else facts,  # type: ignore[arg-type]
-        applied=frozenset().union(*(r.applied for r in rows)),
-        findings=run_checks(records, None, catalog, reference=reference, scope="document"),  # type: ignore[arg-type]
-        across=[r for r in records if compares_across_documents(r)],
-    )
-
-
-def _spooled(table: pa.Table, spool: Path) -> Path:
-    path = spool / f"{uuid.uuid4().hex}.arrow"
-    with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
-        writer.write_table(table)
-    return path
-
-
-def _chunks(
-    items: list[tuple[str, Path]],
-    catalog: Catalog,
-    corrections: list[Correction],
-    reference: pd.DataFrame,
-    workers: int | None,
-    spool: Path,
-    on_progress: object = None,
-) -> Iterator[_Chunk]:
-    """Chunks of files in order, from worker processes when there are enough files to pay for them.
-
-    ``on_progress(done, total)`` is called as results arrive (for a progress bar)."""
-    if workers is None:
-        workers = min(os.cpu_count() or 1, 8) if len(items) >= _PARALLEL_FROM else 1
-    batches = [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
-    pool = None
-    official = official_ranks(reference)
-    if workers <= 1:
-        results: Iterator[_Chunk] = (_load_chunk(b, catalog, corrections, official) for b in batches)
-    else:
-        pool = ProcessPoolExecutor(
-            max_workers=workers, initializer=_set_worker, initargs=(catalog, corrections, official, spool)
-        )
-        results = pool.map(_load_chunk, batches)
-    done = 0
-    try:
-        for chunk in results:
-            done += len(chunk.sources)
-            if callable(on_progress):
-                on_progress(done, len(items))
-            yield chunk
-    finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
-
-
-_worker: dict[str, object] = {}
-
-
-def _set_worker(catalog: Catalog, corrections: list[Correction], reference: dict, spool: Path) -> None:
-    """One catalog, corrections log, table of official ranks and spool folder per worker process.
-
-    They live as long as the worker: frozen, the garbage collector no longer walks them."""
-    _worker.update(catalog=catalog, corrections=corrections, reference=reference, spool=spool)
-    gc.freeze()
-
-
 class _Loader:
     """Appends chunks' rows to the new file in batches of a few hundred documents, committing
     every few thousand: DuckDB then writes row groups straight to the file, not through its log.
@@ -276,7 +144,7 @@ class _Loader:
         self, con: duckdb.DuckDBPyConnection, build_id: str, batch: int = 400, commit_every: int = 2000
     ) -> None:
         self.con, self.build_id, self.batch, self.commit_every = con, build_id, batch, commit_every
-        self.pending: list[_Chunk] = []
+        self.pending: list[Chunk] = []
         self.uncommitted = 0
         self.sources: list[dict[str, object]] = []
         self.errors: list[tuple[str, str]] = []
@@ -287,7 +155,7 @@ class _Loader:
         con.execute("SET threads = 1")
         con.execute("BEGIN TRANSACTION")
 
-    def add(self, chunk: _Chunk) -> None:
+    def add(self, chunk: Chunk) -> None:
         self.pending.append(chunk)
         self.sources.extend(chunk.sources)
         self.errors.extend(chunk.errors)
@@ -350,13 +218,6 @@ def _findings_frame(findings: list[Finding], build_id: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns("findings"))
 
 
-def _sha256(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
-
-
 def _indicators_frame(catalog: Catalog, build_id: str) -> pd.DataFrame:
     rows = [
         {
@@ -390,42 +251,13 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, ign
     con.unregister("frame")
 
 
-def _owner_alive(suffix: str) -> bool:
-    """Whether the build that named a file '<pid>-<random>' still runs (then its file is not stale)."""
-    pid = suffix.split("-", 1)[0]
-    if not pid.isdigit() or int(pid) == os.getpid():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-@contextmanager
-def _spool(db_path: Path) -> Iterator[Path]:
-    """A folder beside the warehouse where workers leave their Arrow files; gone afterwards."""
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    for stale in db_path.parent.glob(f".{db_path.name}.spool-*"):
-        if not _owner_alive(stale.name.rsplit("spool-", 1)[1]):
-            shutil.rmtree(stale, ignore_errors=True)  # left by a killed build
-    folder = db_path.parent / f".{db_path.name}.spool-{os.getpid()}-{uuid.uuid4().hex[:6]}"
-    folder.mkdir()
-    try:
-        yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
 @contextmanager
 def _new_file(db_path: Path, copy_of: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A new warehouse file beside ``db_path`` (empty, or a copy of the current one), swapped in
     with an atomic rename once the block completes; on any failure the live file is untouched."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
     for stale in db_path.parent.glob(db_path.name + ".tmp-*"):
-        if not _owner_alive(stale.name.rsplit(".tmp-", 1)[1]):
+        if not owner_alive(stale.name.rsplit(".tmp-", 1)[1]):
             stale.unlink(missing_ok=True)  # left by a killed build
     tmp = db_path.with_name(f"{db_path.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:6]}")
     try:
@@ -475,8 +307,10 @@ def update_warehouse(
     if not changed and not removed and all(_same_row(s, previous[s["file_name"]]) for s in sources):
         return _unchanged_report(db_path, started)
     reference = load_reference(reference_dir)["reference_indices"]
-    with _spool(db_path) as spool:
-        chunks = list(_chunks(changed, catalog, load_corrections(corrections_path), reference, workers, spool))
+    with spool_folder(db_path) as spool:
+        chunks = list(
+            extract_in_chunks(changed, catalog, load_corrections(corrections_path), reference, workers, spool)
+        )
         failed = dict(e for c in chunks for e in c.errors)
         for row in sources:
             if row["file_name"] in failed:
@@ -499,7 +333,7 @@ def update_warehouse(
 def _write_update(
     con: duckdb.DuckDBPyConnection,
     affected: list[str],
-    chunks: list[_Chunk],
+    chunks: list[Chunk],
     sources: list[dict],
     report: BuildReport,
     catalog: Catalog,
@@ -559,7 +393,7 @@ def _changed_sources(raw_dir: Path, previous: dict[str, dict]) -> tuple[list[dic
         if old and old["size_bytes"] == st.st_size and old["mtime_ns"] == st.st_mtime_ns:
             sources.append({k: old[k] for k in ("file_name", "sha256", "size_bytes", "mtime_ns", "status", "error")})
             continue
-        sha = _sha256(path)
+        sha = sha256_of(path)
         if old and old["sha256"] == sha and old["status"] == "loaded":
             sources.append({**{k: old[k] for k in ("file_name", "sha256", "status", "error")},
                             "size_bytes": st.st_size, "mtime_ns": st.st_mtime_ns})  # fmt: skip
@@ -569,9 +403,7 @@ def _changed_sources(raw_dir: Path, previous: dict[str, dict]) -> tuple[list[dic
     return sources, changed
 
 
-def _replace_documents(
-    con: duckdb.DuckDBPyConnection, affected: list[str], chunks: list[_Chunk], build_id: str
-) -> list:
+def _replace_documents(con: duckdb.DuckDBPyConnection, affected: list[str], chunks: list[Chunk], build_id: str) -> list:
     """Swap the affected documents' rows; returns the provinces they belonged to before and after."""
     if not affected:
         return []
