@@ -88,16 +88,21 @@ def _sheet(wb: Workbook, title: str, df: pd.DataFrame, columns: list[tuple[str, 
         cell.alignment = Alignment(vertical="center", wrap_text=True)
         header_cells.append(cell)
     ws.append(header_cells)
-    formats = [_FORMATS.get(kind) for _, _, kind in columns]
+    # One formatted cell per column, reused row after row: a write-only sheet writes each row as
+    # it is appended, and registering a cell's style is most of what a new cell would cost.
+    templates: list[WriteOnlyCell | None] = []
+    for _, _, kind in columns:
+        template = None
+        if kind in _FORMATS:
+            template = WriteOnlyCell(ws)
+            template.number_format = _FORMATS[kind]
+        templates.append(template)
     for row in zip(*values, strict=True) if values else []:
-        out = []
-        for value, fmt in zip(row, formats, strict=True):
-            if fmt and value is not None:
-                cell = WriteOnlyCell(ws, value=value)
-                cell.number_format = fmt
-                out.append(cell)
-            else:
-                out.append(value)
+        out = list(row)
+        for j, template in enumerate(templates):
+            if template is not None and out[j] is not None:
+                template.value = out[j]
+                out[j] = template
         ws.append(out)
 
 
