@@ -89,12 +89,13 @@ def _load_chunk(
     items: list[tuple[str, Path]],
     catalog: Catalog | None = None,
     corrections: list | None = None,
-    reference: dict | None = None,
+    official: dict | None = None,
 ) -> Chunk:
-    """Files -> one chunk; in a worker process, with the catalog and corrections it was started with."""
+    """Files -> one chunk; in a worker process, with the catalog, corrections and official ranks
+    it was started with."""
     catalog = catalog or _worker["catalog"]  # type: ignore[assignment]
     corrections = _worker["corrections"] if corrections is None else corrections  # type: ignore[assignment]
-    reference = _worker.get("reference") if reference is None else reference
+    official = _worker.get("official") if official is None else official
     outcomes = [_load_one(item, catalog, corrections) for item in items]
     rows = [o.rows for o in outcomes if o.rows is not None]
     records = [r for doc in rows for r in doc.check_records()]
@@ -106,7 +107,7 @@ def _load_chunk(
         documents=_spooled(documents, spool) if spool else documents,  # type: ignore[arg-type]
         facts=_spooled(facts, spool) if spool else facts,  # type: ignore[arg-type]
         applied=frozenset().union(*(r.applied for r in rows)),
-        findings=run_checks(records, None, catalog, reference=reference, scope="document"),  # type: ignore[arg-type]
+        findings=run_checks(records, None, catalog, reference=official, scope="document"),  # type: ignore[arg-type]
         across=[r for r in records if compares_across_documents(r)],
     )
 
@@ -127,7 +128,8 @@ def extract_in_chunks(
     spool: Path,
     on_progress: object = None,
 ) -> Iterator[Chunk]:
-    """Chunks of files in order, from worker processes when there are enough files to pay for them.
+    """Chunks of files in order, from worker processes when there are enough files to pay for them
+    (their Arrow tables then wait in ``spool``; a chunk's ``release`` removes them).
 
     ``on_progress(done, total)`` is called as results arrive (for a progress bar)."""
     if workers is None:
@@ -157,15 +159,16 @@ def extract_in_chunks(
 _worker: dict[str, object] = {}
 
 
-def _set_worker(catalog: Catalog, corrections: list[Correction], reference: dict, spool: Path) -> None:
+def _set_worker(catalog: Catalog, corrections: list[Correction], official: dict, spool: Path) -> None:
     """One catalog, corrections log, table of official ranks and spool folder per worker process.
 
     They live as long as the worker: frozen, the garbage collector no longer walks them."""
-    _worker.update(catalog=catalog, corrections=corrections, reference=reference, spool=spool)
+    _worker.update(catalog=catalog, corrections=corrections, official=official, spool=spool)
     gc.freeze()
 
 
 def sha256_of(path: Path) -> str | None:
+    """The file's sha256, or None when it cannot be read (its build_sources row says why)."""
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:

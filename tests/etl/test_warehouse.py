@@ -147,6 +147,19 @@ def test_readers_never_see_a_half_built_warehouse(raw_dir, tmp_path):
     assert counts == [tuple(expected)]
 
 
+def test_a_build_removes_only_the_leftovers_of_builds_that_are_gone(raw_dir, tmp_path):
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = tmp_path / f".w.duckdb.spool-{dead.stdout.strip()}-abcdef"
+    live = tmp_path / f".w.duckdb.spool-{os.getppid()}-abcdef"  # the test runner's parent still runs
+    for folder in (stale, live):
+        folder.mkdir()
+        (folder / "x.arrow").write_bytes(b"")
+    (tmp_path / f"w.duckdb.tmp-{dead.stdout.strip()}-abcdef").write_bytes(b"")
+    build_warehouse(raw_dir, tmp_path / "w.duckdb")
+    assert not stale.exists() and live.exists()
+    assert list(tmp_path.glob("w.duckdb.tmp-*")) == []
+
+
 def test_killed_build_leaves_the_previous_warehouse(raw_dir, tmp_path):
     db = tmp_path / "w.duckdb"
     build_warehouse(raw_dir, db)
