@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from etl.extract.literals import required_words
 from etl.extract.numbers import DIGITLESS_MACROS, MACROS
 from etl.normalize import unify_tone_marks
 
@@ -36,6 +37,7 @@ class Rule:
     context: re.Pattern[str] | None = None  # must occur in the paragraph or its lead-in
     not_context: re.Pattern[str] | None = None
     needs_digit: bool = True  # its figure is written with digits: only paragraphs with one are scanned
+    words: frozenset[str] = frozenset()  # every match holds one (read from the regex): text without any is skipped
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +127,7 @@ def _rule(raw: dict, macros: dict[str, str], code: str) -> Rule:
         context=_compile(raw.get("context"), macros, where),
         not_context=_compile(raw.get("not_context"), macros, where),
         needs_digit=raw.get("value") is None and not _uses(raw["re"], DIGITLESS_MACROS, macros),
+        words=required_words(regex),
     )
 
 

@@ -116,10 +116,13 @@ def extract_facts(norm: NormalizedText, meta: DocumentMeta, catalog: Catalog) ->
     """Every figure the catalog's rules find in one document, with its evidence."""
     doc = _Doc(norm, meta, catalog)
     candidates: list[_Candidate] = []
+    find = doc.lower.find
     for ind, numeric, rules in catalog.rule_groups:
         ranges = doc.ranges_with(ind.keywords, numeric)
         for rule in rules if ranges else ():
             for start, end in ranges:
+                if rule.words and all(find(w, start, end) == -1 for w in rule.words):
+                    continue  # none of the words every match holds: nothing to scan for
                 for m in rule.regex.finditer(doc.lower, start, end):
                     cand = _candidate(doc, ind, rule, m)
                     if cand is not None:
