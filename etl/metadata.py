@@ -58,6 +58,7 @@ _NUMBER_SYMBOL = re.compile(r"/(?:bc|kh|tb|cv)-([^\W\d_]+)\b")
 _REPORTS = re.compile(r"\s*(?:tỉnh [^\s,]+ )?(?:[^\s,]+ ){0,3}báo cáo")
 
 
+@lru_cache(maxsize=4)  # province, agency and cut-off each ask for it
 def _body(lower: str) -> str:
     """The text before the distribution list, where names of recipients would mislead."""
     m = _RECIPIENTS.search(lower)
@@ -248,7 +249,7 @@ def _dated_mentions(lower: str) -> list[PeriodMention]:
     return [
         m
         for i in numeric_paragraphs(lower)
-        if any(w in lower[spans[i][0] : spans[i][1]] for w in ("đến", "tới", "từ"))
+        if any(lower.find(w, *spans[i]) != -1 for w in ("đến", "tới", "từ"))
         for m in find_period_mentions(lower, *spans[i])
     ]
 

@@ -156,13 +156,14 @@ class _Loader:
         con.execute("BEGIN TRANSACTION")
 
     def add(self, chunk: Chunk) -> None:
+        errors = chunk.errors
         self.pending.append(chunk)
         self.sources.extend(chunk.sources)
-        self.errors.extend(chunk.errors)
+        self.errors.extend(errors)
         self.applied |= chunk.applied
         self.findings.extend(chunk.findings)
         self.across.extend(chunk.across)
-        self.documents += len(chunk.sources) - len(chunk.errors)
+        self.documents += len(chunk.sources) - len(errors)
         if self.documents - self.flushed >= self.batch:
             self._flush()
 

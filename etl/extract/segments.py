@@ -110,7 +110,7 @@ class Segments:
             if marker and pb > pa and self.text[pa] == marker:
                 j -= 1
                 continue
-            return j if self.text.endswith(":", pa, pb) or _is_heading(self.text[pa:pb]) else -1
+            return j if self._may_lead(j) else -1
         return -1
 
     def context(self, paragraph: int) -> str:
@@ -140,6 +140,7 @@ class Segments:
         return hits
 
     def _may_lead(self, j: int) -> bool:
+        """A line that can introduce the ones below it: it ends in ':' or is a heading."""
         a, b = self.paragraphs[j]
         return self.text.endswith(":", a, b) or _is_heading(self.text[a:b])
 
