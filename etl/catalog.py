@@ -17,7 +17,7 @@ from etl.extract.literals import required_words
 from etl.extract.numbers import DIGITLESS_MACROS, MACROS
 from etl.normalize import unify_tone_marks
 
-__all__ = ["Catalog", "Derived", "Indicator", "Rule", "load_catalog"]
+__all__ = ["Catalog", "Derived", "Frame", "Indicator", "MentionConfig", "Rule", "load_catalog"]
 
 CATALOG_PATH = Path(__file__).with_name("indicators.toml")
 _MACRO = re.compile(r"\{([A-Z_]+)\}")
@@ -41,6 +41,37 @@ class Rule:
 
 
 @dataclass(frozen=True, slots=True)
+class Frame:
+    """One way a quantity mention states an indicator: its parts, each a regex or None.
+
+    ``measure`` follows the number ('cuộc gọi đến') or names it in a label ('Số cuộc gọi đến:');
+    ``predicate`` is the verb of its clause, before the number or just after the measure word;
+    ``topic`` is found in the sentence, its paragraph, the headings above or the title;
+    ``not_near`` rejects a mention whose clause or measure phrase says it (another hotline, a
+    plan); ``not_sentence`` rejects it when its sentence says it (a total with outgoing calls).
+    """
+
+    measure: re.Pattern[str] | None
+    predicate: re.Pattern[str] | None
+    topic: re.Pattern[str] | None
+    not_near: re.Pattern[str] | None
+    not_sentence: re.Pattern[str] | None
+    weight: float  # how specific the frame is: more parts, more sure
+
+
+@dataclass(frozen=True, slots=True)
+class MentionConfig:
+    """Catalog-wide vocabulary of quantity mentions: subjects that are not the reporter."""
+
+    other_level: re.Pattern[str]  # commune/district level, other agencies' units
+    other_place: re.Pattern[str]  # the nation, another ministry or province
+    province_wide: re.Pattern[str]  # the whole province, in an agency's report
+    not_a_count: re.Pattern[str]  # words before a number that make it a date or a document number
+    total_words: re.Pattern[str]  # words before a figure that make it a total, preferred over parts
+    part_words: re.Pattern[str]  # words opening a part of what the clause counted
+
+
+@dataclass(frozen=True, slots=True)
 class Indicator:
     code: str
     group: str
@@ -61,6 +92,7 @@ class Indicator:
     not_context: re.Pattern[str] | None = None
     exclude: re.Pattern[str] | None = None  # rejects a match whose clause says this
     allow_targets: bool = False  # a plan itself: the catalog's target wording does not reject it
+    frames: tuple[Frame, ...] = ()  # quantity-mention frames (prose mentions and table rows)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +112,7 @@ class Catalog:
     sha256: str
     # (indicator, reads a written number, its rules of that kind): the engine's loop, split once
     rule_groups: tuple[tuple[Indicator, bool, tuple[Rule, ...]], ...] = ()
+    mention: MentionConfig | None = None
 
     def get(self, code: str) -> Indicator:
         for ind in self.indicators:
@@ -131,6 +164,26 @@ def _rule(raw: dict, macros: dict[str, str], code: str) -> Rule:
     )
 
 
+def _frame(raw: dict, macros: dict[str, str], code: str) -> Frame:
+    where = f"{code}.frame"
+    parts = {k: _compile(raw.get(k), macros, where) for k in ("measure", "predicate", "topic", "not_near", "not_sentence")}
+    if parts["measure"] is None and parts["predicate"] is None:
+        raise ValueError(f"{where}: khung cần measure hoặc predicate")
+    weight = float(raw.get("weight", sum(1.0 for k in ("measure", "predicate", "topic") if parts[k])))
+    return Frame(weight=weight, **parts)  # type: ignore[arg-type]
+
+
+def _mention_config(raw: dict, macros: dict[str, str]) -> MentionConfig:
+    def c(key: str) -> re.Pattern[str]:
+        pattern = _compile(raw[key], macros, f"mention.{key}")
+        assert pattern is not None
+        return pattern
+
+    return MentionConfig(
+        c("other_level"), c("other_place"), c("province_wide"), c("not_a_count"), c("total_words"), c("part_words")
+    )
+
+
 def _uses(pattern: str, names: frozenset[str], macros: dict[str, str]) -> bool:
     """Whether ``pattern`` expands one of the macros ``names``, directly or through another macro."""
     used = set(_MACRO.findall(pattern))
@@ -161,6 +214,7 @@ def _indicator(raw: dict, macros: dict[str, str]) -> Indicator:
         not_context=_compile(raw.get("not_context"), macros, code),
         exclude=_compile(raw.get("exclude"), macros, code),
         allow_targets=bool(raw.get("allow_targets", False)),
+        frames=tuple(_frame(f, macros, code) for f in raw.get("frames", ())),
     )
 
 
@@ -189,6 +243,7 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
             for numeric in (True, False)
             if (rules := tuple(r for r in ind.rules if r.needs_digit == numeric))
         ),
+        mention=_mention_config(raw["mention"], macros) if "mention" in raw else None,
     )
 
 

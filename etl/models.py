@@ -129,5 +129,34 @@ class Fact:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A measured number no indicator took: kept so nothing is silently dropped."""
+
+    doc: str
+    value: float
+    measure: str  # the measure word or label beside the number ("cuộc gọi đến", "hồ sơ")
+    quote: str
+    char_start: int
+    char_end: int
+    sentence: str
+    sentence_start: int
+    sentence_end: int
+    reason: str  # why no indicator took it, in Vietnamese
+
+    def as_json(self) -> dict[str, object]:
+        """The JSON line shape of an unassigned mention (``extract --json --mentions``)."""
+        return {
+            "type": "mention",
+            "doc": self.doc,
+            "value": int(self.value) if float(self.value).is_integer() else self.value,
+            "measure": self.measure,
+            "quote": self.quote,
+            "char_start": self.char_start,
+            "char_end": self.char_end,
+            "reason": self.reason,
+        }
+
+
 def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from etl.catalog import Catalog, default_catalog
-from etl.extract import extract_facts
+from etl.extract import extract_document
 from etl.metadata import detect_metadata
-from etl.models import DocumentMeta, Fact, SourceText
+from etl.models import DocumentMeta, Fact, Mention, SourceText
 from etl.normalize import normalize
 from etl.readers import DEFAULT_MAX_BYTES, read_bytes, read_document
 
@@ -22,6 +22,7 @@ class Extraction:
     meta: DocumentMeta
     facts: tuple[Fact, ...]
     content_sha256: str  # of the normalised text on one line: the same report in any format or wrapping
+    mentions: tuple[Mention, ...] = ()  # measured numbers no indicator took
 
 
 def process_source(source: SourceText, catalog: Catalog | None = None) -> Extraction:
@@ -29,7 +30,8 @@ def process_source(source: SourceText, catalog: Catalog | None = None) -> Extrac
     norm = normalize(source.text)
     meta = detect_metadata(norm, source.name)
     content = hashlib.sha256(norm.text.replace("\n", " ").encode()).hexdigest()
-    return Extraction(source, meta, tuple(extract_facts(norm, meta, catalog)), content)
+    facts, mentions = extract_document(norm, meta, catalog)
+    return Extraction(source, meta, tuple(facts), content, tuple(mentions))
 
 
 def process_file(path: Path, catalog: Catalog | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Extraction:

@@ -10,19 +10,26 @@ from datetime import date
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
+from etl.extract.mentions import Clue, Quantity, classify, find_quantities, is_rank_like, post_window, pre_window
 from etl.extract.numbers import QUALIFIER_TAIL, parse_numeral, qualifier_of, scale_of
 from etl.extract.periods import PeriodMention, find_period_mentions, shift_years
 from etl.extract.segments import Segments, Sentence, segment
-from etl.models import DocumentMeta, Fact, NormalizedText, Period
+from etl.extract.tables import TableCell, read_tables
+from etl.models import DocumentMeta, Fact, Mention, NormalizedText, Period
 
 if TYPE_CHECKING:  # the catalog compiles rules with this package's number macros
     from etl.catalog import Catalog, Indicator, Rule
 
-__all__ = ["extract_facts"]
+__all__ = ["extract_document", "extract_facts"]
 
-_LOCAL_WINDOW = 160  # characters before a figure searched for its own period
+_LOCAL_WINDOW = 300  # characters before a figure searched for its own period
 _NOT_BEFORE_WINDOW = 40
 _MERGE_GAP = 120  # scanning a short gap costs less than starting another scan
+_HEADING_REACH = 60  # paragraphs searched upwards for the headings a figure sits under
+_PHRASE_STOP = re.compile(r"[,;.(]")
+_MENTION_CONFIDENCE = 0.6  # below every phrasing rule: a rule's reading of a number wins
+_TABLE_CONFIDENCE = 0.8
+_HEADING_LINE = re.compile(r"(?:[ivxlc]{1,6}\.|\d{1,2}(?:\.\d{1,2})*\.?|[a-zđ]\)|#+)\s+\S")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +66,9 @@ class _Doc:
         self._numeric_ends = list(accumulate(len(c) + 1 for c in contexts))
         self._keyword_hits: dict[tuple[str, bool], set[int]] = {}
         self._ranges: dict[tuple[tuple[str, ...], bool], list[tuple[int, int]]] = {}
+        self._topics: dict[int, str] = {}
+        self._headings: dict[int, list[int]] = {}
+        self.title = meta.title.lower()
 
     def ranges_with(self, keywords: tuple[str, ...], numeric: bool) -> list[tuple[int, int]]:
         """Text ranges (runs of paragraphs) where a rule with these keywords can apply: paragraphs
@@ -101,6 +111,40 @@ class _Doc:
             self._mentions[p] = find_period_mentions(self.lower, *self.segments.paragraphs[p])
         return [m for m in self._mentions[p] if m.start >= sentence.start and m.end <= sentence.end]
 
+    def headings(self, paragraph: int) -> list[int]:
+        """The heading lines a paragraph sits under, nearest (deepest) first."""
+        if paragraph not in self._headings:
+            found: list[int] = []
+            depth = None
+            for j in range(paragraph - 1, max(-1, paragraph - _HEADING_REACH), -1):
+                a, b = self.segments.paragraphs[j]
+                line = self.lower[a:b]
+                if len(line) > 160 or not _HEADING_LINE.match(line):
+                    continue
+                level = line.split(" ", 1)[0].count(".") or 1
+                if depth is None or level < depth:
+                    found.append(j)
+                    depth = level
+            self._headings[paragraph] = found
+        return self._headings[paragraph]
+
+    def topic(self, paragraph: int) -> str:
+        """What a figure is about: its paragraph with lead-in, the headings above, the title."""
+        if paragraph not in self._topics:
+            parts = [self.segments.context(paragraph)]
+            parts += [self.lower[slice(*self.segments.paragraphs[j])] for j in self.headings(paragraph)]
+            parts.append(self.title)
+            self._topics[paragraph] = " \n ".join(parts)
+        return self._topics[paragraph]
+
+    def heading_period(self, paragraph: int) -> PeriodMention | None:
+        """A period a heading above states ('II. So sánh với kết quả năm 2021'), for figures under it."""
+        for j in self.headings(paragraph):
+            found = [m for m in find_period_mentions(self.lower, *self.segments.paragraphs[j]) if m.kind != "until"]
+            if found:
+                return found[-1]
+        return None
+
     def scope_at(self, sentence: Sentence, pos: int) -> str | None:
         """Name of the last scope marker before ``pos`` in its sentence."""
         prefix = self.lower[sentence.start : pos]
@@ -113,7 +157,12 @@ class _Doc:
 
 
 def extract_facts(norm: NormalizedText, meta: DocumentMeta, catalog: Catalog) -> list[Fact]:
-    """Every figure the catalog's rules find in one document, with its evidence."""
+    """Every figure the catalog finds in one document, with its evidence."""
+    return extract_document(norm, meta, catalog)[0]
+
+
+def extract_document(norm: NormalizedText, meta: DocumentMeta, catalog: Catalog) -> tuple[list[Fact], list[Mention]]:
+    """Figures with evidence, and the measured numbers no indicator took (kept, with why)."""
     doc = _Doc(norm, meta, catalog)
     candidates: list[_Candidate] = []
     find = doc.lower.find
@@ -127,6 +176,11 @@ def extract_facts(norm: NormalizedText, meta: DocumentMeta, catalog: Catalog) ->
                     cand = _candidate(doc, ind, rule, m)
                     if cand is not None:
                         candidates.append(cand)
+    claimed = {c.num_start for c in candidates} | {p for c in candidates for p in range(c.start, c.end)}
+    table_cands, table_left = _table_candidates(doc)
+    candidates.extend(table_cands)
+    prose_cands, left = _prose_candidates(doc, claimed)
+    candidates.extend(prose_cands)
     candidates = _one_reading_per_number(candidates)
     facts: list[Fact] = []
     by_indicator: dict[str, list[_Candidate]] = defaultdict(list)
@@ -136,7 +190,8 @@ def extract_facts(norm: NormalizedText, meta: DocumentMeta, catalog: Catalog) ->
         if by_indicator.get(ind.code):
             facts.extend(_resolve(doc, ind, by_indicator[ind.code]))
     facts.extend(_derive(doc, catalog, facts))
-    return sorted(facts, key=lambda f: (f.char_start, f.indicator))
+    mentions = [_mention(doc, q, sentence, reason) for q, sentence, reason in [*table_left, *left]]
+    return sorted(facts, key=lambda f: (f.char_start, f.indicator)), sorted(mentions, key=lambda m: m.char_start)
 
 
 def _candidate(doc: _Doc, ind: Indicator, rule: Rule, m: re.Match[str]) -> _Candidate | None:
@@ -237,6 +292,10 @@ def _period_of(doc: _Doc, ind: Indicator, sentence: Sentence, pos: int) -> tuple
     for mention in doc.mentions(sentence):
         if mention.end <= pos and mention.start >= pos - _LOCAL_WINDOW:
             local = mention
+    if local is None and ind.kind == "rank":
+        local = _earlier_year(doc, sentence)
+    if local is None:
+        local = doc.heading_period(sentence.paragraph)
     period = _resolve_mention(local, report) if local else report
     if ind.period == "calendar_year" and period.end is not None:
         y = period.end.year
@@ -247,6 +306,13 @@ def _period_of(doc: _Doc, ind: Indicator, sentence: Sentence, pos: int) -> tuple
             as_of = doc.meta.report_date  # a count cannot be known after the report is signed
         return None, None, as_of
     return period.start, period.end, None
+
+
+def _earlier_year(doc: _Doc, sentence: Sentence) -> PeriodMention | None:
+    """A rank's assessed year said in an earlier sentence of its paragraph ('… năm 2022. Tỉnh đứng thứ …')."""
+    a = doc.segments.paragraphs[sentence.paragraph][0]
+    years = [m for m in find_period_mentions(doc.lower, a, sentence.start) if m.kind == "year"]
+    return years[-1] if years else None
 
 
 def _resolve_mention(mention: PeriodMention, report: Period) -> Period:
@@ -280,7 +346,7 @@ def _resolve(doc: _Doc, ind: Indicator, cands: list[_Candidate]) -> list[Fact]:
     facts: list[Fact] = []
     for group in by_period.values():
         merged = [_merge_sentence(ind, s) for s in _by_sentence(group)]
-        merged.sort(key=lambda c: (-c.confidence, c.start))
+        merged.sort(key=lambda c: (not _is_total(doc, c), -round(c.confidence, 1), -c.value if ind.kind == "flow" else 0, c.start))
         primary = merged[0]
         facts.append(_fact(doc, primary, "primary"))
         seen = {primary.value}
@@ -289,6 +355,19 @@ def _resolve(doc: _Doc, ind: Indicator, cands: list[_Candidate]) -> list[Fact]:
                 seen.add(other.value)
                 facts.append(_fact(doc, other, "alternative"))
     return facts
+
+
+def _is_total(doc: _Doc, c: _Candidate) -> bool:
+    """A figure its sentence calls a total ('tính chung', 'tổng cộng'): it beats parts told elsewhere.
+
+    A short line ending in ',' just above ('Như vậy, tính chung trong tháng,') opens the sentence."""
+    cfg = doc.catalog.mention
+    if cfg is None or c.indicator.kind != "flow":
+        return False
+    start = c.sentence.start
+    if start >= 2 and doc.lower[start - 2] == ",":
+        start = doc.lower.rfind("\n", 0, start - 1) + 1
+    return bool(cfg.total_words.search(doc.lower, start, c.num_start))
 
 
 def _by_sentence(group: list[_Candidate]) -> list[list[_Candidate]]:
@@ -372,3 +451,183 @@ def _derive(doc: _Doc, catalog: Catalog, facts: list[Fact]) -> list[Fact]:
             )
         )
     return out
+
+
+_FRAME_RULE: dict[str, Rule] = {}
+
+
+def _frame_rule(kind: str, confidence: float) -> Rule:
+    """A stand-in rule naming how a frame-read figure was found ('mention' or 'table')."""
+    if kind not in _FRAME_RULE:
+        from etl.catalog import Rule
+
+        _FRAME_RULE[kind] = Rule(id=kind, regex=re.compile(kind), confidence=confidence)
+    return _FRAME_RULE[kind]
+
+
+def _prose_candidates(doc: _Doc, claimed: set[int]) -> tuple[list[_Candidate], list[tuple[Quantity, Sentence, str]]]:
+    """Quantity mentions in prose that no phrasing rule read, classified by the catalog's frames."""
+    cands: list[_Candidate] = []
+    left: list[tuple[Quantity, Sentence, str]] = []
+    if doc.catalog.mention is None:
+        return cands, left
+    for i in doc.segments.numeric:
+        a, b = doc.segments.paragraphs[i]
+        if "|" in doc.lower[a:b]:
+            continue  # a table row: read by the table model
+        quantities = find_quantities(doc.lower, a, b)
+        prev_end = a
+        for k, q in enumerate(quantities):
+            sentence = doc.segments.sentence_at(q.num_start)
+            hi = min(quantities[k + 1].start if k + 1 < len(quantities) else b, sentence.end)
+            label = pre_window(doc.lower, max(prev_end, sentence.start), q.start)
+            prev_end = q.end
+            if q.num_start in claimed or doc.catalog.mention.not_a_count.search(doc.lower, max(a, q.start - 16), q.start):
+                continue
+            after = post_window(doc.lower, q.end, hi)
+            whole = doc.lower[sentence.start : sentence.end]
+            clue = Clue(label, after, doc.topic(i), whole, q.kind, is_rank_like(doc.lower, q))
+            cand, reason = _mention_candidate(doc, q, sentence, clue)
+            if cand is not None:
+                cands.append(cand)
+            elif q.measure or q.kind != "count":
+                left.append((q, sentence, reason))
+    return cands, left
+
+
+def _mention_candidate(doc: _Doc, q: Quantity, sentence: Sentence, clue: Clue) -> tuple[_Candidate | None, str]:
+    verdict = classify(clue, doc.catalog)
+    ind = verdict.indicator
+    if ind is None:
+        return None, verdict.reason
+    reason = _not_ours(doc, ind, sentence, q)
+    if reason:
+        return None, reason
+    prefix = doc.lower[sentence.start : q.num_start]
+    confidence = _MENTION_CONFIDENCE + 0.05 * min(verdict.score, 4)
+    if not ind.min_value <= q.value <= ind.max_value:
+        confidence *= 0.5
+    cand = _Candidate(
+        indicator=ind,
+        rule=_frame_rule("mention", _MENTION_CONFIDENCE),
+        value=q.value,
+        qualifier=q.qualifier,
+        denominator=q.denominator,
+        num_start=q.num_start,
+        start=q.start,
+        end=q.end + len(q.measure) + 1 if q.measure else q.end,
+        sentence=sentence,
+        in_parens=prefix.count("(") > prefix.count(")"),
+        confidence=round(confidence, 3),
+        period=_period_of(doc, ind, sentence, q.num_start),
+    )
+    return cand, ""
+
+
+def _not_ours(doc: _Doc, ind: Indicator, sentence: Sentence, q: Quantity) -> str:
+    """Why a classified mention is not the reporter's result: a plan, another unit, a rate per month."""
+    cfg = doc.catalog.mention
+    assert cfg is not None
+    clause_start = max(doc.lower.rfind(";", sentence.start, q.start) + 1, sentence.start)
+    semi = doc.lower.find(";", q.end, sentence.end)
+    clause_end = semi if semi != -1 else sentence.end
+    subject = doc.lower[clause_start : q.start]
+    stop = _PHRASE_STOP.search(doc.lower, q.end, clause_end)
+    phrase_end = stop.start() if stop else clause_end
+    targets = doc.catalog.exclude_clause
+    if not ind.allow_targets and targets is not None and targets.search(doc.lower, clause_start, phrase_end):
+        return "kế hoạch, mục tiêu"
+    if ind.exclude is not None and ind.exclude.search(doc.lower, clause_start, phrase_end):
+        return "loại trừ theo danh mục"
+    if cfg.other_level.search(subject) or cfg.other_place.search(subject):
+        return "số liệu của cấp, đơn vị hoặc địa phương khác"
+    if ind.scope == "agency" and cfg.province_wide.search(subject):
+        return "số liệu toàn tỉnh trong báo cáo của một cơ quan"
+    if doc.catalog.exclude_after.match(doc.lower, q.end, min(len(doc.lower), q.end + 24)):
+        return "số bình quân"
+    return ""
+
+
+def _table_candidates(doc: _Doc) -> tuple[list[_Candidate], list[tuple[Quantity, Sentence, str]]]:
+    """Figures in table cells: row label × column header × unit, classified like prose."""
+    cands: list[_Candidate] = []
+    left: list[tuple[Quantity, Sentence, str]] = []
+    if doc.catalog.mention is None:
+        return cands, left
+    for cell in read_tables(doc.lower, doc.segments, doc.report):
+        paragraph = doc.segments.paragraph_at(cell.quantity.num_start)
+        a, b = doc.segments.paragraphs[paragraph]
+        sentence = Sentence(a, b, paragraph)
+        topic = cell.topic + " \n " + doc.topic(paragraph)
+        rank_like = is_rank_like(doc.lower, cell.quantity) or "hạng" in cell.label
+        row = doc.lower[a:b]
+        clue = Clue(cell.label, cell.unit, topic, row, cell.quantity.kind, rank_like)
+        verdict = classify(clue, doc.catalog)
+        if verdict.indicator is None and cell.header_label:
+            clue = Clue(cell.header_label, cell.unit, topic + " " + cell.label, row, cell.quantity.kind, rank_like)
+            verdict = classify(clue, doc.catalog)
+            if verdict.indicator is not None and not cell.is_total:
+                left.append((cell.quantity, sentence, "số liệu của đơn vị khác trong bảng"))
+                continue
+        ind = verdict.indicator
+        if ind is None:
+            left.append((cell.quantity, sentence, verdict.reason))
+            continue
+        cands.append(_table_candidate(doc, ind, cell, sentence, verdict.score))
+    return cands, left
+
+
+def _table_candidate(doc: _Doc, ind: Indicator, cell: TableCell, sentence: Sentence, score: float) -> _Candidate:
+    q = cell.quantity
+    period = cell.period or doc.report
+    if ind.kind == "rank" and cell.period is None:
+        period = _rank_year(doc, sentence) or period
+    if ind.kind == "stock":
+        as_of = period.end
+        if as_of and doc.meta.report_date and as_of > doc.meta.report_date:
+            as_of = doc.meta.report_date
+        when: tuple[date | None, date | None, date | None] = (None, None, as_of)
+    else:
+        when = (period.start, period.end, None)
+    confidence = _TABLE_CONFIDENCE + 0.02 * min(score, 4)
+    if not ind.min_value <= q.value <= ind.max_value:
+        confidence *= 0.5
+    return _Candidate(
+        indicator=ind,
+        rule=_frame_rule("table", _TABLE_CONFIDENCE),
+        value=q.value * cell.scale,
+        qualifier=q.qualifier,
+        denominator=q.denominator,
+        num_start=q.num_start,
+        start=q.start,
+        end=q.end,
+        sentence=sentence,
+        in_parens=False,
+        confidence=round(confidence, 3),
+        period=when,
+    )
+
+
+def _rank_year(doc: _Doc, sentence: Sentence) -> Period | None:
+    for mention in doc.mentions(sentence):
+        if mention.kind == "year":
+            return mention.period
+    return None
+
+
+def _mention(doc: _Doc, q: Quantity, sentence: Sentence, reason: str) -> Mention:
+    end = q.end + len(q.measure) + 1 if q.measure else q.end
+    start, stop = doc.norm.span_in_original(q.start, min(end, sentence.end))
+    s_start, s_end = doc.norm.span_in_original(sentence.start, sentence.end)
+    return Mention(
+        doc=doc.meta.doc,
+        value=q.value,
+        measure=q.measure or ("%" if q.kind == "pct" else "đồng" if q.kind == "money" else ""),
+        quote=doc.norm.original[start:stop],
+        char_start=start,
+        char_end=stop,
+        sentence=doc.norm.text[sentence.start : sentence.end],
+        sentence_start=s_start,
+        sentence_end=s_end,
+        reason=reason,
+    )

@@ -1,0 +1,200 @@
+"""Quantity mentions: every number with its measure word or label, and the indicator it states.
+
+A mention is read as parts: the number (with qualifier, scale, %, or a denominator), the
+measure word after it ('cuộc gọi đến', 'tổ chức, cá nhân') or the label before it ('Tổng số
+cuộc gọi … là'), the predicate of its clause (tiếp nhận / giải quyết / đang xử lý …), its
+subject (this agency, another level, another place) and its topic (sentence, paragraph,
+headings above, title). The catalog's frames say which combinations state which indicator,
+so a new phrasing of a known family needs no new rule. Prose and table rows share
+``classify``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from etl.extract.numbers import MACROS, QUALIFIER_TAIL, parse_numeral, qualifier_of, scale_of
+
+if TYPE_CHECKING:
+    from etl.catalog import Catalog, Frame, Indicator
+
+__all__ = ["Clue", "Quantity", "Verdict", "classify", "find_quantities", "is_rank_like", "post_window", "pre_window"]
+
+_QUANTITY = re.compile(MACROS["NUMF"] + r"(?P<pct>\s?%)?")
+_MONEY_AFTER = re.compile(r"\s?(?:đồng|đ\b|vnđ|vnd)")
+_WORD_AFTER = re.compile(r"\s?[^\W\d_]")
+_MEASURE_WORDS = re.compile(r"\s?((?:[^\W\d_]+ ?){1,4})")
+_PHRASE_END = re.compile(r"[,;.()]")
+_PRE_REACH = 110
+_POST_REACH = 45
+_RANK_DENOMINATORS = frozenset({19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 34, 63})
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number as written: where it is, what it is worth, and what follows it."""
+
+    start: int  # where the evidence starts (a qualifier before the number counts)
+    num_start: int
+    end: int  # after the number, its scale word, '%' or 'đồng'
+    value: float
+    qualifier: str
+    denominator: float | None
+    kind: str  # count | pct | money
+    measure: str  # the words right after it, lower case ('' when none)
+
+
+@dataclass(frozen=True, slots=True)
+class Clue:
+    """What surrounds one quantity, as the classifier reads it (all lower case)."""
+
+    label: str  # the clause before the number, back to the previous figure or clause start
+    after: str  # the text right after the number (measure word, then a little more)
+    topic: str  # sentence, paragraph with its lead-in, headings above, document title
+    sentence: str  # the whole sentence (or table row)
+    kind: str  # count | pct | money
+    rank_like: bool  # written N/M with a rank-sized whole, or after 'thứ'/'hạng'
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    indicator: Indicator | None
+    score: float
+    reason: str  # why no indicator took it ('' when one did)
+
+
+def find_quantities(lower: str, start: int, end: int) -> list[Quantity]:
+    """Numbers in ``lower[start:end]`` that can be figures (not dates, years or document numbers)."""
+    out: list[Quantity] = []
+    for m in _QUANTITY.finditer(lower, start, end):
+        q = _quantity(lower, m)
+        if q is not None:
+            out.append(q)
+    return out
+
+
+def _quantity(lower: str, m: re.Match[str]) -> Quantity | None:
+    num, den = m.group("num"), m.group("den")
+    if den and (len(den) == 4 or lower.startswith("/", m.end("den"))):
+        return None  # 12/2024, 15/12/2024
+    if not den and re.fullmatch(r"(?:19|20)\d\d", num) and not _WORD_AFTER.match(lower, m.end()):
+        return None  # a year
+    if lower.startswith(("/", "-"), m.end()) and _is_code(lower, m.end()):
+        return None  # 123/bc-ubnd
+    try:
+        value = parse_numeral(num) * scale_of(m.group("scale"))
+    except ValueError:
+        return None
+    value = float(round(value)) if abs(value - round(value)) < 1e-6 else value
+    end = m.end()
+    kind = "count"
+    if m.group("pct"):
+        kind = "pct"
+    else:
+        money = _MONEY_AFTER.match(lower, end)
+        if money:
+            kind, end = "money", money.end()
+        elif m.group("scale") in ("triệu", "tỷ", "tỉ") and not _WORD_AFTER.match(lower, end):
+            kind = "money"  # 'số tiền 17 triệu.'
+
+    start, qual = m.start(), m.group("qual")
+    if qual is None:
+        tail = QUALIFIER_TAIL.search(lower, max(0, m.start() - 14), m.start())
+        if tail:
+            qual, start = tail.group(1), tail.start(1)
+    words = _MEASURE_WORDS.match(lower, end) if kind == "count" else None
+    measure = words.group(1).strip() if words else ""
+    return Quantity(start, m.start("num"), end, value, qualifier_of(qual), float(den) if den else None, kind, measure)
+
+
+def _is_code(lower: str, pos: int) -> bool:
+    return bool(re.match(r"[/-][^\W\d_]{1,10}[-/]", lower[pos : pos + 14]))
+
+
+def classify(clue: Clue, catalog: Catalog, scope_of_report: str = "agency") -> Verdict:
+    """The indicator whose frame fits the clue best; ties and misses say why."""
+    best: list[tuple[float, Indicator]] = []
+    if catalog.mention is not None:
+        parts = list(catalog.mention.part_words.finditer(clue.label))
+        if parts:  # the verb before 'trong đó' counted the whole, not this part
+            clue = replace(clue, label=clue.label[parts[-1].end() :])
+    for ind in catalog.indicators:
+        if not ind.frames or not _unit_fits(ind, clue):
+            continue
+        score = max((_fit(f, clue) for f in ind.frames), default=0.0)
+        if score > 0:
+            best.append((score, ind))
+    if not best:
+        return Verdict(None, 0.0, "không khớp chỉ tiêu nào")
+    best.sort(key=lambda t: -t[0])
+    top = best[0][0]
+    tied = [ind for s, ind in best if s == top]
+    if len(tied) > 1:
+        return Verdict(None, top, "khớp nhiều chỉ tiêu: " + ", ".join(i.code for i in tied))
+    return Verdict(tied[0], top, "")
+
+
+def _unit_fits(ind: Indicator, clue: Clue) -> bool:
+    if ind.unit == "%":
+        return clue.kind == "pct"
+    if ind.unit == "đồng":
+        return clue.kind == "money"
+    if ind.kind == "rank":
+        return clue.kind == "count" and clue.rank_like
+    return clue.kind == "count"
+
+
+def _fit(frame: Frame, clue: Clue) -> float:
+    """A frame's score on a clue: 0 when a part it declares is missing.
+
+    A predicate nearer the number scores higher, so in 'tiếp nhận 100 hồ sơ, giải quyết 90 hồ
+    sơ' each figure takes the verb just before it."""
+    score = frame.weight
+    phrase = _PHRASE_END.split(clue.after, maxsplit=1)[0]
+    if frame.not_near is not None and (frame.not_near.search(clue.label) or frame.not_near.search(phrase)):
+        return 0.0
+    if frame.not_sentence is not None and frame.not_sentence.search(clue.sentence):
+        return 0.0
+    if frame.measure is not None and not frame.measure.match(clue.after):
+        if _word_follows(clue) or not frame.measure.search(clue.label):
+            return 0.0
+    if frame.predicate is not None:
+        last = None
+        for last in frame.predicate.finditer(clue.label):  # noqa: B007 - the last one is wanted
+            pass
+        if last is not None:
+            score += 0.25 + 0.5 * last.end() / max(1, len(clue.label))
+        elif not frame.predicate.search(phrase):
+            return 0.0
+    if frame.topic is not None and not frame.topic.search(clue.topic):
+        return 0.0
+    return score
+
+
+def _word_follows(clue: Clue) -> bool:
+    """A count followed by a word names its own measure; a label before it cannot."""
+    return clue.kind == "count" and bool(_WORD_AFTER.match(clue.after)) and not clue.rank_like
+
+
+def pre_window(lower: str, lo: int, pos: int) -> str:
+    """The clause before a number: back to ``lo`` (previous figure or sentence start)."""
+    start = max(lo, pos - _PRE_REACH)
+    cut = max(lower.rfind(";", start, pos), lower.rfind("(", start, pos))
+    if cut > lower.rfind(")", start, pos):
+        start = cut + 1
+    return lower[start:pos]
+
+
+def post_window(lower: str, end: int, hi: int) -> str:
+    """The text right after a number: the measure word and what it does, up to ``hi``."""
+    stop = min(hi, end + _POST_REACH)
+    semi = lower.find(";", end, stop)
+    return lower[end : semi if semi != -1 else stop].lstrip()
+
+
+def is_rank_like(lower: str, q: Quantity) -> bool:
+    if q.denominator is not None:
+        return int(q.denominator) in _RANK_DENOMINATORS and q.value <= q.denominator
+    return bool(re.search(r"(?:thứ|hạng|vị trí)\s?$", lower[max(0, q.start - 12) : q.start]))

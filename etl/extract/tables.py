@@ -1,0 +1,258 @@
+"""Tables read as rows × column headers × units, whatever file they came from.
+
+Readers hand every table on as one line per row with cells joined by '|' (Word, PDF and
+markdown alike). A figure in a cell is read from its row label (classified with the same
+frames as prose), its column header (the period: kỳ báo cáo, lũy kế, cùng kỳ, a quarter; or
+not a figure at all: so sánh, kế hoạch, ghi chú) and its unit (a unit column, or a unit in
+the header or label: 'nghìn hồ sơ', 'triệu đồng').
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from etl.extract.mentions import Quantity, find_quantities
+from etl.extract.periods import find_period_mentions, shift_years
+from etl.extract.segments import Segments
+from etl.models import Period
+
+__all__ = ["TableCell", "read_tables"]
+
+_SEPARATOR = re.compile(r"^:?-{2,}:?$")
+_NUMERIC = re.compile(r"^(?:hơn |khoảng |trên |gần |dưới )?\d[\d.,]*(?:/\d+)?\s?%?$")
+_FILLER = re.compile(r"^(?:\(?\d{1,2}\)?|\([a-z]\)|[a-z]|)$")
+_STT_HEADER = re.compile(r"^(?:stt|tt|số tt|số thứ tự)$")
+_STT_VALUE = re.compile(r"^(?:[ivxlc]{1,5}|\d{1,2}(?:\.\d{1,2})*|[a-zđ])[.)]?$")
+_LABEL_HEADER = re.compile(r"chỉ tiêu|nội dung|tên|lĩnh vực|hạng mục|danh mục|loại|đơn vị thực hiện|cơ quan")
+_UNIT_HEADER = re.compile(r"^(?:đơn vị tính|đvt|đơn vị|đơn vị đo)$")
+_SKIP_HEADER = re.compile(
+    r"so sánh|so với|tăng,? giảm|tăng/giảm|tăng \(|chênh lệch|ghi chú|kế hoạch|mục tiêu|dự kiến|"
+    r"chỉ tiêu (?:năm|giao|kh)|ước (?:thực hiện|tính)|bình quân|trung bình|% ?kh|tỷ lệ (?:%|tăng|so)"
+)
+_CUMULATIVE = re.compile(r"lũy kế|luỹ kế|từ đầu năm|cộng dồn")
+_SAME_PERIOD = re.compile(r"cùng kỳ")
+_TOTAL = re.compile(r"^(?:tổng(?: cộng| số| chung)?|cộng|toàn tỉnh|toàn thành phố)\b")
+_SCALE_UNIT = re.compile(r"(tỷ|tỉ|triệu|nghìn|ngàn)\s+(.*)")
+_UNIT_IN_TEXT = re.compile(r"\(([^()]{1,25})\)\s*$")
+_SCALES = {"tỷ": 1e9, "tỉ": 1e9, "triệu": 1e6, "nghìn": 1e3, "ngàn": 1e3}
+
+
+@dataclass(frozen=True, slots=True)
+class TableCell:
+    """One figure of a table with what its row and column say about it (lower case)."""
+
+    quantity: Quantity
+    label: str  # the row label
+    header_label: str  # the column header, for tables whose rows are units and columns measures
+    unit: str  # the measure word from the unit column, the header or the label ('hồ sơ', '%')
+    scale: float  # 1000 for 'nghìn hồ sơ', 1e6 for 'triệu đồng'
+    period: Period | None  # the column's period; None: the report's
+    topic: str  # the section row above and the table's title line
+    is_total: bool  # a total row ('Tổng cộng') of a table listing units
+
+
+@dataclass(frozen=True, slots=True)
+class _Cell:
+    text: str
+    start: int
+    end: int
+
+
+def read_tables(lower: str, segments: Segments, report: Period) -> list[TableCell]:
+    """Every figure in every table of a normalised, lower-cased text."""
+    out: list[TableCell] = []
+    for block in _blocks(lower, segments):
+        out.extend(_read_table(lower, segments, block, report))
+    return out
+
+
+def _blocks(lower: str, segments: Segments) -> list[list[int]]:
+    """Runs of two or more consecutive lines that are table rows."""
+    blocks: list[list[int]] = []
+    run: list[int] = []
+    for i, (a, b) in enumerate(segments.paragraphs):
+        if lower.find("|", a, b) != -1:
+            run.append(i)
+            continue
+        if len(run) >= 2:
+            blocks.append(run)
+        run = []
+    if len(run) >= 2:
+        blocks.append(run)
+    return blocks
+
+
+def _cells(lower: str, a: int, b: int) -> list[_Cell]:
+    text = lower[a:b]
+    lo, hi = 0, len(text)
+    stripped = text.strip()
+    if stripped.startswith("|"):
+        lo = text.index("|") + 1
+    if stripped.endswith("|"):
+        hi = text.rindex("|")
+    cells, pos = [], lo
+    while pos <= hi:
+        bar = text.find("|", pos, hi)
+        stop = hi if bar == -1 else bar
+        raw = text[pos:stop]
+        left = len(raw) - len(raw.lstrip())
+        value = raw.strip()
+        cells.append(_Cell(value, a + pos + left, a + pos + left + len(value)))
+        if bar == -1:
+            break
+        pos = bar + 1
+    return cells
+
+
+def _read_table(lower: str, segments: Segments, block: list[int], report: Period) -> list[TableCell]:
+    rows = [_cells(lower, *segments.paragraphs[i]) for i in block]
+    rows = [r for r in rows if not all(_SEPARATOR.match(c.text) or not c.text for c in r)]
+    width = max((len(r) for r in rows), default=0)
+    if width < 2:
+        return []
+    rows = [r + [_Cell("", r[-1].end, r[-1].end)] * (width - len(r)) for r in rows]
+    first_data = next((k for k, r in enumerate(rows) if _is_data_row(r)), None)
+    if first_data is None:
+        return []
+    header_rows = [r for r in rows[:first_data] if not all(_FILLER.match(c.text) for c in r)]
+    headers = [_join(r[col].text for r in header_rows) for col in range(width)]
+    data = rows[first_data:]
+    stt, label_col, unit_col = _roles(headers, data)
+    if label_col is None:
+        return []
+    title = _title_above(lower, segments, block[0])
+    periods = [_column_period(h, report) for h in headers]
+    out: list[TableCell] = []
+    section = ""
+    for row in data:
+        label = row[label_col].text
+        values = [c for k, c in enumerate(row) if k not in (stt, label_col, unit_col) and _NUMERIC.match(c.text)]
+        if not values:
+            section = label or section
+            continue
+        unit = row[unit_col].text if unit_col is not None else ""
+        for col, cell in enumerate(row):
+            if col in (stt, label_col, unit_col) or not _NUMERIC.match(cell.text) or _SKIP_HEADER.search(headers[col]):
+                continue
+            made = _cell(lower, cell, label, headers[col], unit, periods[col], report)
+            if made is not None:
+                out.append(_with_topic(made, section + " \n " + title))
+    return out
+
+
+def _with_topic(cell: TableCell, topic: str) -> TableCell:
+    return TableCell(cell.quantity, cell.label, cell.header_label, cell.unit, cell.scale, cell.period, topic, cell.is_total)
+
+
+def _is_data_row(row: list[_Cell]) -> bool:
+    """A row with a figure beside some text: the header rows end above it."""
+    numeric = [c for c in row[1:] if _NUMERIC.match(c.text)]
+    texts = [c for c in row if c.text and not _NUMERIC.match(c.text) and not _STT_VALUE.match(c.text)]
+    return bool(numeric) and bool(texts) and not all(_FILLER.match(c.text) for c in row)
+
+
+def _join(parts: object) -> str:
+    seen: list[str] = []
+    for p in parts:  # type: ignore[attr-defined]
+        if p and p not in seen:
+            seen.append(p)
+    return " ".join(seen)
+
+
+def _roles(headers: list[str], data: list[list[_Cell]]) -> tuple[int | None, int | None, int | None]:
+    """Columns holding the row number, the row label and the unit."""
+    width = len(headers)
+    stt = next((k for k in range(min(2, width)) if _STT_HEADER.match(headers[k])), None)
+    if stt is None and all(not r[0].text or _STT_VALUE.match(r[0].text) for r in data):
+        stt = 0
+    unit = next((k for k in range(width) if _UNIT_HEADER.match(headers[k])), None)
+    candidates = [k for k in range(width) if k not in (stt, unit)]
+    labelled = [k for k in candidates[:3] if _LABEL_HEADER.search(headers[k])]
+    if labelled:
+        return stt, labelled[0], unit
+
+    def wordiness(k: int) -> int:
+        return sum(1 for r in data if r[k].text and not _NUMERIC.match(r[k].text))
+
+    best = max(candidates[:3], key=wordiness, default=None)
+    return stt, best if best is not None and wordiness(best) else None, unit
+
+
+def _title_above(lower: str, segments: Segments, first: int) -> str:
+    """The line just above a table (its title: 'Biểu 01. Kết quả giải quyết TTHC quý I/2025')."""
+    for j in range(first - 1, max(-1, first - 3), -1):
+        a, b = segments.paragraphs[j]
+        if b > a:
+            return lower[a:b]
+    return ""
+
+
+def _column_period(header: str, report: Period) -> Period | None:
+    """The period a column's figures cover; None when it is the report's."""
+    if not header:
+        return None
+    mentions = find_period_mentions(header)
+    if _SAME_PERIOD.search(header):
+        years = [m.period.end.year for m in mentions if m.kind == "year" and m.period.end]
+        if report.end is None:
+            return None
+        return shift_years(report, (years[0] - report.end.year) if years else -1)
+    if _CUMULATIVE.search(header):
+        dated = [m for m in mentions if m.kind in ("range", "until") and m.period.end]
+        start = next((m.period.start for m in dated if m.period.start), None)
+        if start is None:
+            start_m = re.search(r"từ (?:ngày )?(\d{1,2})/(\d{1,2})(?:/(\d{4}))?", header)
+            if start_m and report.end:
+                year = int(start_m.group(3) or report.end.year)
+                start = date(year, int(start_m.group(2)), int(start_m.group(1)))
+        end = report.end
+        if report.end is None:
+            return None
+        return Period(start or date(report.end.year, 1, 1), end)
+    for m in mentions:
+        if m.kind == "year" and report.end and m.period.end and m.period.end.year == report.end.year:
+            return None
+        if m.kind in ("range", "months", "quarter", "month", "year") and m.period.start and m.period.end:
+            return m.period
+    return None
+
+
+def _cell(
+    lower: str, cell: _Cell, label: str, header: str, unit: str, period: Period | None, report: Period
+) -> TableCell | None:
+    found = find_quantities(lower, cell.start, cell.end)
+    if not found:
+        return None
+    q = found[0]
+    unit_text = unit or _unit_in(header) or _unit_in(label)
+    scale = 1.0
+    m = _SCALE_UNIT.match(unit_text)
+    if m:
+        scale, unit_text = _SCALES[m.group(1)], m.group(2)
+    if "%" in unit_text and q.kind == "count":
+        q = Quantity(q.start, q.num_start, q.end, q.value, q.qualifier, q.denominator, "pct", "")
+    elif "đồng" in unit_text and q.kind == "count":
+        q = Quantity(q.start, q.num_start, q.end, q.value, q.qualifier, q.denominator, "money", "")
+    row_period = _row_period(label)
+    if row_period is not None:  # periods down the rows, measures across the columns
+        return TableCell(q, header, "", unit_text, scale, row_period, "", True)
+    return TableCell(q, label, header, unit_text, scale, period, "", bool(_TOTAL.match(label)))
+
+
+def _unit_in(text: str) -> str:
+    m = _UNIT_IN_TEXT.search(text)
+    return m.group(1).strip() if m else ""
+
+
+def _row_period(label: str) -> Period | None:
+    """A row label that is only a period ('Quý I/2025', 'Tháng 3/2025', 'Năm 2024')."""
+    mentions = find_period_mentions(label)
+    if len(mentions) != 1:
+        return None
+    m = mentions[0]
+    rest = (label[: m.start] + label[m.end :]).strip(" .:-–")
+    if len(rest) > 12 or not m.period.start or not m.period.end:
+        return None
+    return m.period
