@@ -69,6 +69,7 @@ class MentionConfig:
     not_a_count: re.Pattern[str]  # words before a number that make it a date or a document number
     total_words: re.Pattern[str]  # words before a figure that make it a total, preferred over parts
     part_words: re.Pattern[str]  # words opening a part of what the clause counted
+    average_words: re.Pattern[str]  # words making a figure an average
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +181,7 @@ def _mention_config(raw: dict, macros: dict[str, str]) -> MentionConfig:
         return pattern
 
     return MentionConfig(
-        c("other_level"), c("other_place"), c("province_wide"), c("not_a_count"), c("total_words"), c("part_words")
+        c("other_level"), c("other_place"), c("province_wide"), c("not_a_count"), c("total_words"), c("part_words"), c("average_words")
     )
 
 

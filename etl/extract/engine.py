@@ -26,6 +26,7 @@ _LOCAL_WINDOW = 300  # characters before a figure searched for its own period
 _NOT_BEFORE_WINDOW = 40
 _MERGE_GAP = 120  # scanning a short gap costs less than starting another scan
 _HEADING_REACH = 60  # paragraphs searched upwards for the headings a figure sits under
+_SUBJECT_REACH = 60  # characters from a clause's start where its subject is named
 _PHRASE_STOP = re.compile(r"[,;.(]")
 _MENTION_CONFIDENCE = 0.6  # below every phrasing rule: a rule's reading of a number wins
 _TABLE_CONFIDENCE = 0.8
@@ -206,6 +207,8 @@ def _candidate(doc: _Doc, ind: Indicator, rule: Rule, m: re.Match[str]) -> _Cand
         return None
     if doc.catalog.exclude_after.match(doc.lower, m.end(), min(len(doc.lower), m.end() + 24)):
         return None
+    if _someone_else(doc, ind, sentence, m.start()):
+        return None
     value, qualifier, den, start = _value_of(rule, m, has_num)
     if value is None:
         return None
@@ -227,6 +230,25 @@ def _candidate(doc: _Doc, ind: Indicator, rule: Rule, m: re.Match[str]) -> _Cand
         confidence=confidence,
         period=_period_of(doc, ind, sentence, num_start),
     )
+
+
+def _someone_else(doc: _Doc, ind: Indicator, sentence: Sentence, pos: int) -> str:
+    """Why a figure's clause names someone other than the reporter (another level, place, an average)."""
+    cfg = doc.catalog.mention
+    if cfg is None or ind.kind == "rank":  # a rank names the ministry and the nation by nature
+        return ""
+    clause_start = max(doc.lower.rfind(";", sentence.start, pos) + 1, sentence.start)
+    if cfg.average_words.search(doc.lower, clause_start, pos):
+        return "số bình quân"
+    # the subject opens the clause or the sentence: a body named later is an object or a partner
+    heads = (doc.lower[clause_start : min(pos, clause_start + _SUBJECT_REACH)],
+             doc.lower[sentence.start : min(pos, sentence.start + _SUBJECT_REACH)])
+    for head in heads:
+        if cfg.other_place.search(head) or (ind.scope == "agency" and cfg.other_level.search(head)):
+            return "số liệu của cấp, đơn vị hoặc địa phương khác"
+        if ind.scope == "agency" and cfg.province_wide.search(head):
+            return "số liệu toàn tỉnh trong báo cáo của một cơ quan"
+    return ""
 
 
 def _fits_context(doc: _Doc, ind: Indicator, rule: Rule, sentence: Sentence, m: re.Match[str]) -> bool:
@@ -480,7 +502,7 @@ def _prose_candidates(doc: _Doc, claimed: set[int]) -> tuple[list[_Candidate], l
         for k, q in enumerate(quantities):
             sentence = doc.segments.sentence_at(q.num_start)
             hi = min(quantities[k + 1].start if k + 1 < len(quantities) else b, sentence.end)
-            label = pre_window(doc.lower, max(prev_end, sentence.start), q.start)
+            label = pre_window(doc.lower, max(prev_end, sentence.start), q.start, into_parens=q.kind == "pct")
             prev_end = q.end
             if q.num_start in claimed or doc.catalog.mention.not_a_count.search(doc.lower, max(a, q.start - 16), q.start):
                 continue
@@ -539,10 +561,9 @@ def _not_ours(doc: _Doc, ind: Indicator, sentence: Sentence, q: Quantity) -> str
         return "kế hoạch, mục tiêu"
     if ind.exclude is not None and ind.exclude.search(doc.lower, clause_start, phrase_end):
         return "loại trừ theo danh mục"
-    if cfg.other_level.search(subject) or cfg.other_place.search(subject):
-        return "số liệu của cấp, đơn vị hoặc địa phương khác"
-    if ind.scope == "agency" and cfg.province_wide.search(subject):
-        return "số liệu toàn tỉnh trong báo cáo của một cơ quan"
+    someone = _someone_else(doc, ind, sentence, q.start)
+    if someone:
+        return someone
     if doc.catalog.exclude_after.match(doc.lower, q.end, min(len(doc.lower), q.end + 24)):
         return "số bình quân"
     return ""

@@ -77,7 +77,7 @@ def find_quantities(lower: str, start: int, end: int) -> list[Quantity]:
 
 def _quantity(lower: str, m: re.Match[str]) -> Quantity | None:
     num, den = m.group("num"), m.group("den")
-    if den and (len(den) == 4 or lower.startswith("/", m.end("den"))):
+    if den and ((len(den) == 4 and den[:2] in ("19", "20") and len(num) <= 2) or lower.startswith("/", m.end("den"))):
         return None  # 12/2024, 15/12/2024
     if not den and re.fullmatch(r"(?:19|20)\d\d", num) and not _WORD_AFTER.match(lower, m.end()):
         return None  # a year
@@ -178,10 +178,13 @@ def _word_follows(clue: Clue) -> bool:
     return clue.kind == "count" and bool(_WORD_AFTER.match(clue.after)) and not clue.rank_like
 
 
-def pre_window(lower: str, lo: int, pos: int) -> str:
-    """The clause before a number: back to ``lo`` (previous figure or sentence start)."""
+def pre_window(lower: str, lo: int, pos: int, into_parens: bool = False) -> str:
+    """The clause before a number: back to ``lo`` (previous figure or sentence start).
+
+    A figure inside parentheses is read from inside them, except a rate ('… đúng hạn (đạt 99,6%)'),
+    which qualifies the words before them."""
     start = max(lo, pos - _PRE_REACH)
-    cut = max(lower.rfind(";", start, pos), lower.rfind("(", start, pos))
+    cut = max(lower.rfind(";", start, pos), -1 if into_parens else lower.rfind("(", start, pos))
     if cut > lower.rfind(")", start, pos):
         start = cut + 1
     return lower[start:pos]

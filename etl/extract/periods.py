@@ -1,7 +1,10 @@
 """Dates and reporting periods in Vietnamese prose, on lower-cased normalised text.
 
 '6 tháng đầu năm 2024', 'năm 2023', '9 tháng năm 2024', 'quý iii/2024',
-'từ 01/01/2024 đến 31/7/2024', 'tính đến ngày 28/10/2024', 'cùng kỳ năm trước'.
+'từ 01/01/2024 đến 31/7/2024', 'từ ngày 15/12 đến ngày 14/3/2024' (the first date takes its
+year from the second, across a year end), '(15/12/2023 - 14/3/2024)', 'từ tháng 7 đến tháng
+9/2025', 'tính đến ngày 28/10/2024', 'lũy kế từ ngày 01/7/2025 đến nay' (a start without a
+stated end: kind 'since'), 'cùng kỳ năm trước', 'chỉ số dti 2024' (the assessed year).
 """
 
 from __future__ import annotations
@@ -28,7 +31,25 @@ DATE = rf"(?:{_D}|{_DW})"
 _DATE_RE = re.compile(DATE)
 _ROMAN_Q = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
-_RANGE = re.compile(rf"(?:từ\s+)(?P<a>{DATE})\s*(?:đến|tới|-|–)\s*(?P<b>{DATE})")
+# Between the two dates of a window: 'đến', 'tới' or a dash, perhaps after a short aside
+# ('từ ngày 01/7/2025 (ngày vận hành chính quyền hai cấp) đến ngày 30/11/2025').
+_ASIDE = r"(?:\s*\([^()\n]{1,80}\))?\s*,?"
+_TO = rf"{_ASIDE}\s*(?:đến|tới|-|–)\s*(?:hết\s+)?"
+# A window opens with 'từ', or is the whole of a bracket: '(15/12/2023 - 14/3/2024)'.
+_RANGE = re.compile(rf"(?:(?:kể\s+)?từ\s+|(?<=\()\s*)(?P<a>{DATE}){_TO}(?P<b>{DATE})")
+# 'từ ngày 15/12 đến ngày 14/3/2024', 'từ 25 tháng 9 đến 24 tháng 10 năm 2025': the year is said once.
+_DAY_MONTH = r"(?:ngày\s+)?(\d{1,2})\s*(?:[/.\-]\s*(\d{1,2})(?!\s*[/.\-]\s*\d)|\s+tháng\s+(\d{1,2})(?!\s+năm\s+\d))"
+_SHORT_RANGE = re.compile(rf"(?:(?:kể\s+)?từ\s+|(?<=\()\s*){_DAY_MONTH}{_TO}(?P<b>{DATE})")
+_MONTH_RANGE = re.compile(
+    r"từ\s+tháng\s+(\d{1,2})(?:\s*(?:/|năm\s+)(\d{4}))?\s*(?:đến|tới|-|–)\s*(?:hết\s+)?tháng\s+(\d{1,2})\s*(?:/|năm\s+)(\d{4})"
+)
+# A start and no end: 'lũy kế từ ngày 01/7/2025 đến nay', 'từ 01/7/2025 đến thời điểm báo cáo'.
+_SINCE = re.compile(
+    rf"(?:lũy kế\s+(?:kể\s+)?từ\s+(?P<c>{DATE})(?:{_TO}(?:nay|hiện nay|thời điểm (?:này|hiện tại|báo cáo)))?"
+    rf"|(?:kể\s+)?từ\s+(?P<a>{DATE}){_ASIDE}\s*(?:đến|tới)\s+(?:nay|hiện nay|thời điểm (?:này|hiện tại|báo cáo)))"
+)
+# An index named with the year it assesses, without 'năm': 'chỉ số dti 2024', 'par index 2023'.
+_INDEX_YEAR = re.compile(r"\b(?:dti|par ?index|pci|papi|sipas|ict ?index)\)?\s+(\d{4})(?![\d/\-–])")
 _UNTIL = re.compile(rf"(?:đến|tới)\s+(?:hết\s+)?(?:thời điểm\s+)?({DATE})")
 _FIRST_MONTHS = re.compile(r"(\d{1,2}|sáu|chín) tháng (?:đầu )?năm (\d{4})")
 _LAST_HALF = re.compile(r"6 tháng cuối năm (\d{4})")
@@ -45,7 +66,7 @@ _WORD_NUM = {"sáu": 6, "chín": 9}
 class PeriodMention:
     start: int
     end: int
-    kind: str  # range | until | months | quarter | month | year | same_period
+    kind: str  # range | since | until | months | quarter | month | year | same_period
     period: Period
 
 
@@ -93,6 +114,40 @@ def _range(m: re.Match[str], _text: str) -> Period | None:
     return Period(a, b, f"{_fmt(a)} - {_fmt(b)}") if a and b and a <= b else None
 
 
+def _short_range(m: re.Match[str], _text: str) -> Period | None:
+    """'từ ngày 15/12 đến ngày 14/3/2024': the start is in the year of the end, or the year
+    before when its day of the year comes later."""
+    b = parse_date(m.group("b"))
+    day, month = int(m.group(1)), int(m.group(2) or m.group(3))
+    if b is None:
+        return None
+    year = b.year if (month, day) <= (b.month, b.day) else b.year - 1
+    try:
+        a = date(year, month, day)
+    except ValueError:
+        return None
+    return Period(a, b, f"{_fmt(a)} - {_fmt(b)}")
+
+
+def _month_range(m: re.Match[str], _text: str) -> Period | None:
+    first, last, y2 = int(m.group(1)), int(m.group(3)), int(m.group(4))
+    if not (1 <= first <= 12 and 1 <= last <= 12):
+        return None
+    y1 = int(m.group(2)) if m.group(2) else (y2 if first <= last else y2 - 1)
+    start, end = date(y1, first, 1), month_end(y2, last)
+    return Period(start, end, m.group(0)) if start <= end else None
+
+
+def _since(m: re.Match[str], _text: str) -> Period | None:
+    d = parse_date(m.group("a") or m.group("c"))
+    return Period(d, None, f"từ {_fmt(d)}") if d else None
+
+
+def _index_year(m: re.Match[str], _text: str) -> Period | None:
+    y = int(m.group(1))
+    return Period(date(y, 1, 1), date(y, 12, 31), f"năm {y}") if 2000 <= y <= 2100 else None
+
+
 def _until(m: re.Match[str], _text: str) -> Period | None:
     d = parse_date(m.group(1))
     return Period(None, d, f"tính đến {_fmt(d)}") if d else None
@@ -138,6 +193,9 @@ def _first_months(m: re.Match[str], _text: str) -> Period | None:
 # Most specific first: a range claims its dates before 'đến <date>' or 'năm <year>' can.
 _FINDERS = (
     (_RANGE, "range", _range),
+    (_SHORT_RANGE, "range", _short_range),
+    (_MONTH_RANGE, "range", _month_range),
+    (_SINCE, "since", _since),
     (_UNTIL, "until", _until),
     (_FIRST_MONTHS, "months", _first_months),
     (_LAST_HALF, "months", _last_half),
@@ -145,6 +203,7 @@ _FINDERS = (
     (_MONTH, "month", _month),
     (_SAME_PERIOD, "same_period", _same_period),
     (_YEAR, "year", _year),
+    (_INDEX_YEAR, "year", _index_year),
 )
 
 

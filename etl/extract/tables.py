@@ -36,6 +36,7 @@ _SAME_PERIOD = re.compile(r"cùng kỳ")
 _TOTAL = re.compile(r"^(?:tổng(?: cộng| số| chung)?|cộng|toàn tỉnh|toàn thành phố)\b")
 _SCALE_UNIT = re.compile(r"(tỷ|tỉ|triệu|nghìn|ngàn)\s+(.*)")
 _UNIT_IN_TEXT = re.compile(r"\(([^()]{1,25})\)\s*$")
+_TITLE_UNIT = re.compile(r"(?:đvt|đơn vị tính|đv tính|đơn vị)\s?:\s?([^()|,;]{1,20}?)\s*(?:\)|$|,|;|\|)")
 _SCALES = {"tỷ": 1e9, "tỉ": 1e9, "triệu": 1e6, "nghìn": 1e3, "ngàn": 1e3}
 
 
@@ -123,6 +124,8 @@ def _read_table(lower: str, segments: Segments, block: list[int], report: Period
     if label_col is None:
         return []
     title = _title_above(lower, segments, block[0])
+    title_unit = _TITLE_UNIT.search(title) or _TITLE_UNIT.search(" ".join(headers))
+    default_unit = title_unit.group(1).strip() if title_unit else ""
     periods = [_column_period(h, report) for h in headers]
     out: list[TableCell] = []
     section = ""
@@ -132,7 +135,7 @@ def _read_table(lower: str, segments: Segments, block: list[int], report: Period
         if not values:
             section = label or section
             continue
-        unit = row[unit_col].text if unit_col is not None else ""
+        unit = (row[unit_col].text if unit_col is not None else "") or default_unit
         for col, cell in enumerate(row):
             if col in (stt, label_col, unit_col) or not _NUMERIC.match(cell.text) or _SKIP_HEADER.search(headers[col]):
                 continue
