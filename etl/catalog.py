@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -56,7 +56,9 @@ class Frame:
     topic: re.Pattern[str] | None
     not_near: re.Pattern[str] | None
     not_sentence: re.Pattern[str] | None
-    weight: float  # how specific the frame is: more parts, more sure
+    weight: float
+    # every mention it takes holds one of these words (from measure and predicate): a quick reject
+    words: frozenset[str] = frozenset()  # how specific the frame is: more parts, more sure
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +116,8 @@ class Catalog:
     # (indicator, reads a written number, its rules of that kind): the engine's loop, split once
     rule_groups: tuple[tuple[Indicator, bool, tuple[Rule, ...]], ...] = ()
     mention: MentionConfig | None = None
+    # (indicator, its frames) by the kind of number they take: count | pct | money | rank
+    frames_by_kind: dict[str, tuple[tuple[Indicator, tuple[Frame, ...]], ...]] = field(default_factory=dict)
 
     def get(self, code: str) -> Indicator:
         for ind in self.indicators:
@@ -167,11 +171,18 @@ def _rule(raw: dict, macros: dict[str, str], code: str) -> Rule:
 
 def _frame(raw: dict, macros: dict[str, str], code: str) -> Frame:
     where = f"{code}.frame"
-    parts = {k: _compile(raw.get(k), macros, where) for k in ("measure", "predicate", "topic", "not_near", "not_sentence")}
+    keys = ("measure", "predicate", "topic", "not_near", "not_sentence")
+    parts = {k: _compile(raw.get(k), macros, where) for k in keys}
     if parts["measure"] is None and parts["predicate"] is None:
         raise ValueError(f"{where}: khung cần measure hoặc predicate")
     weight = float(raw.get("weight", sum(1.0 for k in ("measure", "predicate", "topic") if parts[k])))
-    return Frame(weight=weight, **parts)  # type: ignore[arg-type]
+    words: frozenset[str] = frozenset()
+    for key in ("measure", "predicate"):  # a frame needs both: either one's words will do
+        if parts[key] is not None:
+            found = required_words(parts[key])  # type: ignore[arg-type]
+            if found and (not words or len(found) < len(words)):
+                words = found
+    return Frame(weight=weight, words=words, **parts)  # type: ignore[arg-type]
 
 
 def _mention_config(raw: dict, macros: dict[str, str]) -> MentionConfig:
@@ -181,7 +192,8 @@ def _mention_config(raw: dict, macros: dict[str, str]) -> MentionConfig:
         return pattern
 
     return MentionConfig(
-        c("other_level"), c("other_place"), c("province_wide"), c("not_a_count"), c("total_words"), c("part_words"), c("average_words")
+        *(c(k) for k in ("other_level", "other_place", "province_wide", "not_a_count")),
+        *(c(k) for k in ("total_words", "part_words", "average_words")),
     )
 
 
@@ -245,7 +257,22 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
             if (rules := tuple(r for r in ind.rules if r.needs_digit == numeric))
         ),
         mention=_mention_config(raw["mention"], macros) if "mention" in raw else None,
+        frames_by_kind={
+            k: tuple((i, i.frames) for i in indicators if i.frames and _takes(i) == k) for k in NUMBER_KINDS
+        },
     )
+
+
+NUMBER_KINDS = ("count", "pct", "money", "rank")
+
+
+def _takes(ind: Indicator) -> str:
+    """The kind of written number an indicator's figures are."""
+    if ind.unit == "%":
+        return "pct"
+    if ind.unit == "đồng":
+        return "money"
+    return "rank" if ind.kind == "rank" else "count"
 
 
 @lru_cache(maxsize=1)

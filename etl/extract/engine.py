@@ -69,6 +69,7 @@ class _Doc:
         self._ranges: dict[tuple[tuple[str, ...], bool], list[tuple[int, int]]] = {}
         self._topics: dict[int, str] = {}
         self._headings: dict[int, list[int]] = {}
+        self._heading_periods: dict[int, PeriodMention | None] = {}
         self.title = meta.title.lower()
 
     def ranges_with(self, keywords: tuple[str, ...], numeric: bool) -> list[tuple[int, int]]:
@@ -141,9 +142,11 @@ class _Doc:
     def heading_period(self, paragraph: int) -> PeriodMention | None:
         """A period a heading above states ('II. So sánh với kết quả năm 2021'), for figures under it."""
         for j in self.headings(paragraph):
-            found = [m for m in find_period_mentions(self.lower, *self.segments.paragraphs[j]) if m.kind != "until"]
-            if found:
-                return found[-1]
+            if j not in self._heading_periods:
+                found = [m for m in find_period_mentions(self.lower, *self.segments.paragraphs[j]) if m.kind != "until"]
+                self._heading_periods[j] = found[-1] if found else None
+            if self._heading_periods[j] is not None:
+                return self._heading_periods[j]
         return None
 
     def scope_at(self, sentence: Sentence, pos: int) -> str | None:
@@ -368,7 +371,7 @@ def _resolve(doc: _Doc, ind: Indicator, cands: list[_Candidate]) -> list[Fact]:
     facts: list[Fact] = []
     for group in by_period.values():
         merged = [_merge_sentence(ind, s) for s in _by_sentence(group)]
-        merged.sort(key=lambda c: (not _is_total(doc, c), -round(c.confidence, 1), -c.value if ind.kind == "flow" else 0, c.start))
+        merged.sort(key=lambda c: _preference(doc, ind, c))
         primary = merged[0]
         facts.append(_fact(doc, primary, "primary"))
         seen = {primary.value}
@@ -377,6 +380,11 @@ def _resolve(doc: _Doc, ind: Indicator, cands: list[_Candidate]) -> list[Fact]:
                 seen.add(other.value)
                 facts.append(_fact(doc, other, "alternative"))
     return facts
+
+
+def _preference(doc: _Doc, ind: Indicator, c: _Candidate) -> tuple[bool, float, float, int]:
+    """Order of one indicator's readings for one period: a stated total, the surer, the larger flow."""
+    return (not _is_total(doc, c), -round(c.confidence, 1), -c.value if ind.kind == "flow" else 0.0, c.start)
 
 
 def _is_total(doc: _Doc, c: _Candidate) -> bool:
@@ -493,6 +501,7 @@ def _prose_candidates(doc: _Doc, claimed: set[int]) -> tuple[list[_Candidate], l
     left: list[tuple[Quantity, Sentence, str]] = []
     if doc.catalog.mention is None:
         return cands, left
+    not_a_count = doc.catalog.mention.not_a_count
     for i in doc.segments.numeric:
         a, b = doc.segments.paragraphs[i]
         if "|" in doc.lower[a:b]:
@@ -504,7 +513,7 @@ def _prose_candidates(doc: _Doc, claimed: set[int]) -> tuple[list[_Candidate], l
             hi = min(quantities[k + 1].start if k + 1 < len(quantities) else b, sentence.end)
             label = pre_window(doc.lower, max(prev_end, sentence.start), q.start, into_parens=q.kind == "pct")
             prev_end = q.end
-            if q.num_start in claimed or doc.catalog.mention.not_a_count.search(doc.lower, max(a, q.start - 16), q.start):
+            if q.num_start in claimed or not_a_count.search(doc.lower, max(a, q.start - 16), q.start):
                 continue
             after = post_window(doc.lower, q.end, hi)
             whole = doc.lower[sentence.start : sentence.end]
@@ -553,7 +562,6 @@ def _not_ours(doc: _Doc, ind: Indicator, sentence: Sentence, q: Quantity) -> str
     clause_start = max(doc.lower.rfind(";", sentence.start, q.start) + 1, sentence.start)
     semi = doc.lower.find(";", q.end, sentence.end)
     clause_end = semi if semi != -1 else sentence.end
-    subject = doc.lower[clause_start : q.start]
     stop = _PHRASE_STOP.search(doc.lower, q.end, clause_end)
     phrase_end = stop.start() if stop else clause_end
     targets = doc.catalog.exclude_clause

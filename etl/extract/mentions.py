@@ -120,12 +120,13 @@ def classify(clue: Clue, catalog: Catalog, scope_of_report: str = "agency") -> V
         parts = list(catalog.mention.part_words.finditer(clue.label))
         if parts:  # the verb before 'trong đó' counted the whole, not this part
             clue = replace(clue, label=clue.label[parts[-1].end() :])
-    for ind in catalog.indicators:
-        if not ind.frames or not _unit_fits(ind, clue):
-            continue
-        score = max((_fit(f, clue) for f in ind.frames), default=0.0)
-        if score > 0:
-            best.append((score, ind))
+    kinds = ("rank",) if clue.rank_like and clue.kind == "count" else (clue.kind,)
+    text = clue.label + " " + clue.after
+    for kind in kinds + (("count",) if kinds == ("rank",) else ()):
+        for ind, frames in catalog.frames_by_kind.get(kind, ()):
+            score = max((_fit(f, clue) for f in frames if _may_fit(f, text)), default=0.0)
+            if score > 0:
+                best.append((score, ind))
     if not best:
         return Verdict(None, 0.0, "không khớp chỉ tiêu nào")
     best.sort(key=lambda t: -t[0])
@@ -136,14 +137,9 @@ def classify(clue: Clue, catalog: Catalog, scope_of_report: str = "agency") -> V
     return Verdict(tied[0], top, "")
 
 
-def _unit_fits(ind: Indicator, clue: Clue) -> bool:
-    if ind.unit == "%":
-        return clue.kind == "pct"
-    if ind.unit == "đồng":
-        return clue.kind == "money"
-    if ind.kind == "rank":
-        return clue.kind == "count" and clue.rank_like
-    return clue.kind == "count"
+def _may_fit(frame: Frame, text: str) -> bool:
+    """False when the text lacks every word a match of the frame must hold (no regex run)."""
+    return not frame.words or any(w in text for w in frame.words)
 
 
 def _fit(frame: Frame, clue: Clue) -> float:
@@ -157,9 +153,10 @@ def _fit(frame: Frame, clue: Clue) -> float:
         return 0.0
     if frame.not_sentence is not None and frame.not_sentence.search(clue.sentence):
         return 0.0
-    if frame.measure is not None and not frame.measure.match(clue.after):
-        if _word_follows(clue) or not frame.measure.search(clue.label):
-            return 0.0
+    measure = frame.measure
+    named_after = measure is None or measure.match(clue.after)
+    if not named_after and (_word_follows(clue) or not measure.search(clue.label)):  # type: ignore[union-attr]
+        return 0.0
     if frame.predicate is not None:
         last = None
         for last in frame.predicate.finditer(clue.label):  # noqa: B007 - the last one is wanted

@@ -226,6 +226,9 @@ def find_period_mentions(text: str, start: int = 0, end: int | None = None) -> t
     return tuple(found)
 
 
+_DAY_BEFORE = re.compile(r"(?<![\d.,/])\d{1,2}\s+$")  # a day, not the end of a longer number ('1022 tháng 7')
+
+
 def _is_date_tail(text: str, pos: int) -> bool:
     """'ngày 10 tháng 5 năm 2024': the 'tháng 5 năm 2024' is part of a date."""
-    return bool(re.search(r"(?:ngày\s+)?\d{1,2}\s+$", text[max(0, pos - 10) : pos]))
+    return bool(_DAY_BEFORE.search(text, max(0, pos - 10), pos))

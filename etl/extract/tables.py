@@ -10,7 +10,7 @@ the header or label: 'nghìn hồ sơ', 'triệu đồng').
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from etl.extract.mentions import Quantity, find_quantities
@@ -37,6 +37,7 @@ _TOTAL = re.compile(r"^(?:tổng(?: cộng| số| chung)?|cộng|toàn tỉnh|to
 _SCALE_UNIT = re.compile(r"(tỷ|tỉ|triệu|nghìn|ngàn)\s+(.*)")
 _UNIT_IN_TEXT = re.compile(r"\(([^()]{1,25})\)\s*$")
 _TITLE_UNIT = re.compile(r"(?:đvt|đơn vị tính|đv tính|đơn vị)\s?:\s?([^()|,;]{1,20}?)\s*(?:\)|$|,|;|\|)")
+_FROM_DATE = re.compile(r"từ (?:ngày )?(\d{1,2})/(\d{1,2})(?:/(\d{4}))?")
 _SCALES = {"tỷ": 1e9, "tỉ": 1e9, "triệu": 1e6, "nghìn": 1e3, "ngàn": 1e3}
 
 
@@ -146,7 +147,7 @@ def _read_table(lower: str, segments: Segments, block: list[int], report: Period
 
 
 def _with_topic(cell: TableCell, topic: str) -> TableCell:
-    return TableCell(cell.quantity, cell.label, cell.header_label, cell.unit, cell.scale, cell.period, topic, cell.is_total)
+    return replace(cell, topic=topic)
 
 
 def _is_data_row(row: list[_Cell]) -> bool:
@@ -203,23 +204,24 @@ def _column_period(header: str, report: Period) -> Period | None:
             return None
         return shift_years(report, (years[0] - report.end.year) if years else -1)
     if _CUMULATIVE.search(header):
-        dated = [m for m in mentions if m.kind in ("range", "until") and m.period.end]
-        start = next((m.period.start for m in dated if m.period.start), None)
-        if start is None:
-            start_m = re.search(r"từ (?:ngày )?(\d{1,2})/(\d{1,2})(?:/(\d{4}))?", header)
-            if start_m and report.end:
-                year = int(start_m.group(3) or report.end.year)
-                start = date(year, int(start_m.group(2)), int(start_m.group(1)))
-        end = report.end
-        if report.end is None:
-            return None
-        return Period(start or date(report.end.year, 1, 1), end)
+        return _cumulative_period(header, mentions, report)
     for m in mentions:
         if m.kind == "year" and report.end and m.period.end and m.period.end.year == report.end.year:
             return None
         if m.kind in ("range", "months", "quarter", "month", "year") and m.period.start and m.period.end:
             return m.period
     return None
+
+
+def _cumulative_period(header: str, mentions: tuple, report: Period) -> Period | None:
+    """'Lũy kế' runs from 1 January, or from the date it names ('lũy kế từ 01/7'), to the report's end."""
+    if report.end is None:
+        return None
+    start = next((m.period.start for m in mentions if m.kind in ("range", "until") and m.period.start), None)
+    named = _FROM_DATE.search(header)
+    if start is None and named:
+        start = date(int(named.group(3) or report.end.year), int(named.group(2)), int(named.group(1)))
+    return Period(start or date(report.end.year, 1, 1), report.end)
 
 
 def _cell(
