@@ -26,7 +26,7 @@ _FILLER = re.compile(r"^(?:\(?\d{1,2}\)?|\([a-z]\)|[a-z]|)$")
 _STT_HEADER = re.compile(r"^(?:stt|tt|số tt|số thứ tự)$")
 _STT_VALUE = re.compile(r"^(?:[ivxlc]{1,5}|\d{1,2}(?:\.\d{1,2})*|[a-zđ])[.)]?$")
 _LABEL_HEADER = re.compile(r"chỉ tiêu|nội dung|tên|lĩnh vực|hạng mục|danh mục|loại|đơn vị thực hiện|cơ quan")
-_UNIT_HEADER = re.compile(r"^(?:đơn vị tính|đvt|đơn vị|đơn vị đo)$")
+_UNIT_HEADER = re.compile(r"^(?:đơn vị tính|đvt|đơn vị đo|đơn vị(?= |$)(?! thực hiện| báo cáo))")
 _SKIP_HEADER = re.compile(
     r"so sánh|so với|tăng,? giảm|tăng/giảm|tăng \(|chênh lệch|ghi chú|kế hoạch|mục tiêu|dự kiến|"
     r"chỉ tiêu (?:năm|giao|kh)|ước (?:thực hiện|tính)|bình quân|trung bình|% ?kh|tỷ lệ (?:%|tăng|so)"
@@ -36,6 +36,10 @@ _SAME_PERIOD = re.compile(r"cùng kỳ")
 _TOTAL = re.compile(r"^(?:tổng(?: cộng| số| chung)?|cộng|toàn tỉnh|toàn thành phố)\b")
 _SCALE_UNIT = re.compile(r"(tỷ|tỉ|triệu|nghìn|ngàn)\s+(.*)")
 _UNIT_IN_TEXT = re.compile(r"\(([^()]{1,25})\)\s*$")
+_BODY_NAME = re.compile(
+    r"(?:sở|ubnd|ủy ban|phòng|trung tâm|ban|chi cục|cục|văn phòng|huyện|xã|phường|thành phố|thị xã|tỉnh|công an|bộ"
+    r"|tổng|cộng|toàn)\b"
+)
 _TITLE_UNIT = re.compile(r"(?:đvt|đơn vị tính|đv tính|đơn vị)\s?:\s?([^()|,;]{1,20}?)\s*(?:\)|$|,|;|\|)")
 _FROM_DATE = re.compile(r"từ (?:ngày )?(\d{1,2})/(\d{1,2})(?:/(\d{4}))?")
 _SCALES = {"tỷ": 1e9, "tỉ": 1e9, "triệu": 1e6, "nghìn": 1e3, "ngàn": 1e3}
@@ -118,7 +122,7 @@ def _read_table(lower: str, segments: Segments, block: list[int], report: Period
     first_data = next((k for k, r in enumerate(rows) if _is_data_row(r)), None)
     if first_data is None:
         return []
-    header_rows = [r for r in rows[:first_data] if not all(_FILLER.match(c.text) for c in r)]
+    header_rows = [r for r in rows[:first_data] if not all(_FILLER.match(c.text) for c in r) and not _is_section(r)]
     headers = [_join(r[col].text for r in header_rows) for col in range(width)]
     data = rows[first_data:]
     stt, label_col, unit_col = _roles(headers, data)
@@ -150,6 +154,12 @@ def _with_topic(cell: TableCell, topic: str) -> TableCell:
     return replace(cell, topic=topic)
 
 
+def _is_section(row: list[_Cell]) -> bool:
+    """A numbered row naming a group ('I | Thủ tục hành chính', merged across the columns)."""
+    rest = {c.text for c in row[1:] if c.text}
+    return bool(_STT_VALUE.match(row[0].text)) and row[0].text != "" and len(rest) == 1
+
+
 def _is_data_row(row: list[_Cell]) -> bool:
     """A row with a figure beside some text: the header rows end above it."""
     numeric = [c for c in row[1:] if _NUMERIC.match(c.text)]
@@ -171,7 +181,7 @@ def _roles(headers: list[str], data: list[list[_Cell]]) -> tuple[int | None, int
     stt = next((k for k in range(min(2, width)) if _STT_HEADER.match(headers[k])), None)
     if stt is None and all(not r[0].text or _STT_VALUE.match(r[0].text) for r in data):
         stt = 0
-    unit = next((k for k in range(width) if _UNIT_HEADER.match(headers[k])), None)
+    unit = next((k for k in range(width) if _UNIT_HEADER.match(headers[k]) and _short_cells(data, k)), None)
     candidates = [k for k in range(width) if k not in (stt, unit)]
     labelled = [k for k in candidates[:3] if _LABEL_HEADER.search(headers[k])]
     if labelled:
@@ -182,6 +192,12 @@ def _roles(headers: list[str], data: list[list[_Cell]]) -> tuple[int | None, int
 
     best = max(candidates[:3], key=wordiness, default=None)
     return stt, best if best is not None and wordiness(best) else None, unit
+
+
+def _short_cells(data: list[list[_Cell]], col: int) -> bool:
+    """Units of measure are a word or two ('hồ sơ', '%', 'triệu đồng'), not the names of bodies."""
+    texts = [r[col].text for r in data if r[col].text]
+    return not texts or (max(len(t) for t in texts) <= 16 and not any(_BODY_NAME.match(t) for t in texts))
 
 
 def _title_above(lower: str, segments: Segments, first: int) -> str:
