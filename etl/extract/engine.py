@@ -180,7 +180,7 @@ def extract_document(norm: NormalizedText, meta: DocumentMeta, catalog: Catalog)
                     cand = _candidate(doc, ind, rule, m)
                     if cand is not None:
                         candidates.append(cand)
-    claimed = {c.num_start for c in candidates} | {p for c in candidates for p in range(c.start, c.end)}
+    claimed = {c.num_start: c.end for c in candidates}
     table_cands, table_left = _table_candidates(doc)
     candidates.extend(table_cands)
     prose_cands, left = _prose_candidates(doc, claimed)
@@ -495,7 +495,7 @@ def _frame_rule(kind: str, confidence: float) -> Rule:
     return _FRAME_RULE[kind]
 
 
-def _prose_candidates(doc: _Doc, claimed: set[int]) -> tuple[list[_Candidate], list[tuple[Quantity, Sentence, str]]]:
+def _prose_candidates(doc: _Doc, claimed: dict[int, int]) -> tuple[list[_Candidate], list[tuple[Quantity, Sentence, str]]]:
     """Quantity mentions in prose that no phrasing rule read, classified by the catalog's frames."""
     cands: list[_Candidate] = []
     left: list[tuple[Quantity, Sentence, str]] = []
@@ -512,8 +512,11 @@ def _prose_candidates(doc: _Doc, claimed: set[int]) -> tuple[list[_Candidate], l
             sentence = doc.segments.sentence_at(q.num_start)
             hi = min(quantities[k + 1].start if k + 1 < len(quantities) else b, sentence.end)
             label = pre_window(doc.lower, max(prev_end, sentence.start), q.start, into_parens=q.kind == "pct")
-            prev_end = q.end
-            if q.num_start in claimed or not_a_count.search(doc.lower, max(a, q.start - 16), q.start):
+            prev_end = q.end  # the next figure's label starts here, or after this one's measure words
+            if q.num_start in claimed:
+                prev_end = max(q.end, claimed[q.num_start])
+                continue
+            if not_a_count.search(doc.lower, max(a, q.start - 16), q.start):
                 continue
             after = post_window(doc.lower, q.end, hi)
             whole = doc.lower[sentence.start : sentence.end]
@@ -521,6 +524,7 @@ def _prose_candidates(doc: _Doc, claimed: set[int]) -> tuple[list[_Candidate], l
             cand, reason = _mention_candidate(doc, q, sentence, clue)
             if cand is not None:
                 cands.append(cand)
+                prev_end = cand.end
             elif q.measure or q.kind != "count":
                 left.append((q, sentence, reason))
     return cands, left

@@ -22,7 +22,11 @@ if TYPE_CHECKING:
 
 __all__ = ["Clue", "Quantity", "Verdict", "classify", "find_quantities", "is_rank_like", "post_window", "pre_window"]
 
-_QUANTITY = re.compile(MACROS["NUMF"] + r"(?P<pct>\s?%)?")
+# NUMF with a denominator that may be written with thousands dots too (4.318/5.102 hồ sơ)
+_QUANTITY = re.compile(
+    MACROS["NUMF"].replace(r"(?:/(?P<den>\d+))?", r"(?:/(?P<den>\d{1,3}(?:\.\d{3})+|\d+))?") + r"(?P<pct>\s?%)?"
+)
+_YEAR_BEFORE = re.compile(r"(?:năm|quý [ivx\d]+|tháng \d{1,2}|giai đoạn|đến|từ|[-–/])\s?$")
 _MONEY_AFTER = re.compile(r"\s?(?:đồng|đ\b|vnđ|vnd)")
 _WORD_AFTER = re.compile(r"\s?[^\W\d_]")
 _MEASURE_WORDS = re.compile(r"\s?((?:[^\W\d_]+ ?){1,4})")
@@ -79,7 +83,9 @@ def _quantity(lower: str, m: re.Match[str]) -> Quantity | None:
     num, den = m.group("num"), m.group("den")
     if den and ((len(den) == 4 and den[:2] in ("19", "20") and len(num) <= 2) or lower.startswith("/", m.end("den"))):
         return None  # 12/2024, 15/12/2024
-    if not den and re.fullmatch(r"(?:19|20)\d\d", num) and not _WORD_AFTER.match(lower, m.end()):
+    if not den and re.fullmatch(r"(?:19|20)\d\d", num) and (
+        not _WORD_AFTER.match(lower, m.end()) or _YEAR_BEFORE.search(lower, max(0, m.start() - 12), m.start())
+    ):
         return None  # a year
     if lower.startswith(("/", "-"), m.end()) and _is_code(lower, m.end()):
         return None  # 123/bc-ubnd
@@ -106,7 +112,8 @@ def _quantity(lower: str, m: re.Match[str]) -> Quantity | None:
             qual, start = tail.group(1), tail.start(1)
     words = _MEASURE_WORDS.match(lower, end) if kind == "count" else None
     measure = words.group(1).strip() if words else ""
-    return Quantity(start, m.start("num"), end, value, qualifier_of(qual), float(den) if den else None, kind, measure)
+    denominator = parse_numeral(den) if den else None
+    return Quantity(start, m.start("num"), end, value, qualifier_of(qual), denominator, kind, measure)
 
 
 def _is_code(lower: str, pos: int) -> bool:
