@@ -495,7 +495,10 @@ def _frame_rule(kind: str, confidence: float) -> Rule:
     return _FRAME_RULE[kind]
 
 
-def _prose_candidates(doc: _Doc, claimed: dict[int, int]) -> tuple[list[_Candidate], list[tuple[Quantity, Sentence, str]]]:
+_Left = list[tuple[Quantity, Sentence, str]]  # numbers no indicator took, with the reason
+
+
+def _prose_candidates(doc: _Doc, claimed: dict[int, int]) -> tuple[list[_Candidate], _Left]:
     """Quantity mentions in prose that no phrasing rule read, classified by the catalog's frames."""
     cands: list[_Candidate] = []
     left: list[tuple[Quantity, Sentence, str]] = []
@@ -581,7 +584,7 @@ def _not_ours(doc: _Doc, ind: Indicator, sentence: Sentence, q: Quantity) -> str
     return ""
 
 
-def _table_candidates(doc: _Doc) -> tuple[list[_Candidate], list[tuple[Quantity, Sentence, str]]]:
+def _table_candidates(doc: _Doc) -> tuple[list[_Candidate], _Left]:
     """Figures in table cells: row label × column header × unit, classified like prose."""
     cands: list[_Candidate] = []
     left: list[tuple[Quantity, Sentence, str]] = []
