@@ -14,14 +14,14 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from etl.extract.mentions import Quantity, find_quantities
-from etl.extract.periods import find_period_mentions, shift_years
+from etl.extract.periods import find_period_mentions, month_end, shift_years
 from etl.extract.segments import Segments
 from etl.models import Period
 
 __all__ = ["TableCell", "read_tables"]
 
 _SEPARATOR = re.compile(r"^:?-{2,}:?$")
-_NUMERIC = re.compile(r"^(?:hơn |khoảng |trên |gần |dưới )?\d[\d.,]*(?:/\d+)?\s?%?$")
+_NUMERIC = re.compile(r"^(?:hơn |khoảng |trên |gần |dưới )?\d[\d.,]*(?:/[\d.]+)?\s?%?(?:\s?\([^()|]{1,30}\))?$")
 _FILLER = re.compile(r"^(?:\(?\d{1,2}\)?|\([a-z]\)|[a-z]|)$")
 _STT_HEADER = re.compile(r"^(?:stt|tt|số tt|số thứ tự)$")
 _STT_VALUE = re.compile(r"^(?:[ivxlc]{1,5}|\d{1,2}(?:\.\d{1,2})*|[a-zđ])[.)]?$")
@@ -29,7 +29,7 @@ _LABEL_HEADER = re.compile(r"chỉ tiêu|nội dung|tên|lĩnh vực|hạng mụ
 _UNIT_HEADER = re.compile(r"^(?:đơn vị tính|đvt|đơn vị đo|đơn vị(?= |$)(?! thực hiện| báo cáo))")
 _SKIP_HEADER = re.compile(
     r"so sánh|so với|tăng,? giảm|tăng/giảm|tăng \(|chênh lệch|ghi chú|kế hoạch|mục tiêu|dự kiến|"
-    r"chỉ tiêu (?:năm|giao|kh)|ước (?:thực hiện|tính)|bình quân|trung bình|% ?kh|tỷ lệ (?:%|tăng|so)"
+    r"chỉ tiêu (?:năm|giao|kh)|dự toán|bình quân|trung bình|% ?kh|tỷ lệ (?:%|tăng|so)"
 )
 _CUMULATIVE = re.compile(r"lũy kế|luỹ kế|từ đầu năm|cộng dồn")
 _SAME_PERIOD = re.compile(r"cùng kỳ")
@@ -41,6 +41,10 @@ _BODY_NAME = re.compile(
     r"|tổng|cộng|toàn)\b"
 )
 _TITLE_UNIT = re.compile(r"(?:đvt|đơn vị tính|đv tính|đơn vị)\s?:\s?([^()|,;]{1,20}?)\s*(?:\)|$|,|;|\|)")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_YEARLESS = re.compile(
+    r"(?:^|\s)(?:tháng (?P<month>\d{1,2})(?![\d/])|(?P<months>\d{1,2}) tháng|quý (?P<quarter>iv|iii|ii|i)\b)"
+)
 _FROM_DATE = re.compile(r"từ (?:ngày )?(\d{1,2})/(\d{1,2})(?:/(\d{4}))?")
 _SCALES = {"tỷ": 1e9, "tỉ": 1e9, "triệu": 1e6, "nghìn": 1e3, "ngàn": 1e3}
 
@@ -163,8 +167,13 @@ def _is_section(row: list[_Cell]) -> bool:
 def _is_data_row(row: list[_Cell]) -> bool:
     """A row with a figure beside some text: the header rows end above it."""
     numeric = [c for c in row[1:] if _NUMERIC.match(c.text)]
-    texts = [c for c in row if c.text and not _NUMERIC.match(c.text) and not _STT_VALUE.match(c.text)]
+    texts = [c for c in row if _is_label_text(c.text)]
     return bool(numeric) and bool(texts) and not all(_FILLER.match(c.text) for c in row)
+
+
+def _is_label_text(text: str) -> bool:
+    """Words that can label a row, or a year labelling a row of a table by year."""
+    return bool(text) and (bool(_YEAR.fullmatch(text)) or not (_NUMERIC.match(text) or _STT_VALUE.match(text)))
 
 
 def _join(parts: object) -> str:
@@ -188,7 +197,7 @@ def _roles(headers: list[str], data: list[list[_Cell]]) -> tuple[int | None, int
         return stt, labelled[0], unit
 
     def wordiness(k: int) -> int:
-        return sum(1 for r in data if r[k].text and not _NUMERIC.match(r[k].text))
+        return sum(1 for r in data if _is_label_text(r[k].text))
 
     best = max(candidates[:3], key=wordiness, default=None)
     return stt, best if best is not None and wordiness(best) else None, unit
@@ -226,7 +235,25 @@ def _column_period(header: str, report: Period) -> Period | None:
             return None
         if m.kind in ("range", "months", "quarter", "month", "year") and m.period.start and m.period.end:
             return m.period
-    return None
+    return _yearless_period(header, report)
+
+
+def _yearless_period(header: str, report: Period) -> Period | None:
+    """'Tháng 10', '10 tháng', 'Quý III' without a year: of the report's year."""
+    if report.end is None:
+        return None
+    year = report.end.year
+    m = _YEARLESS.search(header)
+    if m is None:
+        return None
+    if m.group("month"):
+        month = int(m.group("month"))
+        return Period(date(year, month, 1), month_end(year, month)) if 1 <= month <= 12 else None
+    if m.group("months"):
+        months = int(m.group("months"))
+        return Period(date(year, 1, 1), month_end(year, months)) if 1 <= months <= 12 else None
+    quarter = {"i": 1, "ii": 2, "iii": 3, "iv": 4}[m.group("quarter")]
+    return Period(date(year, 3 * quarter - 2, 1), month_end(year, 3 * quarter))
 
 
 def _cumulative_period(header: str, mentions: tuple, report: Period) -> Period | None:
@@ -268,7 +295,10 @@ def _unit_in(text: str) -> str:
 
 
 def _row_period(label: str) -> Period | None:
-    """A row label that is only a period ('Quý I/2025', 'Tháng 3/2025', 'Năm 2024')."""
+    """A row label that is only a period ('Quý I/2025', 'Tháng 3/2025', 'Năm 2024', '2024')."""
+    if _YEAR.fullmatch(label):
+        year = int(label)
+        return Period(date(year, 1, 1), date(year, 12, 31))
     mentions = find_period_mentions(label)
     if len(mentions) != 1:
         return None

@@ -11,14 +11,14 @@ from tests.conftest import make_report
 
 ROWS = list(csv.DictReader((Path(__file__).parent / "families.csv").open(encoding="utf-8")))
 # The share of cases read right today; raise it as families are added, never lower it.
-FLOOR = 0.70
+FLOOR = 0.80
 
 
 def _report_text(row: dict[str, str]) -> str:
     context, sentence = row["context"], row["sentence"]
     if "|" in sentence and "|" in context:  # a table: title line, header row, data row
         title, header = context.split(" | ", 1)
-        context = f"{title}\n\n{header}" if len(title) > 25 else context
+        context = f"{title}\n\n{header}" if len(title) > 25 or ":" in title else context
         return f"{context}\n{sentence}\n"
     return f"{context}\n{sentence}" if context else sentence
 
