@@ -238,7 +238,7 @@ def _candidate(doc: _Doc, ind: Indicator, rule: Rule, m: re.Match[str]) -> _Cand
 def _someone_else(doc: _Doc, ind: Indicator, sentence: Sentence, pos: int) -> str:
     """Why a figure's clause names someone other than the reporter (another level, place, an average)."""
     cfg = doc.catalog.mention
-    if cfg is None or ind.kind == "rank":  # a rank names the ministry and the nation by nature
+    if cfg is None:
         return ""
     clause_start = max(doc.lower.rfind(";", sentence.start, pos) + 1, sentence.start)
     if cfg.average_words.search(doc.lower, clause_start, pos):
@@ -247,7 +247,9 @@ def _someone_else(doc: _Doc, ind: Indicator, sentence: Sentence, pos: int) -> st
     heads = (doc.lower[clause_start : min(pos, clause_start + _SUBJECT_REACH)],
              doc.lower[sentence.start : min(pos, sentence.start + _SUBJECT_REACH)])
     for head in heads:
-        if cfg.other_place.search(head) or (ind.scope == "agency" and cfg.other_level.search(head)):
+        if ind.kind == "rank":  # a rank names the ministry and the nation by nature
+            pass
+        elif cfg.other_place.search(head) or (ind.scope == "agency" and cfg.other_level.search(head)):
             return "số liệu của cấp, đơn vị hoặc địa phương khác"
         if ind.scope == "agency" and cfg.province_wide.search(head):
             return "số liệu toàn tỉnh trong báo cáo của một cơ quan"
