@@ -22,6 +22,9 @@ _PAGE_NUMBER = re.compile(r"^(?:-\s*)?(?:trang\s*)?\d{1,3}(?:\s*-)?$", re.IGNORE
 _INVISIBLE = "\u200b\u200c\u200d\ufeff\u00ad*"
 _RUN = re.compile(rf"[^\s{_INVISIBLE}]+(?: [^\s{_INVISIBLE}]+)*")
 _HEADING_MARKS = re.compile(r"^#+ ?")
+# A Markdown separator row written without outer pipes ("---|:---:"); with them, the pipe at
+# either end already marks the line as a table row.
+_TABLE_RULE = re.compile(r":?-+:? ?(?:\| ?:?-+:? ?)+")
 
 
 def _move_tone(match: re.Match[str]) -> str:
@@ -58,7 +61,7 @@ def _nfc_with_offsets(text: str) -> tuple[str, list[int] | None]:
 
 def _continues(prev: str, nxt: str, wrapped: bool) -> bool:
     """Whether ``nxt`` carries on the sentence of ``prev`` (a wrapped or page-broken line)."""
-    if _BULLET.match(nxt) or prev.endswith((".", "!", "?")):
+    if _BULLET.match(nxt) or prev.endswith((".", "!", "?")) or _is_table_row(prev) or _is_table_row(nxt):
         return False
     first = nxt[0]
     lower_start = first.islower() or first.isdigit() or first in "(,;%"
@@ -67,6 +70,11 @@ def _continues(prev: str, nxt: str, wrapped: bool) -> bool:
     if lower_start:
         return True
     return wrapped and first.isupper() and len(prev) >= 60 and not prev.isupper()
+
+
+def _is_table_row(line: str) -> bool:
+    """A table row ("a | b", "| a | b |", "|---|---|") stays a line of its own for the table parser."""
+    return " | " in line or line.startswith("|") or line.endswith("|") or _TABLE_RULE.fullmatch(line) is not None
 
 
 def _is_wrapped(lines: list[tuple[str, list[tuple[int, int]]]]) -> bool:

@@ -2,6 +2,11 @@
 
 .txt/.md: UTF-8 (with or without BOM), UTF-16, Windows-1258 or legacy TCVN3 (.VnTime);
 .docx: paragraphs and tables in document order; .pdf: the text layer, page by page.
+
+Word and PDF tables come out in the form of a Markdown pipe table, so one table parser reads
+all three: a blank line, then one row per line as ``| cell | cell |`` with one cell per grid
+column (a merged cell repeats its text in every column and row it covers; "|" inside a cell
+becomes "/", line breaks a space), then a blank line.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import re
 import unicodedata
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from etl.models import SourceText
 
@@ -130,7 +136,7 @@ def _docx_text(name: str, data: bytes) -> str:
         blocks: list[str] = []
         for block in document.iter_inner_content():
             if isinstance(block, Table):
-                blocks.extend(_table_rows(block))
+                blocks.extend(_table_block(blocks, _table_rows(block)))
             else:
                 blocks.append(block.text)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
@@ -143,16 +149,64 @@ def _docx_text(name: str, data: bytes) -> str:
     return text
 
 
-def _table_rows(table: object) -> list[str]:
+def _table_block(before: list[str], rows: list[str]) -> list[str]:
+    """The rows with a blank line around them, so a table never runs into the text beside it."""
+    if not rows:
+        return []
+    return ([""] if before and before[-1] else []) + rows + [""]
+
+
+def _pipe_row(cells: list[str]) -> str:
+    """One table row in the shared form; the outer pipes keep an empty first or last cell."""
+    return "| " + " | ".join(cells) + " |"
+
+
+def _cell_text(text: str) -> str:
+    """A cell on one line, with the cell separator "|" kept out of its text."""
+    return " ".join(text.split()).replace("|", "/")
+
+
+def _table_rows(table: Any) -> list[str]:
+    """One line per row and one cell per grid column, so columns line up down the table.
+
+    python-docx gives a merged cell once for every grid column and row it covers; the repeats
+    are kept. Rows that start late or end early are padded with empty cells.
+    """
+    width = len(table.columns)
     rows = []
-    for row in table.rows:  # type: ignore[attr-defined]
-        cells: list[str] = []
-        for cell in row.cells:
-            value = cell.text.strip()
-            if not cells or cells[-1] != value:  # merged cells repeat their text
-                cells.append(value)
-        rows.append(" | ".join(cells))
+    for row in table.rows:
+        cells = [""] * row.grid_cols_before + [_docx_cell(c) for c in row.cells] + [""] * row.grid_cols_after
+        rows.append(_pipe_row(cells + [""] * (width - len(cells))))
     return rows
+
+
+def _docx_cell(cell: Any) -> str:
+    """The text of a Word cell, with any table nested in it flattened into the text."""
+    from docx.table import Table
+
+    parts = []
+    for block in cell.iter_inner_content():
+        parts.append(_nested_text(block) if isinstance(block, Table) else block.text)
+    return _cell_text(" ".join(parts))
+
+
+def _nested_text(table: Any) -> str:
+    """A nested table's words in reading order, each merged cell once."""
+    seen: list[Any] = []  # the cells' XML elements, held so identity checks stay valid
+    parts = []
+    for row in table.rows:
+        for cell in row.cells:
+            if not any(cell._tc is tc for tc in seen):
+                seen.append(cell._tc)
+                parts.append(_docx_cell(cell))
+    return " ".join(parts)
+
+
+# Path segments in a content stream: a rectangle gives 4 edges, a line 1. A ruled table of
+# 2 x 2 cells needs at least 6 edges; a clipping rectangle ("re W n") draws nothing.
+_SEGMENTS = re.compile(rb"(?<![^\s])(re|l)(?=\s)")
+_CLIPS = re.compile(rb"(?<![^\s])re\s+W\*?\s")
+_MIN_TABLE_EDGES = 6
 
 
 def _pdf_text(name: str, data: bytes) -> tuple[str, tuple[int, ...]]:
@@ -162,7 +216,8 @@ def _pdf_text(name: str, data: bytes) -> tuple[str, tuple[int, ...]]:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             raise ReadError(f"{name}: PDF được đặt mật khẩu")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        with _PlumberPages(data) as plumber:
+            pages = [_pdf_page_text(page, i, plumber) for i, page in enumerate(reader.pages)]
     except ReadError:
         raise
     except Exception as exc:  # pypdf raises many error types for damaged files
@@ -175,6 +230,133 @@ def _pdf_text(name: str, data: bytes) -> tuple[str, tuple[int, ...]]:
         chunks.append(text)
         pos += len(text) + 1
     full = "\n".join(chunks)
-    if len("".join(full.split())) < 20:
+    if len("".join(full.replace("|", " ").split())) < 20:
         raise ReadError(f"{name}: PDF không có lớp văn bản (bản scan)")
     return full, tuple(starts)
+
+
+def _pdf_page_text(page: Any, index: int, plumber: _PlumberPages) -> str:
+    """A page that draws lines goes through pdfplumber for its tables; the rest, and any page
+    pdfplumber fails on, is read by pypdf (several times faster on plain text)."""
+    if _may_hold_table(page):
+        try:
+            return plumber.text(index)
+        except Exception:  # pdfminer raises many error types; pypdf reads the page instead
+            pass
+    return page.extract_text() or ""
+
+
+def _may_hold_table(page: Any) -> bool:
+    """Whether the page draws enough lines for a ruled table (pdfplumber is slow: ~0.1 s a page)."""
+    try:
+        edges = sum(_edge_count(stream) for stream in _content_streams(page))
+    except Exception:  # an unreadable stream: let pdfplumber try
+        return True
+    return edges >= _MIN_TABLE_EDGES
+
+
+def _content_streams(page: Any) -> list[bytes]:
+    """The page's content stream and those of the forms it draws (one level deep)."""
+    contents = page.get_contents()
+    streams = [contents.get_data()] if contents is not None else []
+    xobjects = _entry(_entry(page, "/Resources"), "/XObject")
+    for key in xobjects:
+        xobject = _entry(xobjects, key)
+        if xobject.get("/Subtype") == "/Form":
+            streams.append(xobject.get_data())
+    return streams
+
+
+def _entry(obj: Any, key: str) -> Any:
+    """``obj[key]`` resolved, or {} if absent (``.get`` on pypdf objects leaves references unresolved)."""
+    value = obj.get(key)
+    return value.get_object() if value is not None else {}
+
+
+def _edge_count(stream: bytes) -> int:
+    """Table edges a content stream can draw, counted from its operators without parsing it."""
+    segments = _SEGMENTS.findall(stream)
+    return 4 * (segments.count(b"re") - len(_CLIPS.findall(stream))) + segments.count(b"l")
+
+
+class _PlumberPages:
+    """pdfplumber, opened on the first page that needs it (most text pages never do)."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        self._pdf: Any = None
+
+    def __enter__(self) -> _PlumberPages:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pdf is not None:
+            self._pdf.close()
+
+    def text(self, index: int) -> str:
+        """The page's text with its tables as pipe rows; the page's parsed objects are dropped after."""
+        if self._pdf is None:
+            import pdfplumber
+
+            self._pdf = pdfplumber.open(io.BytesIO(self._data))
+        page = self._pdf.pages[index]
+        try:
+            return _plumber_page_text(page)
+        finally:
+            page.close()
+
+
+def _plumber_page_text(page: Any) -> str:
+    """The page's text lines with each ruled table, as pipe rows, where it stands on the page."""
+    tables = [(t.bbox, rows) for t in page.find_tables() if (rows := _pdf_table_rows(t))]
+    if not tables:
+        return page.extract_text() or ""
+    boxes = [bbox for bbox, _ in tables]
+    outside = page.filter(lambda obj: not any(_inside(obj, box) for box in boxes))
+    items = [(line["top"], line["text"]) for line in outside.extract_text_lines(return_chars=False)]
+    items += [(bbox[1], rows) for bbox, rows in tables]
+    lines: list[str] = []
+    for _, item in sorted(items, key=lambda item: item[0]):
+        if isinstance(item, str):
+            lines.append(item)
+        else:
+            lines.extend(_table_block(lines, item))
+    return "\n".join(lines)
+
+
+def _inside(obj: dict[str, Any], box: tuple[float, float, float, float]) -> bool:
+    """Whether an object's centre lies in the box (characters of a table's cells)."""
+    x = (obj.get("x0", 0) + obj.get("x1", 0)) / 2
+    y = (obj.get("top", 0) + obj.get("bottom", 0)) / 2
+    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+
+
+def _pdf_table_rows(table: Any) -> list[str]:
+    """Pipe rows of a ruled table with at least 2 rows, 2 columns and some text; else none."""
+    grid = _pdf_grid(table)
+    if len(grid) < 2 or len(grid[0]) < 2 or not any(any(row) for row in grid):
+        return []
+    return [_pipe_row(row) for row in grid]
+
+
+def _pdf_grid(table: Any) -> list[list[str]]:
+    """The table's cell texts, a merged cell's text repeated in each grid cell it covers.
+
+    pdfplumber gives a merged cell at its top-left grid cell and None where it extends.
+    """
+    boxes = [row.cells for row in table.rows]
+    text_of = {}
+    for row, values in zip(boxes, table.extract(), strict=True):
+        text_of.update({box: _cell_text(value or "") for box, value in zip(row, values, strict=True) if box})
+    lefts = sorted({box[0] for box in text_of})
+    tops = sorted({box[1] for box in text_of})
+    grid = []
+    for top, row in zip(tops, boxes, strict=True):
+        cells = [box or _covering(text_of, left, top) for left, box in zip(lefts, row, strict=True)]
+        grid.append([text_of.get(box, "") for box in cells])
+    return grid
+
+
+def _covering(cells: dict[tuple[float, ...], str], left: float, top: float) -> tuple[float, ...]:
+    """The merged cell that spans over the grid cell starting at (left, top); () if none."""
+    return next((box for box in cells if box[0] <= left < box[2] and box[1] <= top < box[3]), ())

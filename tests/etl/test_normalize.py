@@ -46,6 +46,33 @@ def test_spans_map_back_to_the_original():
     assert unicodedata.normalize("NFC", norm.original[start:end]) == "người"
 
 
+def test_table_rows_stay_lines_of_their_own():
+    text = (
+        "Kết quả như sau:\n\n| STT | Chỉ tiêu | Kết quả |\n|---|:---:|--:|\n| 1 | Số hồ sơ tiếp nhận | 1.234 |\n"
+        "| 2 | Số hồ sơ đã giải quyết |  |\n\ntăng so với cùng kỳ\nChỉ tiêu | Số\n---|---\nhồ sơ | 36\nhết"
+    )
+    assert normalize(text).text.split("\n") == [
+        "Kết quả như sau:",
+        "| STT | Chỉ tiêu | Kết quả |",
+        "|---|:---:|--:|",
+        "| 1 | Số hồ sơ tiếp nhận | 1.234 |",
+        "| 2 | Số hồ sơ đã giải quyết | |",
+        "tăng so với cùng kỳ",
+        "Chỉ tiêu | Số",
+        "---|---",
+        "hồ sơ | 36",
+        "hết",
+    ]
+
+
+def test_table_cells_map_back_to_the_original():
+    text = "Bảng:\n|  STT | Chỉ tiêu   |  Số |\n|  1 | Số hồ sơ   | 1.234 |\ntiếp"
+    norm = normalize(text)
+    i = norm.text.index("1.234")
+    start, end = norm.span_in_original(i, i + 5)
+    assert norm.original[start:end] == "1.234"
+
+
 words = st.text(alphabet="abcđêôơưàáảãạòóọỏõ0123456789.,:;", min_size=1, max_size=8)
 layouts = st.lists(st.tuples(words, st.sampled_from([" ", "  ", "\n", "\n\n", "\t", " \n "])), max_size=40)
 
@@ -78,3 +105,17 @@ def test_fast_line_check_agrees_with_the_run_pattern(line):
 @given(st.text(alphabet=st.sampled_from("aĐ1 \t\u00a0\u200b*\u00ad\r.ế"), max_size=12))
 def test_fast_line_check_agrees_on_any_line(line):
     assert _is_one_run(line) == bool(_RUN.fullmatch(line))
+
+
+table_words = st.text(alphabet="abđ19.,:-| ", min_size=1, max_size=10)
+table_layouts = st.lists(st.tuples(table_words, st.sampled_from([" ", " | ", "|", "\n", "\n\n", "  "])), max_size=30)
+
+
+@given(table_layouts)
+def test_every_character_of_table_rows_maps_to_its_original(parts):
+    text = "".join(w + sep for w, sep in parts)
+    norm = normalize(text)
+    for i, ch in enumerate(norm.text):
+        start, end = norm.span_in_original(i, i + 1)
+        original = norm.original[start:end]
+        assert original == ch or (ch.isspace() and (original.isspace() or original == ""))

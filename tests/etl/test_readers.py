@@ -72,6 +72,7 @@ def test_tcvn3_legacy_text_is_converted():
         ("junk.txt", bytes(range(256)) * 40, "không phải tệp văn bản"),
         ("broken.docx", b"PK\x03\x04" + b"\x00" * 200, "không đọc được tệp .docx"),
         ("renamed.txt", b"%PDF-1.4\n%junk", "nội dung là PDF"),
+        ("broken.pdf", b"%PDF-1.4\n%junk", "không đọc được tệp PDF"),
         ("fake.pdf", SAMPLE.encode(), "nội dung là TEXT"),
         ("picture.png", b"\x89PNG\r\n", "chưa được hỗ trợ"),
     ],
@@ -165,3 +166,16 @@ def test_pdf_version_of_a_sample_gives_the_same_facts(seed_files):
 def test_pdf_without_text_layer_is_a_scan():
     with pytest.raises(ReadError, match=r"scan.pdf: PDF không có lớp văn bản \(bản scan\)"):
         read_bytes("scan.pdf", _pdf_bytes([], text_layer=False))
+
+
+@pytest.mark.skipif(not FONT.exists(), reason="DejaVu font not installed (fonts-dejavu-core)")
+@pytest.mark.parametrize("user_password", ["mat-khau", ""])
+def test_encrypted_pdf_is_refused(user_password):
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(_pdf_bytes([SAMPLE]))))
+    writer.encrypt(user_password=user_password, owner_password="chu-so-huu")
+    out = io.BytesIO()
+    writer.write(out)
+    with pytest.raises(ReadError, match=r"khoa.pdf: PDF được đặt mật khẩu"):
+        read_bytes("khoa.pdf", out.getvalue())
