@@ -48,7 +48,7 @@ def _attach_parquet(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
     con.execute("CREATE SCHEMA wh")
     con.execute("USE wh")
     base = str(folder).replace("'", "''")
-    for table in ("facts", "documents"):
+    for table in ("facts", "documents", "mentions"):
         files = f"'{base}/{table}/**/*.parquet'"
         con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet({files}, hive_partitioning = true)")
     for file in sorted(folder.glob("*.parquet")):

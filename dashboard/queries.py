@@ -129,23 +129,36 @@ def documents(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
         if filters.units == "current"
         else "documents"
     )
+    # coverage as the view document_coverage defines it, counted for the chosen documents only
     sql = f"""
-        SELECT * FROM (
+        WITH d AS (
             SELECT d.doc_id, d.file_name, d.province, d.agency, d.report_type, d.period_label,
                    d.period_start, d.period_end, d.report_date, d.report_number, d.title, d.kind,
-                   d.size_bytes, count(f.fact_id) FILTER (WHERE f.role = 'primary') AS facts
-            FROM {docs} d LEFT JOIN facts f USING (doc_id)
-            WHERE {where}
-            GROUP BY ALL
+                   d.size_bytes
+            FROM {docs} d WHERE {where}
+        ), f AS (
+            SELECT doc_id, count(*) FILTER (WHERE role = 'primary') AS facts,
+                   count(DISTINCT (char_start, char_end)) FILTER (WHERE status <> 'rejected') AS assigned
+            FROM facts WHERE doc_id IN (SELECT doc_id FROM d) GROUP BY doc_id
+        ), m AS (
+            SELECT doc_id, count(*) AS unassigned FROM mentions WHERE doc_id IN (SELECT doc_id FROM d) GROUP BY doc_id
         )
+        SELECT d.*, coalesce(f.facts, 0) AS facts, coalesce(m.unassigned, 0) AS unassigned,
+               coalesce(f.assigned, 0) / nullif(coalesce(f.assigned, 0) + coalesce(m.unassigned, 0), 0) AS coverage
+        FROM d LEFT JOIN f USING (doc_id) LEFT JOIN m USING (doc_id)
         ORDER BY province COLLATE vi, period_end DESC NULLS LAST, doc_id
     """  # noqa: S608 - placeholders only
     return con.execute(sql, params).df()
 
 
 def document(con: duckdb.DuckDBPyConnection, doc_id: str) -> tuple[dict | None, pd.DataFrame]:
-    """One document's metadata and text, and all its facts (primary and alternative)."""
-    row = con.execute("SELECT * FROM documents WHERE doc_id = ?", [doc_id]).df()
+    """One document's metadata, text and coverage (share of its measured figures assigned an
+    indicator: ``coverage``, ``assigned``, ``unassigned``), and all its facts (primary and alternative)."""
+    row = con.execute(
+        "SELECT d.*, c.coverage, c.assigned, c.unassigned FROM documents d "
+        "LEFT JOIN document_coverage c USING (doc_id) WHERE doc_id = ?",
+        [doc_id],
+    ).df()
     if row.empty:
         return None, pd.DataFrame()
     found = con.execute(
@@ -155,6 +168,15 @@ def document(con: duckdb.DuckDBPyConnection, doc_id: str) -> tuple[dict | None, 
         [doc_id],
     ).df()
     return row.iloc[0].to_dict(), found
+
+
+def mentions(con: duckdb.DuckDBPyConnection, doc_id: str) -> pd.DataFrame:
+    """The measured numbers of a document that no indicator took, in text order."""
+    return con.execute(
+        "SELECT mention_key, value, measure, quote, char_start, char_end, sentence, page, reason "
+        "FROM mentions WHERE doc_id = ? ORDER BY char_start, char_end",
+        [doc_id],
+    ).df()
 
 
 def fact(con: duckdb.DuckDBPyConnection, fact_id: str) -> dict | None:

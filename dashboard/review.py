@@ -1,4 +1,5 @@
-"""The editor's review tools: correct a document's metadata or one figure, always with a reason.
+"""The editor's review tools: correct a document's metadata or one figure, or give a figure no
+indicator took its indicator, always with a reason.
 
 Corrections wait in the session as plain dicts (the shape ``python -m etl correct`` reads)
 until the editor publishes or saves them.
@@ -129,6 +130,42 @@ def fact_form(key: str, doc_sha256: str, facts: pd.DataFrame, labels: dict[str, 
         pending().append({"doc_sha256": doc_sha256, "fact_key": chosen, "field": field, "old_value": old,
                           "new_value": new, "why": why.strip(), "label": _describe(rows[chosen], labels)})  # fmt: skip
     st.success(f"Đã ghi nhận {len(changes)} sửa đổi; bấm nút lưu/công bố để áp dụng.")
+
+
+def _describe_mention(row: dict) -> str:
+    """'17 chuyến · «17 chuyến khảo sát» · ký tự 120–129 · why': unique per figure (its span)."""
+    quote = " ".join(str(row["quote"]).split())[:60]
+    where = f"ký tự {row['char_start']}–{row['char_end']}"
+    return f"{vn_value(row['value'])} {row['measure']} · «{quote}» · {where} · {row['reason']}"
+
+
+def mention_form(key: str, doc_sha256: str, mentions: pd.DataFrame, labels: dict[str, str]) -> None:
+    """Pick a figure no indicator took; give it an indicator and say why. Stored as an assignment
+    (field ``assign`` on its span), which every build replays: the figure becomes a fact."""
+    st.markdown("**Gán chỉ tiêu cho số liệu chưa gán**")
+    if mentions.empty:
+        st.caption("Văn bản này không có số liệu nào chưa gán chỉ tiêu.")
+        return
+    rows = {r["mention_key"]: r for r in mentions.to_dict("records")}
+    with st.form(f"gan_{key}"):
+        chosen = st.selectbox("Số liệu chưa gán", list(rows), format_func=lambda k: _describe_mention(rows[k]),
+                              key=f"chua_gan_{key}")  # fmt: skip
+        indicator = st.selectbox("Chỉ tiêu", ["", *labels], format_func=lambda c: labels.get(c, "— chọn chỉ tiêu —"),
+                                 key=f"gan_chi_tieu_{key}")  # fmt: skip
+        why = st.text_input("Lý do", key=f"ly_do_gan_{key}")
+        if not st.form_submit_button("Ghi nhận gán chỉ tiêu"):
+            return
+    if not indicator:
+        st.error("Cần chọn chỉ tiêu để gán.")
+        return
+    if not why.strip():
+        st.error("Cần ghi lý do gán chỉ tiêu.")
+        return
+    row = rows[chosen]
+    pending().append({"doc_sha256": doc_sha256, "fact_key": chosen, "field": "assign",
+                      "old_value": f"{vn_value(row['value'])} {row['measure']}".strip(), "new_value": indicator,
+                      "why": why.strip(), "label": f"Gán {labels[indicator]} · {_describe_mention(row)}"})  # fmt: skip
+    st.success("Đã ghi nhận gán chỉ tiêu; bấm nút lưu/công bố để áp dụng.")
 
 
 def pending_table(doc_sha256: str | None = None) -> pd.DataFrame:

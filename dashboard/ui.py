@@ -120,7 +120,7 @@ def corrections() -> pd.DataFrame:
             "Thời điểm": [vn_datetime(t) for t in log["made_at"]],
             "Người sửa": log["who"],
             "Văn bản": log["file_name"],
-            "Trường": log["field"],
+            "Trường": log["field"].replace({"assign": "gán chỉ tiêu"}),
             "Giá trị cũ": log["old_value"],
             "Giá trị mới": log["new_value"],
             "Lý do": log["why"],
@@ -143,6 +143,12 @@ def preview_uploads(uploads: list[importing.Upload]) -> list[dict]:
 
 def staged_facts(row: dict) -> pd.DataFrame:
     return pd.DataFrame(row["facts"]) if row["facts"] else pd.DataFrame(columns=["fact_key"])
+
+
+def staged_mentions(row: dict) -> pd.DataFrame:
+    """An upload's measured numbers no indicator took, as the ETL's preview lists them."""
+    cols = ["mention_key", "value", "measure", "quote", "char_start", "char_end", "reason"]
+    return pd.DataFrame(row.get("mentions") or [], columns=cols)
 
 
 def correction_payload(pending: dict) -> dict:
@@ -197,6 +203,11 @@ def documents(filters: Filters) -> pd.DataFrame:
 
 def document(doc_id: str) -> tuple[dict | None, pd.DataFrame]:
     return queries.document(_cursor(), doc_id)
+
+
+def mentions(doc_id: str) -> pd.DataFrame:
+    """A document's measured numbers that no indicator took."""
+    return queries.mentions(_cursor(), doc_id)
 
 
 def fact(fact_id: str) -> dict | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -229,20 +230,59 @@ def escape_markdown(text: str) -> str:
     return escaped.replace("\n", "  \n")
 
 
-def marked_text(text: str, facts: pd.DataFrame) -> str:
-    """The document as Markdown text with each extracted figure highlighted and labelled."""
+MENTION_MARK = "violet"  # unassigned figures: a colour no assigned figure uses
+
+
+def marked_text(text: str, facts: pd.DataFrame, mentions: pd.DataFrame | None = None) -> str:
+    """The document as Markdown text with each extracted figure highlighted and labelled; with
+    ``mentions``, each measured number no indicator took is marked too, in its own colour and
+    labelled 'chưa gán'."""
+    marks = []  # (start, rank where two start together, end, colour, label)
+    for start, end, label, role in facts[["char_start", "char_end", "label_vi", "role"]].itertuples(index=False):
+        primary = role == "primary"
+        marks.append(
+            (start, 0 if primary else 1, end, "orange" if primary else "gray", f":blue[〔{escape_markdown(label)}〕]")
+        )
+    if mentions is not None:
+        for start, end, measure in mentions[["char_start", "char_end", "measure"]].itertuples(index=False):
+            marks.append((start, 2, end, MENTION_MARK, f":{MENTION_MARK}[〔chưa gán: {escape_markdown(measure)}〕]"))
     parts, pos = [], 0
-    spans = facts.sort_values("char_start")[["char_start", "char_end", "label_vi", "role"]].itertuples(index=False)
-    for start, end, label, role in spans:
+    for start, _, end, color, label in sorted(marks, key=lambda m: m[:2]):
         if start < pos:
             continue
-        color = "orange" if role == "primary" else "gray"
         parts.append(escape_markdown(text[pos:start]))
         quote = escape_markdown(text[start:end]).replace("  \n", " ")
-        parts.append(f":{color}-background[{quote}] :blue[〔{escape_markdown(label)}〕]")
+        parts.append(f":{color}-background[{quote}] {label}")
         pos = end
     parts.append(escape_markdown(text[pos:]))
     return "".join(parts)
+
+
+def coverage_text(coverage: object) -> str:
+    """'85%' of a share (rounded down, so 100% means every figure), '—' without measured figures."""
+    if coverage is None or pd.isna(coverage):
+        return "—"
+    return f"{math.floor(float(coverage) * 100 + 1e-9)}%"
+
+
+def coverage_caption(meta: dict) -> str:
+    """The document's coverage as its metadata block says it."""
+    if meta.get("coverage") is None or pd.isna(meta.get("coverage")):
+        return "Độ phủ: văn bản không có số liệu đo đếm"
+    return f"Độ phủ: {coverage_text(meta['coverage'])} số liệu đã gán chỉ tiêu"
+
+
+def mentions_table(mentions: pd.DataFrame) -> pd.DataFrame:
+    """The document's unassigned figures: value, measure word, why no indicator took it, quote."""
+    return pd.DataFrame(
+        {
+            "Giá trị": [vn_value(v) for v in mentions["value"]],
+            "Đơn vị đo": mentions["measure"],
+            "Lý do chưa gán": mentions["reason"],
+            "Trích dẫn": [" ".join(str(q).split()) for q in mentions["quote"]],
+            "Vị trí": [f"ký tự {a}–{b}" for a, b in zip(mentions["char_start"], mentions["char_end"], strict=True)],
+        }
+    )
 
 
 def evidence_markdown(sentence: str, quote: str) -> str:
@@ -404,6 +444,7 @@ def documents_table(docs: pd.DataFrame) -> pd.DataFrame:
             "Ngày báo cáo": [vn_date(d) for d in docs["report_date"]],
             "Số hiệu": docs["report_number"].fillna(""),
             "Số liệu": docs["facts"],
+            "Độ phủ": [coverage_text(c) for c in docs["coverage"]],
             "Tệp": docs["file_name"],
         }
     )

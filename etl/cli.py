@@ -35,6 +35,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     groups = ", ".join(f"{g}={n}" for g, n in sorted(report.facts_per_group.items()))
     print(f"Kho dữ liệu: {report.db_path} (build {report.build_id})")
     print(f"Văn bản: {report.documents}   Số liệu: {report.facts}   Theo nhóm: {groups or '-'}")
+    print(f"Số liệu chưa gán chỉ tiêu: {report.mentions}")
     for name, reason in report.errors:
         print(f"LỖI  {name}: {reason}", file=sys.stderr)
     print(f"Phát hiện kiểm tra chất lượng: {report.findings}")
@@ -117,7 +118,7 @@ def _load_corrections_arg(path: str | None, who: str, by_name: dict[str, str]) -
                 new_value=item.get("new_value"),
                 why=item.get("why", ""),
                 who=item.get("who") or who,
-                fact_key=item.get("fact_key"),
+                fact_key=item.get("fact_key") or item.get("mention_key"),  # an assignment names a mention
                 old_value=item.get("old_value"),
             )  # fmt: skip
         )
@@ -153,7 +154,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def _report_staged(args: argparse.Namespace, item: object) -> None:
-    from etl.corrections import fact_key
+    from etl.corrections import fact_key, mention_key
 
     if item.error:
         _say(args, {"type": "error", "file": item.name, "error": item.error}, f"LỖI  {item.error}")
@@ -167,6 +168,7 @@ def _report_staged(args: argparse.Namespace, item: object) -> None:
     row = {
         "type": "staged", "file": item.name, "sha256": item.sha256, "meta": _document_json(ex),
         "facts": [{**f.as_json(), "fact_key": fact_key(f), "sentence": f.sentence, "role": f.role} for f in ex.facts],
+        "mentions": [{**x.as_json(), "mention_key": mention_key(x), "sentence": x.sentence} for x in ex.mentions],
     }  # fmt: skip
     m = ex.meta
     about = f"{m.province} · {m.agency} · {m.report_type} · {m.period_label}"

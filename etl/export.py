@@ -1,6 +1,7 @@
 """The warehouse as Parquet, partitioned hive-style, for engines past one machine.
 
-facts/province=…/year=…/*.parquet and documents/province=…/*.parquet; the small tables as one
+facts/province=…/year=…/*.parquet, documents/province=…/*.parquet and
+mentions/province=…/*.parquet (a table without rows: one empty file); the small tables as one
 file each; views.sql re-creates the warehouse's views over them. DuckDB, Spark, Trino or a
 cloud warehouse read the folder as it is; the dashboard reads it with WAREHOUSE=<folder>.
 """
@@ -17,6 +18,7 @@ __all__ = ["export_parquet"]
 _PARTITIONED = {
     "facts": ("SELECT f.*, d.province FROM facts f JOIN documents d USING (doc_id)", "province, year"),
     "documents": ("SELECT * FROM documents", "province"),
+    "mentions": ("SELECT m.*, d.province FROM mentions m JOIN documents d USING (doc_id)", "province"),
 }
 _SMALL = (
     "builds", "build_sources", "indicators", "findings", "corrections", "reference_indices", "admin_units",
@@ -24,7 +26,7 @@ _SMALL = (
 )  # fmt: skip
 
 
-_VIEW_ORDER = ("finding_facts", "fact_view", "fact_view_current")  # each after what it reads
+_VIEW_ORDER = ("finding_facts", "fact_view", "fact_view_current", "document_coverage")  # each after what it reads
 
 
 def _views_sql(con: duckdb.DuckDBPyConnection) -> str:
@@ -44,8 +46,12 @@ def export_parquet(db_path: Path, out_dir: Path) -> dict[str, int]:
     try:
         for table, (select, partition) in _PARTITIONED.items():
             target = str(tmp / table).replace("'", "''")
-            con.execute(f"COPY ({select}) TO '{target}' (FORMAT parquet, PARTITION_BY ({partition}), COMPRESSION zstd)")
             counts[table] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            if counts[table] == 0:  # no partition to write: one empty file keeps the columns readable
+                (tmp / table).mkdir()
+                con.execute(f"COPY ({select} LIMIT 0) TO '{target}/empty.parquet' (FORMAT parquet)")
+                continue
+            con.execute(f"COPY ({select}) TO '{target}' (FORMAT parquet, PARTITION_BY ({partition}), COMPRESSION zstd)")
         for table in _SMALL:
             target = str(tmp / f"{table}.parquet").replace("'", "''")
             con.execute(f"COPY {table} TO '{target}' (FORMAT parquet)")

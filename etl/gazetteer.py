@@ -43,6 +43,9 @@ PROVINCE_ALIASES: dict[str, str] = {
     "bắc cạn": "Bắc Kạn",
 }
 
+# Provinces that are cities directly under the centre: their units say 'thành phố X', not 'tỉnh X'.
+CITY_PROVINCES: frozenset[str] = frozenset({"Hà Nội", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "TP. Hồ Chí Minh", "Huế"})
+
 # Names that are also ordinary words or phrases: count them only after "tỉnh"/"thành phố".
 AMBIGUOUS_PROVINCES: frozenset[str] = frozenset({"Hòa Bình", "TP. Hồ Chí Minh", "Huế", "Thái Bình"})
 
@@ -77,6 +80,16 @@ AGENCY_ALIASES: dict[str, str] = {
     "sở vh,tt&dl": "Sở Văn hóa, Thể thao và Du lịch",
     "văn phòng ubnd tỉnh": "Văn phòng Ủy ban nhân dân tỉnh",
 }
+
+
+# Words a unit's name starts with (lower case), as a letterhead or an 'X báo cáo' clause names it:
+# 'UBND TỈNH X / VĂN PHÒNG UBND TỈNH / TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG'. Longest first.
+UNIT_HEADS: tuple[str, ...] = (
+    "ủy ban nhân dân", "ubnd", "hội đồng nhân dân", "hđnd", "văn phòng", "sở", "trung tâm", "trụ sở",
+    "ban", "thanh tra", "công an", "chi cục", "tổng cục", "cục", "bộ chỉ huy", "bộ phận", "bộ", "phòng",
+    "kho bạc", "bảo hiểm xã hội", "đài", "viện", "bệnh viện", "trường", "đảng ủy", "đảng bộ", "tỉnh ủy",
+    "thành ủy", "ủy ban mặt trận tổ quốc", "liên đoàn", "hội đồng", "hội", "tổ công tác",
+)  # fmt: skip
 
 
 def agency_code(name: str) -> str:

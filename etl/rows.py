@@ -1,4 +1,5 @@
-"""One extraction -> the rows it adds to the warehouse (corrections replayed), in schema order.
+"""One extraction -> the rows it adds to the warehouse (corrections replayed), in schema order:
+its document, its facts, and the measured numbers no indicator took (``mentions``).
 
 Built in the worker that extracted the file, so a build's parent process only batches rows
 into DuckDB and never holds more than a batch of documents' text.
@@ -13,8 +14,9 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from etl.catalog import Catalog, default_catalog
 from etl.checks import RECORD_COLUMNS
-from etl.corrections import Correction, apply_corrections, fact_key
+from etl.corrections import ASSIGN_RULE, Correction, apply_corrections, assign_mentions, fact_key, mention_key
 from etl.models import Fact
 from etl.pipeline import Extraction
 
@@ -66,12 +68,14 @@ def arrow_table(table: str, rows: list[tuple]) -> pa.Table:
 
 @dataclass(frozen=True, slots=True)
 class DocRows:
-    """A document's row and its facts' rows, each a tuple in schema order without ``build_id``."""
+    """A document's row, its facts' and its unassigned mentions' rows, each a tuple in schema
+    order without ``build_id``."""
 
     doc_id: str
     document: tuple
     facts: tuple[tuple, ...]
     applied: frozenset[str]  # corrections that found their document or figure
+    mentions: tuple[tuple, ...] = ()
 
     @property
     def province(self) -> str | None:
@@ -94,10 +98,15 @@ _FACT_STATUS = _without_build_id("facts").index("status")
 _RECORD_AT = tuple(_without_build_id("facts").index(c) for c in RECORD_COLUMNS)
 
 
-def doc_rows(doc_id: str, ex: Extraction, corrections: list[Correction]) -> DocRows:
-    """The rows one extraction adds, with the corrections for its file replayed."""
+def doc_rows(doc_id: str, ex: Extraction, corrections: list[Correction], catalog: Catalog | None = None) -> DocRows:
+    """The rows one extraction adds, with the corrections for its file replayed: an assigned
+    mention becomes a fact, the others stay mentions."""
     s = ex.source
     m, corrected_facts, applied = apply_corrections(ex.meta, ex.facts, s.sha256, corrections)
+    assigned, unassigned, used = assign_mentions(
+        m, ex.mentions, ex.facts, s.sha256, corrections, catalog or default_catalog()
+    )
+    applied |= used
     document = {
         "doc_id": doc_id, "file_name": s.name, "sha256": s.sha256,
         "content_sha256": ex.content_sha256, "kind": s.kind,
@@ -109,7 +118,7 @@ def doc_rows(doc_id: str, ex: Extraction, corrections: list[Correction]) -> DocR
         "metadata_status": "corrected" if m != ex.meta else "extracted",
     }  # fmt: skip
     facts = []
-    for extracted, f, status in corrected_facts:
+    for extracted, f, status in [*corrected_facts, *assigned]:
         when = f.as_of or f.period_end or f.period_start
         key = f"{doc_id}|{fact_key(extracted)}|{extracted.role}|{extracted.value}"
         row = {
@@ -124,14 +133,29 @@ def doc_rows(doc_id: str, ex: Extraction, corrections: list[Correction]) -> DocR
             "denominator": f.denominator, "role": f.role,
             "parts": list(f.parts) or None, "period_basis": _basis(f), "status": status,
             "fact_key": fact_key(extracted),
-            "extracted_value": extracted.value, "extracted_indicator": extracted.indicator,
+            "extracted_value": extracted.value,
+            "extracted_indicator": "" if extracted.rule == ASSIGN_RULE else extracted.indicator,
         }  # fmt: skip
         facts.append(tuple(row[c] for c in _without_build_id("facts")))
+    mentions, seen = [], set()
+    for x in unassigned:
+        key = mention_key(x)
+        if key in seen:
+            continue
+        seen.add(key)
+        row = {
+            "doc_id": doc_id, "mention_key": key, "char_start": x.char_start, "char_end": x.char_end,
+            "value": x.value, "measure": x.measure, "quote": x.quote, "sentence": x.sentence,
+            "sentence_start": x.sentence_start, "sentence_end": x.sentence_end,
+            "page": s.page_of(x.char_start), "reason": x.reason,
+        }  # fmt: skip
+        mentions.append(tuple(row[c] for c in _without_build_id("mentions")))
     return DocRows(
         doc_id=doc_id,
         document=tuple(document[c] for c in _without_build_id("documents")),
         facts=tuple(facts),
         applied=frozenset(applied),
+        mentions=tuple(mentions),
     )
 
 

@@ -90,7 +90,25 @@ CREATE TABLE facts (
     status          VARCHAR NOT NULL,      -- extracted | corrected | rejected
     fact_key        VARCHAR NOT NULL,      -- extracted indicator @ span: what corrections name
     extracted_value DOUBLE NOT NULL,       -- as the rules read it, before any correction
-    extracted_indicator VARCHAR NOT NULL,
+    extracted_indicator VARCHAR NOT NULL,  -- '' for a figure an editor assigned (rule manual.assign)
+    build_id        VARCHAR NOT NULL
+);
+
+-- Measured numbers no indicator took, kept so none is dropped silently. An editor's assignment
+-- (a correction) turns one into a fact (rule manual.assign) and takes it out of this table.
+CREATE TABLE mentions (
+    doc_id          VARCHAR NOT NULL,      -- as facts.doc_id
+    mention_key     VARCHAR NOT NULL,      -- mention@start-end: what an assignment names
+    char_start      INTEGER NOT NULL,      -- into documents.text, like facts
+    char_end        INTEGER NOT NULL,
+    value           DOUBLE NOT NULL,
+    measure         VARCHAR NOT NULL,      -- the measure word beside the number ("cuộc gọi", "hồ sơ")
+    quote           VARCHAR NOT NULL,
+    sentence        VARCHAR NOT NULL,
+    sentence_start  INTEGER NOT NULL,
+    sentence_end    INTEGER NOT NULL,
+    page            INTEGER,
+    reason          VARCHAR NOT NULL,      -- why no indicator took it
     build_id        VARCHAR NOT NULL
 );
 
@@ -194,6 +212,20 @@ LEFT JOIN (
            string_agg(DISTINCT title, '; ') AS finding_titles
     FROM finding_facts GROUP BY fact_id
 ) q USING (fact_id);
+
+-- Each document's coverage: the share of its measured figures (the spans of its kept facts and
+-- its unassigned mentions) that carry an indicator; NULL when it states no measured figure.
+CREATE VIEW document_coverage AS
+SELECT d.doc_id,
+       coalesce(f.assigned, 0) AS assigned,
+       coalesce(m.unassigned, 0) AS unassigned,
+       coalesce(f.assigned, 0) / nullif(coalesce(f.assigned, 0) + coalesce(m.unassigned, 0), 0) AS coverage
+FROM documents d
+LEFT JOIN (
+    SELECT doc_id, count(DISTINCT (char_start, char_end)) AS assigned
+    FROM facts WHERE status <> 'rejected' GROUP BY doc_id
+) f USING (doc_id)
+LEFT JOIN (SELECT doc_id, count(*) AS unassigned FROM mentions GROUP BY doc_id) m USING (doc_id);
 
 -- The same figures under today's administrative units (after the 2025 mergers).
 CREATE VIEW fact_view_current AS

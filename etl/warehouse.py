@@ -45,6 +45,7 @@ class BuildReport:
     db_path: Path
     documents: int = 0
     facts: int = 0
+    mentions: int = 0  # measured numbers no indicator took
     facts_per_group: Counter[str] = field(default_factory=Counter)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
     findings: int = 0
@@ -170,7 +171,7 @@ class _Loader:
     def _flush(self) -> None:
         if not self.pending:
             return
-        for table in ("documents", "facts"):
+        for table in ("documents", "facts", "mentions"):
             _insert_arrow(self.con, table, pa.concat_tables([c.table(table) for c in self.pending]), self.build_id)
         for chunk in self.pending:
             chunk.release()
@@ -198,8 +199,8 @@ def _insert_arrow(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table, bu
 
 
 def _count(con: duckdb.DuckDBPyConnection, report: BuildReport) -> None:
-    report.documents, report.facts = con.execute(
-        "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM facts)"
+    report.documents, report.facts, report.mentions = con.execute(
+        "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM facts), (SELECT count(*) FROM mentions)"
     ).fetchone()
     report.facts_per_group = Counter(dict(con.execute(
         "SELECT i.group_code, count(*) FROM facts f JOIN indicators i ON i.code = f.indicator "
@@ -362,9 +363,11 @@ def _unchanged_report(db_path: Path, started: float) -> BuildReport:
         build_id, docs, facts, errors = con.execute("SELECT build_id, documents, facts, errors FROM builds").fetchone()
         failed = con.execute("SELECT file_name, error FROM build_sources WHERE status = 'failed'").fetchall()
         n_findings = con.execute("SELECT count(*) FROM findings").fetchone()[0]
+        n_mentions = con.execute("SELECT count(*) FROM mentions").fetchone()[0]
     finally:
         con.close()
-    report = BuildReport(build_id=build_id, db_path=db_path, documents=docs, facts=facts, findings=n_findings)
+    report = BuildReport(build_id=build_id, db_path=db_path, documents=docs, facts=facts, findings=n_findings,
+                         mentions=n_mentions)  # fmt: skip
     report.errors = [(f, e) for f, e in failed]
     report.seconds = time.perf_counter() - started
     return report
@@ -411,6 +414,7 @@ def _replace_documents(con: duckdb.DuckDBPyConnection, affected: list[str], chun
     con.register("affected", pd.DataFrame({"doc_id": affected}))
     old = [r[0] for r in con.execute("SELECT DISTINCT province FROM documents JOIN affected USING (doc_id)").fetchall()]
     con.execute("DELETE FROM facts WHERE doc_id IN (SELECT doc_id FROM affected)")
+    con.execute("DELETE FROM mentions WHERE doc_id IN (SELECT doc_id FROM affected)")
     con.execute("DELETE FROM documents WHERE doc_id IN (SELECT doc_id FROM affected)")
     loader = _Loader(con, build_id)
     for chunk in chunks:

@@ -1,9 +1,10 @@
 """Files -> chunks of warehouse rows, made in worker processes (one per core).
 
 A worker reads, normalises and extracts each file, replays the corrections, turns it into
-schema-ordered rows typed as Arrow tables, runs the checks that look inside one document, and
-leaves the tables as an Arrow file in a spool folder: the page cache carries them to the
-parent, where pickling them through a pipe would stall the workers.
+schema-ordered rows (documents, facts, unassigned mentions) typed as Arrow tables, runs the
+checks that look inside one document, and leaves the tables as an Arrow file in a spool
+folder: the page cache carries them to the parent, where pickling them through a pipe would
+stall the workers.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ class Chunk:
     sources: list[dict[str, object]]
     documents: pa.Table | Path
     facts: pa.Table | Path
+    mentions: pa.Table | Path  # measured numbers no indicator took
     applied: frozenset[str]
     findings: list[Finding]  # of the checks within one document
     across: list[tuple]  # fact records the checks across documents need
@@ -66,7 +68,7 @@ class Chunk:
         return pa.ipc.open_file(pa.memory_map(str(value))).read_all() if isinstance(value, Path) else value
 
     def release(self) -> None:
-        for value in (self.documents, self.facts):
+        for value in (self.documents, self.facts, self.mentions):
             if isinstance(value, Path):
                 value.unlink(missing_ok=True)
 
@@ -81,7 +83,8 @@ def _load_one(item: tuple[str, Path], catalog: Catalog, corrections: list[Correc
     except Exception as exc:  # noqa: BLE001 - reported per file, the build goes on
         error = f"{path.name}: lỗi khi trích xuất ({type(exc).__name__}: {exc})"
     else:
-        return _Outcome(doc_id, source_row(doc_id, path, ex.source.sha256, None), doc_rows(doc_id, ex, corrections))
+        rows = doc_rows(doc_id, ex, corrections, catalog)
+        return _Outcome(doc_id, source_row(doc_id, path, ex.source.sha256, None), rows)
     return _Outcome(doc_id, source_row(doc_id, path, sha256_of(path), error), None)
 
 
@@ -101,11 +104,13 @@ def _load_chunk(
     records = [r for doc in rows for r in doc.check_records()]
     documents = arrow_table("documents", [r.document for r in rows])
     facts = arrow_table("facts", [f for r in rows for f in r.facts])
+    mentions = arrow_table("mentions", [m for r in rows for m in r.mentions])
     spool = _worker.get("spool")
     return Chunk(
         sources=[o.source for o in outcomes],
         documents=_spooled(documents, spool) if spool else documents,  # type: ignore[arg-type]
         facts=_spooled(facts, spool) if spool else facts,  # type: ignore[arg-type]
+        mentions=_spooled(mentions, spool) if spool else mentions,  # type: ignore[arg-type]
         applied=frozenset().union(*(r.applied for r in rows)),
         findings=run_checks(records, None, catalog, reference=official, scope="document"),  # type: ignore[arg-type]
         across=[r for r in records if compares_across_documents(r)],

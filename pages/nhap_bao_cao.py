@@ -71,6 +71,7 @@ with upload_tab:
             st.dataframe(review.facts_preview(row["facts"], labels), hide_index=True, width="stretch")
             facts = ui.staged_facts(row)
             review.fact_form("moi_" + row["sha256"][:12], row["sha256"], facts, labels)
+            review.mention_form("moi_" + row["sha256"][:12], row["sha256"], ui.staged_mentions(row), labels)
     if staged:
         mine = [c for c in review.pending() if c["doc_sha256"] in {r["sha256"] for r in staged}]
         if mine:
@@ -90,6 +91,7 @@ with fix_tab:
         meta, facts = ui.document(doc_id)
         review.metadata_form("cu", meta["sha256"], meta)
         review.fact_form("cu", meta["sha256"], facts[facts["role"] == "primary"], labels)
+        review.mention_form("cu", meta["sha256"], ui.mentions(doc_id), labels)
         mine = [c for c in review.pending() if c["doc_sha256"] == meta["sha256"]]
         if mine:
             st.dataframe(review.pending_table(meta["sha256"]), hide_index=True, width="stretch")

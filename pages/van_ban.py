@@ -1,4 +1,5 @@
-"""Văn bản: the loaded reports; open one to read it with every extracted figure marked."""
+"""Văn bản: the loaded reports with their coverage; open one to read it with every extracted
+figure marked, and on request the measured numbers no indicator took."""
 
 import streamlit as st
 
@@ -24,7 +25,18 @@ if doc_id:
     st.caption(
         f"{meta['province'] or 'Không rõ tỉnh'} · {meta['agency'] or 'Không rõ cơ quan'} · "
         f"{report_type_label(meta['report_type'])} · {meta['period_label'] or 'không rõ kỳ'} "
-        f"({vn_date(meta['period_start'])} – {vn_date(meta['period_end'])}) · {len(found)} số liệu"
+        f"({vn_date(meta['period_start'])} – {vn_date(meta['period_end'])}) · {len(found)} số liệu · "
+        + views.coverage_caption(meta)
     )
+    show_unassigned = st.toggle("Hiện số liệu chưa gán chỉ tiêu", key="chua_gan", bind="query-params",
+                                help="Những số đo đếm trong văn bản mà chưa chỉ tiêu nào nhận.")  # fmt: skip
+    unassigned = ui.mentions(doc_id) if show_unassigned else None
     with st.container(border=True, height=700):
-        st.markdown(views.marked_text(meta["text"], found))
+        st.markdown(views.marked_text(meta["text"], found, unassigned))
+    if unassigned is not None:
+        st.subheader("Số liệu chưa gán chỉ tiêu")
+        if unassigned.empty:
+            st.caption("Mọi số liệu đo đếm của văn bản đã được gán chỉ tiêu.")
+        else:
+            st.caption(f"{len(unassigned)} số liệu, đánh dấu :violet-background[màu tím] trong văn bản ở trên.")
+            st.dataframe(views.mentions_table(unassigned), hide_index=True, width="stretch")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import duckdb
@@ -15,6 +16,16 @@ ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
 REPORTS = Path(__file__).parent / "etl" / "reports"
 GOLD = Path(__file__).parent / "etl" / "gold"
+
+
+@pytest.fixture(autouse=True)
+def _keep_main_module():
+    """Streamlit's AppTest leaves ``sys.modules['__main__']`` pointing at app.py; processes a later
+    test spawns would then re-run the app instead of their own target."""
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None:
+        sys.modules["__main__"] = main
 
 
 @pytest.fixture(scope="session")

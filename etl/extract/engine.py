@@ -69,6 +69,7 @@ class _Doc:
         self._ranges: dict[tuple[tuple[str, ...], bool], list[tuple[int, int]]] = {}
         self._topics: dict[int, str] = {}
         self._headings: dict[int, list[int]] = {}
+        self._heading_index: list[tuple[int, int]] | None = None
         self._heading_periods: dict[int, PeriodMention | None] = {}
         self.title = meta.title.lower()
 
@@ -116,19 +117,28 @@ class _Doc:
     def headings(self, paragraph: int) -> list[int]:
         """The heading lines a paragraph sits under, nearest (deepest) first."""
         if paragraph not in self._headings:
+            lines = self._heading_lines()
             found: list[int] = []
             depth = None
-            for j in range(paragraph - 1, max(-1, paragraph - _HEADING_REACH), -1):
-                a, b = self.segments.paragraphs[j]
-                line = self.lower[a:b]
-                if len(line) > 160 or not _HEADING_LINE.match(line):
-                    continue
-                level = line.split(" ", 1)[0].count(".") or 1
+            k = bisect.bisect_left(lines, (paragraph, 0)) - 1
+            while k >= 0 and lines[k][0] > paragraph - _HEADING_REACH:
+                j, level = lines[k]
                 if depth is None or level < depth:
                     found.append(j)
                     depth = level
+                k -= 1
             self._headings[paragraph] = found
         return self._headings[paragraph]
+
+    def _heading_lines(self) -> list[tuple[int, int]]:
+        """(paragraph, level) of every heading line, found once per document."""
+        if self._heading_index is None:
+            index = []
+            for j, (a, b) in enumerate(self.segments.paragraphs):
+                if b - a <= 160 and _HEADING_LINE.match(self.lower, a, b):
+                    index.append((j, self.lower[a:b].split(" ", 1)[0].count(".") or 1))
+            self._heading_index = index
+        return self._heading_index
 
     def topic(self, paragraph: int) -> str:
         """What a figure is about: its paragraph with lead-in, the headings above, the title."""
@@ -187,13 +197,15 @@ def extract_document(norm: NormalizedText, meta: DocumentMeta, catalog: Catalog)
     candidates.extend(prose_cands)
     candidates = _one_reading_per_number(candidates)
     facts: list[Fact] = []
+    dropped: list[_Candidate] = []
     by_indicator: dict[str, list[_Candidate]] = defaultdict(list)
     for c in candidates:
         by_indicator[c.indicator.code].append(c)
     for ind in catalog.indicators:
         if by_indicator.get(ind.code):
-            facts.extend(_resolve(doc, ind, by_indicator[ind.code]))
+            facts.extend(_resolve(doc, ind, by_indicator[ind.code], dropped))
     facts.extend(_derive(doc, catalog, facts))
+    left += [(_quantity_of(c), c.sentence, f"{c.indicator.code}: cùng kỳ đã có giá trị khác") for c in dropped]
     mentions = [_mention(doc, q, sentence, reason) for q, sentence, reason in [*table_left, *left]]
     return sorted(facts, key=lambda f: (f.char_start, f.indicator)), sorted(mentions, key=lambda m: m.char_start)
 
@@ -324,6 +336,8 @@ def _period_of(doc: _Doc, ind: Indicator, sentence: Sentence, pos: int) -> tuple
     if local is None:
         local = doc.heading_period(sentence.paragraph)
     period = _resolve_mention(local, report) if local else report
+    if ind.kind == "rank" and local is not None and local.kind == "year":
+        period = local.period  # a rank is of its whole assessed year
     if ind.period == "calendar_year" and period.end is not None:
         y = period.end.year
         period = Period(date(y, 1, 1), date(y, 12, 31))
@@ -351,6 +365,8 @@ def _resolve_mention(mention: PeriodMention, report: Period) -> Period:
         return shift_years(report, -1)
     if mention.kind == "year" and report.end and p.end and p.end.year == report.end.year:
         return report
+    if mention.kind == "since" and p.start:  # 'lũy kế từ ngày 01/7 đến nay'
+        return Period(p.start, report.end) if report.end and report.end >= p.start else report
     if mention.kind == "until" and p.end:
         start = report.start if report.start and report.start.year == p.end.year else None
         return Period(start or date(p.end.year, 1, 1), p.end)
@@ -365,8 +381,9 @@ def _one_reading_per_number(candidates: list[_Candidate]) -> list[_Candidate]:
     return [c for c in candidates if c.confidence >= best[c.num_start]]
 
 
-def _resolve(doc: _Doc, ind: Indicator, cands: list[_Candidate]) -> list[Fact]:
-    """Merge one indicator's candidates: parts add up, repeats collapse, conflicts stay visible."""
+def _resolve(doc: _Doc, ind: Indicator, cands: list[_Candidate], dropped: list[_Candidate]) -> list[Fact]:
+    """Merge one indicator's candidates: parts add up, repeats collapse, conflicts stay visible;
+    a mention read by a frame that loses to another value goes to ``dropped``."""
     by_period: dict[tuple, list[_Candidate]] = defaultdict(list)
     for c in cands:
         by_period[c.period].append(c)
@@ -378,9 +395,13 @@ def _resolve(doc: _Doc, ind: Indicator, cands: list[_Candidate]) -> list[Fact]:
         facts.append(_fact(doc, primary, "primary"))
         seen = {primary.value}
         for other in sorted(merged[1:], key=lambda c: c.start):
-            if other.value not in seen:
-                seen.add(other.value)
-                facts.append(_fact(doc, other, "alternative"))
+            if other.value in seen:
+                continue
+            if other.rule.id == "mention":  # a loose reading is not worth a conflict: kept as a mention
+                dropped.append(other)
+                continue
+            seen.add(other.value)
+            facts.append(_fact(doc, other, "alternative"))
     return facts
 
 
@@ -651,6 +672,11 @@ def _rank_year(doc: _Doc, sentence: Sentence) -> Period | None:
         if mention.kind == "year":
             return mention.period
     return None
+
+
+def _quantity_of(c: _Candidate) -> Quantity:
+    """The number a candidate read, as a mention keeps it."""
+    return Quantity(c.start, c.num_start, c.end, c.value, c.qualifier, c.denominator, "count", "")
 
 
 def _mention(doc: _Doc, q: Quantity, sentence: Sentence, reason: str) -> Mention:

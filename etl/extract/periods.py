@@ -38,7 +38,7 @@ _TO = rf"{_ASIDE}\s*(?:đến|tới|-|–)\s*(?:hết\s+)?"
 # A window opens with 'từ', or is the whole of a bracket: '(15/12/2023 - 14/3/2024)'.
 _RANGE = re.compile(rf"(?:(?:kể\s+)?từ\s+|(?<=\()\s*)(?P<a>{DATE}){_TO}(?P<b>{DATE})")
 # 'từ ngày 15/12 đến ngày 14/3/2024', 'từ 25 tháng 9 đến 24 tháng 10 năm 2025': the year is said once.
-_DAY_MONTH = r"(?:ngày\s+)?(\d{1,2})\s*(?:[/.\-]\s*(\d{1,2})(?!\s*[/.\-]\s*\d)|\s+tháng\s+(\d{1,2})(?!\s+năm\s+\d))"
+_DAY_MONTH = r"(?:ngày\s+)?(\d{1,2})\s*(?:[/.\-]\s*(\d{1,2})(?!\s*[/.]\s*\d|-\d)|\s+tháng\s+(\d{1,2})(?!\s+năm\s+\d))"
 _SHORT_RANGE = re.compile(rf"(?:(?:kể\s+)?từ\s+|(?<=\()\s*){_DAY_MONTH}{_TO}(?P<b>{DATE})")
 _MONTH_RANGE = re.compile(
     r"từ\s+tháng\s+(\d{1,2})(?:\s*(?:/|năm\s+)(\d{4}))?\s*(?:đến|tới|-|–)\s*(?:hết\s+)?tháng\s+(\d{1,2})\s*(?:/|năm\s+)(\d{4})"
@@ -52,7 +52,8 @@ _SINCE = re.compile(
 _INDEX_YEAR = re.compile(r"\b(?:dti|par ?index|pci|papi|sipas|ict ?index)\)?\s+(\d{4})(?![\d/\-–])")
 _UNTIL = re.compile(rf"(?:đến|tới)\s+(?:hết\s+)?(?:thời điểm\s+)?({DATE})")
 _FIRST_MONTHS = re.compile(r"(\d{1,2}|sáu|chín) tháng (?:đầu )?năm (\d{4})")
-_LAST_HALF = re.compile(r"6 tháng cuối năm (\d{4})")
+_LAST_HALF = re.compile(r"(?:6 tháng cuối|nửa cuối) năm (\d{4})")
+_FIRST_HALF = re.compile(r"nửa đầu năm (\d{4})")
 _QUARTER = re.compile(r"quý\s+(iv|iii|ii|i|[1-4])\s*(?:/|năm\s+)(\d{4})")
 _MONTH = re.compile(r"tháng\s+(\d{1,2})\s*(?:/|năm\s+)(\d{4})")
 _YEAR = re.compile(r"năm\s+(\d{4})(?![\d/\-–])")
@@ -153,6 +154,11 @@ def _until(m: re.Match[str], _text: str) -> Period | None:
     return Period(None, d, f"tính đến {_fmt(d)}") if d else None
 
 
+def _first_half(m: re.Match[str], _text: str) -> Period:
+    y = int(m.group(1))
+    return Period(date(y, 1, 1), date(y, 6, 30), m.group(0))
+
+
 def _last_half(m: re.Match[str], _text: str) -> Period:
     y = int(m.group(1))
     return Period(date(y, 7, 1), date(y, 12, 31), m.group(0))
@@ -199,6 +205,7 @@ _FINDERS = (
     (_UNTIL, "until", _until),
     (_FIRST_MONTHS, "months", _first_months),
     (_LAST_HALF, "months", _last_half),
+    (_FIRST_HALF, "months", _first_half),
     (_QUARTER, "quarter", _quarter),
     (_MONTH, "month", _month),
     (_SAME_PERIOD, "same_period", _same_period),

@@ -73,6 +73,8 @@ class _Cell:
 def read_tables(lower: str, segments: Segments, report: Period) -> list[TableCell]:
     """Every figure in every table of a normalised, lower-cased text."""
     out: list[TableCell] = []
+    if "|" not in lower:
+        return out
     for block in _blocks(lower, segments):
         out.extend(_read_table(lower, segments, block, report))
     return out

@@ -1,0 +1,86 @@
+"""Windows, open starts and assessed years in sentences: the periods the engine gives figures."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from etl.extract.periods import find_period_mentions
+
+
+def _one(text: str) -> tuple[str, date | None, date | None]:
+    found = find_period_mentions(text)
+    assert len(found) == 1, found
+    return found[0].kind, found[0].period.start, found[0].period.end
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        # the year said once, on the end: the start falls in the year before when it must
+        ("từ ngày 15/12 đến ngày 14/3/2026, trung tâm tiếp nhận", date(2025, 12, 15), date(2026, 3, 14)),
+        ("từ ngày 01/9 đến ngày 30/9/2025, tổng đài tiếp nhận", date(2025, 9, 1), date(2025, 9, 30)),
+        ("từ 25 tháng 9 đến 24 tháng 10 năm 2025", date(2025, 9, 25), date(2025, 10, 24)),
+        # full dates across the year end, with 'tới', a dash, or as a whole bracket
+        ("từ ngày 15/12/2024 tới ngày 14/6/2025", date(2024, 12, 15), date(2025, 6, 14)),
+        ("kỳ báo cáo (15/12/2025 - 14/3/2026)", date(2025, 12, 15), date(2026, 3, 14)),
+        # an aside between the dates
+        (
+            "lũy kế từ ngày 01/7/2025 (ngày vận hành chính quyền địa phương hai cấp) đến ngày 30/11/2025",
+            date(2025, 7, 1),
+            date(2025, 11, 30),
+        ),
+        ("tính từ ngày 01/7/2025, đến hết ngày 31/12/2025", date(2025, 7, 1), date(2025, 12, 31)),
+        # months
+        ("từ tháng 12 đến tháng 5/2026", date(2025, 12, 1), date(2026, 5, 31)),
+        ("từ tháng 7/2025 đến tháng 9/2025", date(2025, 7, 1), date(2025, 9, 30)),
+    ],
+)
+def test_windows(text, start, end):
+    assert _one(text) == ("range", start, end)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "lũy kế từ ngày 01/7/2025 đến nay, trung tâm đã tiếp nhận",
+        "từ ngày 01/7/2025 đến thời điểm báo cáo, đã giải quyết",
+        "lũy kế từ ngày 01/7/2025, trung tâm đã tiếp nhận",
+    ],
+)
+def test_an_open_window_starts_on_its_date(text):
+    """'… đến nay': the start is stated, the end is the report's (the engine supplies it)."""
+    assert _one(text) == ("since", date(2025, 7, 1), None)
+
+
+@pytest.mark.parametrize(
+    ("text", "year"),
+    [
+        ("chỉ số dti 2024 của tỉnh xếp hạng 12/63", 2024),
+        ("chỉ số chuyển đổi số (dti) 2024 xếp thứ 12", 2024),
+        ("par index 2023 xếp hạng 20/63", 2023),
+        ("chỉ số dti năm 2024 xếp hạng 12/63", 2024),
+    ],
+)
+def test_an_index_named_with_its_year_is_that_year(text, year):
+    assert _one(text) == ("year", date(year, 1, 1), date(year, 12, 31))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kể từ ngày 16/9/2025, mạng 2g ngừng phục vụ",  # a date something starts on, no window
+        "từ 1.000 đến 2.000 hồ sơ mỗi tháng",  # numbers, not dates
+        "từ 10/15 đến 20/10/2025",  # no such date
+        "tổng đài dti 12/2024",  # a month, not an assessed year
+        "ngày 10 tháng 5 năm 2025",  # a date, not a month's period
+    ],
+)
+def test_not_windows(text):
+    kinds = [m.kind for m in find_period_mentions(text)]
+    assert not {"range", "since", "year"} & set(kinds)
+
+
+def test_a_long_number_before_the_month_is_not_a_day():
+    assert _one("tổng đài 1022 tháng 7 năm 2025") == ("month", date(2025, 7, 1), date(2025, 7, 31))
