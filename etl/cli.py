@@ -6,9 +6,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from etl.catalog import default_catalog
 from etl.readers import ReadError
+
+if TYPE_CHECKING:
+    from etl.pipeline import Extraction
 
 DEFAULT_RAW = Path("data/raw")
 DEFAULT_DB = Path("data/warehouse.duckdb")
@@ -56,22 +60,36 @@ def cmd_extract(args: argparse.Namespace) -> int:
             print(f"LỖI  {exc}", file=sys.stderr)
             failed += 1
             continue
-        facts = [f for f in ex.facts if args.all or f.role == "primary"]
         if args.json:
-            print(json.dumps(_document_json(ex), ensure_ascii=False))
-            for f in facts:
-                row = f.as_json()
-                if args.all:
-                    row["role"] = f.role
-                print(json.dumps(row, ensure_ascii=False))
+            _print_json(ex, args)
         else:
-            m = ex.meta
-            print(f"# {m.doc}: {m.province} | {m.agency} | {m.report_type} | {m.period_label} "
-                  f"({m.period_start} – {m.period_end})")  # fmt: skip
-            for f in facts:
-                when = f.as_of or f"{f.period_start}..{f.period_end}"
-                print(f"  {f.indicator:34} {f.value:>16,.0f} {f.unit:10} {when}  «{' '.join(f.quote.split())}»")
+            _print_text(ex, args)
     return 1 if failed else 0
+
+
+def _print_json(ex: Extraction, args: argparse.Namespace) -> None:
+    print(json.dumps(_document_json(ex), ensure_ascii=False))
+    for f in ex.facts:
+        if args.all or f.role == "primary":
+            row = f.as_json()
+            if args.all:
+                row["role"] = f.role
+            print(json.dumps(row, ensure_ascii=False))
+    for m in ex.mentions if args.mentions else ():
+        print(json.dumps({**m.as_json(), "doc": ex.meta.doc}, ensure_ascii=False))
+
+
+def _print_text(ex: Extraction, args: argparse.Namespace) -> None:
+    m = ex.meta
+    print(f"# {m.doc}: {m.province} | {m.agency} | {m.report_type} | {m.period_label} "
+          f"({m.period_start} – {m.period_end})")  # fmt: skip
+    for f in ex.facts:
+        if args.all or f.role == "primary":
+            when = f.as_of or f"{f.period_start}..{f.period_end}"
+            print(f"  {f.indicator:34} {f.value:>16,.0f} {f.unit:10} {when}  «{' '.join(f.quote.split())}»")
+    for x in ex.mentions if args.mentions else ():
+        quote = " ".join(x.quote.split())
+        print(f"  {'(chưa gán chỉ tiêu)':34} {x.value:>16,.2f} {x.measure[:10]:10} {x.reason}  «{quote}»")
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -236,6 +254,7 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("files", nargs="+")
     e.add_argument("--json", action="store_true", help="một dòng JSON cho mỗi văn bản và mỗi số liệu")
     e.add_argument("--all", action="store_true", help="in cả các giá trị khác mà văn bản đưa ra")
+    e.add_argument("--mentions", action="store_true", help="in cả các số liệu chưa gán chỉ tiêu, kèm lý do")
     e.set_defaults(func=cmd_extract)
     i = sub.add_parser("import", help="nhập báo cáo mới vào thư mục gốc và dựng lại kho")
     i.add_argument("files", nargs="*")

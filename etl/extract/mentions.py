@@ -30,6 +30,10 @@ _YEAR_BEFORE = re.compile(r"(?:năm|quý [ivx\d]+|tháng \d{1,2}|giai đoạn|đ
 _MONEY_AFTER = re.compile(r"\s?(?:đồng|đ\b|vnđ|vnd)")
 _WORD_AFTER = re.compile(r"\s?[^\W\d_]")
 _MEASURE_WORDS = re.compile(r"\s?((?:[^\W\d_]+ ?){1,4})")
+# Words that end a measure phrase, or show the number was not a count of something.
+_FUNCTION_WORDS = frozenset(
+    ["và", "của", "từ", "là", "tỉnh", "thành", "năm", "tháng", "ngày", "đến", "trong", "tại", "với", "cho", "được", "đã", "có", "theo", "về", "so", "trên", "dưới", "giờ", "phút", "các", "những", "này", "đó", "khi", "nếu", "thì", "mà", "hay", "hoặc", "như", "tăng", "giảm", "đạt", "bằng", "chiếm"]
+)
 _PHRASE_END = re.compile(r"[,;.()]")
 _PRE_REACH = 110
 _POST_REACH = 45
@@ -111,9 +115,19 @@ def _quantity(lower: str, m: re.Match[str]) -> Quantity | None:
         if tail:
             qual, start = tail.group(1), tail.start(1)
     words = _MEASURE_WORDS.match(lower, end) if kind == "count" else None
-    measure = words.group(1).strip() if words else ""
+    measure = _measure_of(words.group(1)) if words else ""
     denominator = parse_numeral(den) if den else None
     return Quantity(start, m.start("num"), end, value, qualifier_of(qual), denominator, kind, measure)
+
+
+def _measure_of(words: str) -> str:
+    """The measure noun after a number: its words up to the first function word ('và', 'của')."""
+    kept = []
+    for word in words.split():
+        if word in _FUNCTION_WORDS:
+            break
+        kept.append(word)
+    return " ".join(kept)
 
 
 def _is_code(lower: str, pos: int) -> bool:
