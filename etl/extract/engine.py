@@ -256,8 +256,10 @@ def _someone_else(doc: _Doc, ind: Indicator, sentence: Sentence, pos: int) -> st
     if cfg.average_words.search(doc.lower, clause_start, pos):
         return "số bình quân"
     # the subject opens the clause or the sentence: a body named later is an object or a partner
-    heads = (doc.lower[clause_start : min(pos, clause_start + _SUBJECT_REACH)],
-             doc.lower[sentence.start : min(pos, sentence.start + _SUBJECT_REACH)])
+    heads = (
+        doc.lower[clause_start : min(pos, clause_start + _SUBJECT_REACH)],
+        doc.lower[sentence.start : min(pos, sentence.start + _SUBJECT_REACH)],
+    )
     for head in heads:
         if ind.kind == "rank":  # a rank names the ministry and the nation by nature
             pass
