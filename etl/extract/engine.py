@@ -534,21 +534,22 @@ def _prose_candidates(doc: _Doc, claimed: dict[int, int]) -> tuple[list[_Candida
         a, b = doc.segments.paragraphs[i]
         if "|" in doc.lower[a:b]:
             continue  # a table row: read by the table model
-        quantities = find_quantities(doc.lower, a, b)
+        quantities = find_quantities(doc.lower, a, b, claimed)
         prev_end = a
         for k, q in enumerate(quantities):
+            if q.kind == "claimed" or not_a_count.search(doc.lower, max(a, q.start - 16), q.start):
+                prev_end = q.end  # the next figure's label starts after what this one's reading took
+                continue
             sentence = doc.segments.sentence_at(q.num_start)
             hi = min(quantities[k + 1].start if k + 1 < len(quantities) else b, sentence.end)
             label = pre_window(doc.lower, max(prev_end, sentence.start), q.start, into_parens=q.kind == "pct")
-            prev_end = q.end  # the next figure's label starts here, or after this one's measure words
-            if q.num_start in claimed:
-                prev_end = max(q.end, claimed[q.num_start])
-                continue
-            if not_a_count.search(doc.lower, max(a, q.start - 16), q.start):
-                continue
+            prev_end = q.end
             after = post_window(doc.lower, q.end, hi)
+            rank_like = is_rank_like(doc.lower, q)
+            if q.kind == "count" and not q.measure and not rank_like and not _may_be_labelled(label, after):
+                continue  # no measure word and no label: nothing any frame could read
             whole = doc.lower[sentence.start : sentence.end]
-            clue = Clue(label, after, doc.topic(i), whole, q.kind, is_rank_like(doc.lower, q))
+            clue = Clue(label, after, doc.topic(i), whole, q.kind, rank_like)
             cand, reason = _mention_candidate(doc, q, sentence, clue)
             if cand is not None:
                 cands.append(cand)
@@ -556,6 +557,12 @@ def _prose_candidates(doc: _Doc, claimed: dict[int, int]) -> tuple[list[_Candida
             elif q.measure or q.kind != "count":
                 left.append((q, sentence, reason))
     return cands, left
+
+
+def _may_be_labelled(label: str, after: str) -> bool:
+    """A bare count can be read from a label before it ('Tổng số cuộc gọi là 642'), never when
+    a word that is not a measure follows it ('6 tháng đầu năm') or nothing precedes it."""
+    return bool(label.strip()) and not (after[:1].isalpha())
 
 
 def _mention_candidate(doc: _Doc, q: Quantity, sentence: Sentence, clue: Clue) -> tuple[_Candidate | None, str]:

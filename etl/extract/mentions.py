@@ -22,9 +22,11 @@ if TYPE_CHECKING:
 
 __all__ = ["Clue", "Quantity", "Verdict", "classify", "find_quantities", "is_rank_like", "post_window", "pre_window"]
 
-# NUMF with a denominator that may be written with thousands dots too (4.318/5.102 hồ sơ)
+# NUMF_BARE (the digit first, so the scan jumps from digit to digit; a qualifier before it is
+# looked up behind the match), with a denominator that may have thousands dots (4.318/5.102)
 _QUANTITY = re.compile(
-    MACROS["NUMF"].replace(r"(?:/(?P<den>\d+))?", r"(?:/(?P<den>\d{1,3}(?:\.\d{3})+|\d+))?") + r"(?P<pct>\s?%)?"
+    MACROS["NUMF_BARE"].replace(r"(?:/(?P<den>\d+))?", r"(?:/(?P<den>\d{1,3}(?:\.\d{3})+|\d+))?")
+    + r"(?P<pct>\s?%)?"
 )
 _YEAR_BEFORE = re.compile(r"(?:năm|quý [ivx\d]+|tháng \d{1,2}|giai đoạn|đến|từ|[-–/])\s?$")
 _MONEY_AFTER = re.compile(r"\s?(?:đồng|đ\b|vnđ|vnd)")
@@ -74,10 +76,17 @@ class Verdict:
     reason: str  # why no indicator took it ('' when one did)
 
 
-def find_quantities(lower: str, start: int, end: int) -> list[Quantity]:
-    """Numbers in ``lower[start:end]`` that can be figures (not dates, years or document numbers)."""
+def find_quantities(lower: str, start: int, end: int, claimed: dict[int, int] | None = None) -> list[Quantity]:
+    """Numbers in ``lower[start:end]`` that can be figures (not dates, years or document numbers).
+
+    A number a rule already read (``claimed``: its position -> the end of the rule's match) is
+    handed back unparsed, as kind 'claimed', ending where the rule's reading ends."""
     out: list[Quantity] = []
     for m in _QUANTITY.finditer(lower, start, end):
+        taken = claimed.get(m.start("num")) if claimed else None
+        if taken is not None:
+            out.append(Quantity(m.start(), m.start("num"), max(m.end(), taken), 0.0, "exact", None, "claimed", ""))
+            continue
         q = _quantity(lower, m)
         if q is not None:
             out.append(q)
@@ -112,11 +121,10 @@ def _quantity(lower: str, m: re.Match[str]) -> Quantity | None:
         elif m.group("scale") in ("triệu", "tỷ", "tỉ") and not _WORD_AFTER.match(lower, end):
             kind = "money"  # 'số tiền 17 triệu.'
 
-    start, qual = m.start(), m.group("qual")
-    if qual is None:
-        tail = QUALIFIER_TAIL.search(lower, max(0, m.start() - 14), m.start())
-        if tail:
-            qual, start = tail.group(1), tail.start(1)
+    start, qual = m.start(), None
+    tail = QUALIFIER_TAIL.search(lower, max(0, m.start() - 14), m.start())
+    if tail:
+        qual, start = tail.group(1), tail.start(1)
     words = _MEASURE_WORDS.match(lower, end) if kind == "count" else None
     measure = _measure_of(words.group(1)) if words else ""
     denominator = parse_numeral(den) if den else None

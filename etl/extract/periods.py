@@ -197,20 +197,21 @@ def _first_months(m: re.Match[str], _text: str) -> Period | None:
 
 
 # Most specific first: a range claims its dates before 'đến <date>' or 'năm <year>' can.
+# Each finder with the words one of which every match holds: text without them is not scanned.
 _FINDERS = (
-    (_RANGE, "range", _range),
-    (_SHORT_RANGE, "range", _short_range),
-    (_MONTH_RANGE, "range", _month_range),
-    (_SINCE, "since", _since),
-    (_UNTIL, "until", _until),
-    (_FIRST_MONTHS, "months", _first_months),
-    (_LAST_HALF, "months", _last_half),
-    (_FIRST_HALF, "months", _first_half),
-    (_QUARTER, "quarter", _quarter),
-    (_MONTH, "month", _month),
-    (_SAME_PERIOD, "same_period", _same_period),
-    (_YEAR, "year", _year),
-    (_INDEX_YEAR, "year", _index_year),
+    (_RANGE, "range", _range, ("từ", "(")),
+    (_SHORT_RANGE, "range", _short_range, ("từ", "(")),
+    (_MONTH_RANGE, "range", _month_range, ("từ",)),
+    (_SINCE, "since", _since, ("từ",)),
+    (_UNTIL, "until", _until, ("đến", "tới")),
+    (_FIRST_MONTHS, "months", _first_months, ("tháng",)),
+    (_LAST_HALF, "months", _last_half, ("cuối",)),
+    (_FIRST_HALF, "months", _first_half, ("nửa",)),
+    (_QUARTER, "quarter", _quarter, ("quý",)),
+    (_MONTH, "month", _month, ("tháng",)),
+    (_SAME_PERIOD, "same_period", _same_period, ("cùng kỳ",)),
+    (_YEAR, "year", _year, ("năm",)),
+    (_INDEX_YEAR, "year", _index_year, ("dti", "par", "pci", "papi", "sipas", "ict")),
 )
 
 
@@ -220,7 +221,9 @@ def find_period_mentions(text: str, start: int = 0, end: int | None = None) -> t
     found: list[PeriodMention] = []
     taken: list[tuple[int, int]] = []  # sorted, non-overlapping
     stop = len(text) if end is None else end
-    for pattern, kind, build in _FINDERS:
+    for pattern, kind, build, words in _FINDERS:
+        if all(text.find(w, start, stop) == -1 for w in words):
+            continue
         for m in pattern.finditer(text, start, stop):
             i = bisect.bisect_left(taken, (m.start(), -1))
             if (i < len(taken) and taken[i][0] < m.end()) or (i > 0 and taken[i - 1][1] > m.start()):
