@@ -70,6 +70,8 @@ class _Doc:
         self._topics: dict[int, str] = {}
         self._headings: dict[int, list[int]] = {}
         self._heading_index: list[tuple[int, int]] | None = None
+        self._subjects: dict[tuple[int, int, int, int], tuple[bool, bool, bool]] = {}
+        self._paragraph_periods: dict[int, PeriodMention | None] = {}
         self._heading_periods: dict[int, PeriodMention | None] = {}
         self.title = meta.title.lower()
 
@@ -151,6 +153,11 @@ class _Doc:
 
     def heading_period(self, paragraph: int) -> PeriodMention | None:
         """A period a heading above states ('II. So sánh với kết quả năm 2021'), for figures under it."""
+        if paragraph not in self._paragraph_periods:
+            self._paragraph_periods[paragraph] = self._heading_period(paragraph)
+        return self._paragraph_periods[paragraph]
+
+    def _heading_period(self, paragraph: int) -> PeriodMention | None:
         for j in self.headings(paragraph):
             if j not in self._heading_periods:
                 found = [m for m in find_period_mentions(self.lower, *self.segments.paragraphs[j]) if m.kind != "until"]
@@ -158,6 +165,26 @@ class _Doc:
             if self._heading_periods[j] is not None:
                 return self._heading_periods[j]
         return None
+
+    def subjects(self, clause_start: int, sentence_start: int, pos: int) -> tuple[bool, bool, bool]:
+        """Whether the opening words of a clause or its sentence name another place, another
+        level, or the whole province (found once per opening)."""
+        key = (
+            clause_start,
+            sentence_start,
+            min(pos, clause_start + _SUBJECT_REACH),
+            min(pos, sentence_start + _SUBJECT_REACH),
+        )
+        if key not in self._subjects:
+            cfg = self.catalog.mention
+            assert cfg is not None
+            heads = (self.lower[clause_start : key[2]], self.lower[sentence_start : key[3]])
+            self._subjects[key] = (
+                any(cfg.other_place.search(h) for h in heads),
+                any(cfg.other_level.search(h) for h in heads),
+                any(cfg.province_wide.search(h) for h in heads),
+            )
+        return self._subjects[key]
 
     def scope_at(self, sentence: Sentence, pos: int) -> str | None:
         """Name of the last scope marker before ``pos`` in its sentence."""
@@ -256,17 +283,11 @@ def _someone_else(doc: _Doc, ind: Indicator, sentence: Sentence, pos: int) -> st
     if cfg.average_words.search(doc.lower, clause_start, pos):
         return "số bình quân"
     # the subject opens the clause or the sentence: a body named later is an object or a partner
-    heads = (
-        doc.lower[clause_start : min(pos, clause_start + _SUBJECT_REACH)],
-        doc.lower[sentence.start : min(pos, sentence.start + _SUBJECT_REACH)],
-    )
-    for head in heads:
-        if ind.kind == "rank":  # a rank names the ministry and the nation by nature
-            pass
-        elif cfg.other_place.search(head) or (ind.scope == "agency" and cfg.other_level.search(head)):
-            return "số liệu của cấp, đơn vị hoặc địa phương khác"
-        if ind.scope == "agency" and cfg.province_wide.search(head):
-            return "số liệu toàn tỉnh trong báo cáo của một cơ quan"
+    place, level, province = doc.subjects(clause_start, sentence.start, pos)
+    if ind.kind != "rank" and (place or (ind.scope == "agency" and level)):  # a rank names the nation by nature
+        return "số liệu của cấp, đơn vị hoặc địa phương khác"
+    if ind.scope == "agency" and province:
+        return "số liệu toàn tỉnh trong báo cáo của một cơ quan"
     return ""
 
 
@@ -392,7 +413,8 @@ def _resolve(doc: _Doc, ind: Indicator, cands: list[_Candidate], dropped: list[_
     facts: list[Fact] = []
     for group in by_period.values():
         merged = [_merge_sentence(ind, s) for s in _by_sentence(group)]
-        merged.sort(key=lambda c: _preference(doc, ind, c))
+        if len(merged) > 1:
+            merged.sort(key=lambda c: _preference(doc, ind, c))
         primary = merged[0]
         facts.append(_fact(doc, primary, "primary"))
         seen = {primary.value}

@@ -221,9 +221,13 @@ def find_period_mentions(text: str, start: int = 0, end: int | None = None) -> t
     found: list[PeriodMention] = []
     taken: list[tuple[int, int]] = []  # sorted, non-overlapping
     stop = len(text) if end is None else end
+    segment = text[start:stop]
     for pattern, kind, build, words in _FINDERS:
-        if all(text.find(w, start, stop) == -1 for w in words):
-            continue
+        for word in words:
+            if word in segment:
+                break
+        else:
+            continue  # none of the words every match holds
         for m in pattern.finditer(text, start, stop):
             i = bisect.bisect_left(taken, (m.start(), -1))
             if (i < len(taken) and taken[i][0] < m.end()) or (i > 0 and taken[i - 1][1] > m.start()):
