@@ -489,7 +489,7 @@ _YEAR_NUMBER = re.compile(r"(?<![\d/.\-])(?:19|20)\d{2}(?![\d/.\-])")
 # The words that make a date in the opening statement the data's: 'số liệu tính đến ngày …';
 # anywhere in the text, only words naming the data's window make a window the report's.
 _DATA_WORDS = re.compile(r"(?:số liệu|kỳ báo cáo|thời gian|thời điểm|chốt|tính)[^.;\n]{0,24}$")
-_WINDOW_START = re.compile(r"số liệu|kỳ báo cáo|thời gian (?:lấy|chốt|tính) số liệu")
+_WINDOW_STARTS = ("số liệu", "kỳ báo cáo")  # every _WINDOW_WORDS match holds one
 _WINDOW_WORDS = re.compile(r"(?:số liệu|kỳ báo cáo|thời gian (?:lấy|chốt|tính) số liệu)[^.;\n]{0,24}$")
 _STATEMENT_END = re.compile(r"(?:như sau|cụ thể)\s*:")
 _STATEMENT_CHARS, _STATEMENT_PARAGRAPHS = 1600, 2
@@ -551,8 +551,14 @@ def _data_windows(body: str) -> list[Period]:
     """Windows the body calls the data's ('số liệu từ … đến …'); periods are read only just
     after those words, not over the whole body."""
     limit, seen, found = min(len(body), _BODY_WINDOW_CHARS), set(), []
-    for w in _WINDOW_START.finditer(body, 0, limit):
-        for m in find_period_mentions(body, w.start(), min(limit, w.end() + 160)):
+    starts = []
+    for word in _WINDOW_STARTS:  # str.find: far faster than a regex alternation over the body
+        at = body.find(word, 0, limit)
+        while at != -1:
+            starts.append(at)
+            at = body.find(word, at + 1, limit)
+    for at in sorted(starts):
+        for m in find_period_mentions(body, at, min(limit, at + 180)):
             if m.kind == "range" and m.start not in seen and _WINDOW_WORDS.search(body, max(0, m.start - 40), m.start):
                 seen.add(m.start)
                 found.append(m.period)

@@ -70,7 +70,7 @@ class _Doc:
         self._topics: dict[int, str] = {}
         self._headings: dict[int, list[int]] = {}
         self._heading_index: list[tuple[int, int]] | None = None
-        self._subjects: dict[tuple[int, int, int, int], tuple[bool, bool, bool]] = {}
+        self._openings: dict[int, list[tuple[int, int]]] = {}
         self._paragraph_periods: dict[int, PeriodMention | None] = {}
         self._heading_periods: dict[int, PeriodMention | None] = {}
         self.title = meta.title.lower()
@@ -167,24 +167,26 @@ class _Doc:
         return None
 
     def subjects(self, clause_start: int, sentence_start: int, pos: int) -> tuple[bool, bool, bool]:
-        """Whether the opening words of a clause or its sentence name another place, another
-        level, or the whole province (found once per opening)."""
-        key = (
-            clause_start,
-            sentence_start,
-            min(pos, clause_start + _SUBJECT_REACH),
-            min(pos, sentence_start + _SUBJECT_REACH),
-        )
-        if key not in self._subjects:
+        """Whether the opening words of a clause or its sentence, before ``pos``, name another
+        place, another level, or the whole province (each opening is read once)."""
+        found = [False, False, False]
+        for start in {clause_start, sentence_start}:
+            for k, end in self._opening(start):
+                if end <= pos:
+                    found[k] = True
+        return found[0], found[1], found[2]
+
+    def _opening(self, start: int) -> list[tuple[int, int]]:
+        """(kind, end) of each subject word in the first characters after ``start``."""
+        if start not in self._openings:
             cfg = self.catalog.mention
             assert cfg is not None
-            heads = (self.lower[clause_start : key[2]], self.lower[sentence_start : key[3]])
-            self._subjects[key] = (
-                any(cfg.other_place.search(h) for h in heads),
-                any(cfg.other_level.search(h) for h in heads),
-                any(cfg.province_wide.search(h) for h in heads),
-            )
-        return self._subjects[key]
+            stop = min(len(self.lower), start + _SUBJECT_REACH)
+            patterns = (cfg.other_place, cfg.other_level, cfg.province_wide)
+            self._openings[start] = [
+                (k, m.end()) for k, p in enumerate(patterns) for m in p.finditer(self.lower, start, stop)
+            ]
+        return self._openings[start]
 
     def scope_at(self, sentence: Sentence, pos: int) -> str | None:
         """Name of the last scope marker before ``pos`` in its sentence."""
