@@ -556,7 +556,7 @@ def _prose_candidates(doc: _Doc, claimed: dict[int, int]) -> tuple[list[_Candida
     not_a_count = doc.catalog.mention.not_a_count
     for i in doc.segments.numeric:
         a, b = doc.segments.paragraphs[i]
-        if "|" in doc.lower[a:b]:
+        if doc.lower.find("|", a, b) != -1:
             continue  # a table row: read by the table model
         quantities = find_quantities(doc.lower, a, b, claimed)
         prev_end = a

@@ -37,6 +37,10 @@ _FUNCTION_WORDS = frozenset(
     "và của từ là tỉnh thành năm tháng ngày đến trong tại với cho được đã có theo về so trên dưới giờ phút "  # noqa: SIM905 - a word list reads best as words
     "các những này đó khi nếu thì mà hay hoặc như tăng giảm đạt bằng chiếm".split()
 )
+_DIGIT_RUN = re.compile(r"\d[\d.,/]*")
+_YEAR_NUMBER = re.compile(r"(?:19|20)\d\d")
+_CODE_AFTER = re.compile(r"[/-][^\W\d_]{1,10}[-/]")  # 123/BC-UBND
+_RANK_BEFORE = re.compile(r"(?:thứ|hạng|vị trí)\s?$")
 _PHRASE_END = re.compile(r"[,;.()]")
 _PRE_REACH = 110
 _POST_REACH = 45
@@ -82,12 +86,14 @@ def find_quantities(lower: str, start: int, end: int, claimed: dict[int, int] | 
     A number a rule already read (``claimed``: its position -> the end of the rule's match) is
     handed back unparsed, as kind 'claimed', ending where the rule's reading ends."""
     out: list[Quantity] = []
-    for m in _QUANTITY.finditer(lower, start, end):
-        taken = claimed.get(m.start("num")) if claimed else None
+    for run in _DIGIT_RUN.finditer(lower, start, end):  # a plain scan; the full pattern only where needed
+        pos = run.start()
+        taken = claimed.get(pos) if claimed else None
         if taken is not None:
-            out.append(Quantity(m.start(), m.start("num"), max(m.end(), taken), 0.0, "exact", None, "claimed", ""))
+            out.append(Quantity(pos, pos, max(run.end(), taken), 0.0, "exact", None, "claimed", ""))
             continue
-        q = _quantity(lower, m)
+        m = _QUANTITY.match(lower, pos, end)
+        q = _quantity(lower, m) if m is not None else None
         if q is not None:
             out.append(q)
     return out
@@ -99,7 +105,7 @@ def _quantity(lower: str, m: re.Match[str]) -> Quantity | None:
         return None  # 12/2024, 15/12/2024
     if (
         not den
-        and re.fullmatch(r"(?:19|20)\d\d", num)
+        and _YEAR_NUMBER.fullmatch(num)
         and (not _WORD_AFTER.match(lower, m.end()) or _YEAR_BEFORE.search(lower, max(0, m.start() - 12), m.start()))
     ):
         return None  # a year
@@ -142,7 +148,7 @@ def _measure_of(words: str) -> str:
 
 
 def _is_code(lower: str, pos: int) -> bool:
-    return bool(re.match(r"[/-][^\W\d_]{1,10}[-/]", lower[pos : pos + 14]))
+    return bool(_CODE_AFTER.match(lower, pos, pos + 14))
 
 
 def classify(clue: Clue, catalog: Catalog, scope_of_report: str = "agency") -> Verdict:
@@ -229,4 +235,4 @@ def post_window(lower: str, end: int, hi: int) -> str:
 def is_rank_like(lower: str, q: Quantity) -> bool:
     if q.denominator is not None:
         return int(q.denominator) in _RANK_DENOMINATORS and q.value <= q.denominator
-    return bool(re.search(r"(?:thứ|hạng|vị trí)\s?$", lower[max(0, q.start - 12) : q.start]))
+    return bool(_RANK_BEFORE.search(lower, max(0, q.start - 12), q.start))

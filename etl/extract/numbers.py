@@ -76,14 +76,18 @@ class ParsedNumber:
     denominator: float | None = None
 
 
+_GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")  # 2.813.493 | 1.556,3
+_PLAIN = re.compile(r"\d+(?:,\d+)?")  # 12,5 | 07
+
+
 def parse_numeral(token: str) -> float:
     """'2.813.493' -> 2813493; '1.556,3' -> 1556.3; '12,5' -> 12.5; '07' -> 7; 'III' -> 3."""
     token = token.strip()
     if token and token.lower().strip("ivxlc") == "":
         return float(_roman(token.lower()))
-    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", token):
+    if _GROUPED.fullmatch(token):
         token = token.replace(".", "")
-    if not re.fullmatch(r"\d+(?:,\d+)?", token):
+    if not _PLAIN.fullmatch(token):
         raise ValueError(f"không phải số: {token!r}")
     return float(token.replace(",", "."))
 
