@@ -25,6 +25,7 @@ __all__ = ["extract_document", "extract_facts"]
 _LOCAL_WINDOW = 300  # characters before a figure searched for its own period
 _NOT_BEFORE_WINDOW = 40
 _MERGE_GAP = 120  # scanning a short gap costs less than starting another scan
+_TOPIC_REACH = 2000  # characters of a long paragraph read around a figure for its topic
 _HEADING_REACH = 60  # paragraphs searched upwards for the headings a figure sits under
 _SUBJECT_REACH = 60  # characters from a clause's start where its subject is named
 _PHRASE_STOP = re.compile(r"[,;.(]")
@@ -60,7 +61,8 @@ class _Doc:
         self.catalog = catalog
         self.segments: Segments = segment(norm.text, norm.lower)
         self.report = Period(meta.period_start, meta.period_end, meta.period_label)
-        self._mentions: dict[int, tuple[PeriodMention, ...]] = {}
+        self._mentions: dict[int, tuple[tuple[PeriodMention, ...], list[int]]] = {}
+        self._context_hits: dict[tuple[int, str], bool] = {}
         # the numeric paragraphs' contexts on one line each: a keyword is found with str.find
         contexts = [self.segments.context(i) for i in self.segments.numeric]
         self._numeric_blob = "\n".join(contexts)
@@ -113,8 +115,19 @@ class _Doc:
         """Period expressions inside one sentence (found once per paragraph)."""
         p = sentence.paragraph
         if p not in self._mentions:
-            self._mentions[p] = find_period_mentions(self.lower, *self.segments.paragraphs[p])
-        return [m for m in self._mentions[p] if m.start >= sentence.start and m.end <= sentence.end]
+            found = find_period_mentions(self.lower, *self.segments.paragraphs[p])
+            self._mentions[p] = (found, [m.start for m in found])
+        found, starts = self._mentions[p]
+        i = bisect.bisect_left(starts, sentence.start)
+        j = bisect.bisect_right(starts, sentence.end)
+        return [m for m in found[i:j] if m.end <= sentence.end]
+
+    def context_has(self, paragraph: int, pattern: re.Pattern[str]) -> bool:
+        """Whether a paragraph or its lead-in says ``pattern`` (searched once per paragraph)."""
+        key = (paragraph, pattern.pattern)
+        if key not in self._context_hits:
+            self._context_hits[key] = pattern.search(self.segments.context(paragraph)) is not None
+        return self._context_hits[key]
 
     def headings(self, paragraph: int) -> list[int]:
         """The heading lines a paragraph sits under, nearest (deepest) first."""
@@ -142,14 +155,23 @@ class _Doc:
             self._heading_index = index
         return self._heading_index
 
-    def topic(self, paragraph: int) -> str:
-        """What a figure is about: its paragraph with lead-in, the headings above, the title."""
-        if paragraph not in self._topics:
-            parts = [self.segments.context(paragraph)]
-            parts += [self.lower[slice(*self.segments.paragraphs[j])] for j in self.headings(paragraph)]
+    def topic(self, sentence: Sentence) -> str:
+        """What a figure is about: its paragraph with lead-in, the headings above, the title.
+
+        In a very long paragraph only the text around the figure's sentence counts, so the work
+        per figure stays bounded (a one-line report of megabytes is read in linear time)."""
+        a, b = self.segments.paragraphs[sentence.paragraph]
+        key = sentence.paragraph if b - a <= _TOPIC_REACH else -1 - sentence.start
+        if key not in self._topics:
+            if key >= 0:
+                own = self.segments.context(sentence.paragraph)
+            else:
+                lo, hi = max(a, sentence.start - _TOPIC_REACH // 2), min(b, sentence.end + _TOPIC_REACH // 4)
+                own = self.lower[lo:hi]
+            parts = [own] + [self.lower[slice(*self.segments.paragraphs[j])] for j in self.headings(sentence.paragraph)]
             parts.append(self.title)
-            self._topics[paragraph] = " \n ".join(parts)
-        return self._topics[paragraph]
+            self._topics[key] = " \n ".join(parts)
+        return self._topics[key]
 
     def heading_period(self, paragraph: int) -> PeriodMention | None:
         """A period a heading above states ('II. So sánh với kết quả năm 2021'), for figures under it."""
@@ -294,12 +316,12 @@ def _someone_else(doc: _Doc, ind: Indicator, sentence: Sentence, pos: int) -> st
 
 
 def _fits_context(doc: _Doc, ind: Indicator, rule: Rule, sentence: Sentence, m: re.Match[str]) -> bool:
-    context = doc.segments.context(sentence.paragraph)
+    p = sentence.paragraph
     for pattern in (ind.context, rule.context):
-        if pattern is not None and not pattern.search(context):
+        if pattern is not None and not doc.context_has(p, pattern):
             return False
     for pattern in (ind.not_context, rule.not_context):
-        if pattern is not None and pattern.search(context):
+        if pattern is not None and doc.context_has(p, pattern):
             return False
     if rule.before is not None and not rule.before.search(doc.lower, sentence.start, m.start()):
         return False
@@ -573,7 +595,7 @@ def _prose_candidates(doc: _Doc, claimed: dict[int, int]) -> tuple[list[_Candida
             if q.kind == "count" and not q.measure and not rank_like and not _may_be_labelled(label, after):
                 continue  # no measure word and no label: nothing any frame could read
             whole = doc.lower[sentence.start : sentence.end]
-            clue = Clue(label, after, doc.topic(i), whole, q.kind, rank_like)
+            clue = Clue(label, after, doc.topic(sentence), whole, q.kind, rank_like)
             cand, reason = _mention_candidate(doc, q, sentence, clue)
             if cand is not None:
                 cands.append(cand)
@@ -650,7 +672,7 @@ def _table_candidates(doc: _Doc) -> tuple[list[_Candidate], _Left]:
         paragraph = doc.segments.paragraph_at(cell.quantity.num_start)
         a, b = doc.segments.paragraphs[paragraph]
         sentence = Sentence(a, b, paragraph)
-        topic = cell.topic + " \n " + doc.topic(paragraph)
+        topic = cell.topic + " \n " + doc.topic(sentence)
         rank_like = is_rank_like(doc.lower, cell.quantity) or "hạng" in cell.label
         row = doc.lower[a:b]
         clue = Clue(cell.label, cell.unit, topic, row, cell.quantity.kind, rank_like)

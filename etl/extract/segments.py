@@ -22,6 +22,7 @@ _SPLIT = re.compile(r"(?<=[.!?])[^\S\n]+(?=[A-ZĐÀ-Ỹ\-+•(“\"])")
 _BULLETS = "+-•*–"
 _HEADING = re.compile(r"^(?:[IVXLC]{1,6}\.|\d{1,2}(?:\.\d{1,2})*\.?|[a-zA-ZđĐ]\)|[A-Z]\.)\s+\S")
 _LEAD_REACH = 15  # paragraphs a list may run under its lead-in line
+_MAX_SENTENCE = 1200  # longer runs without a full stop are cut, at '; ' where there is one
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,11 +90,25 @@ class Segments:
             a, b = self.paragraphs[paragraph]
             sentences, cut = [], a
             for m in _SPLIT.finditer(self.text, a, b):
-                sentences.append(Sentence(cut, m.start(), paragraph))
+                sentences.extend(self._bounded(cut, m.start(), paragraph))
                 cut = m.end()
-            sentences.append(Sentence(cut, b, paragraph))
+            sentences.extend(self._bounded(cut, b, paragraph))
             self._sentences[paragraph] = ([s.start for s in sentences], sentences)
         return self._sentences[paragraph]
+
+    def _bounded(self, start: int, end: int, paragraph: int) -> list[Sentence]:
+        """A sentence, cut at '; ' (else at a space) where it runs past ``_MAX_SENTENCE`` characters:
+        everything read per figure looks back within its sentence, so this keeps it linear."""
+        out = []
+        while end - start > _MAX_SENTENCE:
+            cut = self.text.rfind("; ", start + _MAX_SENTENCE // 2, start + _MAX_SENTENCE)
+            if cut == -1:
+                cut = self.text.rfind(" ", start + _MAX_SENTENCE // 2, start + _MAX_SENTENCE)
+            cut = cut + 1 if cut != -1 else start + _MAX_SENTENCE
+            out.append(Sentence(start, cut, paragraph))
+            start = cut + 1 if self.text.startswith(" ", cut) else cut
+        out.append(Sentence(start, end, paragraph))
+        return out
 
     def lead(self, paragraph: int) -> int:
         """Index of the line that introduces ``paragraph`` (ends in ':' or is a heading), or -1."""
