@@ -37,6 +37,15 @@ def test_families_file_is_well_formed(catalog):
     assert sum(r["qualifier"] == "NEG" for r in ROWS) >= len(ROWS) // 5, "keep about a quarter negatives"
 
 
+def test_every_indicator_group_has_positive_and_negative_cases(catalog):
+    group = {i.code: i.group for i in catalog.indicators}
+    kinds: dict[str, set[bool]] = defaultdict(set)
+    for row in ROWS:
+        kinds[group[row["indicator"]]].add(row["qualifier"] == "NEG")
+    assert set(kinds) == set(catalog.groups)
+    assert all(v == {True, False} for v in kinds.values()), dict(kinds)
+
+
 def test_families_are_read_right():
     results: dict[str, list[bool]] = defaultdict(list)
     for row in ROWS:
