@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from etl.extract.mentions import Clue, Quantity, classify, find_quantities, is_rank_like, post_window, pre_window
 from etl.extract.numbers import QUALIFIER_TAIL, parse_numeral, qualifier_of, scale_of
-from etl.extract.periods import PeriodMention, find_period_mentions, shift_years
+from etl.extract.periods import PeriodMention, find_period_mentions, names_report_period, parse_date, shift_years
 from etl.extract.segments import Segments, Sentence, segment
 from etl.extract.tables import TableCell, read_tables
 from etl.models import DocumentMeta, Fact, Mention, NormalizedText, Period
@@ -28,6 +28,8 @@ _MERGE_GAP = 120  # scanning a short gap costs less than starting another scan
 _TOPIC_REACH = 2000  # characters of a long paragraph read around a figure for its topic
 _HEADING_REACH = 60  # paragraphs searched upwards for the headings a figure sits under
 _SUBJECT_REACH = 60  # characters from a clause's start where its subject is named
+_OPENING_DATE = re.compile(r"(?<!\w)(?:tính )?(?:đến )?ngày\s+(\d{1,2}/\d{1,2}/\d{4})\s*,")
+_DOCUMENT_REF = re.compile(r"(?<!\w)số\s|/|quyết định|kế hoạch|công văn|văn bản|nghị định|thông tư|chỉ thị|nghị quyết")
 _PHRASE_STOP = re.compile(r"[,;.(]")
 _MENTION_CONFIDENCE = 0.6  # below every phrasing rule: a rule's reading of a number wins
 _TABLE_CONFIDENCE = 0.8
@@ -385,15 +387,36 @@ def _period_of(doc: _Doc, ind: Indicator, sentence: Sentence, pos: int) -> tuple
     period = _resolve_mention(local, report) if local else report
     if ind.kind == "rank" and local is not None and local.kind == "year":
         period = local.period  # a rank is of its whole assessed year
+    elif ind.kind == "rank" and local is None and report.end is not None:
+        y = report.end.year - 1  # an index is published the year after the one it assesses
+        period = Period(date(y, 1, 1), date(y, 12, 31))
     if ind.period == "calendar_year" and period.end is not None:
         y = period.end.year
         period = Period(date(y, 1, 1), date(y, 12, 31))
     if ind.kind == "stock":
-        as_of = period.end
-        if as_of and doc.meta.report_date and as_of > doc.meta.report_date:
-            as_of = doc.meta.report_date  # a count cannot be known after the report is signed
-        return None, None, as_of
+        return None, None, _as_of(doc, sentence, period, dated=local is not None)
     return period.start, period.end, None
+
+
+def _as_of(doc: _Doc, sentence: Sentence, period: Period, dated: bool) -> date | None:
+    """The date a count is of: its period's end, or the date its paragraph opens with; never
+    after the report was signed."""
+    as_of = period.end if dated else (_dated_paragraph(doc, sentence) or period.end)
+    if as_of and doc.meta.report_date and as_of > doc.meta.report_date:
+        as_of = doc.meta.report_date
+    return as_of
+
+
+def _dated_paragraph(doc: _Doc, sentence: Sentence) -> date | None:
+    """A count under a paragraph that opens with its date ('Ngày 01/02/2024, … đưa vào sử dụng
+    hệ thống … Trong tổng số … có 72 camera') is of that date."""
+    a = doc.segments.paragraphs[sentence.paragraph][0]
+    found = [
+        m
+        for m in _OPENING_DATE.finditer(doc.lower, a, sentence.start)
+        if not _DOCUMENT_REF.search(doc.lower, max(a, m.start() - 50), m.start())  # a cited document's date
+    ]
+    return parse_date(found[-1].group(1)) if found else None
 
 
 def _earlier_year(doc: _Doc, sentence: Sentence) -> PeriodMention | None:
@@ -412,6 +435,8 @@ def _resolve_mention(mention: PeriodMention, report: Period) -> Period:
         return shift_years(report, -1)
     if mention.kind == "year" and report.end and p.end and p.end.year == report.end.year:
         return report
+    if mention.kind in ("quarter", "months", "month") and names_report_period(p, report):
+        return report  # the report's own period by its name, over the window it really covers
     if mention.kind == "since" and p.start:  # 'lũy kế từ ngày 01/7 đến nay'
         return Period(p.start, report.end) if report.end and report.end >= p.start else report
     if mention.kind == "until" and p.end:

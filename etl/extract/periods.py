@@ -21,6 +21,7 @@ __all__ = [
     "PeriodMention",
     "find_period_mentions",
     "month_end",
+    "names_report_period",
     "parse_date",
     "shift_years",
 ]
@@ -90,6 +91,14 @@ def _date_of(groups: tuple[str | None, ...]) -> date | None:
         return date(y, mth, d)
     except ValueError:
         return None
+
+
+def names_report_period(period: Period, report: Period) -> bool:
+    """'Quý I/2025' over a report of 15/12/2024–14/3/2025 is the report's own period, by its name:
+    both ends within a month of the report's."""
+    if not (period.start and period.end and report.start and report.end):
+        return False
+    return abs((period.start - report.start).days) <= 31 and abs((period.end - report.end).days) <= 31
 
 
 def shift_years(period: Period, years: int) -> Period:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from etl.extract.mentions import Quantity, find_quantities
-from etl.extract.periods import find_period_mentions, month_end, shift_years
+from etl.extract.periods import find_period_mentions, month_end, names_report_period, shift_years
 from etl.extract.segments import Segments
 from etl.models import Period
 
@@ -236,8 +236,10 @@ def _column_period(header: str, report: Period) -> Period | None:
         if m.kind == "year" and report.end and m.period.end and m.period.end.year == report.end.year:
             return None
         if m.kind in ("range", "months", "quarter", "month", "year") and m.period.start and m.period.end:
-            return m.period
-    return _yearless_period(header, report)
+            return None if names_report_period(m.period, report) else m.period
+    found = _yearless_period(header, report)
+    return None if found is not None and names_report_period(found, report) else found
+
 
 
 def _yearless_period(header: str, report: Period) -> Period | None:
@@ -262,11 +264,20 @@ def _cumulative_period(header: str, mentions: tuple, report: Period) -> Period |
     """'Lũy kế' runs from 1 January, or from the date it names ('lũy kế từ 01/7'), to the report's end."""
     if report.end is None:
         return None
-    start = next((m.period.start for m in mentions if m.kind in ("range", "until") and m.period.start), None)
+    start = next((m.period.start for m in mentions if m.kind in ("range", "until", "since") and m.period.start), None)
     named = _FROM_DATE.search(header)
     if start is None and named:
         start = date(int(named.group(3) or report.end.year), int(named.group(2)), int(named.group(1)))
-    return Period(start or date(report.end.year, 1, 1), report.end)
+    return Period(start or _year_start(report), report.end)
+
+
+def _year_start(report: Period) -> date:
+    """Where 'từ đầu năm' starts: 1 January, or the start of the reporting year when the report
+    runs on a cycle (15/12 of the year before, for a cycle from the 15th to the 14th)."""
+    assert report.end is not None
+    if report.start is not None and report.start.day > 1:
+        return date(report.end.year - 1, 12, report.start.day)
+    return date(report.end.year, 1, 1)
 
 
 def _cell(
