@@ -126,7 +126,7 @@ class Catalog:
         raise KeyError(code)
 
 
-def _compile(pattern: str | None, macros: dict[str, str], where: str) -> re.Pattern[str] | None:
+def _compile(pattern: str | None, macros: dict[str, str], where: str, anchored: bool = False) -> re.Pattern[str] | None:
     if pattern is None:
         return None
 
@@ -136,8 +136,9 @@ def _compile(pattern: str | None, macros: dict[str, str], where: str) -> re.Patt
             raise ValueError(f"{where}: macro {{{name}}} không có trong danh mục")
         return macros[name]
 
-    # A leading optional word never decides a match but makes the scan slow: drop it.
-    source = _LEADING_OPTIONAL.sub("", unify_tone_marks(pattern))
+    # A leading optional word never decides a search but makes the scan slow: drop it (not from a
+    # pattern matched at a fixed place, where it does decide: a frame's measure after a number).
+    source = unify_tone_marks(pattern) if anchored else _LEADING_OPTIONAL.sub("", unify_tone_marks(pattern))
     for macro in ("{NUM}", "{NUMF}"):  # a leading number scans fastest without its qualifier
         if source.startswith(macro):
             source = macro[:-1] + "_BARE}" + source[len(macro) :]
@@ -172,7 +173,7 @@ def _rule(raw: dict, macros: dict[str, str], code: str) -> Rule:
 def _frame(raw: dict, macros: dict[str, str], code: str) -> Frame:
     where = f"{code}.frame"
     keys = ("measure", "predicate", "topic", "not_near", "not_sentence")
-    parts = {k: _compile(raw.get(k), macros, where) for k in keys}
+    parts = {k: _compile(raw.get(k), macros, where, anchored=True) for k in keys}
     if parts["measure"] is None and parts["predicate"] is None:
         raise ValueError(f"{where}: khung cần measure hoặc predicate")
     weight = float(raw.get("weight", sum(1.0 for k in ("measure", "predicate", "topic") if parts[k])))
