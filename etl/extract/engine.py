@@ -10,7 +10,16 @@ from datetime import date
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
-from etl.extract.mentions import Clue, Quantity, classify, find_quantities, is_rank_like, post_window, pre_window
+from etl.extract.mentions import (
+    Clue,
+    Quantity,
+    classify,
+    find_ordinal_ranks,
+    find_quantities,
+    is_rank_like,
+    post_window,
+    pre_window,
+)
 from etl.extract.numbers import QUALIFIER_TAIL, parse_numeral, qualifier_of, scale_of
 from etl.extract.periods import PeriodMention, find_period_mentions, names_report_period, parse_date, shift_years
 from etl.extract.segments import Segments, Sentence, segment
@@ -30,6 +39,10 @@ _HEADING_REACH = 60  # paragraphs searched upwards for the headings a figure sit
 _SUBJECT_REACH = 60  # characters from a clause's start where its subject is named
 _OPENING_DATE = re.compile(r"(?<!\w)(?:tính )?(?:đến )?ngày\s+(\d{1,2}/\d{1,2}/\d{4})\s*,")
 _DOCUMENT_REF = re.compile(r"(?<!\w)số\s|/|quyết định|kế hoạch|công văn|văn bản|nghị định|thông tư|chỉ thị|nghị quyết")
+_PERIOD_LABEL = re.compile(
+    r"(?:năm \d{4}|cùng kỳ(?: năm (?:trước|\d{4}))?|năm trước|kỳ trước|quý [ivx]+(?:/\d{4})?)\s?:?"
+)
+_NUMBER_AT = re.compile(r"\d[\d.,]*")
 _PHRASE_STOP = re.compile(r"[,;.(]")
 _MENTION_CONFIDENCE = 0.6  # below every phrasing rule: a rule's reading of a number wins
 _TABLE_CONFIDENCE = 0.8
@@ -600,34 +613,83 @@ def _prose_candidates(doc: _Doc, claimed: dict[int, int]) -> tuple[list[_Candida
     left: list[tuple[Quantity, Sentence, str]] = []
     if doc.catalog.mention is None:
         return cands, left
-    not_a_count = doc.catalog.mention.not_a_count
     for i in doc.segments.numeric:
         a, b = doc.segments.paragraphs[i]
-        if doc.lower.find("|", a, b) != -1:
-            continue  # a table row: read by the table model
-        quantities = find_quantities(doc.lower, a, b, claimed)
-        prev_end = a
-        for k, q in enumerate(quantities):
-            if q.kind == "claimed" or not_a_count.search(doc.lower, max(a, q.start - 16), q.start):
-                prev_end = q.end  # the next figure's label starts after what this one's reading took
-                continue
-            sentence = doc.segments.sentence_at(q.num_start)
-            hi = min(quantities[k + 1].start if k + 1 < len(quantities) else b, sentence.end)
-            label = pre_window(doc.lower, max(prev_end, sentence.start), q.start, into_parens=q.kind == "pct")
-            prev_end = q.end
-            after = post_window(doc.lower, q.end, hi)
-            rank_like = is_rank_like(doc.lower, q)
-            if q.kind == "count" and not q.measure and not rank_like and not _may_be_labelled(label, after):
-                continue  # no measure word and no label: nothing any frame could read
-            whole = doc.lower[sentence.start : sentence.end]
-            clue = Clue(label, after, doc.topic(sentence), whole, q.kind, rank_like)
-            cand, reason = _mention_candidate(doc, q, sentence, clue)
-            if cand is not None:
-                cands.append(cand)
-                prev_end = cand.end
-            elif q.measure or q.kind != "count":
-                left.append((q, sentence, reason))
+        if doc.lower.find("|", a, b) == -1:  # a table row is read by the table model
+            _read_paragraph(doc, a, b, claimed, cands, left)
     return cands, left
+
+
+def _paragraph_quantities(doc: _Doc, a: int, b: int, claimed: dict[int, int]) -> list[Quantity]:
+    """The numbers of a paragraph, and its ranks written in words where it may hold one."""
+    quantities = find_quantities(doc.lower, a, b, claimed)
+    lower = doc.lower
+    if lower.find("hạng", a, b) != -1 or lower.find("thứ", a, b) != -1 or lower.find("dẫn đầu", a, b) != -1:
+        ordinals = find_ordinal_ranks(lower, a, b)
+        if ordinals:
+            quantities = sorted(quantities + ordinals, key=lambda q: q.start)
+    return quantities
+
+
+def _read_paragraph(doc: _Doc, a: int, b: int, claimed: dict[int, int], cands: list[_Candidate], left: _Left) -> None:
+    """Each number of one paragraph: classified, read as the earlier figure's other period, or kept."""
+    not_a_count = doc.catalog.mention.not_a_count  # type: ignore[union-attr]
+    quantities = _paragraph_quantities(doc, a, b, claimed)
+    prev_end = a
+    last: _Candidate | None = None
+    for k, q in enumerate(quantities):
+        if q.kind == "claimed" or not_a_count.search(doc.lower, max(a, q.start - 16), q.start):
+            prev_end = q.end  # the next figure's label starts after what this one's reading took
+            continue
+        sentence = doc.segments.sentence_at(q.num_start)
+        hi = min(quantities[k + 1].start if k + 1 < len(quantities) else b, sentence.end)
+        # a rank in words reads its verb with it ('xếp hạng nhất', 'dẫn đầu')
+        label_end = q.end if q.kind == "ordinal" else q.start
+        label = pre_window(doc.lower, max(prev_end, sentence.start), label_end, into_parens=q.kind == "pct")
+        prev_end = q.end
+        after = post_window(doc.lower, q.end, hi)
+        rank_like = is_rank_like(doc.lower, q)
+        if q.kind == "count" and not q.measure and not rank_like and not _may_be_labelled(label, after):
+            continue  # no measure word and no label: nothing any frame could read
+        kind = "count" if q.kind == "ordinal" else q.kind
+        clue = Clue(label, after, doc.topic(sentence), doc.lower[sentence.start : sentence.end], kind, rank_like)
+        cand, reason = _mention_candidate(doc, q, sentence, clue)
+        if cand is None and last is not None:
+            cand = _earlier_figure(doc, q, sentence, label, last)
+        if cand is not None:
+            cands.append(cand)
+            prev_end, last = cand.end, cand
+        elif q.measure or q.kind != "count":
+            left.append((q, sentence, reason))
+
+
+def _earlier_figure(doc: _Doc, q: Quantity, sentence: Sentence, label: str, last: _Candidate) -> _Candidate | None:
+    """Another period's figure beside one just read, in its words: '2.884 hồ sơ (năm 2024: 2.516
+    hồ sơ)', '… (cùng kỳ: 1.100)'. It is the same indicator, of the period its label names."""
+    if last.sentence != sentence or q.kind != "count" or not _PERIOD_LABEL.fullmatch(label.strip()):
+        return None
+    if q.measure and not doc.lower.startswith(q.measure, last.num_start + len(_number_text(doc, last)) + 1):
+        return None
+    return _Candidate(
+        indicator=last.indicator,
+        rule=last.rule,
+        value=q.value,
+        qualifier=q.qualifier,
+        denominator=q.denominator,
+        num_start=q.num_start,
+        start=q.start,
+        end=q.end + len(q.measure) + 1 if q.measure else q.end,
+        sentence=sentence,
+        in_parens=False,
+        confidence=last.confidence,
+        period=_period_of(doc, last.indicator, sentence, q.num_start),
+    )
+
+
+def _number_text(doc: _Doc, c: _Candidate) -> str:
+    """The digits of a candidate's number as written ('2.884')."""
+    m = _NUMBER_AT.match(doc.lower, c.num_start)
+    return m.group(0) if m else ""
 
 
 def _may_be_labelled(label: str, after: str) -> bool:

@@ -20,13 +20,22 @@ from etl.extract.numbers import MACROS, QUALIFIER_TAIL, parse_numeral, qualifier
 if TYPE_CHECKING:
     from etl.catalog import Catalog, Frame, Indicator
 
-__all__ = ["Clue", "Quantity", "Verdict", "classify", "find_quantities", "is_rank_like", "post_window", "pre_window"]
+__all__ = [
+    "Clue",
+    "Quantity",
+    "Verdict",
+    "classify",
+    "find_ordinal_ranks",
+    "find_quantities",
+    "is_rank_like",
+    "post_window",
+    "pre_window",
+]
 
 # NUMF_BARE (the digit first, so the scan jumps from digit to digit; a qualifier before it is
 # looked up behind the match), with a denominator that may have thousands dots (4.318/5.102)
 _QUANTITY = re.compile(
-    MACROS["NUMF_BARE"].replace(r"(?:/(?P<den>\d+))?", r"(?:/(?P<den>\d{1,3}(?:\.\d{3})+|\d+))?")
-    + r"(?P<pct>\s?%)?"
+    MACROS["NUMF_BARE"].replace(r"(?:/(?P<den>\d+))?", r"(?:/(?P<den>\d{1,3}(?:\.\d{3})+|\d+))?") + r"(?P<pct>\s?%)?"
 )
 _YEAR_BEFORE = re.compile(r"(?:năm|quý [ivx\d]+|tháng \d{1,2}|giai đoạn|đến|từ|[-–/])\s?$")
 _MONEY_AFTER = re.compile(r"\s?(?:đồng|đ\b|vnđ|vnd)")
@@ -36,6 +45,11 @@ _MEASURE_WORDS = re.compile(r"\s?((?:[^\W\d_]+ ?){1,4})")
 _FUNCTION_WORDS = frozenset(
     "và của từ là tỉnh thành năm tháng ngày đến trong tại với cho được đã có theo về so trên dưới giờ phút "  # noqa: SIM905 - a word list reads best as words
     "các những này đó khi nếu thì mà hay hoặc như tăng giảm đạt bằng chiếm".split()
+)
+_ORDINALS = {"nhất": 1, "nhì": 2, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5}
+_ORDINAL = re.compile(
+    r"(?:xếp hạng|xếp thứ|đứng thứ|đứng vị trí thứ|vị trí thứ|hạng) (?P<word>nhất|nhì|hai|ba|tư|bốn|năm)(?![\w/]| \d)"
+    r"|dẫn đầu(?! \d)"
 )
 _DIGIT_RUN = re.compile(r"\d[\d.,/]*")
 _YEAR_NUMBER = re.compile(r"(?:19|20)\d\d")
@@ -96,6 +110,17 @@ def find_quantities(lower: str, start: int, end: int, claimed: dict[int, int] | 
         q = _quantity(lower, m) if m is not None else None
         if q is not None:
             out.append(q)
+    return out
+
+
+def find_ordinal_ranks(lower: str, start: int, end: int) -> list[Quantity]:
+    """Ranks written in words: 'xếp hạng nhất', 'đứng thứ hai', 'dẫn đầu' (kind 'ordinal')."""
+    out = []
+    for m in _ORDINAL.finditer(lower, start, end):
+        word = m.group("word")
+        value = float(_ORDINALS[word]) if word else 1.0
+        at = m.start("word") if word else m.start()
+        out.append(Quantity(at, at, m.end(), value, "exact", None, "ordinal", ""))
     return out
 
 
@@ -233,6 +258,8 @@ def post_window(lower: str, end: int, hi: int) -> str:
 
 
 def is_rank_like(lower: str, q: Quantity) -> bool:
+    if q.kind == "ordinal":
+        return True
     if q.denominator is not None:
         return int(q.denominator) in _RANK_DENOMINATORS and q.value <= q.denominator
     return bool(_RANK_BEFORE.search(lower, max(0, q.start - 12), q.start))
