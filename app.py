@@ -6,12 +6,15 @@ import streamlit as st
 
 from dashboard import ui
 from dashboard.db import warehouse_path
+from dashboard.formatting import md_escape
 
 st.set_page_config(page_title="Số liệu báo cáo", page_icon="📊", layout="wide")
 
-if ui.connection() is None:
+if not ui.has_warehouse():
     st.title("Số liệu báo cáo")
-    st.error(f"Chưa có kho dữ liệu ({warehouse_path()}). Chạy `make run` hoặc `python -m etl build` để dựng kho.")
+    st.error(
+        f"Chưa có kho dữ liệu ({md_escape(warehouse_path())}). Chạy `make run` hoặc `python -m etl build` để dựng kho."
+    )
     st.stop()
 
 options = ui.options()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -9,6 +11,16 @@ from dashboard.formatting import vn_sort_key
 
 PALETTE = ["#1f4e79", "#c0392b", "#2e8b57", "#d68910", "#6c3483", "#117a65", "#7b7d7d"]
 FONT = "Be Vietnam Pro, Segoe UI, Roboto, Arial, sans-serif"
+
+
+def _plain(values: object) -> object:
+    """Text from reports as plotly text: plotly reads <a href>, <b>, <br> in hover texts, legends
+    and axis labels, so a file or province name could otherwise carry a link."""
+    if isinstance(values, pd.Series | pd.Index):
+        return values.map(lambda v: html.escape(v, quote=False) if isinstance(v, str) else v)
+    if isinstance(values, list):
+        return [html.escape(v, quote=False) if isinstance(v, str) else v for v in values]
+    return html.escape(values, quote=False) if isinstance(values, str) else values
 
 
 def _layout(fig: go.Figure, unit: str, title: str = "") -> go.Figure:
@@ -56,12 +68,14 @@ def trend_chart(
                     x=seg["x"],
                     y=seg["value"],
                     mode="lines+markers",
-                    name=province,
+                    name=_plain(province),
                     legendgroup=province,
                     showlegend=k == 0,
                     line={"color": PALETTE[i % len(PALETTE)], "width": 2},
                     marker={"size": 11},
-                    customdata=seg[["fact_id", "period", "file_name", "value_text", "mark"]].to_numpy(),
+                    customdata=seg[["fact_id", "period", "file_name", "value_text", "mark"]]
+                    .assign(file_name=_plain(seg["file_name"]))
+                    .to_numpy(),
                     hovertemplate=(
                         "<b>%{fullData.name}</b><br>%{customdata[3]} "
                         + unit
@@ -75,9 +89,10 @@ def trend_chart(
             color = PALETTE[provinces.index(province) % len(PALETTE)] if province in provinces else "#555"
             fig.add_trace(
                 go.Scatter(
-                    x=rows["x"], y=rows["rank"], mode="markers", name=f"{province} — công bố chính thức",
+                    x=rows["x"], y=rows["rank"], mode="markers", name=f"{_plain(province)} — công bố chính thức",
                     marker={"symbol": "diamond-open", "size": 14, "color": color, "line": {"width": 2}},
-                    customdata=rows[["year", "of_n", "source_url"]].to_numpy(),
+                    customdata=rows[["year", "of_n", "source_url"]].assign(source_url=_plain(rows["source_url"]))
+                    .to_numpy(),
                     hovertemplate="<b>Công bố chính thức</b><br>Năm %{customdata[0]}: hạng %{y}/%{customdata[1]}"
                     "<br>%{customdata[2]}<extra></extra>",
                 )
@@ -86,9 +101,11 @@ def trend_chart(
         for province, rows in derived.groupby("province"):
             fig.add_trace(
                 go.Scatter(
-                    x=rows["x"], y=rows["value"], mode="markers", name=f"{province} — phát sinh giữa hai kỳ (suy ra)",
+                    x=rows["x"], y=rows["value"], mode="markers",
+                    name=f"{_plain(province)} — phát sinh giữa hai kỳ (suy ra)",
                     marker={"symbol": "x", "size": 11, "color": "#7b7d7d"},
-                    customdata=rows[["period", "from", "to"]].to_numpy(),
+                    customdata=rows[["period", "from", "to"]].assign(**{k: _plain(rows[k]) for k in ("from", "to")})
+                    .to_numpy(),
                     hovertemplate="<b>Suy ra</b> %{y:,.0f}<br>Kỳ: %{customdata[0]}<br>Từ %{customdata[1]} và "
                     "%{customdata[2]}<extra></extra>",
                 )
@@ -112,9 +129,9 @@ def compare_bars(bars: pd.DataFrame, label: str, unit: str, provinces: list[str]
         row = bars[bars["province"] == province]
         fig.add_trace(
             go.Bar(
-                x=[province],
+                x=[_plain(province)],
                 y=row["value"].tolist() or [None],
-                name=province,
+                name=_plain(province),
                 marker_color=PALETTE[i % len(PALETTE)],
                 text=row["period"].tolist() or ["không báo cáo"],
                 textposition="outside",
@@ -136,15 +153,15 @@ def coverage_heatmap(matrix: pd.DataFrame) -> go.Figure:
     fig = go.Figure(
         go.Heatmap(
             z=matrix.to_numpy(),
-            x=[c.split(" · ")[0] + " · " + c.split(" · ")[1] for c in matrix.columns],
-            y=list(matrix.index),
+            x=_plain([c.split(" · ")[0] + " · " + c.split(" · ")[1] for c in matrix.columns]),
+            y=_plain(list(matrix.index)),
             zmin=0,
             zmax=3,
             colorscale=colors,
             showscale=False,
             xgap=2,
             ygap=2,
-            customdata=[list(matrix.columns) for _ in matrix.index],
+            customdata=[_plain(list(matrix.columns)) for _ in matrix.index],
             text=text,
             hovertemplate="%{y}<br>%{customdata}<br><b>%{text}</b><extra></extra>",
         )

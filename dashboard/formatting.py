@@ -87,3 +87,21 @@ def slug(text: str) -> str:
     plain = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     plain = "".join(c for c in plain if not unicodedata.combining(c)).lower()
     return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^&])")
+
+
+def md_escape(value: object) -> str:
+    """Text from a URL, a file, a report or a finding, made safe to put inside Markdown.
+
+    Streamlit renders st.markdown, captions, alerts, headings, labels and help tooltips as
+    Markdown, so such text could otherwise carry a link, an image (fetched by the browser), HTML
+    or a ``:red[…]`` directive. Every Markdown/HTML special character is backslash-escaped —
+    ``.`` and ``:`` too, which also stops bare URLs turning into links and line-start list or
+    heading markers; line breaks stay line breaks. None shows as nothing.
+    """
+    if value is None:
+        return ""
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")

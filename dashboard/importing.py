@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+EXTENSIONS = (".txt", ".md", ".docx", ".pdf")
 
 
 def raw_dir() -> Path:
@@ -31,8 +32,26 @@ class Upload:
     data: bytes
 
 
+def accepted(uploads: list[Upload]) -> tuple[list[Upload], list[str]]:
+    """The uploads with a report's extension, and the names of the others (refused with a message)."""
+    ok: list[Upload] = []
+    refused: list[str] = []
+    for upload in uploads:
+        if upload.name.lower().endswith(EXTENSIONS):
+            ok.append(upload)
+        else:
+            refused.append(upload.name)
+    return ok, refused
+
+
+def _opt(name: str, value: object) -> str:
+    """'--who=VALUE' in one argument: a value starting with '-' (an editor called '--yes') is then
+    still a value, never an option of the ETL's argument parser."""
+    return f"--{name}={value}"
+
+
 def _etl(args: list[str], db: Path) -> list[dict]:
-    cmd = [sys.executable, "-m", "etl", *args, "--raw", str(raw_dir()), "--db", str(db), "--json"]
+    cmd = [sys.executable, "-m", "etl", *args, _opt("raw", raw_dir()), _opt("db", db), "--json"]
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
     rows = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
     if done.returncode not in (0, 1) or (done.returncode and not rows):
@@ -48,13 +67,13 @@ def _with_manifest(uploads: list[Upload], args: list[str], db: Path) -> list[dic
             path.write_bytes(upload.data)
             manifest.append({"name": upload.name, "path": str(path)})
         (Path(tmp) / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
-        return _etl(["import", "--manifest", str(Path(tmp) / "manifest.json"), *args], db)
+        return _etl(["import", _opt("manifest", Path(tmp) / "manifest.json"), *args], db)
 
 
 def preview(uploads: list[Upload], db: Path) -> list[dict]:
     """Read and extract without writing anything: one row per upload (staged, duplicate or error)."""
     mb = str(max_upload_bytes() // (1024 * 1024))
-    return _with_manifest(uploads, ["--dry-run", "--max-mb", mb], db)
+    return _with_manifest(uploads, ["--dry-run", _opt("max-mb", mb)], db)
 
 
 def publish(uploads: list[Upload], corrections: list[dict], who: str, db: Path) -> list[dict]:
@@ -63,7 +82,8 @@ def publish(uploads: list[Upload], corrections: list[dict], who: str, db: Path) 
         json.dump(corrections, f, ensure_ascii=False)
     try:
         mb = str(max_upload_bytes() // (1024 * 1024))
-        return _with_manifest(uploads, ["--yes", "--who", who, "--corrections", f.name, "--max-mb", mb], db)
+        args = ["--yes", _opt("who", who), _opt("corrections", f.name), _opt("max-mb", mb)]
+        return _with_manifest(uploads, args, db)
     finally:
         Path(f.name).unlink(missing_ok=True)
 
@@ -73,6 +93,6 @@ def correct(corrections: list[dict], who: str, db: Path) -> list[dict]:
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as f:
         json.dump(corrections, f, ensure_ascii=False)
     try:
-        return _etl(["correct", "--file", f.name, "--who", who], db)
+        return _etl(["correct", _opt("file", f.name), _opt("who", who)], db)
     finally:
         Path(f.name).unlink(missing_ok=True)

@@ -13,7 +13,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard.formatting import REPORT_TYPE_LABELS, period_text, vn_value
+from dashboard.formatting import REPORT_TYPE_LABELS, md_escape, period_text, vn_value
 
 PENDING = "sua_doi_cho"
 
@@ -121,7 +121,7 @@ def fact_form(key: str, doc_sha256: str, facts: pd.DataFrame, labels: dict[str, 
     try:
         changes = _changes(rows[chosen], value, indicator, reject)
     except ValueError:
-        st.error(f"Giá trị không phải là số: {value!r}")
+        st.error(f"Giá trị không phải là số: {md_escape(repr(value))}")
         return
     if not changes or not why.strip():
         st.error("Cần ghi lý do sửa." if changes else "Không có thay đổi.")

@@ -3,10 +3,11 @@ filters bound to the URL, the evidence box and the Excel button."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from dashboard import importing, queries
 from dashboard.db import connect, warehouse_path, warehouse_version
 from dashboard.excel import export_filename, facts_workbook, findings_workbook
 from dashboard.filters import Filters
-from dashboard.formatting import report_type_label, vn_datetime, vn_sorted
+from dashboard.formatting import md_escape, report_type_label, vn_datetime, vn_sorted
 from dashboard.views import evidence_markdown
 
 FILTER_KEYS = ("tinh", "nam", "co_quan", "loai", "nhom")
@@ -29,62 +30,136 @@ EXPLORER_COLUMNS = {
 }
 
 
-def _close(con: duckdb.DuckDBPyConnection) -> None:
-    con.close()
+class _Shared:
+    """One warehouse connection and the sessions' queries running on it.
+
+    A build swaps a new file in while other sessions are still reading the old one, and DuckDB
+    refuses to close a connection that is busy (``ResourceInUseException``) — or, when idle,
+    closes the cursors a reader is about to use. So a replaced connection is only *retired*;
+    the last query still running on it closes it.
+    """
+
+    def __init__(self, path: str, version: tuple[int, int]) -> None:
+        self.key = (path, version)
+        self.con = connect(Path(path))
+        self._lock = threading.Lock()
+        self._users = 0
+        self._retired = False
+        self._closed = False
+
+    def enter(self) -> bool:
+        """Count one more reader; False once the connection is closed (the caller asks again)."""
+        with self._lock:
+            if self._closed:
+                return False
+            self._users += 1
+            return True
+
+    def leave(self) -> None:
+        with self._lock:
+            self._users -= 1
+            last = self._retired and self._users == 0 and not self._closed
+            self._closed = self._closed or last
+        if last:
+            self._close()
+
+    def retire(self) -> None:
+        """A newer warehouse is open: close now if nobody reads, else when the last reader leaves."""
+        with self._lock:
+            self._retired = True
+            idle = self._users == 0 and not self._closed
+            self._closed = self._closed or idle
+        if idle:
+            self._close()
+
+    def _close(self) -> None:
+        with contextlib.suppress(duckdb.Error):  # never fail a reader over a connection nobody uses
+            self.con.close()
 
 
-@st.cache_resource(max_entries=1, on_release=_close)
-def _connection(path: str, version: tuple[int, int]) -> duckdb.DuckDBPyConnection:
-    """One read-only connection per process, replaced when a build swaps a new file in."""
-    return connect(Path(path))
+_current: _Shared | None = None
+_current_lock = threading.Lock()
 
 
-def connection() -> duckdb.DuckDBPyConnection | None:
-    version = warehouse_version()
-    if version is None:
-        return None
-    return _connection(str(warehouse_path()), version)
+def _shared() -> _Shared | None:
+    """The connection to the warehouse as it is now, opened once per process and per build."""
+    global _current
+    with _current_lock:
+        version = warehouse_version()
+        if version is None:
+            return None
+        key = (str(warehouse_path()), version)
+        if _current is None or _current.key != key:
+            old, _current = _current, _Shared(*key)
+            if old is not None:
+                old.retire()
+        return _current
 
 
-def _cursor() -> duckdb.DuckDBPyConnection:
-    con = connection()
-    if con is None:
-        raise RuntimeError("Chưa có kho dữ liệu")
-    cur = con.cursor()  # one per query: safe across the sessions' threads
-    cur.execute("USE wh")
-    return cur
+def has_warehouse() -> bool:
+    """Whether a warehouse is there to read (queries go through ``_cursor``, never the bare connection)."""
+    return _shared() is not None
+
+
+@contextlib.contextmanager
+def _cursor() -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor of its own for one query (safe across the sessions' threads), on a connection
+    that stays open until the query is done even if a build swaps a new warehouse in meanwhile."""
+    for _ in range(5):  # a swap between looking the connection up and entering it: look again
+        shared = _shared()
+        if shared is None:
+            raise RuntimeError("Chưa có kho dữ liệu")
+        if shared.enter():
+            break
+    else:
+        raise RuntimeError("Kho dữ liệu đang được thay liên tục; thử lại sau giây lát")
+    try:
+        cur = shared.con.cursor()
+        try:
+            cur.execute("USE wh")
+            yield cur
+        finally:
+            cur.close()
+    finally:
+        shared.leave()
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _options(version: tuple[int, int], units: str) -> queries.Options:
-    return queries.options(_cursor(), units)
+    with _cursor() as cur:
+        return queries.options(cur, units)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def _facts(
     version: tuple[int, int], filters: tuple, indicators: tuple[str, ...], text: str, include_rejected: bool
 ) -> pd.DataFrame:
-    return queries.facts(_cursor(), Filters(*filters), indicators, text, include_rejected=include_rejected)
+    with _cursor() as cur:
+        return queries.facts(cur, Filters(*filters), indicators, text, include_rejected=include_rejected)
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def _latest(version: tuple[int, int], filters: tuple, indicators: tuple[str, ...], per_indicator: int) -> pd.DataFrame:
-    return queries.latest_facts(_cursor(), Filters(*filters), indicators, per_indicator)
+    with _cursor() as cur:
+        return queries.latest_facts(cur, Filters(*filters), indicators, per_indicator)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _documents(version: tuple[int, int], filters: tuple) -> pd.DataFrame:
-    return queries.documents(_cursor(), Filters(*filters))
+    with _cursor() as cur:
+        return queries.documents(cur, Filters(*filters))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _findings(version: tuple[int, int], filters: tuple) -> pd.DataFrame:
-    return queries.findings(_cursor(), Filters(*filters))
+    with _cursor() as cur:
+        return queries.findings(cur, Filters(*filters))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _coverage(version: tuple[int, int], filters: tuple) -> pd.DataFrame:
-    return queries.coverage(_cursor(), Filters(*filters))
+    with _cursor() as cur:
+        return queries.coverage(cur, Filters(*filters))
 
 
 def findings(filters: Filters) -> pd.DataFrame:
@@ -96,23 +171,28 @@ def coverage(filters: Filters) -> pd.DataFrame:
 
 
 def finding_facts(finding_id: str) -> pd.DataFrame:
-    return queries.finding_facts(_cursor(), finding_id)
+    with _cursor() as cur:
+        return queries.finding_facts(cur, finding_id)
 
 
 def reference_indices(provinces: tuple[str, ...] = ()) -> pd.DataFrame:
-    return queries.reference_indices(_cursor(), provinces)
+    with _cursor() as cur:
+        return queries.reference_indices(cur, provinces)
 
 
 def unit_changes() -> pd.DataFrame:
-    return queries.unit_changes(_cursor())
+    with _cursor() as cur:
+        return queries.unit_changes(cur)
 
 
 def schedule() -> pd.DataFrame:
-    return queries.schedule(_cursor())
+    with _cursor() as cur:
+        return queries.schedule(cur)
 
 
 def corrections() -> pd.DataFrame:
-    log = queries.corrections(_cursor())
+    with _cursor() as cur:
+        log = queries.corrections(cur)
     if log.empty:
         return log
     return pd.DataFrame(
@@ -160,7 +240,7 @@ def show_etl_result(rows: list[dict]) -> None:
     errors = [r for r in rows if r.get("type") == "error"]
     done = [r for r in rows if r.get("type") in ("published", "corrected")]
     for r in errors:
-        st.error(r["error"])
+        st.error(md_escape(r["error"]))  # the ETL's message names the uploaded file
     for r in done:
         stored = len(r.get("stored", []))
         st.success(f"Đã lưu: {stored} tệp, {r.get('corrections', 0)} sửa đổi; kho dữ liệu đã dựng lại.")
@@ -202,20 +282,24 @@ def documents(filters: Filters) -> pd.DataFrame:
 
 
 def document(doc_id: str) -> tuple[dict | None, pd.DataFrame]:
-    return queries.document(_cursor(), doc_id)
+    with _cursor() as cur:
+        return queries.document(cur, doc_id)
 
 
 def mentions(doc_id: str) -> pd.DataFrame:
     """A document's measured numbers that no indicator took."""
-    return queries.mentions(_cursor(), doc_id)
+    with _cursor() as cur:
+        return queries.mentions(cur, doc_id)
 
 
 def fact(fact_id: str) -> dict | None:
-    return queries.fact(_cursor(), fact_id)
+    with _cursor() as cur:
+        return queries.fact(cur, fact_id)
 
 
 def latest_build() -> dict | None:
-    return queries.latest_build(_cursor())
+    with _cursor() as cur:
+        return queries.latest_build(cur)
 
 
 def _ignore_invalid(key: str, valid: list[str], label: str) -> None:
@@ -223,7 +307,7 @@ def _ignore_invalid(key: str, valid: list[str], label: str) -> None:
     raw = st.query_params.get_all(key)
     bad = [v for v in raw if v not in valid]
     if bad:
-        shown = ", ".join(repr(v[:40]) for v in bad[:3])
+        shown = md_escape(", ".join(repr(v[:40]) for v in bad[:3]))  # the link's text, never its Markdown
         st.sidebar.warning(f"Đã bỏ qua giá trị không hợp lệ trong đường dẫn ({label}): {shown}")
 
 
@@ -241,7 +325,8 @@ def _years(bounds: tuple[int, int] | None) -> tuple[int | None, int | None]:
     low, high = bounds
     raw = st.query_params.get_all("nam")
     if any(not v.isdigit() or not low <= int(v) <= high for v in raw):
-        st.sidebar.warning(f"Đã bỏ qua năm không hợp lệ trong đường dẫn: {', '.join(repr(v[:12]) for v in raw[:2])}")
+        shown = md_escape(", ".join(repr(v[:12]) for v in raw[:2]))
+        st.sidebar.warning(f"Đã bỏ qua năm không hợp lệ trong đường dẫn: {shown}")
     if low == high:
         st.sidebar.caption(f"Năm: {low}")
         return low, high
@@ -304,7 +389,8 @@ def evidence(fact_id: str) -> None:
         where = f"trang {int(row['page'])}, " + where
     status = {"corrected": " · :orange[đã sửa]", "rejected": " · :red[đã loại]"}.get(row.get("status"), "")
     with st.container(border=True):
-        st.markdown(f"**{row['label_vi']}** — {row['province']} · {row['file_name']} ({where}){status}")
+        label, province, file_name = (md_escape(row[k]) for k in ("label_vi", "province", "file_name"))
+        st.markdown(f"**{label}** — {province} · {file_name} ({where}){status}")
         st.markdown(evidence_markdown(row["sentence"], row["quote"]))
 
 

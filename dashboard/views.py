@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import html
 import math
-import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -11,6 +11,7 @@ import pandas as pd
 from dashboard.formatting import (
     SEVERITY_LABELS,
     STATUS_LABELS,
+    md_escape,
     period_text,
     report_type_label,
     vn_date,
@@ -152,7 +153,7 @@ def trend_points(df: pd.DataFrame) -> pd.DataFrame:
         ],
         value_text=[vn_value(v, u) for v, u in zip(df["value"], df["unit"], strict=True)],
         mark=[
-            f"<br>{finding_mark(s)}: {t}" if finding_mark(s) else ""
+            f"<br>{finding_mark(s)}: {html.escape(str(t), quote=False)}" if finding_mark(s) else ""  # plotly reads HTML
             for s, t in zip(df["finding_severity"], df["finding_titles"], strict=True)
         ],
     )
@@ -221,15 +222,6 @@ def compare_frames(
     return pd.DataFrame(rows), bars, warnings
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^])")
-
-
-def escape_markdown(text: str) -> str:
-    """Text shown as text: every Markdown/HTML special character escaped, line breaks kept."""
-    escaped = _MD_SPECIAL.sub(r"\\\1", text)
-    return escaped.replace("\n", "  \n")
-
-
 MENTION_MARK = "violet"  # unassigned figures: a colour no assigned figure uses
 
 
@@ -241,20 +233,20 @@ def marked_text(text: str, facts: pd.DataFrame, mentions: pd.DataFrame | None = 
     for start, end, label, role in facts[["char_start", "char_end", "label_vi", "role"]].itertuples(index=False):
         primary = role == "primary"
         marks.append(
-            (start, 0 if primary else 1, end, "orange" if primary else "gray", f":blue[〔{escape_markdown(label)}〕]")
+            (start, 0 if primary else 1, end, "orange" if primary else "gray", f":blue[〔{md_escape(label)}〕]")
         )
     if mentions is not None:
         for start, end, measure in mentions[["char_start", "char_end", "measure"]].itertuples(index=False):
-            marks.append((start, 2, end, MENTION_MARK, f":{MENTION_MARK}[〔chưa gán: {escape_markdown(measure)}〕]"))
+            marks.append((start, 2, end, MENTION_MARK, f":{MENTION_MARK}[〔chưa gán: {md_escape(measure)}〕]"))
     parts, pos = [], 0
     for start, _, end, color, label in sorted(marks, key=lambda m: m[:2]):
         if start < pos:
             continue
-        parts.append(escape_markdown(text[pos:start]))
-        quote = escape_markdown(text[start:end]).replace("  \n", " ")
+        parts.append(md_escape(text[pos:start]))
+        quote = md_escape(text[start:end]).replace("  \n", " ")
         parts.append(f":{color}-background[{quote}] {label}")
         pos = end
-    parts.append(escape_markdown(text[pos:]))
+    parts.append(md_escape(text[pos:]))
     return "".join(parts)
 
 
@@ -291,12 +283,8 @@ def evidence_markdown(sentence: str, quote: str) -> str:
     q = " ".join(quote.split())
     at = flat.find(q)
     if at < 0:
-        return escape_markdown(flat)
-    return (
-        escape_markdown(flat[:at])
-        + f":orange-background[**{escape_markdown(q)}**]"
-        + escape_markdown(flat[at + len(q) :])
-    )
+        return md_escape(flat)
+    return md_escape(flat[:at]) + f":orange-background[**{md_escape(q)}**]" + md_escape(flat[at + len(q) :])
 
 
 SEVERITY_ICONS = {"loi": "✖", "canh_bao": "⚠", "thong_tin": "ℹ"}
@@ -455,7 +443,7 @@ __all__ = [
     "NOT_REPORTED",
     "Card",
     "compare_frames",
-    "escape_markdown",
+    "md_escape",
     "evidence_markdown",
     "kpi_cards",
     "marked_text",

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import charts, ui, views
-from dashboard.formatting import SEVERITY_LABELS
+from dashboard.formatting import SEVERITY_LABELS, md_escape
 
 filters = ui.page_filters()
 st.title("Chất lượng dữ liệu")
@@ -35,7 +35,7 @@ else:
     picked = event.selection.rows if event and event.selection else []
     if picked:
         finding = rows.iloc[picked[0]]
-        st.markdown(f"**{finding['title']}** — {finding['message']}")
+        st.markdown(f"**{md_escape(finding['title'])}** — {md_escape(finding['message'])}")  # text from reports
         facts = ui.finding_facts(finding["finding_id"])
         for column, fact_id in zip(st.columns(max(len(facts), 1)), facts["fact_id"], strict=False):
             with column:

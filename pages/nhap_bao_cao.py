@@ -1,10 +1,15 @@
 """Nhập báo cáo: editors upload, review, correct and publish; everyone else only reads."""
 
+import os
+import secrets
+import time
+
 import streamlit as st
 
 from dashboard import auth, importing, review, ui
 from dashboard.db import warehouse_path
 from dashboard.filters import Filters
+from dashboard.formatting import md_escape
 
 ui.page_filters()
 st.title("Nhập báo cáo")
@@ -30,21 +35,49 @@ if stored_hash is None:
     history()
     st.stop()
 
+
+def client_address() -> str | None:
+    """The client's address as Streamlit sees it (None on localhost); behind a proxy, the last
+    entry of the header named by EDITOR_CLIENT_HEADER (e.g. X-Forwarded-For) set by that proxy."""
+    header = os.environ.get("EDITOR_CLIENT_HEADER")
+    try:
+        address = st.context.headers.get(header, "").split(",")[-1].strip() if header else st.context.ip_address
+    except Exception:  # noqa: BLE001 - no client context (tests, bare mode): an unknown address
+        return None
+    return address if isinstance(address, str) and address else None
+
+
+def try_sign_in(name: str, password: str, stored: str) -> None:
+    """Check the password unless this session or address is locked out; wait longer after each failure."""
+    session = st.session_state.setdefault("phien_dang_nhap", secrets.token_hex(16))
+    keys = auth.client_keys(session, client_address())
+    locked = auth.GUARD.locked_for(keys)
+    if locked:
+        st.error(f"Đã nhập sai mật khẩu quá nhiều lần; đăng nhập tạm khóa. Thử lại sau {auth.wait_text(locked)}.")
+        return
+    if not name:
+        st.error("Cần nhập họ tên biên tập viên.")
+        return
+    if auth.verify_password(password, stored):
+        auth.GUARD.succeeded(keys)
+        st.session_state["bien_tap_vien"] = name
+        st.rerun()
+    time.sleep(auth.GUARD.failed(keys))
+    st.error("Sai mật khẩu.")
+
+
 editor = st.session_state.get("bien_tap_vien")
 if not editor:
     with st.form("dang_nhap"):
-        name = st.text_input("Họ tên biên tập viên", key="ho_ten")
+        name = st.text_input("Họ tên biên tập viên", key="ho_ten", max_chars=80)
         password = st.text_input("Mật khẩu", type="password", key="mat_khau")
         signed_in = st.form_submit_button("Đăng nhập")
     if signed_in:
-        if name.strip() and auth.verify_password(password, stored_hash):
-            st.session_state["bien_tap_vien"] = name.strip()
-            st.rerun()
-        st.error("Sai mật khẩu hoặc chưa nhập họ tên.")
+        try_sign_in(auth.editor_name(name), password, stored_hash)
     history()
     st.stop()
 
-st.caption(f"Đang đăng nhập: {editor}")
+st.caption(f"Đang đăng nhập: {md_escape(editor)}")
 if st.button("Đăng xuất", key="dang_xuat"):
     st.session_state.pop("bien_tap_vien")
     st.rerun()
@@ -53,20 +86,22 @@ upload_tab, fix_tab, log_tab = st.tabs(["Tải lên báo cáo mới", "Sửa s�
 
 with upload_tab:
     limit_mb = importing.max_upload_bytes() // (1024 * 1024)
-    files = st.file_uploader(f"Chọn tệp báo cáo (.txt, .md, .docx, .pdf; tối đa {limit_mb} MB mỗi tệp)",
-                             type=["txt", "md", "docx", "pdf"], accept_multiple_files=True, key="tai_len")  # fmt: skip
-    uploads = [importing.Upload(f.name, f.getvalue()) for f in files or []]
+    # No type=[...]: Streamlit would raise on any other name before this page runs; the page says why instead.
+    files = st.file_uploader(f"Chọn tệp báo cáo ({', '.join(importing.EXTENSIONS)}; tối đa {limit_mb} MB mỗi tệp)",
+                             accept_multiple_files=True, key="tai_len")  # fmt: skip
+    uploads, refused = importing.accepted([importing.Upload(f.name, f.getvalue()) for f in files or []])
+    for name in refused:
+        st.error(f"{md_escape(name)}: không nhận loại tệp này — chỉ nhận {', '.join(importing.EXTENSIONS)}.")
     rows = ui.preview_uploads(uploads)
     for row in rows:
         if row["type"] == "error":
-            st.error(row["error"])
+            st.error(md_escape(row["error"]))
         elif row["type"] == "duplicate":
-            st.warning(
-                f"{row['file']}: đã có trong kho (trùng nội dung với {row['duplicate_of']}) — sẽ không nhập lại."
-            )
+            st.warning(f"{md_escape(row['file'])}: đã có trong kho (trùng nội dung với "
+                       f"{md_escape(row['duplicate_of'])}) — sẽ không nhập lại.")  # fmt: skip
     staged = [r for r in rows if r["type"] == "staged"]
     for row in staged:
-        with st.expander(f"{row['file']} — {len(row['facts'])} số liệu", expanded=True):
+        with st.expander(f"{md_escape(row['file'])} — {len(row['facts'])} số liệu", expanded=True):
             review.metadata_form(row["sha256"][:12], row["sha256"], row["meta"])
             st.dataframe(review.facts_preview(row["facts"], labels), hide_index=True, width="stretch")
             facts = ui.staged_facts(row)

@@ -5,7 +5,7 @@ import dataclasses
 import streamlit as st
 
 from dashboard import charts, ui, views
-from dashboard.formatting import vn_sorted
+from dashboard.formatting import md_escape, vn_sorted
 
 filters = ui.page_filters()
 available = vn_sorted(ui.options().provinces)
@@ -36,7 +36,7 @@ explain = {
 for kind, labels in warnings.items():
     if labels:
         st.warning(f"**{kind.capitalize()}**: {len(labels)} chỉ tiêu có {explain[kind]} — cân nhắc trước khi so "
-                   f"sánh trực tiếp ({', '.join(labels[:4])}{'…' if len(labels) > 4 else ''}).")  # fmt: skip
+                   f"sánh trực tiếp ({md_escape(', '.join(labels[:4]))}{'…' if len(labels) > 4 else ''}).")  # fmt: skip
 st.dataframe(table, hide_index=True, width="stretch")
 
 official = ui.reference_indices(tuple(provinces))

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import ui, views
+from dashboard.formatting import md_escape
 
 filters = ui.page_filters()
 st.title("Tổng quan")
@@ -15,13 +16,14 @@ if not cards:
 without = [p for p in views.sorted_provinces(filters.provinces or ui.options().provinces) if p not in cards]
 
 for province, items in cards.items():
-    st.subheader(province)
+    st.subheader(md_escape(province))  # names come from reports and editors: text, never Markdown
     columns = st.columns(3)
     for i, card in enumerate(items):
         with columns[i % 3]:
-            st.metric(card.label, card.value, delta=card.delta, delta_color=card.delta_color, border=True,
-                      help=f"Nguồn: {card.document}")  # fmt: skip
+            st.metric(md_escape(card.label), card.value, delta=card.delta, delta_color=card.delta_color, border=True,
+                      help=f"Nguồn: {md_escape(card.document)}")  # fmt: skip
             st.caption(f"{card.period}" + (f" · {card.note}" if card.note else "")
                        + (f" · {card.finding}: xem Chất lượng dữ liệu" if card.finding else ""))  # fmt: skip
 if without:
-    st.caption(f"Không báo cáo các chỉ tiêu chính trong phạm vi lọc: {', '.join(without)} — xem trang Tra cứu.")
+    names = md_escape(", ".join(without))
+    st.caption(f"Không báo cáo các chỉ tiêu chính trong phạm vi lọc: {names} — xem trang Tra cứu.")

@@ -4,7 +4,7 @@ figure marked, and on request the measured numbers no indicator took."""
 import streamlit as st
 
 from dashboard import ui, views
-from dashboard.formatting import report_type_label, vn_date
+from dashboard.formatting import md_escape, report_type_label, vn_date
 
 filters = ui.page_filters()
 st.title("Văn bản")
@@ -21,10 +21,11 @@ if doc_id:
     if meta is None:
         st.warning("Văn bản không còn trong kho dữ liệu.")
         st.stop()
-    st.subheader(meta["title"] or meta["file_name"])
+    st.subheader(md_escape(meta["title"] or meta["file_name"]))  # the report's own words, shown as text
+    province, agency, period = (md_escape(meta[k]) for k in ("province", "agency", "period_label"))
     st.caption(
-        f"{meta['province'] or 'Không rõ tỉnh'} · {meta['agency'] or 'Không rõ cơ quan'} · "
-        f"{report_type_label(meta['report_type'])} · {meta['period_label'] or 'không rõ kỳ'} "
+        f"{province or 'Không rõ tỉnh'} · {agency or 'Không rõ cơ quan'} · "
+        f"{md_escape(report_type_label(meta['report_type']))} · {period or 'không rõ kỳ'} "
         f"({vn_date(meta['period_start'])} – {vn_date(meta['period_end'])}) · {len(found)} số liệu · "
         + views.coverage_caption(meta)
     )

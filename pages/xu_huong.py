@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import charts, ui, views
+from dashboard.formatting import md_escape
 
 filters = ui.page_filters()
 indicators = ui.options().indicators
@@ -20,7 +21,7 @@ if not codes:
 for code in codes:
     points = views.trend_points(ui.facts(filters, (code,)))
     if points.empty:
-        st.info(f"{labels[code]}: không có số liệu phù hợp với bộ lọc.")
+        st.info(f"{md_escape(labels[code])}: không có số liệu phù hợp với bộ lọc.")
         continue
     unit = points["unit"].iloc[0]
     official = views.official_ranks(ui.reference_indices(), views.OFFICIAL_INDEX.get(code, ""), set(points["province"]),
