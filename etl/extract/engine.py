@@ -78,6 +78,7 @@ class _Doc:
         self.report = Period(meta.period_start, meta.period_end, meta.period_label)
         self._mentions: dict[int, tuple[tuple[PeriodMention, ...], list[int]]] = {}
         self._context_hits: dict[tuple[int, str], bool] = {}
+        self._dates: dict[int, tuple[list[int], list[date | None]]] = {}
         # the numeric paragraphs' contexts on one line each: a keyword is found with str.find
         contexts = [self.segments.context(i) for i in self.segments.numeric]
         self._numeric_blob = "\n".join(contexts)
@@ -126,13 +127,28 @@ class _Doc:
             pos = self._numeric_blob.find(word, self._numeric_ends[k])
         return hits
 
-    def mentions(self, sentence: Sentence) -> list[PeriodMention]:
-        """Period expressions inside one sentence (found once per paragraph)."""
-        p = sentence.paragraph
+    def paragraph_mentions(self, p: int) -> tuple[tuple[PeriodMention, ...], list[int]]:
+        """Period expressions of a paragraph and their starts (found once)."""
         if p not in self._mentions:
             found = find_period_mentions(self.lower, *self.segments.paragraphs[p])
             self._mentions[p] = (found, [m.start for m in found])
-        found, starts = self._mentions[p]
+        return self._mentions[p]
+
+    def paragraph_dates(self, p: int) -> tuple[list[int], list[date | None]]:
+        """Where a paragraph says 'ngày dd/mm/yyyy,' (not a cited document's date), and the date."""
+        if p not in self._dates:
+            a, b = self.segments.paragraphs[p]
+            found = [
+                (m.start(), parse_date(m.group(1)))
+                for m in _OPENING_DATE.finditer(self.lower, a, b)
+                if not _DOCUMENT_REF.search(self.lower, max(a, m.start() - 50), m.start())
+            ]
+            self._dates[p] = ([s for s, _ in found], [d for _, d in found])
+        return self._dates[p]
+
+    def mentions(self, sentence: Sentence) -> list[PeriodMention]:
+        """Period expressions inside one sentence (found once per paragraph)."""
+        found, starts = self.paragraph_mentions(sentence.paragraph)
         i = bisect.bisect_left(starts, sentence.start)
         j = bisect.bisect_right(starts, sentence.end)
         return [m for m in found[i:j] if m.end <= sentence.end]
@@ -423,19 +439,15 @@ def _as_of(doc: _Doc, sentence: Sentence, period: Period, dated: bool) -> date |
 def _dated_paragraph(doc: _Doc, sentence: Sentence) -> date | None:
     """A count under a paragraph that opens with its date ('Ngày 01/02/2024, … đưa vào sử dụng
     hệ thống … Trong tổng số … có 72 camera') is of that date."""
-    a = doc.segments.paragraphs[sentence.paragraph][0]
-    found = [
-        m
-        for m in _OPENING_DATE.finditer(doc.lower, a, sentence.start)
-        if not _DOCUMENT_REF.search(doc.lower, max(a, m.start() - 50), m.start())  # a cited document's date
-    ]
-    return parse_date(found[-1].group(1)) if found else None
+    starts, dates = doc.paragraph_dates(sentence.paragraph)
+    k = bisect.bisect_right(starts, sentence.start) - 1
+    return dates[k] if k >= 0 else None
 
 
 def _earlier_year(doc: _Doc, sentence: Sentence) -> PeriodMention | None:
     """A rank's assessed year said in an earlier sentence of its paragraph ('… năm 2022. Tỉnh đứng thứ …')."""
-    a = doc.segments.paragraphs[sentence.paragraph][0]
-    years = [m for m in find_period_mentions(doc.lower, a, sentence.start) if m.kind == "year"]
+    found, _ = doc.paragraph_mentions(sentence.paragraph)
+    years = [m for m in found if m.kind == "year" and m.end <= sentence.start]
     return years[-1] if years else None
 
 
