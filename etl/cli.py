@@ -1,10 +1,15 @@
-"""Command line: thin wrappers that parse, call the library, print."""
+"""Command line: thin wrappers that parse, call the library, print.
+
+SIGTERM stops a command as Ctrl-C does: the build kills its workers and removes its temporary
+files before the process ends."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,31 +25,54 @@ DEFAULT_DB = Path("data/warehouse.duckdb")
 
 def cmd_build(args: argparse.Namespace) -> int:
     """python -m etl build --raw data/raw --db data/warehouse.duckdb"""
-    from tqdm import tqdm
-
-    from etl.warehouse import build_warehouse, update_warehouse
+    from etl.corrections import build_lock
 
     raw, db = Path(args.raw), Path(args.db)
-    report = None if args.full else update_warehouse(raw, db, workers=args.workers)
-    if report is not None:
-        print(f"Cập nhật tăng dần: {report.changed} văn bản đọc lại.")
-    else:
-        with tqdm(desc="Trích xuất", unit=" văn bản", disable=not sys.stderr.isatty()) as bar:
-
-            def progress(done: int, total: int) -> None:
-                bar.total = total
-                bar.update(done - bar.n)
-
-            report = build_warehouse(raw, db, workers=args.workers, on_progress=progress)
+    with build_lock(raw.parent):  # no correction or import between the two, nor during either
+        report = None if args.full else _update(raw, db, args)
+        if report is not None:
+            print(f"Cập nhật tăng dần: {report.changed} văn bản đọc lại.")
+        else:
+            report = _full_build(raw, db, args)
     groups = ", ".join(f"{g}={n}" for g, n in sorted(report.facts_per_group.items()))
     print(f"Kho dữ liệu: {report.db_path} (build {report.build_id})")
     print(f"Văn bản: {report.documents}   Số liệu: {report.facts}   Theo nhóm: {groups or '-'}")
     print(f"Số liệu chưa gán chỉ tiêu: {report.mentions}")
     for name, reason in report.errors:
         print(f"LỖI  {name}: {reason}", file=sys.stderr)
+    _warn(args, report.warnings)
     print(f"Phát hiện kiểm tra chất lượng: {report.findings}")
     print(f"Thời gian: {report.seconds:.2f} giây; tệp lỗi: {len(report.errors)}")
     return 1 if report.errors else 0
+
+
+def _update(raw: Path, db: Path, args: argparse.Namespace) -> object:
+    from etl.warehouse import update_warehouse
+
+    return update_warehouse(raw, db, workers=args.workers, file_timeout=args.file_timeout)
+
+
+def _full_build(raw: Path, db: Path, args: argparse.Namespace) -> object:
+    from tqdm import tqdm
+
+    from etl.warehouse import build_warehouse
+
+    with tqdm(desc="Trích xuất", unit=" văn bản", disable=not sys.stderr.isatty()) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        return build_warehouse(raw, db, workers=args.workers, on_progress=progress, file_timeout=args.file_timeout)
+
+
+def _warn(args: argparse.Namespace, warnings: list[str]) -> None:
+    """The build's warnings (bad lines of the corrections log): on stderr, or as JSON rows."""
+    for text in warnings:
+        if getattr(args, "json", False):
+            print(json.dumps({"type": "warning", "file": "corrections.jsonl", "message": text}, ensure_ascii=False))
+        else:
+            print(f"CẢNH BÁO  {text}", file=sys.stderr)
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -96,15 +124,19 @@ def cmd_check(args: argparse.Namespace) -> int:
     """python -m etl check --db data/warehouse.duckdb --json"""
     import duckdb
 
-    from etl.checks import SEVERITY_LABELS, run_checks
+    from etl.checks import SEVERITY_LABELS, Finding, run_checks
+    from etl.warehouse import sweep_leftovers
 
+    sweep_leftovers(Path(args.db))  # what killed builds left beside the warehouse
     con = duckdb.connect(str(args.db), read_only=True)
     try:
         facts = con.execute("SELECT * FROM facts").df()
         documents = con.execute("SELECT * FROM documents").df()
+        log = con.execute("SELECT title, message FROM findings WHERE check_id = 'corrections_log'").fetchall()
     finally:
         con.close()
     findings = run_checks(facts, documents, default_catalog())
+    findings += [Finding("corrections_log", "canh_bao", title, message, None, (), ()) for title, message in log]
     order = {"loi": 0, "canh_bao": 1, "thong_tin": 2}
     for f in sorted(findings, key=lambda f: (order[f.severity], f.check, f.doc_ids)):
         if args.json:
@@ -123,7 +155,12 @@ def _load_corrections_arg(path: str | None, who: str, by_name: dict[str, str]) -
 
     if not path:
         return []
-    items = json.loads(Path(path).read_text(encoding="utf-8"))
+    try:
+        items = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise SystemExit(f"LỖI  {Path(path).name}: không đọc được danh sách sửa đổi ({exc})") from None
+    if not isinstance(items, list) or not all(isinstance(i, dict) and "field" in i for i in items):
+        raise SystemExit(f"LỖI  {Path(path).name}: cần một danh sách JSON các sửa đổi, mỗi sửa đổi có 'field'")
     out = []
     for item in items:
         sha = item.get("doc_sha256") or by_name.get(item.get("file", ""))
@@ -168,6 +205,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     done = {"type": "published", "stored": [p.relative_to(raw).as_posix() for p in stored],
             "corrections": len(corrections), "build_id": report.build_id, "documents": report.documents}  # fmt: skip
     _say(args, done, f"ĐÃ CÔNG BỐ  {len(stored)} tệp, {len(corrections)} sửa đổi; kho dựng lại ({report.build_id})")
+    _warn(args, report.warnings)
     return 1 if any(i.error for i in items) or report.errors else 0
 
 
@@ -208,13 +246,16 @@ def cmd_correct(args: argparse.Namespace) -> int:
         return 0
     _say(args, {"type": "corrected", "corrections": len(corrections), "build_id": report.build_id},
          f"ĐÃ LƯU  {len(corrections)} sửa đổi; kho dựng lại ({report.build_id})")  # fmt: skip
+    _warn(args, report.warnings)
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     """python -m etl export --parquet out/parquet"""
     from etl.export import export_parquet
+    from etl.warehouse import sweep_leftovers
 
+    sweep_leftovers(Path(args.db))
     counts = export_parquet(Path(args.db), Path(args.parquet))
     print(f"Đã xuất {args.parquet}: " + ", ".join(f"{t}={n}" for t, n in counts.items()))
     return 0
@@ -249,6 +290,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--db", default=str(DEFAULT_DB))
     b.add_argument("--workers", type=int, default=None, help="số tiến trình trích xuất (mặc định: theo số lõi)")
     b.add_argument("--full", action="store_true", help="dựng lại toàn bộ, không dùng lại số liệu đã trích xuất")
+    b.add_argument("--file-timeout", type=float, default=None,
+                   help="số giây tối đa cho một tệp (mặc định ETL_FILE_TIMEOUT hoặc 60; 0: không hạn)")  # fmt: skip
     b.set_defaults(func=cmd_build)
     e = sub.add_parser("extract", help="trích xuất số liệu từ các tệp, in ra màn hình")
     e.add_argument("files", nargs="+")
@@ -286,6 +329,20 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # cleaning up is not interrupted by a second one
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    return int(args.func(args))
+    if threading.current_thread() is not threading.main_thread():  # signals reach the main thread only
+        return int(args.func(args))
+    previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        print("Đã dừng theo yêu cầu; kho dữ liệu giữ nguyên bản trước.", file=sys.stderr)
+        return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)

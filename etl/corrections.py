@@ -8,15 +8,27 @@ An assignment (field ``assign``) names a measured number no indicator took by it
 (``mention@<start>-<end>``) and gives it an indicator: on replay the mention becomes a fact
 (rule ``manual.assign``, status ``corrected``) with the document's period, and later
 corrections name that fact like any other (``<indicator>@<start>-<end>``).
+
+The log is shared by builds and editors, so it is only touched under ``build_lock``: a build
+holds it from reading its inputs to the swap, an append holds it while it writes. A build
+fingerprints exactly the bytes it replayed (``read_corrections``); a bad line is reported by
+its number and skipped, never stopping the other corrections.
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import json
+import math
 import os
 import re
+import sys
+import threading
 import uuid
-from dataclasses import asdict, dataclass, replace
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,13 +43,18 @@ __all__ = [
     "ASSIGN_RULE",
     "DOC_FIELDS",
     "FACT_FIELDS",
+    "LOCK_FILE",
     "Correction",
+    "CorrectionsLog",
     "append_corrections",
     "apply_corrections",
     "assign_mentions",
+    "build_lock",
     "fact_key",
     "load_corrections",
     "mention_key",
+    "parse_corrections",
+    "read_corrections",
 ]
 
 DOC_FIELDS = ("province", "agency", "report_type", "period_label", "period_start", "period_end")
@@ -68,23 +85,40 @@ class Correction:
             raise ValueError("Cần ghi người sửa")
         if self.field == ASSIGN or (self.fact_key or "").startswith("mention@"):
             return self._validated_assignment()
+        problem = self.problem()
+        if problem:
+            raise ValueError(problem)
+        return self._stamped()
+
+    def problem(self) -> str | None:
+        """Why replaying this correction would fail, in Vietnamese; None when it can be replayed.
+
+        The catalog is not consulted: an assignment to a code the catalog dropped is kept and
+        shown as not applied."""
+        if self.field == ASSIGN or (self.fact_key or "").startswith("mention@"):
+            if self.field != ASSIGN or not _MENTION_KEY.fullmatch(self.fact_key or ""):
+                return "Gán chỉ tiêu cần một số liệu chưa gán (mention@<đầu>-<cuối>) và trường 'assign'"
+            return None
         allowed = FACT_FIELDS if self.fact_key else DOC_FIELDS
         if self.field not in allowed:
-            raise ValueError(f"Không sửa được trường {self.field!r}")
+            return f"Không sửa được trường {self.field!r}"
         if self.field == "status" and self.new_value not in ("rejected", "extracted"):
-            raise ValueError("Trạng thái chỉ có thể là rejected hoặc extracted")
-        if self.field == "value":
-            float(str(self.new_value).replace(",", "."))
-        if self.field in _DATE_FIELDS and self.new_value:
-            date.fromisoformat(self.new_value)
-        return self._stamped()
+            return "Trạng thái chỉ có thể là rejected hoặc extracted"
+        if self.field == "value" and not _is_number(self.new_value):
+            return f"giá trị {self.new_value!r} không phải là số"
+        if self.field in _DATE_FIELDS and self.new_value and not _is_iso(self.new_value, date.fromisoformat):
+            return f"ngày {self.new_value!r} không đúng dạng YYYY-MM-DD"
+        if self.at and not _is_iso(self.at, datetime.fromisoformat):
+            return f"thời điểm sửa {self.at!r} không đúng dạng ISO"
+        return None
 
     def _validated_assignment(self) -> Correction:
         """An assignment names a mention by its span and a catalog indicator."""
         from etl.catalog import default_catalog  # the catalog only when an assignment is checked
 
-        if self.field != ASSIGN or not _MENTION_KEY.fullmatch(self.fact_key or ""):
-            raise ValueError("Gán chỉ tiêu cần một số liệu chưa gán (mention@<đầu>-<cuối>) và trường 'assign'")
+        problem = self.problem()
+        if problem:
+            raise ValueError(problem)
         try:
             default_catalog().get(str(self.new_value))
         except KeyError:
@@ -109,26 +143,237 @@ def mention_key(mention: Mention) -> str:
     return f"mention@{mention.char_start}-{mention.char_end}"
 
 
+def _is_number(value: object) -> bool:
+    try:
+        return math.isfinite(float(str(value).replace(",", ".")))
+    except ValueError:
+        return False
+
+
+def _is_iso(value: str, parse: object) -> bool:
+    try:
+        parse(value)  # type: ignore[operator]
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+LOCK_FILE = ".build.lock"  # in the data folder: data/.build.lock, beside data/raw and data/corrections.jsonl
+
+
+@dataclass(slots=True)
+class _Held:
+    """One lock file as this process holds it: reentrant, so a publish that holds it can build."""
+
+    thread_lock: threading.RLock = field(default_factory=threading.RLock)
+    handle: object = None
+    depth: int = 0
+
+
+_held: dict[str, _Held] = {}
+_held_guard = threading.Lock()
+
+
+@contextmanager
+def build_lock(folder: Path) -> Iterator[None]:
+    """The one writer lock of a data folder, shared by builds, corrections and imports.
+
+    A build holds it from reading its inputs to the swap; an append holds it while it writes.
+    Reentrant in one process (a publish holds it while it builds); readers never take it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / LOCK_FILE
+    with _held_guard:
+        held = _held.setdefault(str(path.resolve()), _Held())
+    with held.thread_lock:
+        if held.depth == 0:
+            held.handle = _acquire(path)
+        held.depth += 1
+        try:
+            yield
+        finally:
+            held.depth -= 1
+            if held.depth == 0:
+                fcntl.flock(held.handle, fcntl.LOCK_UN)  # type: ignore[arg-type]
+                held.handle.close()  # type: ignore[attr-defined]
+                held.handle = None
+
+
+def _acquire(path: Path) -> object:
+    """Open and lock the file, saying once on stderr when another writer makes us wait."""
+    handle = path.open("a")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        print(f"{path}: đang có bản dựng hoặc sửa đổi khác chạy, chờ nó xong…", file=sys.stderr)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        except BaseException:
+            handle.close()
+            raise
+    return handle
+
+
+def _forget_locks_in_child() -> None:
+    """A forked worker must not keep its parent's lock alive after the parent dies."""
+    for held in _held.values():
+        if held.handle is not None:
+            held.handle.close()  # type: ignore[attr-defined]  # the parent's lock stays: it has its own descriptor
+        held.handle, held.depth = None, 0
+        held.thread_lock = threading.RLock()
+    _held.clear()
+
+
+os.register_at_fork(after_in_child=_forget_locks_in_child)
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectionsLog:
+    """The corrections log as one build read it: the exact bytes (what the build fingerprints),
+    the corrections they hold, and one Vietnamese line per line that could not be replayed."""
+
+    data: bytes
+    corrections: list[Correction]
+    problems: list[str]
+
+
+_FIELDS = {f.name for f in fields(Correction)}
+_REQUIRED = ("doc_sha256", "field", "new_value", "why", "who")
+_TEXT = ("doc_sha256", "field", "why", "who", "at", "correction_id")  # must be strings
+_OPTIONAL_TEXT = ("new_value", "old_value", "fact_key")  # strings or null (a number is read as text)
+_SCALAR = str | int | float | None
+_UNKNOWN_TIME = "1970-01-01T00:00:00"  # a hand-written line without its time
+
+
+def read_corrections(path: Path) -> CorrectionsLog:
+    """Read the log once: the build replays and fingerprints these very bytes."""
+    data = path.read_bytes() if path.exists() else b""
+    corrections, problems = parse_corrections(data, path.name)
+    return CorrectionsLog(data, corrections, problems)
+
+
 def load_corrections(path: Path) -> list[Correction]:
-    if not path.exists():
-        return []
-    out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            out.append(Correction(**json.loads(line)))
-    return out
+    """The corrections of the log that can be replayed (bad lines are skipped)."""
+    return read_corrections(path).corrections
+
+
+def parse_corrections(data: bytes, name: str = "corrections.jsonl") -> tuple[list[Correction], list[str]]:
+    """Corrections in log order, and a '<name> dòng N: …' line for each line skipped.
+
+    An exact duplicate of an earlier line is the same correction written twice: read once."""
+    out: list[Correction] = []
+    problems: list[str] = []
+    seen_lines: set[str] = set()
+    seen_ids: dict[str, int] = {}
+    for n, raw in enumerate(data.split(b"\n"), start=1):
+        line = raw.decode("utf-8", errors="replace").strip()
+        if not line or line in seen_lines:
+            continue
+        seen_lines.add(line)
+        c, problem = _parse_line(line) if _is_utf8(raw) else (None, "không phải văn bản UTF-8")
+        if c is not None and c.correction_id in seen_ids:
+            c, problem = None, f"mã sửa đổi {c.correction_id!r} trùng với dòng {seen_ids[c.correction_id]}"
+        if problem:  # a line recovered from its end is read, with a note
+            problems.append(f"{name} dòng {n}: {problem}" + ("" if c is not None else "; bỏ qua dòng này"))
+        if c is not None:
+            seen_ids[c.correction_id] = n
+            out.append(c)
+    return out, problems
+
+
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _parse_line(line: str) -> tuple[Correction | None, str | None]:
+    """One log line as a correction, or why it cannot be replayed. A line an old writer appended
+    onto a cut-off line is recovered from its end (with a note)."""
+    try:
+        item = json.loads(line)
+    except json.JSONDecodeError as exc:
+        tail = _recover_tail(line)
+        if tail is None:
+            return None, f"không đọc được JSON ({exc.msg}, cột {exc.colno}) — dòng bị cắt hoặc hỏng"
+        c, problem = _correction_of(tail, line)
+        return c, problem or "phần đầu dòng bị cắt; đã đọc sửa đổi ghi nối ở cuối dòng"
+    return _correction_of(item, line)
+
+
+def _recover_tail(line: str) -> dict | None:
+    """The last complete JSON object a line ends with, after a cut-off beginning."""
+    decoder = json.JSONDecoder()
+    start = line.find('{"', 1)
+    while start != -1:
+        try:
+            item, end = decoder.raw_decode(line, start)
+        except json.JSONDecodeError:
+            item, end = None, 0
+        if isinstance(item, dict) and end == len(line):
+            return item
+        start = line.find('{"', start + 1)
+    return None
+
+
+def _correction_of(item: object, line: str) -> tuple[Correction | None, str | None]:
+    """A parsed line as a correction, or why it is not one."""
+    if not isinstance(item, dict):
+        return None, "không phải một đối tượng JSON"
+    extra = sorted(set(item) - _FIELDS)
+    missing = [k for k in _REQUIRED if k not in item]
+    if extra or missing:
+        return None, "; ".join(
+            [f"trường lạ {', '.join(map(repr, extra))}"] * bool(extra)
+            + [f"thiếu trường {', '.join(map(repr, missing))}"] * bool(missing)
+        )
+    bad = [k for k in _TEXT if k in item and not isinstance(item[k], str)]
+    bad += [k for k in _OPTIONAL_TEXT if isinstance(item.get(k), bool) or not isinstance(item.get(k), _SCALAR)]
+    if bad:
+        return None, f"trường {', '.join(map(repr, bad))} phải là chuỗi"
+    values = {k: str(v) if isinstance(v, int | float) else v for k, v in item.items()}
+    values.setdefault("correction_id", hashlib.sha256(line.encode()).hexdigest()[:16])  # an old line without id
+    values.setdefault("at", _UNKNOWN_TIME)
+    c = Correction(**values)
+    problem = c.problem()
+    return (None, problem) if problem else (c, None)
 
 
 def append_corrections(path: Path, corrections: list[Correction]) -> list[Correction]:
-    """Validate and append; the log is only ever appended to, and flushed to disk."""
+    """Validate and append under the build lock; the log is only ever appended to, and on disk
+    before this returns. A cut-off last line is closed first, so it never swallows a new line."""
     checked = [c.validated() for c in corrections]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8") as out:
-        for c in checked:
-            out.write(json.dumps(asdict(c), ensure_ascii=False) + "\n")
-        out.flush()
-        os.fsync(out.fileno())
+    if not checked:
+        return checked
+    payload = "".join(json.dumps(asdict(c), ensure_ascii=False) + "\n" for c in checked).encode("utf-8")
+    with build_lock(path.parent):
+        created = not path.exists()
+        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            if _ends_without_newline(fd):
+                payload = b"\n" + payload
+            while payload:  # one write in practice; a reader at worst sees a cut-off last line
+                payload = payload[os.write(fd, payload) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if created:  # the new file's name on disk too
+            _fsync_folder(path.parent)
     return checked
+
+
+def _fsync_folder(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _ends_without_newline(fd: int) -> bool:
+    size = os.fstat(fd).st_size
+    return size > 0 and os.pread(fd, 1, size - 1) != b"\n"
 
 
 def _date(value: str | None) -> date | None:

@@ -7,20 +7,19 @@ log, and rebuilds the warehouse (written beside the live file and swapped in ato
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import os
 import re
 import unicodedata
-from collections.abc import Iterator
-from contextlib import contextmanager
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from etl.corrections import Correction, append_corrections
+from etl.corrections import Correction, append_corrections, build_lock
 from etl.pipeline import Extraction, process_bytes
 from etl.readers import DEFAULT_MAX_BYTES, SUFFIXES, ReadError
 from etl.warehouse import CORRECTIONS_FILE, BuildReport, build_warehouse, list_sources, update_warehouse
+from etl.workers import owner_alive
 
 __all__ = ["Staged", "known_hashes", "publish", "safe_name", "stage"]
 
@@ -95,18 +94,6 @@ def stage(
     return Staged(name, sha, data, extraction=extraction, duplicate_of=known.get(sha))
 
 
-@contextmanager
-def _build_lock(raw_dir: Path) -> Iterator[None]:
-    """One writer at a time; readers never wait (they read the swapped-in file)."""
-    lock = raw_dir.parent / ".build.lock"
-    with lock.open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def _store(raw_dir: Path, item: Staged) -> Path:
     """Write the original under its content hash; an existing file is never overwritten."""
     folder = raw_dir / IMPORTS
@@ -114,13 +101,24 @@ def _store(raw_dir: Path, item: Staged) -> Path:
     target = folder / f"{item.sha256}__{safe_name(item.name)}"
     if target.exists():
         return target
-    tmp = folder / f".tmp-{os.getpid()}-{item.sha256[:12]}"
+    tmp = folder / f".tmp-{os.getpid()}-{uuid.uuid4().hex[:6]}-{item.sha256[:12]}"
     with tmp.open("wb") as out:
         out.write(item.data)
         out.flush()
         os.fsync(out.fileno())
     tmp.replace(target)
     return target
+
+
+def _sweep_stored(raw_dir: Path) -> None:
+    """Remove half-written originals of imports that were killed (their process is gone)."""
+    for stale in (raw_dir / IMPORTS).glob(".tmp-*"):
+        try:
+            mtime = stale.stat().st_mtime
+        except OSError:
+            continue
+        if not owner_alive(stale.name.removeprefix(".tmp-"), mtime):
+            stale.unlink(missing_ok=True)
 
 
 def publish(
@@ -132,12 +130,14 @@ def publish(
 ) -> tuple[list[Path], BuildReport | None]:
     """Store the publishable uploads, log the corrections, rebuild; returns stored paths and the build.
 
-    With nothing to publish and no correction, nothing is written and nothing is rebuilt."""
+    With nothing to publish and no correction, nothing is written and nothing is rebuilt. The
+    whole of it holds the build lock: no other build can swap in a warehouse without these."""
     corrections_path = corrections_path or raw_dir.parent / CORRECTIONS_FILE
     checked = [c.validated() for c in corrections]  # refuse bad corrections before writing anything
     if not checked and not any(item.publishable for item in items):
         return [], None
-    with _build_lock(raw_dir):
+    with build_lock(raw_dir.parent):
+        _sweep_stored(raw_dir)
         stored = [_store(raw_dir, item) for item in items if item.publishable]
         if checked:
             append_corrections(corrections_path, checked)

@@ -16,15 +16,14 @@ import io
 import re
 import unicodedata
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from etl.models import SourceText
+from etl.sources import DEFAULT_MAX_BYTES, SUFFIXES, UnreadableError, read_regular, shown, too_large, unsupported
 
-__all__ = ["DEFAULT_MAX_BYTES", "SUFFIXES", "ReadError", "read_bytes", "read_document"]
-
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-SUFFIXES = (".txt", ".md", ".docx", ".pdf")
+__all__ = ["DEFAULT_MAX_BYTES", "DOCX_LIMITS", "SUFFIXES", "ReadError", "decode_text", "read_bytes", "read_document"]
 
 # TCVN 5712:1993 (VN3), bytes 0x80-0xFF, as glibc's iconv maps them; 0xB0-0xB4 are tone marks.
 _TCVN3_HIGH = (
@@ -35,37 +34,59 @@ _TCVN3_LOW = {1: "Ú", 2: "Ụ", 4: "Ừ", 5: "Ử", 6: "Ữ", 17: "Ứ", 18: "�
 _TCVN3 = {i: chr(i) for i in range(128)} | _TCVN3_LOW | {0x80 + i: c for i, c in enumerate(_TCVN3_HIGH)}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _COMMON_WORDS = (" của ", " và ", " các ", " được ", " trong ", " người ", " năm ", " thực hiện ", " cơ quan ")
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+
+@dataclass(frozen=True, slots=True)
+class DocxLimits:
+    """What a .docx may inflate to, checked on the zip directory before anything is inflated.
+
+    python-docx holds every part in memory and parses every XML part into a tree (several times
+    the XML's size), so a 1.5 MB file inflating to 1 GB once took 6.6 GB. Real reports' XML is a
+    few MB and compresses 5-20 times; pictures hardly compress at all."""
+
+    part_bytes: int = 64 * 1024 * 1024  # any one part, word/document.xml included
+    total_bytes: int = 200 * 1024 * 1024  # all parts together
+    ratio: float = 100.0  # inflated / compressed, for a part over ratio_from bytes
+    ratio_from: int = 1024 * 1024
+
+
+DOCX_LIMITS = DocxLimits()
 
 
 class ReadError(Exception):
     """A file that cannot be read; the message names the file and the reason, in Vietnamese."""
 
 
-def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceText:
-    """Read one report file from disk."""
-    path = Path(path)
+def _named(name: str, reason: str) -> ReadError:
+    """The error for one file: one line, its name shown with control characters escaped."""
+    return ReadError(f"{shown(name)}: {reason}")
+
+
+def read_document(path: Path | str, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceText:
+    """Read one report file from disk: a regular file only, opened without following a link or
+    blocking, so a FIFO, a device or a file swapped mid-build fails on its own."""
+    path = path if isinstance(path, Path) else Path(path)  # Path(p) would drop a RawFile's listing
     try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise ReadError(f"{path.name}: không mở được tệp ({exc.strerror})") from exc
-    if size > max_bytes:
-        raise ReadError(f"{path.name}: tệp quá lớn ({size / 1e6:.1f} MB, tối đa {max_bytes / 1e6:.0f} MB)")
-    return read_bytes(path.name, path.read_bytes(), max_bytes)
+        data = read_regular(path, max_bytes)
+    except UnreadableError as exc:
+        raise _named(path.name, str(exc)) from exc
+    return read_bytes(path.name, data, max_bytes)
 
 
 def read_bytes(name: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceText:
     """Read a report from its bytes; ``name`` is used for messages and the format check."""
     if len(data) > max_bytes:
-        raise ReadError(f"{name}: tệp quá lớn ({len(data) / 1e6:.1f} MB, tối đa {max_bytes / 1e6:.0f} MB)")
+        raise _named(name, too_large(len(data), max_bytes))
     if not data.strip():
-        raise ReadError(f"{name}: tệp rỗng")
+        raise _named(name, "tệp rỗng")
     suffix = Path(name).suffix.lower()
     kind = _sniff(data)
     claimed = {".docx": "docx", ".pdf": "pdf"}.get(suffix, "text")
     if suffix and suffix not in SUFFIXES:
-        raise ReadError(f"{name}: định dạng {suffix} chưa được hỗ trợ (chỉ nhận {', '.join(SUFFIXES)})")
+        raise _named(name, unsupported(suffix))
     if kind != claimed:
-        raise ReadError(f"{name}: nội dung là {kind.upper()} nhưng tên tệp có đuôi {suffix or '(không có)'}")
+        raise _named(name, f"nội dung là {kind.upper()} nhưng tên tệp có đuôi {shown(suffix) or '(không có)'}")
     sha = hashlib.sha256(data).hexdigest()
     if kind == "docx":
         return SourceText(name, _docx_text(name, data), "docx", "docx", sha, len(data))
@@ -86,31 +107,86 @@ def _sniff(data: bytes) -> str:
 
 def decode_text(name: str, data: bytes) -> tuple[str, str]:
     """Detect the encoding of a text file; raise ReadError for binary content."""
-    for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+    for bom, codec in ((b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
         if data.startswith(bom):
             return _checked(name, data.decode(codec, errors="replace"), codec)
-    if data.count(b"\x00") > len(data) // 4:
-        for codec in ("utf-16-le", "utf-16-be"):
-            try:
-                return _checked(name, data.decode(codec), codec)
-            except (UnicodeDecodeError, ReadError):
-                continue
-        raise ReadError(f"{name}: không phải tệp văn bản (dữ liệu nhị phân)")
+    bom = data.startswith(_UTF8_BOM)
+    body = data[len(_UTF8_BOM) :] if bom else data
+    if not bom and data.count(b"\x00") > len(data) // 4:
+        return _utf16(name, data)
     try:
-        return _checked(name, data.decode("utf-8"), "utf-8")
+        return _checked(name, body.decode("utf-8"), "utf-8-sig" if bom else "utf-8")
     except UnicodeDecodeError:
         pass
-    if b"\x00" in data:
-        raise ReadError(f"{name}: không phải tệp văn bản (dữ liệu nhị phân)")
-    candidates = [
-        (data.decode("cp1258", errors="replace"), "windows-1258"),
-        ("".join(_TCVN3[b] for b in data), "tcvn3"),
-    ]
-    scored = [(_vietnamese_score(unicodedata.normalize("NFC", t)), t, enc) for t, enc in candidates]
-    score, text, encoding = max(scored, key=lambda s: s[0])
+    if b"\x00" in body:
+        raise _named(name, "không phải tệp văn bản (dữ liệu nhị phân)")
+    return _legacy_text(name, body)
+
+
+def _utf16(name: str, data: bytes) -> tuple[str, str]:
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            return _checked(name, data.decode(codec), codec)
+        except (UnicodeDecodeError, ReadError):
+            continue
+    raise _named(name, "không phải tệp văn bản (dữ liệu nhị phân)")
+
+
+def _legacy_text(name: str, data: bytes) -> tuple[str, str]:
+    """Text that is not all UTF-8: one Vietnamese legacy encoding, or UTF-8 lines mixed with
+    lines of one (files pasted together), each line then read in its own encoding."""
+    whole, codec, score = _best_legacy(data)
+    mixed = _mixed_lines(name, data, score)
+    if mixed is not None:
+        return mixed
     if score == 0:
-        raise ReadError(f"{name}: không nhận ra bảng mã tiếng Việt của tệp")
-    return _checked(name, unicodedata.normalize("NFC", text), encoding)
+        raise _named(name, "không nhận ra bảng mã tiếng Việt của tệp")
+    return _checked(name, whole, codec)
+
+
+def _mixed_lines(name: str, data: bytes, whole_score: int) -> tuple[str, str] | None:
+    """UTF-8 lines among legacy ones, each read in its own encoding; None when no line is UTF-8
+    beyond ASCII or the file reads better in one legacy encoding."""
+    lines = data.splitlines(keepends=True)
+    as_utf8 = [_utf8_or_none(line) for line in lines]
+    if not any(t is not None and not t.isascii() for t in as_utf8):
+        return None
+    _, codec, score = _best_legacy(b"".join(line for line, t in zip(lines, as_utf8, strict=True) if t is None))
+    text = "".join(_legacy_decode(line, codec) if t is None else t for line, t in zip(lines, as_utf8, strict=True))
+    text = unicodedata.normalize("NFC", text)
+    if score > 0 and _vietnamese_score(text) >= whole_score:
+        return _checked(name, text, f"utf-8+{codec}")
+    if whole_score > 0:
+        return None
+    where = _clipped(", ".join(str(i + 1) for i, t in enumerate(as_utf8) if t is None))
+    raise _named(name, f"tệp trộn UTF-8 với một bảng mã không nhận ra (dòng {where}) — hãy lưu lại dưới dạng UTF-8")
+
+
+def _utf8_or_none(line: bytes) -> str | None:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _legacy_decode(data: bytes, codec: str) -> str:
+    if codec == "tcvn3":
+        return "".join(_TCVN3[b] for b in data)
+    return data.decode("cp1258", errors="replace")
+
+
+def _best_legacy(data: bytes) -> tuple[str, str, int]:
+    """The legacy encoding whose reading holds the most common Vietnamese words: (text, name, score)."""
+    scored = []
+    for codec in ("windows-1258", "tcvn3"):
+        text = unicodedata.normalize("NFC", _legacy_decode(data, codec))
+        scored.append((_vietnamese_score(text), text, codec))
+    score, text, codec = max(scored, key=lambda s: s[0])
+    return text, codec, score
+
+
+def _clipped(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: text.rfind(",", 0, limit)] + ", …"
 
 
 def _vietnamese_score(text: str) -> int:
@@ -121,13 +197,14 @@ def _vietnamese_score(text: str) -> int:
 def _checked(name: str, text: str, encoding: str) -> tuple[str, str]:
     controls = len(_CONTROL.findall(text))
     if controls > max(2, len(text) // 100) or text.count("\ufffd") > max(2, len(text) // 100):
-        raise ReadError(f"{name}: không phải tệp văn bản (dữ liệu nhị phân)")
+        raise _named(name, "không phải tệp văn bản (dữ liệu nhị phân)")
     if not text.strip():
-        raise ReadError(f"{name}: tệp rỗng")
+        raise _named(name, "tệp rỗng")
     return text, encoding
 
 
 def _docx_text(name: str, data: bytes) -> str:
+    _check_docx_sizes(name, data)
     try:
         import docx  # python-docx
         from docx.table import Table
@@ -140,13 +217,40 @@ def _docx_text(name: str, data: bytes) -> str:
             else:
                 blocks.append(block.text)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ReadError(f"{name}: không đọc được tệp .docx ({type(exc).__name__}: {exc})") from exc
+        raise _named(name, f"không đọc được tệp .docx ({type(exc).__name__}: {shown(str(exc))})") from exc
     except Exception as exc:  # python-docx raises lxml and package errors of many kinds
-        raise ReadError(f"{name}: không đọc được tệp .docx ({type(exc).__name__})") from exc
+        raise _named(name, f"không đọc được tệp .docx ({type(exc).__name__})") from exc
     text = "\n".join(blocks)
     if not text.strip():
-        raise ReadError(f"{name}: tệp .docx không có nội dung văn bản")
+        raise _named(name, "tệp .docx không có nội dung văn bản")
     return text
+
+
+def _check_docx_sizes(name: str, data: bytes, limits: DocxLimits = DOCX_LIMITS) -> None:
+    """Refuse a zip bomb from the zip directory alone: no part is inflated to find out (zipfile
+    never inflates a part past the size its directory entry declares)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise _named(name, f"không đọc được tệp .docx ({type(exc).__name__}: {shown(str(exc))})") from exc
+    total = sum(p.file_size for p in parts)
+    if total > limits.total_bytes:
+        raise _named(name, _docx_odd(f"{_mb(total)}, tối đa {_mb(limits.total_bytes)}"))
+    for p in parts:
+        if p.file_size > limits.part_bytes:
+            raise _named(name, _docx_odd(f"{shown(p.filename)} {_mb(p.file_size)}, tối đa {_mb(limits.part_bytes)}"))
+        ratio = p.file_size / max(p.compress_size, 1)
+        if p.file_size > limits.ratio_from and ratio > limits.ratio:
+            raise _named(name, _docx_odd(f"{shown(p.filename)} gấp {ratio:.0f} lần bản nén, tối đa {limits.ratio:.0f}"))
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f} MB"
+
+
+def _docx_odd(detail: str) -> str:
+    return f"tệp .docx bất thường (dung lượng giải nén {detail}) — không đọc"
 
 
 def _table_block(before: list[str], rows: list[str]) -> list[str]:
@@ -215,13 +319,13 @@ def _pdf_text(name: str, data: bytes) -> tuple[str, tuple[int, ...]]:
 
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
-            raise ReadError(f"{name}: PDF được đặt mật khẩu")
+            raise _named(name, "PDF được đặt mật khẩu")
         with _PlumberPages(data) as plumber:
             pages = [_pdf_page_text(page, i, plumber) for i, page in enumerate(reader.pages)]
     except ReadError:
         raise
     except Exception as exc:  # pypdf raises many error types for damaged files
-        raise ReadError(f"{name}: không đọc được tệp PDF ({type(exc).__name__})") from exc
+        raise _named(name, f"{_PDF_BROKEN} — {type(exc).__name__}") from exc
     starts: list[int] = []
     chunks: list[str] = []
     pos = 0
@@ -231,8 +335,25 @@ def _pdf_text(name: str, data: bytes) -> tuple[str, tuple[int, ...]]:
         pos += len(text) + 1
     full = "\n".join(chunks)
     if len("".join(full.replace("|", " ").split())) < 20:
-        raise ReadError(f"{name}: PDF không có lớp văn bản (bản scan)")
+        raise _named(name, _why_no_text(reader))
     return full, tuple(starts)
+
+
+_PDF_BROKEN = "không đọc được tệp PDF (tệp hỏng)"
+
+
+def _why_no_text(reader: Any) -> str:
+    """A PDF without text: a scan when its pages read, damaged when a page's content does not
+    (pypdf then gives an empty page rather than an error)."""
+    try:
+        pages = list(reader.pages)
+        for page in pages:
+            _content_streams(page)
+    except Exception as exc:  # noqa: BLE001 - any failure here means a damaged file
+        return f"{_PDF_BROKEN} — {type(exc).__name__}"
+    if not pages:
+        return f"{_PDF_BROKEN} — không có trang nào"
+    return "PDF không có lớp văn bản (bản scan)"
 
 
 def _pdf_page_text(page: Any, index: int, plumber: _PlumberPages) -> str:

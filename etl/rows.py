@@ -160,9 +160,15 @@ def doc_rows(doc_id: str, ex: Extraction, corrections: list[Correction], catalog
 
 
 def source_row(doc_id: str, path: Path, sha: str | None, error: str | None) -> dict[str, object]:
-    """The build_sources row of one file: what was read, and why it failed if it did."""
-    st = path.stat()
-    return {"file_name": doc_id, "sha256": sha, "size_bytes": st.st_size, "mtime_ns": st.st_mtime_ns,
+    """The build_sources row of one file: what was read, and why it failed if it did. A file gone
+    since (deleted mid-build) has no size or time, so the next incremental build reads it again."""
+    try:
+        st = path.stat()
+    except OSError:
+        size = mtime = None
+    else:
+        size, mtime = st.st_size, st.st_mtime_ns
+    return {"file_name": doc_id, "sha256": sha, "size_bytes": size, "mtime_ns": mtime,
             "status": "failed" if error else "loaded", "error": error}  # fmt: skip
 
 

@@ -4,6 +4,10 @@ swapped in atomically.
 A build never opens the live file: readers holding it keep their snapshot, and a
 failed or killed build leaves it untouched. Rows stream in as the workers hand them over,
 so memory stays flat whatever the number of reports.
+
+A build holds the data folder's build lock from reading its inputs to the swap, so a
+correction or import waits for it (or lands in the next build); it replays and fingerprints
+the very bytes of the corrections log it read, and first removes what killed builds left.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,13 +31,13 @@ import pyarrow as pa
 from etl import __version__
 from etl.catalog import Catalog, default_catalog
 from etl.checks import RECORD_COLUMNS, Finding, run_checks
-from etl.corrections import Correction, load_corrections
-from etl.readers import SUFFIXES
+from etl.corrections import Correction, CorrectionsLog, build_lock, read_corrections
 from etl.reference import load_reference
 from etl.rows import SCHEMA_PATH, columns, source_row
-from etl.workers import Chunk, extract_in_chunks, owner_alive, sha256_of, spool_folder
+from etl.sources import raw_entries, raw_files
+from etl.workers import Chunk, extract_in_chunks, owner_alive, sha256_of, spool_folder, sweep_spools
 
-__all__ = ["BuildReport", "build_warehouse", "list_sources", "update_warehouse"]
+__all__ = ["BuildReport", "build_warehouse", "list_sources", "sweep_leftovers", "update_warehouse"]
 
 CORRECTIONS_FILE = "corrections.jsonl"  # beside the raw folder: data/corrections.jsonl
 REFERENCE_DIR = "reference"  # beside the raw folder: data/reference/
@@ -51,22 +55,12 @@ class BuildReport:
     findings: int = 0
     changed: int = 0  # documents extracted again (incremental builds)
     seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)  # one Vietnamese line each: bad lines of the log
 
 
 def list_sources(raw_dir: Path) -> list[Path]:
-    """Report files under ``raw_dir``, in a stable order; hidden files and folders are skipped."""
-    found: list[str] = []
-    stack = [str(raw_dir)]
-    while stack:
-        with os.scandir(stack.pop()) as entries:
-            for entry in entries:
-                if entry.name.startswith("."):
-                    continue
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append(entry.path)
-                elif os.path.splitext(entry.name)[1].lower() in SUFFIXES:  # noqa: PTH122 - scandir strings, fast
-                    found.append(entry.path)
-    return [Path(p) for p in sorted(found)]
+    """Report files under ``raw_dir`` to read, in a stable order (regular files only: etl/sources.py)."""
+    return list(raw_files(raw_dir))
 
 
 def build_warehouse(
@@ -77,63 +71,105 @@ def build_warehouse(
     workers: int | None = None,
     corrections_path: Path | None = None,
     reference_dir: Path | None = None,
+    file_timeout: float | None = None,
 ) -> BuildReport:
     """Extract every file under ``raw_dir``, replay the corrections, run the checks, and swap a
     fresh warehouse into ``db_path``. Corrections default to ``corrections.jsonl`` beside ``raw_dir``.
 
     Rows stream into the new file in batches while workers extract, so memory stays flat
-    whatever the number of reports."""
+    whatever the number of reports. ``file_timeout`` is each file's time budget in seconds
+    (None: ``ETL_FILE_TIMEOUT`` or 60)."""
     catalog = catalog or default_catalog()
     corrections_path = corrections_path or raw_dir.parent / CORRECTIONS_FILE
     reference_dir = reference_dir or raw_dir.parent / REFERENCE_DIR
-    corrections = load_corrections(corrections_path)
+    with build_lock(raw_dir.parent):  # from reading the inputs to the swap
+        sweep_leftovers(db_path)
+        log = read_corrections(corrections_path)  # replayed and fingerprinted: the same bytes
+        inputs = inputs_sha256(catalog, corrections_path.name, log.data, reference_dir)
+        return _build(raw_dir, db_path, catalog, log, inputs, reference_dir, workers, on_progress, file_timeout)
+
+
+def _build(
+    raw_dir: Path,
+    db_path: Path,
+    catalog: Catalog,
+    log: CorrectionsLog,
+    inputs: str,
+    reference_dir: Path,
+    workers: int | None,
+    on_progress: object,
+    file_timeout: float | None,
+) -> BuildReport:
+    """The full build itself, under the build lock."""
     reference = load_reference(reference_dir)
     started = time.perf_counter()
     started_at = datetime.now(UTC).replace(tzinfo=None)
     build_id = started_at.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
-    report = BuildReport(build_id=build_id, db_path=db_path)
-    paths = list_sources(raw_dir)
-    items = [(p.relative_to(raw_dir).as_posix(), p) for p in paths]
+    report = BuildReport(build_id=build_id, db_path=db_path, warnings=list(log.problems))
+    items = [(p.relative_to(raw_dir).as_posix(), p) for p in raw_entries(raw_dir)]  # refused ones fail with why
     with _new_file(db_path) as con, spool_folder(db_path) as spool:
         con.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
         loader = _Loader(con, build_id)
         official = reference["reference_indices"]
-        for chunk in extract_in_chunks(items, catalog, corrections, official, workers, spool, on_progress):
-            loader.add(chunk)
+        chunks = extract_in_chunks(items, catalog, log.corrections, official, workers, spool, on_progress, file_timeout)
+        with closing(chunks):  # stopped early, the workers go at once
+            for chunk in chunks:
+                loader.add(chunk)
         loader.finish()
         sources = loader.sources
         report.errors = loader.errors
         _insert(con, "indicators", _indicators_frame(catalog, build_id))
-        _insert(con, "corrections", _corrections_frame(corrections, loader.applied, build_id))
+        _insert(con, "corrections", _corrections_frame(log.corrections, loader.applied, build_id))
         for name, frame in reference.items():
             _insert(con, name, frame.assign(build_id=build_id))
         across = run_checks(loader.across, _check_documents(con, "TRUE"), catalog, scope="collection")
         findings = loader.findings + across
         _insert(con, "findings", _findings_frame(findings, build_id), ignore_duplicates=True)
+        _insert_log_findings(con, log, build_id)
         report.findings = con.execute("SELECT count(*) FROM findings").fetchone()[0]
         _count(con, report)
         _insert(con, "build_sources", pd.DataFrame(sources, columns=columns("build_sources")).assign(build_id=build_id))
         row = {"build_id": build_id, "started_at": started_at, "finished_at": datetime.now(UTC).replace(tzinfo=None),
-               "etl_version": __version__, "catalog_sha256": catalog.sha256,
-               "inputs_sha256": inputs_sha256(catalog, corrections_path, reference_dir), "raw_dir": str(raw_dir),
-               "mode": "full", "documents": report.documents, "facts": report.facts,
+               "etl_version": __version__, "catalog_sha256": catalog.sha256, "inputs_sha256": inputs,
+               "raw_dir": str(raw_dir), "mode": "full", "documents": report.documents, "facts": report.facts,
                "errors": len(report.errors)}  # fmt: skip
         _insert(con, "builds", pd.DataFrame([row]))
     report.seconds = time.perf_counter() - started
     return report
 
 
-def inputs_sha256(catalog: Catalog, corrections_path: Path, reference_dir: Path) -> str:
-    """Everything besides the reports that shapes a build; when it changes, a full build is due."""
+def inputs_sha256(catalog: Catalog, corrections_name: str, corrections: bytes, reference_dir: Path) -> str:
+    """Everything besides the reports that shapes a build; when it changes, a full build is due.
+
+    ``corrections`` are the bytes of the log the build replayed, never a second read of the file:
+    a correction written in between would otherwise count as built and never be replayed."""
     h = hashlib.sha256()
     h.update(__version__.encode())
     h.update(catalog.sha256.encode())
     h.update(Path(__file__).with_name("checks.toml").read_bytes())
     h.update(SCHEMA_PATH.read_bytes())
-    for path in [corrections_path, *sorted(reference_dir.glob("*.csv"))]:
+    h.update(corrections_name.encode())
+    h.update(corrections)
+    for path in sorted(reference_dir.glob("*.csv")):
         h.update(path.name.encode())
         h.update(path.read_bytes() if path.exists() else b"")
     return h.hexdigest()
+
+
+def sweep_leftovers(db_path: Path) -> int:
+    """Remove the temporary warehouses (and their logs) and spool folders of builds that are gone.
+
+    Every build does this first, whether or not it writes; returns how many were removed."""
+    swept = sweep_spools(db_path)
+    for stale in db_path.parent.glob(db_path.name + ".tmp-*"):
+        try:
+            mtime = stale.stat().st_mtime
+        except OSError:
+            continue
+        if not owner_alive(stale.name.rsplit(".tmp-", 1)[1], mtime):
+            stale.unlink(missing_ok=True)  # left by a killed build
+            swept += 1
+    return swept
 
 
 class _Loader:
@@ -220,6 +256,20 @@ def _findings_frame(findings: list[Finding], build_id: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns("findings"))
 
 
+def _insert_log_findings(con: duckdb.DuckDBPyConnection, log: CorrectionsLog, build_id: str) -> None:
+    """Each bad line of the corrections log as a warning on the data-quality page."""
+    rows = [
+        {
+            "finding_id": hashlib.sha1(f"corrections_log|{problem}".encode()).hexdigest()[:16],
+            "check_id": "corrections_log", "severity": "canh_bao", "title": "Dòng hỏng trong nhật ký sửa đổi",
+            "message": problem, "province": None, "doc_ids": [], "fact_ids": [], "build_id": build_id,
+        }
+        for problem in log.problems
+    ]  # fmt: skip
+    if rows:
+        _insert(con, "findings", pd.DataFrame(rows, columns=columns("findings")), ignore_duplicates=True)
+
+
 def _indicators_frame(catalog: Catalog, build_id: str) -> pd.DataFrame:
     rows = [
         {
@@ -236,13 +286,19 @@ def _indicators_frame(catalog: Catalog, build_id: str) -> pd.DataFrame:
 def _corrections_frame(corrections: list[Correction], applied: set[str], build_id: str) -> pd.DataFrame:
     rows = [
         {
-            "correction_id": c.correction_id, "made_at": pd.Timestamp(c.at), "who": c.who, "why": c.why,
+            "correction_id": c.correction_id, "made_at": _naive(c.at), "who": c.who, "why": c.why,
             "doc_sha256": c.doc_sha256, "fact_key": c.fact_key, "field": c.field, "old_value": c.old_value,
             "new_value": c.new_value, "applied": c.correction_id in applied, "build_id": build_id,
         }
         for c in corrections
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=columns("corrections"))
+
+
+def _naive(at: str) -> pd.Timestamp:
+    """A correction's time as stored: UTC without a zone (a log line may carry one)."""
+    ts = pd.Timestamp(at)
+    return ts.tz_convert("UTC").tz_localize(None) if ts.tzinfo is not None else ts
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, ignore_duplicates: bool = False) -> None:
@@ -258,9 +314,6 @@ def _new_file(db_path: Path, copy_of: Path | None = None) -> Iterator[duckdb.Duc
     """A new warehouse file beside ``db_path`` (empty, or a copy of the current one), swapped in
     with an atomic rename once the block completes; on any failure the live file is untouched."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    for stale in db_path.parent.glob(db_path.name + ".tmp-*"):
-        if not owner_alive(stale.name.rsplit(".tmp-", 1)[1]):
-            stale.unlink(missing_ok=True)  # left by a killed build
     tmp = db_path.with_name(f"{db_path.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:6]}")
     try:
         if copy_of is not None:
@@ -285,6 +338,7 @@ def update_warehouse(
     workers: int | None = None,
     corrections_path: Path | None = None,
     reference_dir: Path | None = None,
+    file_timeout: float | None = None,
 ) -> BuildReport | None:
     """Re-extract only new or changed files into a copy of the warehouse and swap it in.
 
@@ -294,12 +348,30 @@ def update_warehouse(
     catalog = catalog or default_catalog()
     corrections_path = corrections_path or raw_dir.parent / CORRECTIONS_FILE
     reference_dir = reference_dir or raw_dir.parent / REFERENCE_DIR
-    if not db_path.exists():
-        return None
-    inputs = inputs_sha256(catalog, corrections_path, reference_dir)
-    previous = _previous_sources(db_path, inputs)
-    if previous is None:
-        return None
+    with build_lock(raw_dir.parent):  # from reading the inputs to the swap
+        sweep_leftovers(db_path)
+        if not db_path.exists():
+            return None
+        log = read_corrections(corrections_path)  # compared and replayed: the same bytes
+        inputs = inputs_sha256(catalog, corrections_path.name, log.data, reference_dir)
+        previous = _previous_sources(db_path, inputs)
+        if previous is None:
+            return None
+        return _update(raw_dir, db_path, catalog, log, reference_dir, previous, inputs, workers, file_timeout)
+
+
+def _update(
+    raw_dir: Path,
+    db_path: Path,
+    catalog: Catalog,
+    log: CorrectionsLog,
+    reference_dir: Path,
+    previous: dict[str, dict],
+    inputs: str,
+    workers: int | None,
+    file_timeout: float | None,
+) -> BuildReport:
+    """The incremental build itself, under the build lock."""
     started = time.perf_counter()
     started_at = datetime.now(UTC).replace(tzinfo=None)
     build_id = started_at.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
@@ -307,11 +379,13 @@ def update_warehouse(
     sources, changed = _changed_sources(raw_dir, previous)
     removed = set(previous) - {s["file_name"] for s in sources}
     if not changed and not removed and all(_same_row(s, previous[s["file_name"]]) for s in sources):
-        return _unchanged_report(db_path, started)
+        report = _unchanged_report(db_path, started)
+        report.warnings = list(log.problems)
+        return report
     reference = load_reference(reference_dir)["reference_indices"]
     with spool_folder(db_path) as spool:
         chunks = list(
-            extract_in_chunks(changed, catalog, load_corrections(corrections_path), reference, workers, spool)
+            extract_in_chunks(changed, catalog, log.corrections, reference, workers, spool, budget=file_timeout)
         )
         failed = dict(e for c in chunks for e in c.errors)
         for row in sources:
@@ -321,6 +395,8 @@ def update_warehouse(
         affected = [doc_id for doc_id, _ in changed] + sorted(removed)
         with _new_file(db_path, copy_of=db_path) as con:
             _write_update(con, affected, chunks, sources, report, catalog, reference)
+            _insert_log_findings(con, log, build_id)  # the refresh drops findings without a province
+            report.findings = con.execute("SELECT count(*) FROM findings").fetchall()[0][0]
             row = {"build_id": build_id, "started_at": started_at,
                    "finished_at": datetime.now(UTC).replace(tzinfo=None), "etl_version": __version__,
                    "catalog_sha256": catalog.sha256, "inputs_sha256": inputs, "raw_dir": str(raw_dir),
@@ -328,6 +404,7 @@ def update_warehouse(
                    "errors": len(report.errors)}  # fmt: skip
             _insert(con, "builds", pd.DataFrame([row]))
     report.changed = len(affected)
+    report.warnings = list(log.problems)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -390,7 +467,7 @@ def _previous_sources(db_path: Path, inputs: str) -> dict[str, dict] | None:
 def _changed_sources(raw_dir: Path, previous: dict[str, dict]) -> tuple[list[dict], list[tuple[str, Path]]]:
     """Current source rows, and the files that must be extracted again."""
     sources, changed = [], []
-    for path in list_sources(raw_dir):
+    for path in raw_entries(raw_dir):  # refused ones too: they stay failed rows with their reason
         doc_id = path.relative_to(raw_dir).as_posix()
         st = path.stat()
         old = previous.get(doc_id)

@@ -5,6 +5,7 @@ The regex fragments here are the macros rules use in the catalog ({NUM}, {FRAC},
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -45,6 +46,11 @@ _QUAL_RE = "|".join(sorted((re.escape(q) for q in _QUALIFIERS), key=len, reverse
 _DIGITS = r"\d(?<![\d.,/\-]\d)(?:\d{0,2}(?:\.\d{3})+(?:,\d+)?|\d*(?:,\d+)?)"
 _BEFORE = ""
 _AFTER = r"(?![\d]|[.,/\-]\d)"
+# No figure in a report has more than 18 digits before its decimal comma; a longer run ("1" and 400
+# zeros) is not a number: parse_numeral refuses it, and a denominator that long makes the whole
+# fraction no match (the check sits before the denominator group, whose text mentions.py rewrites).
+MAX_DIGITS = 18
+_DEN_GUARD = rf"(?!/\d(?:\.?\d){{{MAX_DIGITS}}})"
 # A qualifier just before a number that a rule's pattern did not include.
 QUALIFIER_TAIL = re.compile(rf"(?:^|\s)({_QUAL_RE})\s$")
 _SCALE_RE = r"(?:\s?(?P<scale>tỷ|tỉ|triệu|nghìn|ngàn)(?![^\W\d_]))?"
@@ -53,13 +59,13 @@ MACROS: dict[str, str] = {
     # a quantity: optional qualifier, the number, optional scale word
     "NUM": rf"(?:(?P<qual>{_QUAL_RE})\s)?{_BEFORE}(?P<num>{_DIGITS}){_AFTER}{_SCALE_RE}",
     # a quantity or a part of a whole: 41/41, 10/17, 259
-    "NUMF": rf"(?:(?P<qual>{_QUAL_RE})\s)?{_BEFORE}(?P<num>{_DIGITS})(?:/(?P<den>\d+))?{_AFTER}{_SCALE_RE}",
+    "NUMF": rf"(?:(?P<qual>{_QUAL_RE})\s)?{_BEFORE}(?P<num>{_DIGITS}){_DEN_GUARD}(?:/(?P<den>\d+))?{_AFTER}{_SCALE_RE}",
     # the same without a qualifier, for rules that start with the number (the engine looks
     # behind the match for 'hơn', 'khoảng'...); fast to scan
     "NUM_BARE": rf"(?P<num>{_DIGITS}){_AFTER}{_SCALE_RE}",
-    "NUMF_BARE": rf"(?P<num>{_DIGITS})(?:/(?P<den>\d+))?{_AFTER}{_SCALE_RE}",
+    "NUMF_BARE": rf"(?P<num>{_DIGITS}){_DEN_GUARD}(?:/(?P<den>\d+))?{_AFTER}{_SCALE_RE}",
     # a part of a whole: 41/41, 10/17
-    "FRAC": rf"(?:(?P<qual>{_QUAL_RE})\s)?(?P<num>\d(?<![\d.,/\-]\d)\d*)/(?P<den>\d+){_AFTER}",
+    "FRAC": rf"(?:(?P<qual>{_QUAL_RE})\s)?(?P<num>\d(?<![\d.,/\-]\d)\d*){_DEN_GUARD}/(?P<den>\d+){_AFTER}",
     # a rank: 40/63, 40, III
     "RANK": r"(?<![\w.,/])(?P<num>\d{1,3}|[ivx]{1,5})(?:/(?P<den>\d{1,3}))?(?![\w/])",
     # any other number in a rule, not captured
@@ -88,8 +94,19 @@ def parse_numeral(token: str) -> float:
     if _GROUPED.fullmatch(token):
         token = token.replace(".", "")
     if not _PLAIN.fullmatch(token):
-        raise ValueError(f"không phải số: {token!r}")
-    return float(token.replace(",", "."))
+        raise ValueError(f"không phải số: {token[:40]!r}")
+    return _finite(token.replace(",", "."))
+
+
+def _finite(digits: str) -> float:
+    """A plain decimal as a float; a run too long to be a figure is a ValueError, not an overflow."""
+    whole = digits.split(".", 1)[0].lstrip("0")
+    if len(whole) > MAX_DIGITS:
+        raise ValueError(f"không phải số: {len(whole)} chữ số, tối đa {MAX_DIGITS} ({digits[:20]}…)")
+    value = float(digits)
+    if not math.isfinite(value):
+        raise ValueError(f"không phải số hữu hạn: {digits[:20]!r}")
+    return value
 
 
 def _roman(token: str) -> int:
@@ -126,7 +143,7 @@ def parse_number(text: str) -> ParsedNumber:
         raise ValueError(f"không đọc được số: {text!r}")
     value = parse_numeral(m.group("num")) * scale_of(m.group("scale"))
     den = m.group("den")
-    return ParsedNumber(_tidy(value), qualifier_of(m.group("qual")), float(den) if den else None)
+    return ParsedNumber(_tidy(value), qualifier_of(m.group("qual")), _finite(den) if den else None)
 
 
 def _tidy(value: float) -> float:

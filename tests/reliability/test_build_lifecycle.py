@@ -1,0 +1,205 @@
+"""A build's processes and files live no longer than the build ("Nothing lost, nothing taken down").
+
+Real corpora in temporary folders, real `python -m etl` processes, real signals: a build killed
+with SIGKILL leaves no live worker and the next build (even one that writes nothing) removes
+its temporary warehouse and spool folder; SIGTERM stops a build cleanly; a file over its time
+budget fails with its reason while the others load, also when its worker cannot be reached by
+the alarm (stopped) and has to be killed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from etl.warehouse import build_warehouse
+from tests.conftest import RAW, ROOT, rows
+
+COPIES = 31  # × 5 samples = 160 files: a few seconds of extraction on two workers
+
+
+def _site(folder: Path, copies: int = 0) -> tuple[Path, Path]:
+    data = folder / "data"
+    shutil.copytree(RAW.parent / "reference", data / "reference")
+    raw = data / "raw"
+    raw.mkdir(parents=True)
+    for f in sorted(RAW.glob("*.txt")):
+        shutil.copy(f, raw / f.name)
+        for i in range(copies):
+            shutil.copy(f, raw / f"{i:03d}_{f.name}")
+    return raw, data / "w.duckdb"
+
+
+@pytest.fixture(scope="module")
+def big_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """160 reports and their warehouse, built once; each test works on a copy."""
+    folder = tmp_path_factory.mktemp("big")
+    raw, db = _site(folder, COPIES)
+    build_warehouse(raw, db, workers=2)
+    return folder
+
+
+def _copy(site: Path, tmp_path: Path) -> tuple[Path, Path]:
+    shutil.copytree(site / "data", tmp_path / "data")
+    return tmp_path / "data" / "raw", tmp_path / "data" / "w.duckdb"
+
+
+def _etl(*args: str, **kwargs: object) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "etl", *args], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, **kwargs)  # fmt: skip
+
+
+def _stat(pid: int) -> list[str] | None:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
+def children(pid: int) -> list[int]:
+    out = []
+    for entry in Path("/proc").iterdir():
+        stat = _stat(int(entry.name)) if entry.name.isdigit() else None
+        if stat and int(stat[1]) == pid:
+            out.append(int(entry.name))
+    return out
+
+
+def alive(pid: int) -> bool:
+    stat = _stat(pid)
+    return stat is not None and stat[0] not in ("Z", "X")  # a zombie has exited
+
+
+def _wait_for(condition: object, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():  # type: ignore[operator]
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def leftovers(db: Path) -> list[Path]:
+    return sorted([*db.parent.glob(db.name + ".tmp-*"), *db.parent.glob(f".{db.name}.spool-*")])
+
+
+def _running_build(raw: Path, db: Path, *extra: str) -> tuple[subprocess.Popen, list[int]]:
+    """A full build on two workers, caught while the workers are handing chunks over."""
+    proc = _etl("build", "--full", "--workers", "2", "--raw", str(raw), "--db", str(db), *extra)
+    caught = _wait_for(lambda: proc.poll() is not None or list(db.parent.glob(f".{db.name}.spool-*/*.arrow")), 60)
+    assert caught and proc.poll() is None, "the build finished before it could be caught; make the corpus larger"
+    workers = children(proc.pid)
+    assert len(workers) == 2, workers
+    return proc, workers
+
+
+def test_a_killed_build_leaves_no_live_worker_and_the_next_build_sweeps_its_leftovers(big_site, tmp_path):
+    raw, db = _copy(big_site, tmp_path)
+    (before,) = rows(db, "SELECT build_id FROM builds")[0]
+    proc, workers = _running_build(raw, db)
+    os.kill(proc.pid, signal.SIGKILL)  # the build alone, not its process group
+    proc.communicate()
+    assert _wait_for(lambda: not any(alive(w) for w in workers), 5), "workers outlived the killed build"
+    assert leftovers(db), "a build killed mid-way leaves its temporary files (until the next build)"
+    assert rows(db, "SELECT build_id FROM builds")[0][0] == before
+
+    started = time.monotonic()
+    again = _etl("build", "--raw", str(raw), "--db", str(db))  # incremental, nothing changed: writes nothing
+    out, err = again.communicate(timeout=60)
+    assert again.returncode == 0, err
+    assert "0 văn bản đọc lại" in out
+    assert "chờ" not in err and time.monotonic() - started < 30  # the dead build's lock went with it
+    assert leftovers(db) == []
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_stopped_build_stops_its_workers_and_removes_its_files(big_site, tmp_path, sig):
+    raw, db = _copy(big_site, tmp_path)
+    (before,) = rows(db, "SELECT build_id FROM builds")[0]
+    proc, workers = _running_build(raw, db)
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=20)
+    assert proc.returncode == 128 + sig, err
+    assert not any(alive(w) for w in workers)
+    assert leftovers(db) == []
+    assert rows(db, "SELECT build_id FROM builds")[0][0] == before
+
+
+def test_check_sweeps_what_dead_builds_left_but_not_what_running_ones_write(tmp_path):
+    raw, db = _site(tmp_path)
+    build_warehouse(raw, db)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    sleeper = subprocess.Popen(["sleep", "60"])
+    try:
+        hour_ago = time.time() - 3600
+        dead_tmp = db.with_name(f"{db.name}.tmp-{dead.stdout.strip()}-aaaaaa")
+        reused = db.parent / f".{db.name}.spool-{sleeper.pid}-bbbbbb"  # its pid now names a newer process
+        running = db.with_name(f"{db.name}.tmp-{sleeper.pid}-cccccc")
+        for path in (dead_tmp, Path(str(dead_tmp) + ".wal"), running):
+            path.write_bytes(b"x")
+        reused.mkdir()
+        (reused / "x.arrow").write_bytes(b"")
+        os.utime(reused, (hour_ago, hour_ago))
+        out = subprocess.run([sys.executable, "-m", "etl", "check", "--db", str(db)], cwd=ROOT,
+                             capture_output=True, text=True)  # fmt: skip
+        assert out.returncode == 0, out.stderr
+        assert leftovers(db) == [running]
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+
+
+def _slow_report() -> bytes:
+    """One long report (all samples forty times over, years varied): seconds of extraction."""
+    text = "\n\n".join(f.read_text(encoding="utf-8") for f in sorted(RAW.glob("*.txt")))
+    return "\n\n".join(text.replace("2024", str(2000 + i % 25)) for i in range(40)).encode("utf-8")
+
+
+@pytest.mark.parametrize("workers", [1, 2], ids=["in-process", "worker-processes"])
+def test_a_file_over_its_time_budget_fails_with_its_reason_and_the_others_load(tmp_path, workers):
+    raw, db = _site(tmp_path)
+    (raw / "cham.txt").write_bytes(_slow_report())
+    started = time.monotonic()
+    report = build_warehouse(raw, db, workers=workers, file_timeout=1.0)
+    assert time.monotonic() - started < 15
+    assert report.errors == [("cham.txt", "cham.txt: quá thời gian trích xuất (quá 1 giây); bỏ qua tệp này")]
+    assert report.documents == 5
+    assert rows(db, "SELECT status, error FROM build_sources WHERE file_name = 'cham.txt'") == [
+        ("failed", "cham.txt: quá thời gian trích xuất (quá 1 giây); bỏ qua tệp này")
+    ]
+
+
+def test_the_command_line_takes_the_budget_from_its_option_and_from_the_environment(tmp_path):
+    raw, db = _site(tmp_path)
+    (raw / "cham.txt").write_bytes(_slow_report())
+    out = subprocess.run([sys.executable, "-m", "etl", "build", "--raw", str(raw), "--db", str(db),
+                          "--file-timeout", "0.5"], cwd=ROOT, capture_output=True, text=True)  # fmt: skip
+    assert out.returncode == 1
+    assert "cham.txt: quá thời gian trích xuất (quá 0,5 giây)" in out.stderr and "Văn bản: 5" in out.stdout
+    env = {**os.environ, "ETL_FILE_TIMEOUT": "0.5"}
+    out = subprocess.run([sys.executable, "-m", "etl", "build", "--full", "--raw", str(raw), "--db", str(db)],
+                         cwd=ROOT, capture_output=True, text=True, env=env)  # fmt: skip
+    assert out.returncode == 1 and "quá thời gian trích xuất (quá 0,5 giây)" in out.stderr
+
+
+def test_a_worker_the_alarm_cannot_reach_is_killed_and_the_rest_of_its_chunk_loads(big_site, tmp_path):
+    """A stopped worker (as one hung in the kernel) never runs its alarm: the build kills it, the
+    file it was on fails for its time, a new worker reads the rest of its chunk."""
+    raw, db = _copy(big_site, tmp_path)
+    proc, workers = _running_build(raw, db, "--file-timeout", "1")
+    for w in workers:
+        os.kill(w, signal.SIGSTOP)
+    out, err = proc.communicate(timeout=90)
+    failed = [line for line in err.splitlines() if line.startswith("LỖI")]
+    assert proc.returncode == (1 if failed else 0), err
+    assert all("quá thời gian trích xuất (quá 1 giây)" in line for line in failed), failed
+    assert len(failed) <= 2
+    assert f"Văn bản: {5 * (COPIES + 1) - len(failed)}" in out
+    assert not any(alive(w) for w in workers)
+    assert children(proc.pid) == []
