@@ -261,7 +261,7 @@ def _schedule(rng: random.Random, rounds: int) -> list[tuple[float, str, dict]]:
         t += rng.uniform(0.15, 0.7)
         kill = rng.choice([signal.SIGKILL, signal.SIGTERM]) if rng.random() < 0.15 else None
         events.append((t, "correct", {"i": i, "kill": kill, "after": rng.uniform(0.3, 2.0)}))
-        if rng.random() < 0.7:
+        if rng.random() < 0.55:
             kill = rng.choice([signal.SIGKILL, signal.SIGKILL, signal.SIGTERM]) if rng.random() < 0.4 else None
             build = {"full": rng.random() < 0.5, "workers": rng.choice(["1", "2"]), "kill": kill,
                      "after": rng.uniform(0.3, 2.0)}  # fmt: skip
