@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from etl.catalog import default_catalog
 from etl.readers import ReadError
+from etl.sources import shown
 
 if TYPE_CHECKING:
     from etl.pipeline import Extraction
@@ -39,7 +40,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     print(f"Văn bản: {report.documents}   Số liệu: {report.facts}   Theo nhóm: {groups or '-'}")
     print(f"Số liệu chưa gán chỉ tiêu: {report.mentions}")
     for name, reason in report.errors:
-        print(f"LỖI  {name}: {reason}", file=sys.stderr)
+        print(f"LỖI  {shown(name)}: {shown(reason)}", file=sys.stderr)
     _warn(args, report.warnings)
     print(f"Phát hiện kiểm tra chất lượng: {report.findings}")
     print(f"Thời gian: {report.seconds:.2f} giây; tệp lỗi: {len(report.errors)}")

@@ -43,6 +43,7 @@ from etl.corrections import Correction
 from etl.pipeline import process_file
 from etl.readers import ReadError
 from etl.rows import DocRows, arrow_table, doc_rows, source_row
+from etl.sources import shown
 
 __all__ = [
     "DEFAULT_FILE_TIMEOUT",
@@ -123,7 +124,7 @@ def _seconds(value: float) -> str:
 
 
 def _overtime_message(path: Path, budget: float) -> str:
-    return f"{path.name}: quá thời gian trích xuất (quá {_seconds(budget)} giây); bỏ qua tệp này"
+    return f"{shown(path.name)}: quá thời gian trích xuất (quá {_seconds(budget)} giây); bỏ qua tệp này"
 
 
 def _within(budget: float | None, work: Callable[[], _Outcome]) -> _Outcome:
@@ -167,9 +168,9 @@ def _load_one(
     except _Overtime:
         return _failed(item, _overtime_message(path, budget or 0))
     except MemoryError:
-        return _failed(item, f"{path.name}: hết bộ nhớ khi trích xuất; bỏ qua tệp này")
+        return _failed(item, f"{shown(path.name)}: hết bộ nhớ khi trích xuất; bỏ qua tệp này")
     except Exception as exc:  # noqa: BLE001 - reported per file, the build goes on
-        return _failed(item, f"{path.name}: lỗi khi trích xuất ({type(exc).__name__}: {exc})")
+        return _failed(item, f"{shown(path.name)}: lỗi khi trích xuất ({type(exc).__name__}: {shown(str(exc))})")
 
 
 def _load_chunk(
