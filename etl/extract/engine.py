@@ -42,7 +42,6 @@ _DOCUMENT_REF = re.compile(r"(?<!\w)số\s|/|quyết định|kế hoạch|công 
 _PERIOD_LABEL = re.compile(
     r"(?:năm \d{4}|cùng kỳ(?: năm (?:trước|\d{4}))?|năm trước|kỳ trước|quý [ivx]+(?:/\d{4})?)\s?:?"
 )
-_NUMBER_AT = re.compile(r"\d[\d.,]*")
 _PHRASE_STOP = re.compile(r"[,;.(]")
 _MENTION_CONFIDENCE = 0.6  # below every phrasing rule: a rule's reading of a number wins
 _TABLE_CONFIDENCE = 0.8
@@ -648,7 +647,7 @@ def _read_paragraph(doc: _Doc, a: int, b: int, claimed: dict[int, int], cands: l
     not_a_count = doc.catalog.mention.not_a_count  # type: ignore[union-attr]
     quantities = _paragraph_quantities(doc, a, b, claimed)
     prev_end = a
-    last: _Candidate | None = None
+    last: tuple[_Candidate, Quantity] | None = None  # the figure just read, to lend its indicator
     for k, q in enumerate(quantities):
         if q.kind == "claimed" or not_a_count.search(doc.lower, max(a, q.start - 16), q.start):
             prev_end = q.end  # the next figure's label starts after what this one's reading took
@@ -670,21 +669,31 @@ def _read_paragraph(doc: _Doc, a: int, b: int, claimed: dict[int, int], cands: l
             cand = _earlier_figure(doc, q, sentence, label, last)
         if cand is not None:
             cands.append(cand)
-            prev_end, last = cand.end, cand
+            prev_end, last = cand.end, (cand, q)
         elif q.measure or q.kind != "count":
             left.append((q, sentence, reason))
 
 
-def _earlier_figure(doc: _Doc, q: Quantity, sentence: Sentence, label: str, last: _Candidate) -> _Candidate | None:
+def _earlier_figure(
+    doc: _Doc, q: Quantity, sentence: Sentence, label: str, last: tuple[_Candidate, Quantity]
+) -> _Candidate | None:
     """Another period's figure beside one just read, in its words: '2.884 hồ sơ (năm 2024: 2.516
     hồ sơ)', '… (cùng kỳ: 1.100)'. It is the same indicator, of the period its label names."""
-    if last.sentence != sentence or q.kind != "count" or not _PERIOD_LABEL.fullmatch(label.strip()):
+    cand, read = last
+    if cand.sentence != sentence or q.kind != "count" or not _PERIOD_LABEL.fullmatch(label.strip()):
         return None
-    if q.measure and not doc.lower.startswith(q.measure, last.num_start + len(_number_text(doc, last)) + 1):
+    if q.measure and q.measure != read.measure:
         return None
+    return _candidate_of(doc, cand.indicator, q, sentence, cand.rule, cand.confidence, in_parens=False)
+
+
+def _candidate_of(
+    doc: _Doc, ind: Indicator, q: Quantity, sentence: Sentence, rule: Rule, confidence: float, in_parens: bool
+) -> _Candidate:
+    """A quantity mention read as a figure of ``ind``; its evidence runs to the end of its measure words."""
     return _Candidate(
-        indicator=last.indicator,
-        rule=last.rule,
+        indicator=ind,
+        rule=rule,
         value=q.value,
         qualifier=q.qualifier,
         denominator=q.denominator,
@@ -692,16 +701,10 @@ def _earlier_figure(doc: _Doc, q: Quantity, sentence: Sentence, label: str, last
         start=q.start,
         end=q.end + len(q.measure) + 1 if q.measure else q.end,
         sentence=sentence,
-        in_parens=False,
-        confidence=last.confidence,
-        period=_period_of(doc, last.indicator, sentence, q.num_start),
+        in_parens=in_parens,
+        confidence=confidence,
+        period=_period_of(doc, ind, sentence, q.num_start),
     )
-
-
-def _number_text(doc: _Doc, c: _Candidate) -> str:
-    """The digits of a candidate's number as written ('2.884')."""
-    m = _NUMBER_AT.match(doc.lower, c.num_start)
-    return m.group(0) if m else ""
 
 
 def _may_be_labelled(label: str, after: str) -> bool:
@@ -722,21 +725,9 @@ def _mention_candidate(doc: _Doc, q: Quantity, sentence: Sentence, clue: Clue) -
     confidence = _MENTION_CONFIDENCE + 0.05 * min(verdict.score, 4)
     if not ind.min_value <= q.value <= ind.max_value:
         confidence *= 0.5
-    cand = _Candidate(
-        indicator=ind,
-        rule=_frame_rule("mention", _MENTION_CONFIDENCE),
-        value=q.value,
-        qualifier=q.qualifier,
-        denominator=q.denominator,
-        num_start=q.num_start,
-        start=q.start,
-        end=q.end + len(q.measure) + 1 if q.measure else q.end,
-        sentence=sentence,
-        in_parens=prefix.count("(") > prefix.count(")"),
-        confidence=round(confidence, 3),
-        period=_period_of(doc, ind, sentence, q.num_start),
-    )
-    return cand, ""
+    in_parens = prefix.count("(") > prefix.count(")")
+    rule = _frame_rule("mention", _MENTION_CONFIDENCE)
+    return _candidate_of(doc, ind, q, sentence, rule, round(confidence, 3), in_parens), ""
 
 
 def _not_ours(doc: _Doc, ind: Indicator, sentence: Sentence, q: Quantity) -> str:
@@ -796,10 +787,7 @@ def _table_candidate(doc: _Doc, ind: Indicator, cell: TableCell, sentence: Sente
     if ind.kind == "rank" and cell.period is None:
         period = _rank_year(doc, sentence) or period
     if ind.kind == "stock":
-        as_of = period.end
-        if as_of and doc.meta.report_date and as_of > doc.meta.report_date:
-            as_of = doc.meta.report_date
-        when: tuple[date | None, date | None, date | None] = (None, None, as_of)
+        when: tuple[date | None, date | None, date | None] = (None, None, _as_of(doc, sentence, period, dated=True))
     else:
         when = (period.start, period.end, None)
     confidence = _TABLE_CONFIDENCE + 0.02 * min(score, 4)

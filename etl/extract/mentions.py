@@ -176,7 +176,7 @@ def _is_code(lower: str, pos: int) -> bool:
     return bool(_CODE_AFTER.match(lower, pos, pos + 14))
 
 
-def classify(clue: Clue, catalog: Catalog, scope_of_report: str = "agency") -> Verdict:
+def classify(clue: Clue, catalog: Catalog) -> Verdict:
     """The indicator whose frame fits the clue best; ties and misses say why."""
     best: list[tuple[float, Indicator]] = []
     if catalog.mention is not None:
@@ -185,9 +185,10 @@ def classify(clue: Clue, catalog: Catalog, scope_of_report: str = "agency") -> V
             clue = replace(clue, label=clue.label[parts[-1].end() :])
     kinds = ("rank",) if clue.rank_like and clue.kind == "count" else (clue.kind,)
     text = clue.label + " " + clue.after
+    phrase = _PHRASE_END.split(clue.after, maxsplit=1)[0]  # the measure phrase, read once per clue
     for kind in kinds + (("count",) if kinds == ("rank",) else ()):
         for ind, frames in catalog.frames_by_kind.get(kind, ()):
-            score = max((_fit(f, clue) for f in frames if _may_fit(f, text)), default=0.0)
+            score = max((_fit(f, clue, phrase) for f in frames if _may_fit(f, text)), default=0.0)
             if score > 0:
                 best.append((score, ind))
     if not best:
@@ -205,13 +206,12 @@ def _may_fit(frame: Frame, text: str) -> bool:
     return not frame.words or any(w in text for w in frame.words)
 
 
-def _fit(frame: Frame, clue: Clue) -> float:
+def _fit(frame: Frame, clue: Clue, phrase: str) -> float:
     """A frame's score on a clue: 0 when a part it declares is missing.
 
     A predicate nearer the number scores higher, so in 'tiếp nhận 100 hồ sơ, giải quyết 90 hồ
     sơ' each figure takes the verb just before it."""
     score = frame.weight
-    phrase = _PHRASE_END.split(clue.after, maxsplit=1)[0]
     if frame.not_near is not None and (frame.not_near.search(clue.label) or frame.not_near.search(phrase)):
         return 0.0
     if frame.not_sentence is not None and frame.not_sentence.search(clue.sentence):

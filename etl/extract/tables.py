@@ -241,7 +241,6 @@ def _column_period(header: str, report: Period) -> Period | None:
     return None if found is not None and names_report_period(found, report) else found
 
 
-
 def _yearless_period(header: str, report: Period) -> Period | None:
     """'Tháng 10', '10 tháng', 'Quý III' without a year: of the report's year."""
     if report.end is None:
@@ -293,9 +292,9 @@ def _cell(
     if m:
         scale, unit_text = _SCALES[m.group(1)], m.group(2)
     if "%" in unit_text and q.kind == "count":
-        q = Quantity(q.start, q.num_start, q.end, q.value, q.qualifier, q.denominator, "pct", "")
+        q = replace(q, kind="pct", measure="")
     elif "đồng" in unit_text and q.kind == "count":
-        q = Quantity(q.start, q.num_start, q.end, q.value, q.qualifier, q.denominator, "money", "")
+        q = replace(q, kind="money", measure="")
     row_period = _row_period(label)
     if row_period is not None:  # periods down the rows, measures across the columns
         return TableCell(q, header, "", unit_text, scale, row_period, "", True)
