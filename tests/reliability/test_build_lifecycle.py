@@ -20,27 +20,16 @@ import pytest
 
 from etl.warehouse import build_warehouse
 from tests.conftest import RAW, ROOT, rows
+from tests.reliability.sites import make_site
 
 COPIES = 31  # × 5 samples = 160 files: a few seconds of extraction on two workers
-
-
-def _site(folder: Path, copies: int = 0) -> tuple[Path, Path]:
-    data = folder / "data"
-    shutil.copytree(RAW.parent / "reference", data / "reference")
-    raw = data / "raw"
-    raw.mkdir(parents=True)
-    for f in sorted(RAW.glob("*.txt")):
-        shutil.copy(f, raw / f.name)
-        for i in range(copies):
-            shutil.copy(f, raw / f"{i:03d}_{f.name}")
-    return raw, data / "w.duckdb"
 
 
 @pytest.fixture(scope="module")
 def big_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """160 reports and their warehouse, built once; each test works on a copy."""
     folder = tmp_path_factory.mktemp("big")
-    raw, db = _site(folder, COPIES)
+    raw, db = make_site(folder, COPIES)
     build_warehouse(raw, db, workers=2)
     return folder
 
@@ -132,7 +121,7 @@ def test_a_stopped_build_stops_its_workers_and_removes_its_files(big_site, tmp_p
 
 
 def test_check_sweeps_what_dead_builds_left_but_not_what_running_ones_write(tmp_path):
-    raw, db = _site(tmp_path)
+    raw, db = make_site(tmp_path)
     build_warehouse(raw, db)
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     sleeper = subprocess.Popen(["sleep", "60"])
@@ -163,7 +152,7 @@ def _slow_report() -> bytes:
 
 @pytest.mark.parametrize("workers", [1, 2], ids=["in-process", "worker-processes"])
 def test_a_file_over_its_time_budget_fails_with_its_reason_and_the_others_load(tmp_path, workers):
-    raw, db = _site(tmp_path)
+    raw, db = make_site(tmp_path)
     (raw / "cham.txt").write_bytes(_slow_report())
     started = time.monotonic()
     report = build_warehouse(raw, db, workers=workers, file_timeout=1.0)
@@ -176,7 +165,7 @@ def test_a_file_over_its_time_budget_fails_with_its_reason_and_the_others_load(t
 
 
 def test_the_command_line_takes_the_budget_from_its_option_and_from_the_environment(tmp_path):
-    raw, db = _site(tmp_path)
+    raw, db = make_site(tmp_path)
     (raw / "cham.txt").write_bytes(_slow_report())
     out = subprocess.run([sys.executable, "-m", "etl", "build", "--raw", str(raw), "--db", str(db),
                           "--file-timeout", "0.5"], cwd=ROOT, capture_output=True, text=True)  # fmt: skip

@@ -24,27 +24,16 @@ import pytest
 from etl.catalog import default_catalog
 from etl.corrections import read_corrections
 from etl.warehouse import build_warehouse, inputs_sha256
-from tests.conftest import RAW, ROOT, rows
+from tests.conftest import ROOT, rows
+from tests.reliability.sites import make_site
 
 LOG = "corrections.jsonl"
-
-
-def _site(folder: Path, copies: int = 0) -> tuple[Path, Path]:
-    data = folder / "data"
-    shutil.copytree(RAW.parent / "reference", data / "reference")
-    raw = data / "raw"
-    raw.mkdir(parents=True)
-    for f in sorted(RAW.glob("*.txt")):
-        shutil.copy(f, raw / f.name)
-        for i in range(copies):
-            shutil.copy(f, raw / f"{i:03d}_{f.name}")
-    return raw, data / "w.duckdb"
 
 
 @pytest.fixture(scope="module")
 def small_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("small")
-    raw, db = _site(folder)
+    raw, db = make_site(folder)
     build_warehouse(raw, db)
     return folder
 
@@ -53,7 +42,7 @@ def small_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def big_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """80 reports: a full build on two workers lasts a second or two."""
     folder = tmp_path_factory.mktemp("big")
-    raw, db = _site(folder, 15)
+    raw, db = make_site(folder, 15)
     build_warehouse(raw, db, workers=2)
     return folder
 
