@@ -2,6 +2,7 @@
 # make test — the same set-up, then lint and the whole test suite
 PY      := .venv/bin/python
 STAMP   := .venv/.installed-stamp
+DEVSTAMP := .venv/.dev-installed-stamp
 DB      := data/warehouse.duckdb
 RAW     := data/raw
 PORT    ?= 8501
@@ -13,6 +14,11 @@ $(STAMP): requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $(STAMP)
 
+# Test tools (pytest, ruff, playwright, fpdf2 …) only for `make test` / `make e2e`.
+$(DEVSTAMP): $(STAMP) requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $(DEVSTAMP)
+
 # Rebuilt when missing or older than any report or any ETL source file.
 warehouse: $(STAMP)
 	@if [ ! -f $(DB) ] || [ -n "$$(find $(RAW) data/reference data/corrections.jsonl etl -newer $(DB) -type f 2>/dev/null | head -n 1)" ]; then \
@@ -22,19 +28,19 @@ warehouse: $(STAMP)
 run: warehouse
 	$(PY) -m dashboard.serve --server.port $(PORT) --server.headless true
 
-lint: $(STAMP)
+lint: $(DEVSTAMP)
 	$(PY) -m ruff check .
 
-test: warehouse lint
+test: warehouse lint $(DEVSTAMP)
 	$(PY) -m pytest -m "not browser"
 
 # End-to-end: a real Streamlit server (free loopback port, started and stopped by the tests'
 # fixtures) and Debian's chromium driven by Playwright. Needs: apt-get install chromium
-e2e: warehouse
+e2e: warehouse $(DEVSTAMP)
 	@test -x /usr/bin/chromium || { echo "chromium is missing: apt-get install chromium"; exit 1; }
 	$(PY) -m pytest -m browser tests/e2e
 
-bench: $(STAMP)
+bench: $(DEVSTAMP)
 	$(PY) bench/build_benchmark.py
 	$(PY) bench/dashboard_benchmark.py
 

@@ -6,6 +6,7 @@ request, so a link to any page goes through app.py (its config, filters and navi
 
 from __future__ import annotations
 
+import socket
 import sys
 from pathlib import Path
 
@@ -15,7 +16,34 @@ from streamlit.web import cli
 APP = Path(__file__).resolve().parents[1] / "app.py"
 
 
+def _port(argv: list[str]) -> int:
+    """The port asked for on the command line (Streamlit's default otherwise)."""
+    for i, arg in enumerate(argv):
+        if arg.startswith("--server.port="):
+            return int(arg.split("=", 1)[1])
+        if arg == "--server.port" and i + 1 < len(argv):
+            return int(argv[i + 1])
+    return 8501
+
+
+def port_is_free(port: int) -> bool:
+    """Whether nothing listens on the port yet (so the failure is ours to explain in Vietnamese)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("0.0.0.0", port))
+        except OSError:
+            return False
+    return True
+
+
 def main() -> None:
+    port = _port(sys.argv[1:])
+    if not port_is_free(port):
+        sys.exit(
+            f"LỖI: cổng {port} đang được chương trình khác dùng (có thể bảng điều khiển đã chạy). "
+            f"Mở http://localhost:{port} hoặc chạy trên cổng khác: make run PORT={port + 1}"
+        )
     PagesManager.uses_pages_directory = False  # app.py calls st.navigation itself
     sys.argv = ["streamlit", "run", str(APP), *sys.argv[1:]]
     cli.main()
