@@ -1,0 +1,288 @@
+"""The compiled report ("Báo cáo tổng hợp"): built from the samples' warehouse, opened back with
+python-docx and openpyxl, and checked for the honesty rules of issue 15."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+from docx.oxml.ns import qn
+from docx.shared import Pt
+from lxml import etree
+
+from dashboard import compiled
+from dashboard.compiled_cli import generate, main
+from tests.conftest import RAW, REPORTS, ROOT
+
+TAY_NINH_2024 = compiled.Scope(compiled.parse_period("2024"), provinces=("Tây Ninh",))
+TAY_NINH_6T = compiled.Scope(compiled.parse_period("6T/2024"), provinces=("Tây Ninh",))
+VINH_LONG_Q3 = compiled.Scope(compiled.parse_period("Q3/2024"), provinces=("Vĩnh Long",))
+
+
+class Opened:
+    """A generated .docx read back: paragraphs, tables and footnotes by number."""
+
+    def __init__(self, data: bytes) -> None:
+        self.doc = docx.Document(io.BytesIO(data))
+        self.paragraphs = [p.text for p in self.doc.paragraphs]
+        part = next(p for p in self.doc.part.package.iter_parts() if str(p.partname) == "/word/footnotes.xml")
+        root = etree.fromstring(part.blob)
+        self.footnotes = {
+            int(n.get(qn("w:id"))): "".join(t.text or "" for t in n.iter(qn("w:t")))
+            for n in root.iter(qn("w:footnote"))
+            if int(n.get(qn("w:id"))) > 0
+        }
+
+    def rows(self) -> list[list]:
+        """Every row of the sections' tables (Chỉ tiêu | Đơn vị tính | …) as its cells."""
+        tables = [t for t in self.doc.tables if t.rows[0].cells[0].text == "Chỉ tiêu"]
+        return [row.cells for t in tables for row in t.rows]
+
+    def row(self, label: str) -> list:
+        return next(cells for cells in self.rows() if cells[0].text == label)
+
+    def notes_of(self, cell_or_paragraph) -> list[str]:
+        """The footnote texts referenced inside a cell or paragraph ("xem chú thích 3" followed to note 3)."""
+        element = cell_or_paragraph._tc if hasattr(cell_or_paragraph, "_tc") else cell_or_paragraph._p
+        ids = [int(r.get(qn("w:id"))) for r in element.iter(qn("w:footnoteReference"))]
+        texts = [self.footnotes[i] for i in ids]
+        return [self.footnotes[int(t.rsplit(" ", 1)[1].rstrip("."))] if "xem chú thích" in t else t for t in texts]
+
+    def paragraph(self, pattern: str):
+        return next(p for p in self.doc.paragraphs if re.search(pattern, p.text))
+
+
+@pytest.fixture(scope="module")
+def year_report(warehouse: Path) -> tuple[compiled.CompiledReport, Opened, bytes]:
+    report, document, workbook = generate(warehouse, TAY_NINH_2024)
+    return report, Opened(document), workbook
+
+
+@pytest.fixture(scope="module")
+def half_year(warehouse: Path) -> Opened:
+    return Opened(generate(warehouse, TAY_NINH_6T)[1])
+
+
+@pytest.mark.parametrize(
+    ("code", "start", "end", "label"),
+    [
+        ("2024", date(2024, 1, 1), date(2024, 12, 31), "năm 2024"),
+        ("6T/2024", date(2024, 1, 1), date(2024, 6, 30), "6 tháng đầu năm 2024"),
+        ("9t/2024", date(2024, 1, 1), date(2024, 9, 30), "9 tháng năm 2024"),
+        ("Q3/2024", date(2024, 7, 1), date(2024, 9, 30), "quý III năm 2024"),
+        ("T2/2024", date(2024, 2, 1), date(2024, 2, 29), "tháng 2 năm 2024"),
+        ("01/01/2024-31/07/2024", date(2024, 1, 1), date(2024, 7, 31), "từ ngày 01/01/2024 đến ngày 31/07/2024"),
+    ],
+)
+def test_periods_are_read_as_officials_write_them(code, start, end, label):
+    period = compiled.parse_period(code)
+    assert (period.start, period.end, period.label) == (start, end, label)
+    assert compiled.parse_period("T2/2024").previous_year().end == date(2023, 2, 28)
+
+
+@pytest.mark.parametrize("code", ["2024/6", "Q5/2024", "31/07/2024-01/01/2024", "32/01/2024-01/02/2024", ""])
+def test_a_period_it_cannot_read_is_refused_in_vietnamese(code):
+    with pytest.raises(ValueError, match="[Kk]ỳ"):
+        compiled.parse_period(code)
+
+
+def test_layout_follows_the_decree(year_report):
+    _, opened, _ = year_report
+    section = opened.doc.sections[0]
+    size = [round(x.cm, 1) for x in (section.page_width, section.page_height)]
+    margins = [round(x.cm, 1) for x in (section.left_margin, section.right_margin, section.top_margin)]
+    assert size == [21.0, 29.7] and margins == [3.0, 1.5, 2.0]  # A4; the decree's left 30-35, right 15-20 mm
+    normal = opened.doc.styles["Normal"].font
+    assert normal.name == "Times New Roman" and Pt(13) <= normal.size <= Pt(14)
+    letterhead = " ".join(c.text for c in opened.doc.tables[0].rows[0].cells)
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in letterhead and "Độc lập - Tự do - Hạnh phúc" in letterhead
+    assert "TÊN CQ, TC CHỦ QUẢN" in letterhead and "TÊN CƠ QUAN, TỔ CHỨC" in letterhead and "Số: …/BC-…" in letterhead
+    assert "ngày … tháng … năm" in letterhead
+    assert "BÁO CÁO" in opened.paragraphs
+    assert "Tổng hợp số liệu năm 2024 – Tây Ninh" in opened.paragraphs
+
+
+def test_one_section_per_indicator_group(year_report):
+    report, opened, _ = year_report
+    headings = [p for p in opened.paragraphs if re.fullmatch(r"\d+\. .+", p)]
+    assert headings[:3] == ["1. Nhân sự", "2. Thủ tục hành chính", "3. Tổng đài 1022"]
+    assert len(headings) == len(report.sections) == 8
+    header = [c.text for c in opened.doc.tables[1].rows[0].cells]
+    assert header == ["Chỉ tiêu", "Đơn vị tính", "Kỳ báo cáo", "Cùng kỳ", "So sánh"]
+
+
+def test_table_cells_hold_vietnamese_numbers_with_their_own_period(year_report):
+    _, opened, _ = year_report
+    edocs = opened.row("Văn bản điện tử trao đổi liên thông")
+    assert edocs[1].text == "văn bản"
+    assert edocs[2].text.startswith("2.813.493")
+    # its period (to 31/07) is not the whole year: the cell says so
+    assert "(01/01/2024 – 31/07/2024)" in edocs[2].text
+    staff = opened.row("Tổng số cán bộ công chức viên chức và người lao động")
+    assert staff[2].text.startswith("55") and "tại 28/10/2024" in staff[2].text
+    assert staff[3].text.startswith("53") and "tại 25/10/2023" in staff[3].text
+    assert staff[4].text == "tăng 2 người (+3,8%)"
+    # a figure of last year with nothing this year
+    assert opened.row("Công chức viên chức hoàn thành xuất sắc nhiệm vụ")[2].text == "không báo cáo"
+
+
+def test_a_rate_keeps_its_decimal_comma(warehouse):
+    scope = compiled.Scope(compiled.parse_period("2020"), provinces=("Trà Vinh",))
+    opened = Opened(generate(warehouse, scope)[1])
+    assert opened.row("Tỷ lệ tinh giản biên chế")[2].text.startswith("12,5%")
+
+
+def test_every_figure_has_a_footnote_naming_its_report(year_report):
+    report, opened, _ = year_report
+    edocs = opened.row("Văn bản điện tử trao đổi liên thông")
+    (note,) = opened.notes_of(edocs[2])
+    assert "2.813.493 văn bản" in note and "004_f3cae4251c6f1b42.txt" in note
+    assert "của Sở Thông tin và Truyền thông (Tây Ninh)" in note
+    assert "trích: “văn bản trao đổi liên thông là 2.813.493”" in note
+    for cells in opened.rows():
+        for cell in cells[2:4]:
+            if re.match(r"\d", cell.text):
+                assert opened.notes_of(cell), cell.text
+    assert len(opened.footnotes) >= len(report.figures)
+
+
+def test_a_footnote_cites_number_date_and_agency(warehouse):
+    opened = Opened(generate(warehouse, VINH_LONG_Q3)[1])
+    row = opened.row("Đơn thư khiếu nại tố cáo phản ánh kiến nghị tiếp nhận")
+    assert row[2].text.startswith("25") and row[3].text.startswith("18")
+    assert row[4].text == "tăng 7 đơn (+38,9%)"
+    (note,) = opened.notes_of(row[2])
+    assert "Báo cáo số 215/BC-STP ngày 05/10/2024 của Sở Tư pháp (Vĩnh Long)" in note
+    # an exact period is named as the chosen period in the sentence
+    assert any(p.startswith("Trong quý III năm 2024, Sở Tư pháp Vĩnh Long") for p in opened.paragraphs)
+
+
+def test_a_figure_with_an_open_finding_is_marked_and_annexed(year_report):
+    report, opened, _ = year_report
+    received = opened.row("Hồ sơ thủ tục hành chính tiếp nhận")
+    assert received[2].text.startswith("31 (*)")
+    annex_start = opened.paragraphs.index("SỐ LIỆU CÓ PHÁT HIỆN KIỂM TRA CHẤT LƯỢNG")
+    assert opened.paragraphs[annex_start - 1] == "Phụ lục I"
+    annex = next(t for t in opened.doc.tables if t.rows[0].cells[-1].text == "Phát hiện")
+    lines = {r.cells[2].text: r.cells[4].text for r in annex.rows[1:]}
+    assert lines["Hồ sơ thủ tục hành chính tiếp nhận"].startswith("Lỗi: Số lũy kế giảm khi kỳ báo cáo dài hơn")
+    assert len(annex.rows) - 1 == len(report.flagged) == 4
+
+
+def test_a_period_mismatch_is_never_presented_as_the_chosen_period(half_year):
+    opened = half_year
+    # figures up to 31/07 are not figures of the first six months: out of the tables, into annex II
+    tables = [t for t in opened.doc.tables if t.rows[0].cells[0].text == "Chỉ tiêu"]
+    in_tables = [c.text for t in tables for r in t.rows for c in r.cells]
+    assert not any(text.startswith("2.813.493") for text in in_tables)
+    annex = next(t for t in opened.doc.tables if t.rows[0].cells[-1].text == "Kỳ của số liệu")
+    edocs = next(r.cells for r in annex.rows if r.cells[2].text == "Văn bản điện tử trao đổi liên thông")
+    assert edocs[3].text.startswith("2.813.493") and edocs[4].text == "01/01/2024 – 31/07/2024"
+    # a figure to 31/05 is shown with its own period, in the table and in the sentence
+    received = opened.row("Hồ sơ thủ tục hành chính tiếp nhận")
+    assert received[2].text.startswith("36") and "(01/01/2024 – 31/05/2024)" in received[2].text
+    sentence = opened.paragraph("tiếp nhận 36")
+    assert sentence.text.startswith("Từ ngày 01/01/2024 đến ngày 31/05/2024, Sở TT&TT Tây Ninh tiếp nhận 36")
+    assert not any("Trong 6 tháng đầu năm 2024" in p for p in opened.paragraphs)
+
+
+def test_an_agency_that_gave_nothing_is_listed_as_not_reporting(warehouse):
+    agencies = ("Sở Nội vụ", "Sở Thông tin và Truyền thông")
+    scope = compiled.Scope(compiled.parse_period("6T/2024"), ("Bình Dương", "Tây Ninh"), agencies)
+    report, document, _ = generate(warehouse, scope)
+    opened = Opened(document)
+    assert "- Sở Nội vụ (Tây Ninh): không báo cáo." in opened.paragraphs
+    assert "- Sở Thông tin và Truyền thông (Bình Dương): không báo cáo." in opened.paragraphs
+    assert any(p.startswith("Sở Nội vụ (Tây Ninh): không báo cáo số liệu") for p in opened.paragraphs)
+    assert [u.name for u in report.units if not u.reports] == [
+        "Sở Thông tin và Truyền thông (Bình Dương)", "Sở Nội vụ (Tây Ninh)"]  # fmt: skip
+    # several units: each table names them on a merged line
+    merged = {cells[0].text for cells in opened.rows() if cells[0].text == cells[-1].text}
+    assert {"Sở Nội vụ (Bình Dương)", "Sở Thông tin và Truyền thông (Tây Ninh)"} <= merged
+
+
+def test_a_corrected_figure_says_so(tmp_path):
+    from etl.warehouse import build_warehouse
+
+    raw = tmp_path / "data" / "raw"
+    raw.mkdir(parents=True)
+    shutil.copytree(RAW.parent / "reference", tmp_path / "data" / "reference")
+    source = REPORTS / "vinh_long_stp_tiep_cong_dan_q3_2024.txt"
+    shutil.copy(source, raw / source.name)
+    correction = {"doc_sha256": hashlib.sha256(source.read_bytes()).hexdigest(), "field": "value",
+                  "fact_key": "citizen_receptions@392-408", "old_value": "12", "new_value": "13",
+                  "why": "Sai lỗi đánh máy", "who": "kiểm thử", "at": "2026-11-30T09:00:00"}  # fmt: skip
+    (tmp_path / "data" / "corrections.jsonl").write_text(json.dumps(correction, ensure_ascii=False) + "\n")
+    db = tmp_path / "warehouse.duckdb"
+    assert not build_warehouse(raw, db, workers=1).errors
+    opened = Opened(generate(db, VINH_LONG_Q3)[1])
+    row = opened.row("Lượt tiếp công dân")
+    assert row[2].text.startswith("13 (đã sửa)")
+    note = opened.notes_of(row[2])[0]
+    assert "Số liệu đã sửa: giá trị trích xuất 12, sửa thành 13" in note and "Sai lỗi đánh máy" in note
+
+
+def test_the_excel_annex_holds_the_figures_of_the_report(year_report):
+    report, _, workbook = year_report
+    wb = openpyxl.load_workbook(io.BytesIO(workbook))
+    assert wb.sheetnames == ["Số liệu", "Nguồn", "Thông tin"]
+    rows = list(wb["Số liệu"].iter_rows(min_row=2, values_only=True))
+    assert len(rows) == len(set(report.fact_ids))
+    values = {(r[4], r[5]) for r in rows}
+    assert ("Văn bản điện tử trao đổi liên thông", 2813493) in values
+    assert {r[1] for r in rows} == {"Tây Ninh"}
+    sources = list(wb["Nguồn"].iter_rows(min_row=2, values_only=True))
+    assert len(sources) == len(rows) and all(s[1] for s in sources)
+
+
+def test_the_command_line_writes_both_files(warehouse, tmp_path, capsys):
+    out = tmp_path / "bao-cao.docx"
+    code = main(["--db", str(warehouse), "--province", "Tây Ninh", "--period", "6T/2024", "--out", str(out)])
+    assert code == 0
+    assert out.exists() and out.with_suffix(".xlsx").exists()
+    printed = capsys.readouterr().out
+    assert "6 tháng đầu năm 2024" in printed and "không cùng kỳ (phụ lục II)" in printed
+    assert main(["--db", str(tmp_path / "khong-co.duckdb"), "--period", "2024"]) == 1
+    assert "không tìm thấy kho dữ liệu" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--db", str(warehouse), "--period", "Q9/2024"])
+    assert exit_info.value.code == 2
+    assert "lỗi: tham số --period: Không hiểu kỳ báo cáo" in capsys.readouterr().err
+
+
+def test_python_m_etl_report_is_the_same_command(warehouse, tmp_path):
+    out = tmp_path / "tong-hop.docx"
+    run = subprocess.run(
+        [sys.executable, "-m", "etl", "report", "--db", str(warehouse), "--period", "2024", "--out", str(out)],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "Tổng hợp số liệu năm 2024" in " ".join(p.text for p in docx.Document(out).paragraphs)
+
+
+def test_the_read_side_modules_stay_in_their_layer():
+    for name in ("compiled.py", "compiled_docx.py", "compiled_cli.py"):
+        text = (ROOT / "dashboard" / name).read_text(encoding="utf-8")
+        assert not re.search(r"^\s*(import|from)\s+(streamlit|etl)\b", text, re.M), name
+
+
+def test_the_page_offers_both_downloads(app):
+    at = app("pages/bao_cao_tong_hop.py", tinh="Tây Ninh")
+    assert not at.exception
+    assert any(t.value == "Báo cáo tổng hợp" for t in at.title)
+    at.selectbox(key="nam_bc").set_value(2024).run()
+    at.button[0].click().run()
+    assert not at.exception
+    assert any("Đã tạo: Tổng hợp số liệu năm 2024 – Tây Ninh" in s.value for s in at.success)
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["Tải báo cáo (.docx)", "Tải phụ lục số liệu (.xlsx)"]
