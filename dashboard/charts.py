@@ -11,6 +11,8 @@ from dashboard.formatting import vn_sort_key
 
 PALETTE = ["#1f4e79", "#c0392b", "#2e8b57", "#d68910", "#6c3483", "#117a65", "#7b7d7d"]
 FONT = "Be Vietnam Pro, Segoe UI, Roboto, Arial, sans-serif"
+# plotly's toolbar speaks English ("Download plot as a PNG"): charts are shown without it
+CONFIG = {"displayModeBar": False, "displaylogo": False}
 
 
 def _plain(values: object) -> object:
@@ -59,6 +61,7 @@ def trend_chart(
     """
     fig = go.Figure()
     cumulative = points["kind"].iloc[0] in ("flow", "rate")
+    single = points.groupby("province")["x"].nunique().max() == 1  # one point per series: a labelled value
     for i, province in enumerate(sorted(points["province"].unique(), key=vn_sort_key)):
         rows = points[points["province"] == province]
         segments = rows.groupby(rows["x"].dt.year) if cumulative else [(None, rows)]
@@ -67,19 +70,20 @@ def trend_chart(
                 go.Scatter(
                     x=seg["x"],
                     y=seg["value"],
-                    mode="lines+markers",
+                    mode="markers+text" if single else "lines+markers",
+                    text=seg["value_text"] if single else None,
+                    textposition="top center",
                     name=_plain(province),
                     legendgroup=province,
                     showlegend=k == 0,
                     line={"color": PALETTE[i % len(PALETTE)], "width": 2},
                     marker={"size": 11},
-                    customdata=seg[["fact_id", "period", "file_name", "value_text", "mark"]]
-                    .assign(file_name=_plain(seg["file_name"]))
+                    customdata=seg[["fact_id", "period", "document", "value_text", "mark"]]
+                    .assign(document=_plain(seg["document"]))
                     .to_numpy(),
                     hovertemplate=(
-                        "<b>%{fullData.name}</b><br>%{customdata[3]} "
-                        + unit
-                        + "<br>Kỳ: %{customdata[1]}<br>Nguồn: %{customdata[2]}%{customdata[4]}<extra></extra>"
+                        "<b>%{fullData.name}</b><br>%{customdata[3]}"
+                        "<br>Kỳ: %{customdata[1]}<br>Nguồn: %{customdata[2]}%{customdata[4]}<extra></extra>"
                     ),
                 )
             )
@@ -115,33 +119,76 @@ def trend_chart(
         fig.add_annotation(x=when, y=1 - 0.09 * k, yref="paper", text=text, showarrow=False, xanchor="right",
                            yanchor="top", font={"size": 11, "color": "#c0392b"},
                            bgcolor="rgba(255,255,255,0.85)")  # fmt: skip
-    if breaks:
-        xs = list(points["x"]) + [w for w, _ in breaks]
-        fig.update_xaxes(range=[min(xs) - pd.Timedelta(days=45), max(xs) + pd.Timedelta(days=60)])
+    xs = list(points["x"]) + [w for w, _ in breaks]
+    pad = pd.Timedelta(days=120 if single else 45)
     fig.update_layout(showlegend=True)
-    return _layout(fig, unit, label)
+    fig = _layout(fig, unit, label)
+    span = max(xs) - min(xs) + 2 * pad
+    fig.update_xaxes(range=[min(xs) - pad, max(xs) + pad], **_period_ticks(points, official, span))
+    return fig
 
 
-def compare_bars(bars: pd.DataFrame, label: str, unit: str, provinces: list[str]) -> go.Figure:
-    """Grouped bars: one bar per province for one indicator, the period under each bar."""
+def _period_ticks(points: pd.DataFrame, official: pd.DataFrame | None, span: pd.Timedelta | None = None) -> dict:
+    """Ticks only where figures are, named by their period ('Năm 2023', '6T/2024',
+    '01/01–31/07/2024'); an official rank's tick is its assessed year. A label close to the one
+    before it goes one line lower, so the two never overlap."""
+    ticks = dict(zip(points["x"], points["tick"], strict=True))
+    if official is not None and not official.empty:
+        for x, year in zip(official["x"], official["year"], strict=True):
+            ticks.setdefault(x, f"Năm {int(year)}")
+    ordered = sorted(ticks)
+    texts, lowered = [], False
+    for before, x in zip([None, *ordered], ordered, strict=False):
+        close = before is not None and span is not None and (x - before) < span * 0.15
+        lowered = close and not lowered
+        texts.append(("<br>" if lowered else "") + _plain(ticks[x]))
+    return {"tickmode": "array", "tickvals": ordered, "ticktext": texts, "tickangle": 0}
+
+
+def compare_group(bars: pd.DataFrame, title: str, unit: str, provinces: list[str]) -> go.Figure:
+    """One compact chart for one indicator group and unit: a bar per province and indicator,
+    its value written on it, province and period under it, the indicator under those."""
     fig = go.Figure()
+    order = bars.sort_values("sort_order")["label_vi"].drop_duplicates().tolist()
     for i, province in enumerate(provinces):
-        row = bars[bars["province"] == province]
+        rows = bars[bars["province"] == province].set_index("label_vi").reindex(order).dropna(subset=["value"])
+        if rows.empty:
+            continue
         fig.add_trace(
             go.Bar(
-                x=[_plain(province)],
-                y=row["value"].tolist() or [None],
+                x=[_wrap(_plain(list(rows.index))), [f"{_plain(province)}<br>{_plain(t)}" for t in rows["tick"]]],
+                y=rows["value"],
                 name=_plain(province),
                 marker_color=PALETTE[i % len(PALETTE)],
-                text=row["period"].tolist() or ["không báo cáo"],
+                text=rows["value_text"],
                 textposition="outside",
-                hovertemplate="%{x}: %{y:,.1f} " + unit + "<br>%{text}<extra></extra>",
+                cliponaxis=False,
+                customdata=rows[["period"]].to_numpy(),
+                hovertemplate="<b>" + _plain(province) + "</b><br>%{text}<br>Kỳ: %{customdata[0]}<extra></extra>",
             )
         )
-    fig.update_layout(barmode="group", showlegend=False, height=320)
-    fig = _layout(fig, unit, label)
-    fig.update_xaxes(tickformat=None)
+    # each (indicator, province · period) category holds one bar: overlay leaves no empty slots
+    fig = _layout(fig, unit, title)
+    fig.update_layout(barmode="overlay", height=360, showlegend=False, bargap=0.3,
+                      margin={"l": 10, "r": 10, "t": 50, "b": 10})  # fmt: skip
+    fig.update_xaxes(tickformat=None, type="multicategory")
+    fig.update_yaxes(showticklabels=False, title=None, autorange=True, rangemode="tozero")
     return fig
+
+
+def _wrap(labels: list[str], width: int = 22) -> list[str]:
+    """Long indicator names over several lines under the bars."""
+    out = []
+    for label in labels:
+        lines, line = [], ""
+        for word in str(label).split():
+            if line and len(line) + len(word) > width:
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}".strip()
+        out.append("<br>".join([*lines, line]))
+    return out
 
 
 def coverage_heatmap(matrix: pd.DataFrame) -> go.Figure:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import date, datetime
 
 import pandas as pd
@@ -16,6 +17,7 @@ from dashboard.formatting import (
     QUALIFIER_LABELS,
     SEVERITY_LABELS,
     STATUS_LABELS,
+    citation,
     report_type_label,
     slug,
     vn_datetime,
@@ -40,13 +42,17 @@ FACT_SHEET: list[tuple[str, str, str]] = [
 # One row per figure, the same STT as on 'Số liệu': where it was read, and the words it was read from.
 SOURCE_SHEET: list[tuple[str, str, str]] = [
     ("row_no", "STT", "int"),
-    ("file_name", "Văn bản", "text"),
-    ("position", "Vị trí trong văn bản", "text"),
-    ("quote", "Trích dẫn", "text"),
+    ("document", "Văn bản", "text"),
+    ("sentence", "Câu nguồn", "text"),
+    ("quote", "Cụm số liệu", "text"),
+    ("position", "Trang", "text"),
+    ("file_name", "Tệp", "text"),
 ]
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
-_FORMATS = {"number": "#,##0.##", "int": "0", "date": "DD/MM/YYYY"}
+# whole numbers '#,##0' (9.280.000.000 in a Vietnamese Excel), fractions '#,##0.0#' (12,5) — never '55.'
+_FORMATS = {"number": "#,##0", "int": "0", "date": "DD/MM/YYYY"}
+_FRACTION = "#,##0.0#"
 _LABELS = {"status": STATUS_LABELS, "severity": SEVERITY_LABELS, "qualifier": QUALIFIER_LABELS}
 
 
@@ -90,29 +96,28 @@ def _sheet(wb: Workbook, title: str, df: pd.DataFrame, columns: list[tuple[str, 
     ws.append(header_cells)
     # One formatted cell per column, reused row after row: a write-only sheet writes each row as
     # it is appended, and registering a cell's style is most of what a new cell would cost.
-    templates: list[WriteOnlyCell | None] = []
-    for _, _, kind in columns:
-        template = None
-        if kind in _FORMATS:
-            template = WriteOnlyCell(ws)
-            template.number_format = _FORMATS[kind]
-        templates.append(template)
+    templates = [_template(ws, _FORMATS[kind]) if kind in _FORMATS else None for _, _, kind in columns]
+    fractions = [_template(ws, _FRACTION) if kind == "number" else None for _, _, kind in columns]
     for row in zip(*values, strict=True) if values else []:
         out = list(row)
         for j, template in enumerate(templates):
             if template is not None and out[j] is not None:
-                template.value = out[j]
-                out[j] = template
+                cell = fractions[j] if isinstance(out[j], float) and fractions[j] is not None else template
+                cell.value = out[j]
+                out[j] = cell
         ws.append(out)
 
 
+def _template(ws: object, number_format: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws)
+    cell.number_format = number_format
+    return cell
+
+
 def _positions(df: pd.DataFrame) -> list[str]:
-    """'trang 2, ký tự 1437–1495': where the quote sits in the document's text."""
+    """'trang 2' where the document has pages (PDF), else nothing (offsets stay in the warehouse)."""
     pages = df["page"] if "page" in df else [None] * len(df)
-    return [
-        (f"trang {int(p)}, " if p is not None and not pd.isna(p) else "") + f"ký tự {int(a)}–{int(b)}"
-        for a, b, p in zip(df["char_start"], df["char_end"], pages, strict=True)
-    ]
+    return [f"trang {int(p)}" if p is not None and not pd.isna(p) else "" for p in pages]
 
 
 def _with_info(
@@ -132,13 +137,33 @@ def _with_info(
     return out.getvalue()
 
 
-def facts_workbook(df: pd.DataFrame, filters: Filters, built_at: object, now: datetime | None = None) -> bytes:
-    """Sheets 'Số liệu' (the rows), 'Nguồn' (their evidence) and 'Thông tin' (filters, times)."""
+def facts_workbook(
+    df: pd.DataFrame, filters: Filters, built_at: object, now: datetime | None = None,
+    progress: Callable[[float], None] | None = None,
+) -> bytes:
+    """Sheets 'Số liệu' (the rows), 'Nguồn' (their evidence) and 'Thông tin' (filters, times);
+    ``progress`` hears the share done after each step (a large export takes a while)."""
+    step = progress or (lambda _done: None)
     wb = Workbook(write_only=True)
-    df = df.assign(row_no=range(1, len(df) + 1), position=_positions(df)) if not df.empty else df
+    if not df.empty:
+        df = df.assign(row_no=range(1, len(df) + 1), position=_positions(df), document=_citations(df))
+    step(0.1)
     _sheet(wb, "Số liệu", df, FACT_SHEET)
+    step(0.5)
     _sheet(wb, "Nguồn", df, SOURCE_SHEET)
-    return _with_info(wb, filters, ("Số dòng", len(df)), built_at, now)
+    step(0.8)
+    data = _with_info(wb, filters, ("Số dòng", len(df)), built_at, now)
+    step(1.0)
+    return data
+
+
+def _citations(df: pd.DataFrame) -> list[str]:
+    """Each row's citation name, computed once per document (exports can be large)."""
+    columns = [c for c in ("report_number", "report_date", "agency", "province", "title", "period_label",
+                           "file_name") if c in df]  # fmt: skip
+    docs = df.drop_duplicates("doc_id")[["doc_id", *columns]].to_dict("records")
+    names = {r["doc_id"]: citation(r, None) for r in docs}
+    return [names[d] for d in df["doc_id"]]
 
 
 def export_filename(what: str, filters: Filters, today: date | None = None) -> str:
@@ -166,21 +191,27 @@ EVIDENCE_SHEET: list[tuple[str, str, str]] = [
     ("row_no", "STT phát hiện", "int"),
     ("label_vi", "Chỉ tiêu", "text"),
     ("value", "Giá trị", "number"),
-    ("file_name", "Văn bản", "text"),
-    ("position", "Vị trí trong văn bản", "text"),
+    ("document", "Văn bản", "text"),
+    ("position", "Trang", "text"),
     ("sentence", "Câu nguồn", "text"),
 ]
 
 
-def findings_workbook(findings: pd.DataFrame, evidence: pd.DataFrame, filters: Filters, built_at: object) -> bytes:
-    """Sheets 'Phát hiện' (one row per finding), 'Bằng chứng' (its facts) and 'Thông tin'."""
+def findings_workbook(
+    findings: pd.DataFrame, evidence: pd.DataFrame, filters: Filters, built_at: object,
+    names: dict[str, str] | None = None,
+) -> bytes:
+    """Sheets 'Phát hiện' (one row per finding), 'Bằng chứng' (its facts) and 'Thông tin';
+    documents named by their citation (``names``: doc_id -> citation)."""
     wb = Workbook(write_only=True)
+    names = names or {}
     if not findings.empty:
         findings = findings.assign(
-            row_no=range(1, len(findings) + 1), documents=[", ".join(d) for d in findings["doc_ids"]]
-        )
+            row_no=range(1, len(findings) + 1), documents=["; ".join(names.get(d, d) for d in ds)
+                                                           for ds in findings["doc_ids"]],
+        )  # fmt: skip
     _sheet(wb, "Phát hiện", findings, FINDING_SHEET)
     if not evidence.empty:
-        evidence = evidence.assign(position=_positions(evidence))
+        evidence = evidence.assign(position=_positions(evidence), document=_citations(evidence))
     _sheet(wb, "Bằng chứng", evidence, EVIDENCE_SHEET)
     return _with_info(wb, filters, ("Số phát hiện", len(findings)), built_at)

@@ -51,6 +51,8 @@ class Filters:
             if self.year_from is not None or self.year_to is not None
             else every
         )
+        if self.year_from is not None and self.year_from == self.year_to:
+            years = str(self.year_from)  # one year, not '2024–2024'
         return [
             ("Tỉnh, thành phố", ", ".join(self.provinces) or every),
             ("Năm", years),

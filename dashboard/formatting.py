@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Mapping
 from datetime import date, datetime
 
 import pandas as pd
@@ -105,3 +106,105 @@ def md_escape(value: object) -> str:
         return ""
     text = str(value).replace("\r\n", "\n").replace("\r", "\n")
     return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
+
+
+_AGENCY_SHORT = (
+    ("Sở Thông tin và Truyền thông", "Sở TT&TT"),
+    ("Sở Khoa học và Công nghệ", "Sở KH&CN"),
+    ("Ủy ban nhân dân", "UBND"),
+    ("Uỷ ban nhân dân", "UBND"),
+)
+_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+def shorten(text: str, width: int) -> str:
+    """Cut at a word boundary with '…' so a long title fits where space is tight."""
+    text = " ".join(str(text).split())
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1].rsplit(" ", 1)[0] if " " in text[: width - 1] else text[: width - 1]
+    return cut.rstrip(",;:–-— ") + "…"
+
+
+def agency_short(agency: object, province: object = None) -> str:
+    """'Sở Thông tin và Truyền thông', 'Tây Ninh' -> 'Sở TT&TT Tây Ninh', as officials write it."""
+    if _missing(agency) or not agency:
+        return "" if _missing(province) else str(province)
+    text = str(agency)
+    for long, short in _AGENCY_SHORT:
+        text = text.replace(long, short)
+    if not _missing(province) and province and str(province) not in text:
+        text = f"{text} {province}"
+    return text
+
+
+def _sentence_case(title: str) -> str:
+    """A title typed in capitals reads as a sentence ('KẾT QUẢ THỰC HIỆN' -> 'Kết quả thực hiện')."""
+    if title.isupper():
+        lower = title.lower()
+        return lower[:1].upper() + lower[1:]
+    return title
+
+
+def citation(doc: Mapping[str, object], width: int | None = 70) -> str:
+    """A report named the way an official cites it, from the warehouse's metadata:
+    'Báo cáo số 123/BC-STTTT ngày 28/10/2024 — Sở TT&TT Tây Ninh — Kết quả thực hiện …'.
+
+    The file name is used only when the report has neither number, date, agency nor title."""
+    number, when = doc.get("report_number"), doc.get("report_date")
+    head = "Báo cáo" + (f" số {number}" if not _missing(number) and number else "")
+    head += f" ngày {vn_date(when)}" if not _missing(when) else ""
+    parts = [head, agency_short(doc.get("agency"), doc.get("province"))]
+    title = doc.get("title")
+    if not _missing(title) and str(title).strip():
+        title = _sentence_case(" ".join(str(title).split()))
+        parts.append(shorten(title, width) if width else title)
+    elif not _missing(doc.get("period_label")) and doc.get("period_label"):
+        parts.append(str(doc.get("period_label")))
+    parts = [p for p in parts if p]
+    if parts == ["Báo cáo"]:
+        return str(doc.get("file_name") or "")
+    return " — ".join(parts)
+
+
+def fold(text: object) -> str:
+    """Lower case without tone marks, đ as d: 'Hồ sơ' -> 'ho so', so a search typed without
+    diacritics finds the Vietnamese text (the SQL side does the same with strip_accents)."""
+    plain = unicodedata.normalize("NFD", str(text).replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in plain if not unicodedata.combining(c)).lower()
+
+
+def period_short(period_start: object, period_end: object, as_of: object = None) -> str:
+    """A figure's period as officials name it: 'Năm 2023', '6T/2024', '9T/2024', 'Quý III/2025',
+    '01/01–31/07/2024', or the date of a stock ('31/07/2024')."""
+    if not _missing(as_of):
+        return vn_date(as_of)
+    if _missing(period_start) or _missing(period_end):
+        return vn_date(period_end) or vn_date(period_start) or "không rõ kỳ"
+    start, end = pd.Timestamp(period_start), pd.Timestamp(period_end)
+    month_end = (end + pd.Timedelta(days=1)).day == 1
+    if start.year == end.year and start.day == 1 and month_end:
+        months = end.month - start.month + 1
+        if months == 12:
+            return f"Năm {end.year}"
+        if months == 3 and start.month % 3 == 1:
+            return f"Quý {_ROMAN[end.month // 3]}/{end.year}"
+        if start.month == 1 and months in (6, 9):
+            return f"{months}T/{end.year}"
+    if start.year == end.year:
+        return f"{start:%d/%m}–{end:%d/%m/%Y}"
+    return f"{vn_date(start)}–{vn_date(end)}"
+
+
+def rank_text(value: object, of_n: object = None) -> str:
+    """'40/63' for a rank out of a known number of provinces, '3' otherwise."""
+    text = vn_value(value)
+    return f"{text}/{int(of_n)}" if text and not _missing(of_n) and of_n is not pd.NA else text
+
+
+def value_with_unit(value: float | None, unit: str, of_n: object = None) -> str:
+    """'100%', 'hạng 40/63', '55 người', '9.280.000.000 đồng' — the unit once, never '100% %'."""
+    if unit == "hạng":
+        return f"hạng {rank_text(value, of_n)}" if not _missing(value) else ""
+    text = vn_value(value, unit)
+    return text if not text or unit in ("%", "") else f"{text} {unit}"

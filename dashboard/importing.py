@@ -7,6 +7,7 @@ extracts, stores content-addressed and rebuilds. Every call returns the ETL's JS
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 EXTENSIONS = (".txt", ".md", ".docx", ".pdf")
+log = logging.getLogger(__name__)
 
 
 def raw_dir() -> Path:
@@ -55,7 +57,9 @@ def _etl(args: list[str], db: Path) -> list[dict]:
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
     rows = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
     if done.returncode not in (0, 1) or (done.returncode and not rows):
-        rows.append({"type": "error", "file": "", "error": f"Lỗi khi chạy ETL: {done.stderr.strip()[-500:]}"})
+        log.error("etl %s failed (%s): %s", args[:1], done.returncode, done.stderr.strip()[-2000:])
+        rows.append({"type": "error", "file": "", "error": "Không xử lý được báo cáo do lỗi hệ thống. Vui lòng thử "
+                     "lại; nếu vẫn lỗi, báo quản trị hệ thống (chi tiết đã ghi vào nhật ký máy chủ)."})  # fmt: skip
     return rows
 
 

@@ -9,6 +9,7 @@ import duckdb
 import pandas as pd
 
 from dashboard.filters import Filters
+from dashboard.formatting import fold
 
 FACT_COLUMNS = """
     fact_id, doc_id, file_name, province, agency, report_type, period_label,
@@ -16,8 +17,37 @@ FACT_COLUMNS = """
     indicator, label_vi, group_code, group_label, unit, kind, scope, sort_order,
     value, qualifier, period_start, period_end, as_of, year,
     quote, sentence, char_start, char_end, sentence_start, sentence_end, page, rule, confidence,
-    finding_severity, finding_titles, status, fact_key, period_basis, reported_province, reported_agency
+    finding_severity, finding_titles, status, fact_key, period_basis, reported_province, reported_agency,
+    denominator
 """
+# lower case, no tone marks, đ as d — the same folding as formatting.fold on the search text
+_FOLD = "strip_accents(lower(translate({}, 'đĐ', 'dD')))"
+
+
+def with_titles(con: duckdb.DuckDBPyConnection, df: pd.DataFrame) -> pd.DataFrame:
+    """Add each row's report title and number (fact_view lacks them; a report is cited by them).
+    Looked up for the rows' documents only and merged here: cheaper than a join in every query."""
+    if df.empty:
+        return df.assign(title=pd.Series(dtype=str), report_number=pd.Series(dtype=str))
+    docs = con.execute(
+        "SELECT doc_id, title, report_number FROM documents WHERE list_contains(?::VARCHAR[], doc_id)",
+        [df["doc_id"].unique().tolist()],
+    ).df()
+    by_doc = docs.set_index("doc_id")
+    return df.assign(title=df["doc_id"].map(by_doc["title"]), report_number=df["doc_id"].map(by_doc["report_number"]))
+
+
+def _search(text: str) -> tuple[str, list[str]]:
+    """Quotes or indicator names containing ``text``; typed without tone marks ('ho so') it
+    matches with or without them ('hồ sơ'), typed with them it matches them as written."""
+    folded = fold(" ".join(text.split()))
+    plain = folded == " ".join(text.split()).lower()
+    source = text if not plain else folded
+    like = "%" + " ".join(source.split()).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    if not plain:
+        return " AND (sentence ILIKE ? ESCAPE '\\' OR label_vi ILIKE ? ESCAPE '\\')", [like, like]
+    sentence, label = _FOLD.format("sentence"), _FOLD.format("label_vi")
+    return f" AND ({sentence} LIKE ? ESCAPE '\\' OR {label} LIKE ? ESCAPE '\\')", [like, like]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,9 +108,9 @@ def facts(
         where += " AND list_contains(?::VARCHAR[], indicator)"
         params.append(list(indicators))
     if text.strip():
-        where += " AND (sentence ILIKE ? OR label_vi ILIKE ?)"
-        like = "%" + text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        params += [like, like]
+        clause, values = _search(text)
+        where += clause
+        params += values
     sql = f"""
         SELECT {FACT_COLUMNS} FROM {filters.view}
         WHERE role = 'primary' AND {where}
@@ -89,7 +119,7 @@ def facts(
     if limit:
         sql += " LIMIT ?"
         params.append(limit)
-    return con.execute(sql, params).df()
+    return with_titles(con, con.execute(sql, params).df())
 
 
 def latest_facts(
@@ -109,7 +139,7 @@ def latest_facts(
             PARTITION BY province, indicator ORDER BY coalesce(as_of, period_end) DESC, fact_id) <= ?
         ORDER BY province COLLATE vi, sort_order, coalesce(as_of, period_end) DESC
     """  # noqa: S608 - 'where' holds only placeholders
-    return con.execute(sql, params).df()
+    return with_titles(con, con.execute(sql, params).df())
 
 
 def documents(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
@@ -182,7 +212,7 @@ def mentions(con: duckdb.DuckDBPyConnection, doc_id: str) -> pd.DataFrame:
 def fact(con: duckdb.DuckDBPyConnection, fact_id: str) -> dict | None:
     """One fact with its sentence, for the evidence box."""
     df = con.execute(f"SELECT {FACT_COLUMNS} FROM fact_view WHERE fact_id = ?", [fact_id]).df()  # noqa: S608
-    return None if df.empty else df.iloc[0].to_dict()
+    return None if df.empty else with_titles(con, df).iloc[0].to_dict()
 
 
 def findings(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
@@ -196,6 +226,8 @@ def findings(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     return con.execute(
         f"""
         SELECT finding_id, check_id, severity, title, message, {column} AS province, doc_ids, fact_ids,
+               (SELECT string_agg(DISTINCT i.label_vi, ', ' ORDER BY i.label_vi) FROM facts x
+                JOIN indicators i ON i.code = x.indicator WHERE list_contains(f.fact_ids, x.fact_id)) AS labels,
                CASE severity WHEN 'loi' THEN 0 WHEN 'canh_bao' THEN 1 ELSE 2 END AS severity_rank
         FROM findings f LEFT JOIN admin_units au ON au.old_province = f.province WHERE {where}
         ORDER BY severity_rank, province COLLATE vi, check_id, finding_id
@@ -206,7 +238,7 @@ def findings(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
 
 def finding_facts(con: duckdb.DuckDBPyConnection, finding_id: str) -> pd.DataFrame:
     """The facts a finding rests on, with their sentences, in the order the check gave them."""
-    return con.execute(
+    found = con.execute(
         f"""
         SELECT {FACT_COLUMNS}, role FROM fact_view
         JOIN (SELECT unnest(fact_ids) AS fact_id, generate_subscripts(fact_ids, 1) AS k
@@ -214,6 +246,20 @@ def finding_facts(con: duckdb.DuckDBPyConnection, finding_id: str) -> pd.DataFra
         ORDER BY k
         """,  # noqa: S608 - no user text in the SQL
         [finding_id],
+    ).df()
+    return with_titles(con, found)
+
+
+def fact_findings(con: duckdb.DuckDBPyConnection, fact_ids: list[str]) -> pd.DataFrame:
+    """The worst open finding on each of the given facts (for linking a mark to its finding)."""
+    return con.execute(
+        """
+        SELECT ff.fact_id, arg_min(f.finding_id, CASE f.severity WHEN 'loi' THEN 0 WHEN 'canh_bao' THEN 1 ELSE 2 END)
+               AS finding_id
+        FROM finding_facts ff JOIN findings f USING (finding_id)
+        WHERE list_contains(?::VARCHAR[], ff.fact_id) GROUP BY ff.fact_id
+        """,
+        [list(fact_ids)],
     ).df()
 
 
@@ -239,7 +285,7 @@ def corrections(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute(
         """
         SELECT c.made_at, c.who, c.why, c.field, c.old_value, c.new_value, c.fact_key, c.applied,
-               d.file_name, d.province
+               d.doc_id, d.file_name, d.province, d.agency, d.title, d.report_number, d.report_date
         FROM corrections c LEFT JOIN documents d ON d.sha256 = c.doc_sha256
         ORDER BY c.made_at DESC, c.correction_id
         """

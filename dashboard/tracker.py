@@ -7,7 +7,7 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard.formatting import report_type_label, vn_date, vn_sort_key
+from dashboard.formatting import citation, report_type_label, vn_date, vn_sort_key
 
 PERIOD_LABELS = {"H1": "6 tháng đầu năm", "Y": "cả năm", "Q1": "quý I", "Q2": "quý II", "Q3": "quý III", "Q4": "quý IV"}
 RECEIVED, LATE, UNDATED, MISSING, EXTRA = (
@@ -70,12 +70,13 @@ def tracker(docs: pd.DataFrame, schedule: pd.DataFrame) -> pd.DataFrame:
                         due is not None and sent is not None and not pd.isna(sent) and pd.Timestamp(sent).date() > due
                     )
                     status = UNDATED if sent is None or pd.isna(sent) else (LATE if late else RECEIVED)
-                    rows.append({**row, "status": status, "doc_id": doc["doc_id"],
+                    rows.append({**row, "status": status, "doc_id": doc["doc_id"], "document": citation(doc, 60),
                                  "report_number": doc["report_number"], "report_date": sent})  # fmt: skip
     for doc in docs[~docs["doc_id"].isin(matched)].to_dict("records"):
         year, period = doc["key"] or (None, None)
         rows.append({"province": doc["province"], "agency": doc["agency"], "report_type": doc["report_type"],
                      "year": year, "period": period, "deadline": None, "status": EXTRA, "doc_id": doc["doc_id"],
+                     "document": citation(doc, 60),
                      "report_number": doc["report_number"], "report_date": doc["report_date"]})  # fmt: skip
     out = pd.DataFrame(rows)
     records = out.to_dict("records")
@@ -99,8 +100,24 @@ def tracker_table(rows: pd.DataFrame) -> pd.DataFrame:
             ],
             "Hạn gửi": [vn_date(d) for d in rows["deadline"]],
             "Trạng thái": rows["status"],
-            "Văn bản": rows["doc_id"].fillna(""),
+            "Văn bản": rows["document"].fillna("") if "document" in rows else "",
             "Số hiệu": rows["report_number"].fillna(""),
             "Ngày báo cáo": [vn_date(d) for d in rows["report_date"]],
+        }
+    )
+
+
+def schedule_table(schedule: pd.DataFrame) -> pd.DataFrame:
+    """The reporting schedule with Vietnamese headings and labels."""
+    return pd.DataFrame(
+        {
+            "Loại báo cáo": [report_type_label(t) for t in schedule["report_type"]],
+            "Tần suất": schedule["frequency"],
+            "Kỳ": [PERIOD_LABELS.get(p, p) for p in schedule["period"]],
+            "Số liệu từ ngày": schedule["data_from"],
+            "Đến ngày": schedule["data_to"],
+            "Hạn gửi": schedule["deadline"],
+            "Căn cứ": schedule["legal_basis"],
+            "Ghi chú": schedule["note"],
         }
     )

@@ -15,19 +15,36 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from dashboard import importing, queries
+from dashboard import importing, queries, views
 from dashboard.db import connect, warehouse_path, warehouse_version
 from dashboard.excel import export_filename, facts_workbook, findings_workbook
 from dashboard.filters import Filters
-from dashboard.formatting import md_escape, report_type_label, vn_datetime, vn_sorted
+from dashboard.formatting import (
+    citation,
+    md_escape,
+    report_type_label,
+    value_with_unit,
+    vn_datetime,
+    vn_number,
+    vn_sorted,
+)
 from dashboard.views import evidence_markdown
 
 FILTER_KEYS = ("tinh", "nam", "co_quan", "loai", "nhom")
-EXPLORER_COLUMNS = {
-    "Giá trị": st.column_config.NumberColumn("Giá trị", help="Số liệu như văn bản ghi"),
-    "Trích dẫn": st.column_config.TextColumn("Trích dẫn", width="large"),
-    "Kỳ": st.column_config.TextColumn("Kỳ", width="medium"),
-}
+
+
+def explorer_columns(values: pd.Series) -> dict:
+    """Chỉ tiêu, Giá trị, Đơn vị and Kỳ fit on screen first; Giá trị is as wide as its longest
+    figure (never cut); the source sentence gets the room it needs."""
+    return {
+        "Chỉ tiêu": st.column_config.TextColumn("Chỉ tiêu", width=300),
+        "Giá trị": st.column_config.NumberColumn("Giá trị", help="Số liệu như văn bản ghi",
+                                                 width=views.value_width(values)),  # fmt: skip
+        "Kỳ": st.column_config.TextColumn("Kỳ", width=130),
+        "Văn bản": st.column_config.TextColumn("Văn bản", width="large"),
+        "Trích dẫn": st.column_config.TextColumn("Câu nguồn", width=700),
+    }
+
 
 
 class _Shared:
@@ -175,6 +192,18 @@ def finding_facts(finding_id: str) -> pd.DataFrame:
         return queries.finding_facts(cur, finding_id)
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def _fact_findings(version: tuple[int, int], fact_ids: tuple[str, ...]) -> dict[str, str]:
+    with _cursor() as cur:
+        found = queries.fact_findings(cur, list(fact_ids))
+    return dict(zip(found["fact_id"], found["finding_id"], strict=True))
+
+
+def fact_findings(fact_ids: list[str]) -> dict[str, str]:
+    """fact_id -> the id of its worst open finding, for the facts that have one."""
+    return _fact_findings(warehouse_version(), tuple(sorted(fact_ids))) if fact_ids else {}
+
+
 def reference_indices(provinces: tuple[str, ...] = ()) -> pd.DataFrame:
     with _cursor() as cur:
         return queries.reference_indices(cur, provinces)
@@ -199,7 +228,7 @@ def corrections() -> pd.DataFrame:
         {
             "Thời điểm": [vn_datetime(t) for t in log["made_at"]],
             "Người sửa": log["who"],
-            "Văn bản": log["file_name"],
+            "Văn bản": [citation(r, 60) if isinstance(r["doc_id"], str) else "" for r in log.to_dict("records")],
             "Trường": log["field"].replace({"assign": "gán chỉ tiêu"}),
             "Giá trị cũ": log["old_value"],
             "Giá trị mới": log["new_value"],
@@ -236,11 +265,23 @@ def correction_payload(pending: dict) -> dict:
     return {k: pending.get(k) for k in ("doc_sha256", "fact_key", "field", "old_value", "new_value", "why")}
 
 
+def etl_warning_text(row: dict) -> str:
+    """One Vietnamese line for a warning the ETL emitted (a skipped line of the corrections log):
+    the file and line it concerns, and why."""
+    file_name, message = Path(str(row.get("file") or "")).name, str(row.get("message") or "").strip()
+    where = "" if not file_name or message.startswith(file_name) else f"{file_name}: "
+    return f"Cảnh báo — {where}{message or 'không rõ lý do'}"
+
+
 def show_etl_result(rows: list[dict]) -> None:
+    """The ETL's answer to a publish or a correction: errors, warnings (one line each), success."""
     errors = [r for r in rows if r.get("type") == "error"]
+    warnings = [r for r in rows if r.get("type") == "warning"]
     done = [r for r in rows if r.get("type") in ("published", "corrected")]
     for r in errors:
         st.error(md_escape(r["error"]))  # the ETL's message names the uploaded file
+    for r in warnings:
+        st.warning(md_escape(etl_warning_text(r)))
     for r in done:
         stored = len(r.get("stored", []))
         st.success(f"Đã lưu: {stored} tệp, {r.get('corrections', 0)} sửa đổi; kho dữ liệu đã dựng lại.")
@@ -314,7 +355,8 @@ def _ignore_invalid(key: str, valid: list[str], label: str) -> None:
 def _multiselect(label: str, key: str, values: list[str], fmt: Callable[[str], str] = str) -> tuple[str, ...]:
     _ignore_invalid(key, [fmt(v) for v in values], label)  # the URL holds the labels shown
     chosen = st.sidebar.multiselect(
-        label, values, default=[], key=key, bind="query-params", format_func=fmt, placeholder="Tất cả"
+        label, values, default=[], key=key, bind="query-params", format_func=fmt, placeholder="Tất cả",
+        select_all=False,
     )
     return tuple(chosen)
 
@@ -379,29 +421,29 @@ def _leave_pages_folder_mode() -> None:
 
 
 def evidence(fact_id: str) -> None:
-    """The figure's source sentence with the figure highlighted, and where it sits in the file."""
+    """The figure's source sentence with the figure highlighted, under the report's citation name."""
     row = fact(fact_id)
     if row is None:
         st.info("Không tìm thấy số liệu này trong kho dữ liệu hiện tại.")
         return
-    where = f"ký tự {row['char_start']}–{row['char_end']}"
-    if pd.notna(row.get("page")):
-        where = f"trang {int(row['page'])}, " + where
+    where = f" · trang {int(row['page'])}" if pd.notna(row.get("page")) else ""
     status = {"corrected": " · :orange[đã sửa]", "rejected": " · :red[đã loại]"}.get(row.get("status"), "")
     with st.container(border=True):
-        label, province, file_name = (md_escape(row[k]) for k in ("label_vi", "province", "file_name"))
-        st.markdown(f"**{label}** — {province} · {file_name} ({where}){status}")
+        label, province = (md_escape(row[k]) for k in ("label_vi", "province"))
+        value = md_escape(value_with_unit(row["value"], row["unit"], row.get("denominator")))
+        st.markdown(f"**{label}**: {value} — {province}{status}")
+        st.caption(f"Nguồn: {md_escape(citation(row, None))}{where} · tệp {md_escape(row['file_name'])}")
         st.markdown(evidence_markdown(row["sentence"], row["quote"]))
 
 
-def findings_excel_button(rows: pd.DataFrame, filters: Filters) -> None:
+def findings_excel_button(rows: pd.DataFrame, filters: Filters, names: dict[str, str] | None = None) -> None:
     evidence = pd.concat(
         [finding_facts(fid).assign(row_no=i) for i, fid in enumerate(rows["finding_id"], start=1)] or [pd.DataFrame()]
     )
     build = latest_build()
     st.download_button(
         f"Tải Excel ({len(rows)} phát hiện)",
-        data=findings_workbook(rows, evidence, filters, build["finished_at"] if build else None),
+        data=findings_workbook(rows, evidence, filters, build["finished_at"] if build else None, names),
         file_name=export_filename("Chất lượng dữ liệu", filters, date.today()),
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="excel_phat_hien",
@@ -410,14 +452,36 @@ def findings_excel_button(rows: pd.DataFrame, filters: Filters) -> None:
     )
 
 
+EXCEL_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header row
+EXCEL_AT_ONCE = 5_000  # up to this many rows the file is built with the page; above, on request
+
+
 def excel_button(df: pd.DataFrame, filters: Filters, what: str = "Số liệu", key: str = "excel") -> None:
-    """Download the rows on screen as an Excel file named for what and when."""
+    """Download the rows on screen as an Excel file named for what and when. A large export is
+    built only when asked, with a progress bar; one too large for Excel is offered as CSV."""
+    name = export_filename(what, filters, date.today())
+    if len(df) > EXCEL_MAX_ROWS:
+        st.warning(f"{vn_number(len(df))} dòng vượt giới hạn {vn_number(EXCEL_MAX_ROWS)} dòng của Excel: "
+                   "thu hẹp bộ lọc, hoặc tải tệp CSV (mở được bằng Excel theo từng phần).")  # fmt: skip
+        st.download_button(f"Tải CSV ({vn_number(len(df))} dòng)", data=df.to_csv(index=False).encode("utf-8-sig"),
+                           file_name=name.removesuffix(".xlsx") + ".csv", mime="text/csv", key=key + "_csv",
+                           icon=":material/download:")  # fmt: skip
+        return
+    if len(df) > EXCEL_AT_ONCE and not st.session_state.get(key + "_lam"):
+        st.button(f"Chuẩn bị tệp Excel ({vn_number(len(df))} dòng)", key=key + "_chuan_bi", icon=":material/table:",
+                  on_click=lambda: st.session_state.update({key + "_lam": True}))  # fmt: skip
+        return
+    bar = st.progress(0.0, text=f"Đang tạo tệp Excel ({vn_number(len(df))} dòng)…") if len(df) > EXCEL_AT_ONCE else None
     build = latest_build()
-    data = facts_workbook(df, filters, build["finished_at"] if build else None, datetime.now())
+    data = facts_workbook(df, filters, build["finished_at"] if build else None, datetime.now(),
+                          progress=(lambda done: bar.progress(done)) if bar else None)  # fmt: skip
+    if bar:
+        bar.empty()
+        st.session_state.pop(key + "_lam", None)
     st.download_button(
-        f"Tải Excel ({len(df)} dòng)",
+        f"Tải Excel ({vn_number(len(df))} dòng)",
         data=data,
-        file_name=export_filename(what, filters, date.today()),
+        file_name=name,
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=key,
         icon=":material/download:",

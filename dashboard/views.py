@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -11,9 +12,13 @@ import pandas as pd
 from dashboard.formatting import (
     SEVERITY_LABELS,
     STATUS_LABELS,
+    citation,
     md_escape,
+    period_short,
     period_text,
+    rank_text,
     report_type_label,
+    value_with_unit,
     vn_date,
     vn_sort_key,
     vn_value,
@@ -61,6 +66,8 @@ class Card:
     fact_id: str
     document: str
     finding: str = ""
+    trend: tuple[float, ...] = ()  # the recent comparable values, oldest first, for a sparkline
+    delta_arrow: str = "auto"
 
 
 def _end(row: pd.Series) -> pd.Timestamp:
@@ -86,6 +93,17 @@ def _comparable(latest: pd.Series | dict, earlier: pd.Series | dict) -> bool:
     return a is not None and b is not None and abs(a - b) <= _SAME_LENGTH_DAYS
 
 
+def citations(df: pd.DataFrame, width: int | None = 70) -> list[str]:
+    """Each row's document named as officials cite it (computed once per document)."""
+    if df.empty:
+        return []
+    columns = [c for c in ("report_number", "report_date", "agency", "province", "title", "period_label",
+                           "file_name") if c in df]  # fmt: skip
+    docs = df.drop_duplicates("doc_id")[["doc_id", *columns]].to_dict("records")
+    names = {row["doc_id"]: citation(row, width) for row in docs}
+    return [names[d] for d in df["doc_id"]]
+
+
 def kpi_cards(df: pd.DataFrame) -> dict[str, list[Card]]:
     """Per province, the latest figure of each KPI with a delta against the previous comparable one."""
     cards: dict[str, list[Card]] = {}
@@ -107,35 +125,50 @@ def _card(province: str, series: list[dict]) -> Card:
     """``series``: one province's figures of one KPI, newest first."""
     latest = series[0]
     earlier = [r for r in series if r["_end"] < latest["_end"]]
-    delta, note = None, ""
     comparable = [r for r in earlier if _comparable(latest, r)]
-    if comparable:
-        prev = comparable[0]
-        diff = latest["value"] - prev["value"]
-        then = (
-            vn_date(prev["as_of"])
-            if pd.notna(prev["as_of"])
-            else period_text(prev["period_start"], prev["period_end"], None)
-        )
-        change = "không đổi" if diff == 0 else ("+" if diff > 0 else "") + vn_value(diff, latest["unit"])
-        delta = f"{change} so với {then}"
-    elif earlier:
+    delta, note = _delta(latest, comparable[0]) if comparable else (None, "")
+    if earlier and not comparable:
         note = "Kỳ trước có độ dài khác — không so sánh."
     code = latest["indicator"]
-    color = "off" if delta and delta.startswith("không đổi") else ("inverse" if code in LOWER_IS_BETTER else "normal")
+    rank = latest["unit"] == "hạng"
+    color, arrow = ("inverse" if code in LOWER_IS_BETTER else "normal"), "auto"
+    if rank and delta:  # 'lên 4 bậc' is good news although the number fell
+        up = delta.startswith("lên")
+        color, arrow = ("green", "up") if up else ("red", "down")
     return Card(
         province=province,
         indicator=code,
         label=SHORT_LABELS.get(code, latest["label_vi"]),
-        value=vn_value(latest["value"], latest["unit"]),
+        value=rank_text(latest["value"], latest.get("denominator")) if rank else vn_value(latest["value"],
+                                                                                          latest["unit"]),
         period=period_text(latest["period_start"], latest["period_end"], latest["as_of"]),
         delta=delta,
         delta_color=color,
+        delta_arrow=arrow,
         note=note,
         fact_id=latest["fact_id"],
-        document=latest["file_name"],
+        document=citation(latest, None),
         finding=finding_mark(latest["finding_severity"]),
+        trend=tuple(float(r["value"]) for r in reversed([latest, *comparable][:8])) if comparable else (),
     )
+
+
+def _delta(latest: dict, prev: dict) -> tuple[str | None, str]:
+    """The change against an earlier comparable figure; no change is a note, not a delta arrow."""
+    diff = latest["value"] - prev["value"]
+    then = period_short(prev["period_start"], prev["period_end"], prev["as_of"])
+    if diff == 0:
+        return None, f"Không đổi so với {then}."
+    if latest["unit"] == "hạng":
+        return f"{'xuống' if diff > 0 else 'lên'} {vn_value(abs(diff))} bậc so với {then}", ""
+    return f"{'+' if diff > 0 else '-'}{vn_value(abs(diff), latest['unit'])} so với {then}", ""
+
+
+def kpi_slots(cards: dict[str, list[Card]]) -> list[tuple[str, str]]:
+    """(indicator, label) of every key figure some province in scope reports, in catalog order:
+    the grid's places, the same for every province."""
+    labels = {c.indicator: c.label for items in cards.values() for c in items}
+    return [(code, labels[code]) for code in KPI_INDICATORS if code in labels]
 
 
 def sorted_provinces(provinces: list[str] | tuple[str, ...]) -> list[str]:
@@ -145,13 +178,16 @@ def sorted_provinces(provinces: list[str] | tuple[str, ...]) -> list[str]:
 def trend_points(df: pd.DataFrame) -> pd.DataFrame:
     """One point per fact: x at the end of its period (or its date), with texts for the hover."""
     if df.empty:
-        return df.assign(x=pd.Series(dtype="datetime64[ns]"), period=[], value_text=[])
+        return df.assign(x=pd.Series(dtype="datetime64[ns]"), period=[], value_text=[], tick=[], document=[])
     out = df.assign(
         x=_ends(df),
         period=[
             period_text(a, b, c) for a, b, c in zip(df["period_start"], df["period_end"], df["as_of"], strict=True)
         ],
-        value_text=[vn_value(v, u) for v, u in zip(df["value"], df["unit"], strict=True)],
+        tick=[period_short(a, b, c) for a, b, c in zip(df["period_start"], df["period_end"], df["as_of"], strict=True)],
+        value_text=[value_with_unit(v, u, df.get("denominator", pd.Series([None] * len(df))).iloc[i])
+                    for i, (v, u) in enumerate(zip(df["value"], df["unit"], strict=True))],  # fmt: skip
+        document=citations(df, 60),
         mark=[
             f"<br>{finding_mark(s)}: {html.escape(str(t), quote=False)}" if finding_mark(s) else ""  # plotly reads HTML
             for s, t in zip(df["finding_severity"], df["finding_titles"], strict=True)
@@ -168,7 +204,8 @@ def months(row: pd.Series) -> float | None:
 def _compare_cell(h: dict, per_month: bool) -> str:
     suffix = "/tháng" if per_month and h["kind"] == "flow" else ""
     mark = finding_mark(h["finding_severity"])
-    return f"{vn_value(h['value'], h['unit'])}{suffix} ({h['period']})" + (f" {mark}" if mark else "")
+    value = rank_text(h["value"], h.get("denominator")) if h["unit"] == "hạng" else vn_value(h["value"], h["unit"])
+    return f"{value}{suffix} ({h['period']})" + (f" {mark}" if mark else "")
 
 
 def compare_frames(
@@ -198,7 +235,7 @@ def compare_frames(
         (r["province"], r["indicator"]): r
         for r in latest[
             ["province", "indicator", "value", "unit", "kind", "period", "finding_severity", "agency", "scope",
-             "period_basis"]
+             "period_basis", "denominator"]
         ].to_dict("records")
     }  # fmt: skip
     rows: list[dict] = []
@@ -216,38 +253,83 @@ def compare_frames(
         if len({h["period_basis"] for h in present}) > 1:
             warnings["khác cách tính kỳ"].append(label)
         rows.append(row)
-    bars = latest[latest["province"].isin(provinces)][
-        ["indicator", "label_vi", "unit", "province", "value", "period", "sort_order"]
-    ]
-    return pd.DataFrame(rows), bars, warnings
+    return pd.DataFrame(rows), _shared_bars(latest, provinces, per_month), warnings
+
+
+def _shared_bars(latest: pd.DataFrame, provinces: list[str], per_month: bool) -> pd.DataFrame:
+    """The figures to draw: only indicators at least two of the provinces report (a lone bar
+    compares nothing), with the value as written and the period for under each bar."""
+    mine = latest[latest["province"].isin(provinces)]
+    shared = mine.groupby("indicator")["province"].transform("nunique") >= 2
+    mine = mine[shared]
+    suffix = ["/tháng" if per_month and k == "flow" else "" for k in mine["kind"]]
+    return mine.assign(
+        value_text=[(value_with_unit(v, u, n) if u == "hạng" else vn_value(v, u)) + x for v, u, n, x in
+                    zip(mine["value"], mine["unit"], mine["denominator"], suffix, strict=True)],  # fmt: skip
+        tick=[period_short(a, b, c) for a, b, c in zip(mine["period_start"], mine["period_end"], mine["as_of"],
+                                                       strict=True)],  # fmt: skip
+    )[["indicator", "label_vi", "unit", "group_label", "province", "value", "value_text", "period", "tick",
+       "sort_order"]]  # fmt: skip
+
+
+def official_in_years(reference: pd.DataFrame, year_from: int | None, year_to: int | None) -> pd.DataFrame:
+    """Published ranks of the years the sidebar's year filter keeps."""
+    if reference.empty:
+        return reference
+    keep = pd.Series(True, index=reference.index)
+    if year_from is not None:
+        keep &= reference["year"] >= year_from
+    if year_to is not None:
+        keep &= reference["year"] <= year_to
+    return reference[keep]
 
 
 MENTION_MARK = "violet"  # unassigned figures: a colour no assigned figure uses
+READER_CSS = """<style>
+.van-ban{font-size:1.02rem;line-height:1.75;white-space:pre-line;max-width:62rem}
+.van-ban mark{padding:.05em .2em;border-radius:.25em;font-weight:600}
+.van-ban mark.chinh{background:#ffd966;color:#1b2631;box-shadow:inset 0 -2px #d68910}
+.van-ban mark.phu{background:#e5e8ec;color:#1b2631}
+.van-ban mark.chua-gan{background:#e8daef;color:#1b2631}
+.van-ban sup.chip{font-size:.68rem;font-weight:600;color:#1f4e79;background:#eaf1f8;border:1px solid #b6cde4;
+  border-radius:.7em;padding:0 .45em;margin-left:.15em;white-space:nowrap;line-height:1}
+.van-ban sup.chip.chua-gan{color:#6c3483;background:#f4ecf7;border-color:#d2b4de}
+</style>"""
 
 
-def marked_text(text: str, facts: pd.DataFrame, mentions: pd.DataFrame | None = None) -> str:
-    """The document as Markdown text with each extracted figure highlighted and labelled; with
-    ``mentions``, each measured number no indicator took is marked too, in its own colour and
-    labelled 'chưa gán'."""
-    marks = []  # (start, rank where two start together, end, colour, label)
+def marked_html(text: str, facts: pd.DataFrame, mentions: pd.DataFrame | None = None) -> str:
+    """The document as HTML with each extracted figure highlighted, its indicator in a tooltip and
+    in a small chip after the figure (the sentence itself stays whole); with ``mentions``, each
+    measured number no indicator took is marked in its own colour as 'chưa gán'. Every piece of
+    report text is HTML-escaped."""
+    marks = []  # (start, rank where two start together, end, css class, label)
     for start, end, label, role in facts[["char_start", "char_end", "label_vi", "role"]].itertuples(index=False):
         primary = role == "primary"
-        marks.append(
-            (start, 0 if primary else 1, end, "orange" if primary else "gray", f":blue[〔{md_escape(label)}〕]")
-        )
+        marks.append((start, 0 if primary else 1, end, "chinh" if primary else "phu", str(label)))
     if mentions is not None:
         for start, end, measure in mentions[["char_start", "char_end", "measure"]].itertuples(index=False):
-            marks.append((start, 2, end, MENTION_MARK, f":{MENTION_MARK}[〔chưa gán: {md_escape(measure)}〕]"))
+            marks.append((start, 2, end, "chua-gan", f"chưa gán: {measure}"))
     parts, pos = [], 0
-    for start, _, end, color, label in sorted(marks, key=lambda m: m[:2]):
+    for start, _, end, css, label in sorted(marks, key=lambda m: m[:2]):
         if start < pos:
             continue
-        parts.append(md_escape(text[pos:start]))
-        quote = md_escape(text[start:end]).replace("  \n", " ")
-        parts.append(f":{color}-background[{quote}] {label}")
+        tip = html.escape(label, quote=True)
+        parts.append(_flow(text[pos:start]))
+        parts.append(f'<mark class="{css}" title="{tip}">{html.escape(text[start:end])}</mark>'
+                     f'<sup class="chip {css}" title="{tip}">{html.escape(_chip(label))}</sup>')  # fmt: skip
         pos = end
-    parts.append(md_escape(text[pos:]))
-    return "".join(parts)
+    parts.append(_flow(text[pos:]))
+    return READER_CSS + '<div class="van-ban">' + "".join(parts) + "</div>"
+
+
+def _flow(text: str) -> str:
+    """Report text as HTML: escaped, and a run of blank lines (left by Word and PDF) one line break."""
+    return re.sub(r"[ \t]*\n\s*", "\n", html.escape(text))
+
+
+def _chip(label: str, width: int = 28) -> str:
+    """The indicator's name short enough for a chip (the tooltip holds it whole)."""
+    return label if len(label) <= width else label[: width - 1].rsplit(" ", 1)[0] + "…"
 
 
 def coverage_text(coverage: object) -> str:
@@ -272,7 +354,6 @@ def mentions_table(mentions: pd.DataFrame) -> pd.DataFrame:
             "Đơn vị đo": mentions["measure"],
             "Lý do chưa gán": mentions["reason"],
             "Trích dẫn": [" ".join(str(q).split()) for q in mentions["quote"]],
-            "Vị trí": [f"ký tự {a}–{b}" for a, b in zip(mentions["char_start"], mentions["char_end"], strict=True)],
         }
     )
 
@@ -297,25 +378,31 @@ def finding_mark(severity: object) -> str:
     return f"{SEVERITY_ICONS.get(str(severity), '')} {SEVERITY_LABELS.get(str(severity), str(severity))}"
 
 
-def findings_table(findings: pd.DataFrame) -> pd.DataFrame:
+def findings_table(findings: pd.DataFrame, names: dict[str, str] | None = None) -> pd.DataFrame:
+    """One row per finding; the indicator tells apart two findings of the same check and message,
+    and each document is named by its citation (``names``: doc_id -> citation)."""
+    names = names or {}
     return pd.DataFrame(
         {
             "Mức độ": [finding_mark(s) for s in findings["severity"]],
+            "Chỉ tiêu": findings["labels"].fillna("") if "labels" in findings else "",
             "Kiểm tra": findings["title"],
             "Chi tiết": findings["message"],
             "Tỉnh": findings["province"],
-            "Văn bản": [", ".join(d) for d in findings["doc_ids"]],
+            "Văn bản": ["; ".join(names.get(d, d) for d in docs) for docs in findings["doc_ids"]],
         }
     )
 
 
-def coverage_matrix(cov: pd.DataFrame) -> pd.DataFrame:
-    """Indicator × document: 0 not reported, 1 reported, 2 with a warning, 3 with an error."""
+def coverage_matrix(cov: pd.DataFrame, names: dict[str, str] | None = None) -> pd.DataFrame:
+    """Indicator × document: 0 not reported, 1 reported, 2 with a warning, 3 with an error.
+    A column is 'province · period · citation' (``names``: doc_id -> citation)."""
     if cov.empty:
         return pd.DataFrame()
+    names = names or {}
     cov = cov.assign(
         doc=[
-            f"{p or '?'} · {lbl or ''} · {d}"
+            f"{p or '?'} · {lbl or ''} · {names.get(d, d)}"
             for p, lbl, d in zip(cov["province"], cov["period_label"], cov["doc_id"], strict=True)
         ],
         level=[1 if pd.isna(w) or w == 2 else (3 if w == 0 else 2) for w in cov["worst"]],
@@ -346,7 +433,8 @@ def derived_in_period(points: pd.DataFrame) -> pd.DataFrame:
             start = pd.Timestamp(a["x"]) + pd.Timedelta(days=1)
             rows.append({"province": province, "x": b["x"], "value": b["value"] - a["value"],
                          "period": f"{vn_date(start)} – {vn_date(b['x'])}", "unit": b["unit"],
-                         "from": a["file_name"], "to": b["file_name"]})  # fmt: skip
+                         "from": a.get("document", a["file_name"]),
+                         "to": b.get("document", b["file_name"])})  # fmt: skip
     return pd.DataFrame(rows)
 
 
@@ -397,32 +485,41 @@ def point_label(points: pd.DataFrame, fact_id: str) -> str:
 
 
 def explorer_table(rows: pd.DataFrame) -> pd.io.formats.style.Styler:
-    """The explorer's columns in Vietnamese; numbers stay numbers, shown the Vietnamese way."""
+    """The explorer's columns in Vietnamese, the ones an official reads first on the left;
+    numbers stay numbers, shown the Vietnamese way."""
     table = pd.DataFrame(
         {
-            "Tỉnh": rows["province"],
-            "Cơ quan": rows["agency"],
-            "Nhóm": rows["group_label"],
             "Chỉ tiêu": rows["label_vi"],
             "Giá trị": rows["value"],
             "Đơn vị": rows["unit"],
             "Kỳ": [
-                period_text(a, b, c)
+                period_short(a, b, c)
                 for a, b, c in zip(rows["period_start"], rows["period_end"], rows["as_of"], strict=True)
             ],
-            "Năm": rows["year"],
-            "Văn bản": rows["file_name"],
-            "Trích dẫn": [" ".join(str(q).split()) for q in rows["quote"]],
+            "Tỉnh": rows["province"],
+            "Văn bản": citations(rows, 60),
+            "Trích dẫn": [" ".join(str(q).split()) for q in rows["sentence"]],
             "Kiểm tra": [finding_mark(s) for s in rows["finding_severity"]],
             "Trạng thái": [STATUS_LABELS.get(s, s) for s in rows["status"]],
+            "Cơ quan": rows["agency"],
+            "Nhóm": rows["group_label"],
+            "Năm": rows["year"],
         }
     )
     return table.style.format({"Giá trị": lambda v: vn_value(v), "Năm": lambda v: "" if pd.isna(v) else str(int(v))})
 
 
+def value_width(values: pd.Series) -> int:
+    """Pixels the 'Giá trị' column needs for its longest figure, so none is ever cut
+    (the grid sizes columns from a sample of rows and clips numbers from the left)."""
+    longest = max((len(vn_value(v)) for v in values), default=4)
+    return max(8 * longest + 32, 80)
+
+
 def documents_table(docs: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
+            "Văn bản": citations(docs, 80),
             "Tỉnh": docs["province"],
             "Cơ quan": docs["agency"],
             "Loại báo cáo": [report_type_label(t) for t in docs["report_type"]],
@@ -430,7 +527,6 @@ def documents_table(docs: pd.DataFrame) -> pd.DataFrame:
             "Từ ngày": [vn_date(d) for d in docs["period_start"]],
             "Đến ngày": [vn_date(d) for d in docs["period_end"]],
             "Ngày báo cáo": [vn_date(d) for d in docs["report_date"]],
-            "Số hiệu": docs["report_number"].fillna(""),
             "Số liệu": docs["facts"],
             "Độ phủ": [coverage_text(c) for c in docs["coverage"]],
             "Tệp": docs["file_name"],
@@ -446,7 +542,7 @@ __all__ = [
     "md_escape",
     "evidence_markdown",
     "kpi_cards",
-    "marked_text",
+    "marked_html",
     "trend_points",
     "vn_date",
 ]

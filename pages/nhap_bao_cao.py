@@ -1,12 +1,13 @@
 """Nhập báo cáo: editors upload, review, correct and publish; everyone else only reads."""
 
+import logging
 import os
 import secrets
 import time
 
 import streamlit as st
 
-from dashboard import auth, importing, review, ui
+from dashboard import auth, importing, review, ui, views
 from dashboard.db import warehouse_path
 from dashboard.filters import Filters
 from dashboard.formatting import md_escape
@@ -26,12 +27,9 @@ def history() -> None:
         st.dataframe(log, hide_index=True, width="stretch")
 
 
-if stored_hash is None:
-    st.info(
-        "Chức năng nhập báo cáo chưa được bật. Quản trị viên tạo mã băm của mật khẩu biên tập bằng "
-        "`python -m dashboard.auth`, rồi đặt nó vào biến môi trường `EDITOR_PASSWORD_HASH` "
-        "(hoặc `editor_password_hash` trong `.streamlit/secrets.toml`) và khởi động lại ứng dụng."
-    )
+if stored_hash is None:  # how to enable it is in the README and the server log, not on screen
+    logging.getLogger("dashboard").info("import page disabled: set EDITOR_PASSWORD_HASH (python -m dashboard.auth)")
+    st.info("Chức năng nhập báo cáo chưa được bật. Liên hệ quản trị hệ thống để được cấp quyền nhập báo cáo.")
     history()
     st.stop()
 
@@ -122,7 +120,8 @@ with fix_tab:
     if docs.empty:
         st.info("Kho dữ liệu chưa có văn bản nào.")
     else:
-        doc_id = st.selectbox("Văn bản", docs["doc_id"], key="van_ban_sua")
+        names = dict(zip(docs["doc_id"], views.citations(docs, 90), strict=True))
+        doc_id = st.selectbox("Văn bản", docs["doc_id"], key="van_ban_sua", format_func=lambda d: names.get(d, d))
         meta, facts = ui.document(doc_id)
         review.metadata_form("cu", meta["sha256"], meta)
         review.fact_form("cu", meta["sha256"], facts[facts["role"] == "primary"], labels)

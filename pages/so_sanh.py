@@ -11,11 +11,14 @@ filters = ui.page_filters()
 available = vn_sorted(ui.options().provinces)
 st.title("So sánh giữa các tỉnh")
 
-default = (
-    list(filters.provinces) if len(filters.provinces) >= 2 else [p for p in ("Tây Ninh", "Trà Vinh") if p in available]
-)
-provinces = st.multiselect("Các tỉnh so sánh", available, default=default or available[:2], key="so_sanh",
-                           bind="query-params")  # fmt: skip
+if len(filters.provinces) >= 2:  # the sidebar's choice wins, so every page shows the same provinces
+    provinces = list(filters.provinces)
+    st.caption(f"So sánh các tỉnh chọn ở bộ lọc bên trái: {md_escape(', '.join(provinces))}.")
+else:
+    default = list(filters.provinces) + [p for p in ("Tây Ninh", "Trà Vinh") if p in available]
+    default = list(dict.fromkeys(default))[:2] or available[:2]
+    provinces = st.multiselect("Các tỉnh so sánh", available, default=default, key="so_sanh", bind="query-params",
+                               select_all=False, placeholder="Chọn tỉnh")  # fmt: skip
 per_month = st.toggle("Quy số liệu theo kỳ về bình quân tháng", key="theo_thang",
                       help="Các kỳ báo cáo dài ngắn khác nhau; bình quân tháng giúp so sánh số liệu phát sinh "
                       "trong kỳ.")  # fmt: skip
@@ -37,21 +40,27 @@ for kind, labels in warnings.items():
     if labels:
         st.warning(f"**{kind.capitalize()}**: {len(labels)} chỉ tiêu có {explain[kind]} — cân nhắc trước khi so "
                    f"sánh trực tiếp ({md_escape(', '.join(labels[:4]))}{'…' if len(labels) > 4 else ''}).")  # fmt: skip
-st.dataframe(table, hide_index=True, width="stretch")
+st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 600),
+             column_config={"Chỉ tiêu": st.column_config.TextColumn(pinned=True)})  # fmt: skip
 
-official = ui.reference_indices(tuple(provinces))
+official = views.official_in_years(ui.reference_indices(tuple(provinces)), filters.year_from, filters.year_to)
 st.subheader("Xếp hạng công bố chính thức")
 if official.empty:
-    st.caption("Chưa có xếp hạng chính thức nào của các tỉnh này trong data/reference.")
+    st.caption("Chưa có xếp hạng chính thức nào của các tỉnh này trong các năm đang chọn.")
 else:
     st.caption("Từ nguồn công bố (DTI, PAR INDEX, PCI, PAPI); số ước tính không được coi là chính thức. "
                "So với xếp hạng các báo cáo tự nêu ở bảng trên.")  # fmt: skip
     st.dataframe(views.official_table(official), hide_index=True, width="stretch",
                  column_config={"Nguồn công bố": st.column_config.LinkColumn("Nguồn công bố")})  # fmt: skip
 
-st.subheader("Biểu đồ theo chỉ tiêu")
-columns = st.columns(2)
-for i, (code, rows) in enumerate(bars.sort_values("sort_order").groupby("indicator", sort=False)):
-    with columns[i % 2]:
-        st.plotly_chart(charts.compare_bars(rows, rows["label_vi"].iloc[0], rows["unit"].iloc[0], provinces),
-                        key=f"cot_{code}")  # fmt: skip
+st.subheader("Biểu đồ theo nhóm chỉ tiêu")
+if bars.empty:
+    st.caption("Không có chỉ tiêu nào mà từ hai tỉnh trở lên cùng báo cáo.")
+else:
+    st.caption("Chỉ vẽ các chỉ tiêu mà từ hai tỉnh trở lên cùng báo cáo; dưới mỗi cột là tỉnh và kỳ của số liệu.")
+    columns = st.columns(2)
+    groups = bars.sort_values("sort_order").groupby(["group_label", "unit"], sort=False)
+    for i, ((group, unit), rows) in enumerate(groups):
+        with columns[i % 2]:
+            title = f"{group} ({unit})"
+            st.plotly_chart(charts.compare_group(rows, title, unit, provinces), key=f"nhom_{i}", config=charts.CONFIG)

@@ -6,8 +6,8 @@ from dashboard import tracker, ui
 
 filters = ui.page_filters()
 st.title("Theo dõi nộp báo cáo")
-st.caption("Đối chiếu các văn bản đã nhận với lịch báo cáo (data/reference/report_schedule.csv: loại báo cáo, "
-           "tần suất, thời gian chốt số liệu, hạn gửi — các yếu tố Nghị định 09/2019/NĐ-CP yêu cầu).")  # fmt: skip
+st.caption("Đối chiếu các văn bản đã nhận với lịch báo cáo (loại báo cáo, tần suất, thời gian chốt số liệu, "
+           "hạn gửi — các yếu tố Nghị định 09/2019/NĐ-CP yêu cầu).")  # fmt: skip
 
 rows = tracker.tracker(ui.documents(filters), ui.schedule())
 if rows.empty:
@@ -22,6 +22,7 @@ for column, status in zip(columns, [tracker.RECEIVED, tracker.LATE, tracker.MISS
 only_missing = st.toggle("Chỉ hiện báo cáo chưa nộp hoặc nộp muộn", key="chi_thieu")
 if only_missing:
     rows = rows[rows["status"].isin([tracker.MISSING, tracker.LATE])]
-st.dataframe(tracker.tracker_table(rows), hide_index=True, width="stretch")
+st.dataframe(tracker.tracker_table(rows), hide_index=True, width="stretch", height=min(38 + 35 * len(rows), 640),
+             column_config={"Văn bản": st.column_config.TextColumn("Văn bản", width="large")})  # fmt: skip
 with st.expander("Lịch báo cáo đang áp dụng"):
-    st.dataframe(ui.schedule(), hide_index=True, width="stretch")
+    st.dataframe(tracker.schedule_table(ui.schedule()), hide_index=True, width="stretch")

@@ -13,7 +13,8 @@ st.title("Xu hướng")
 show_derived = st.toggle("Hiện số phát sinh giữa hai kỳ lũy kế (suy ra)", key="suy_ra",
                          help="Hai báo cáo cùng năm tính từ 01/01: hiệu số là số phát sinh giữa hai kỳ.")  # fmt: skip
 codes = st.multiselect("Chỉ tiêu", list(labels), default=["tthc_received"] if "tthc_received" in labels else [],
-                       format_func=labels.get, key="chi_tieu", bind="query-params")  # fmt: skip
+                       format_func=labels.get, key="chi_tieu", bind="query-params", select_all=False,
+                       placeholder="Chọn chỉ tiêu")  # fmt: skip
 if not codes:
     st.info("Chọn ít nhất một chỉ tiêu để xem xu hướng.")
     st.stop()
@@ -29,7 +30,8 @@ for code in codes:
     breaks = views.unit_breaks(ui.unit_changes(), points) if filters.units == "current" else []
     derived = views.derived_in_period(points) if show_derived else None
     figure = charts.trend_chart(points, labels[code], unit, official, breaks, derived)
-    event = st.plotly_chart(figure, on_select="rerun", selection_mode="points", key=f"bieu_do_{code}")
+    event = st.plotly_chart(figure, on_select="rerun", selection_mode="points", key=f"bieu_do_{code}",
+                            config=charts.CONFIG)
     if breaks:
         st.caption("Đường chấm đỏ: thời điểm đơn vị hành chính thay đổi; trước đó là số liệu của các đơn vị cũ.")
     picked = [p["customdata"][0] for p in event.selection.points if isinstance(p.get("customdata", [None])[0], str)

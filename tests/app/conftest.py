@@ -42,3 +42,8 @@ def texts(at: AppTest) -> str:
     parts += [w.value for w in at.warning] + [h.value for h in at.title] + [s.value for s in at.subheader]
     parts += [f"{m.label}={m.value}" for m in at.metric]
     return "\n".join(str(p) for p in parts)
+
+
+def reader(at: AppTest) -> str:
+    """The document reader's HTML (st.html) as the browser receives it."""
+    return "\n".join(h.proto.body for h in at.get("html") if 'class="van-ban"' in h.proto.body)

@@ -12,6 +12,7 @@ from dashboard import queries
 from dashboard.db import connect
 from dashboard.excel import export_filename, facts_workbook
 from dashboard.filters import Filters
+from tests.conftest import ROOT
 
 
 @pytest.fixture
@@ -35,16 +36,22 @@ def test_workbook_holds_exactly_the_filtered_rows(con):
     received = [r for r in body if r[4] == "Hồ sơ thủ tục hành chính tiếp nhận"]
     assert sorted(r[5] for r in received) == [31, 36]
     assert all(isinstance(r[5], (int, float)) for r in body)
-    assert ws.cell(row=2, column=6).number_format == "#,##0.##"
+    formats = {type(c.value): c.number_format for c in ws["F"][1:]}
+    assert formats[int] == "#,##0"  # as the README says; '#,##0.##' would show '55.'
+    assert formats.get(float, "#,##0.0#") == "#,##0.0#"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "the `#,##0` format, `#,##0.0#` for fractions" in " ".join(readme.split())  # README and file agree
     dates = [r[9] for r in body if r[9] is not None]
     assert dates and all(isinstance(d, datetime) for d in dates)
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref
     assert ws.column_dimensions["E"].width > 20
     sources = list(wb["Nguồn"].iter_rows(min_row=2, values_only=True))
     assert [s[0] for s in sources] == [r[0] for r in body]
-    assert all(s[1] and s[3] and s[2].startswith("ký tự") for s in sources)
+    assert [c.value for c in wb["Nguồn"][1]] == ["STT", "Văn bản", "Câu nguồn", "Cụm số liệu", "Trang", "Tệp"]
+    assert all(s[1].startswith("Báo cáo") and "Sở TT&TT Tây Ninh" in s[1] for s in sources)  # cited by name
+    assert all(s[3] and " ".join(s[3].split()) in s[2] and len(s[2]) > len(s[3]) for s in sources[:5])
     info = dict(wb["Thông tin"].iter_rows(min_row=2, values_only=True))
-    assert info["Tỉnh, thành phố"] == "Tây Ninh" and info["Năm"] == "2024–2024"
+    assert info["Tỉnh, thành phố"] == "Tây Ninh" and info["Năm"] == "2024"
     assert info["Số dòng"] == len(rows)
 
 

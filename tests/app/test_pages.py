@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.conftest import PAGES, texts
+from tests.app.conftest import PAGES, reader, texts
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -64,10 +64,15 @@ def test_trends_offers_the_source_of_each_point(app):
     assert "hồ sơ" in shown and ":orange-background[" in shown
 
 
-def test_documents_page_marks_figures_as_text(app):
+def test_documents_page_marks_figures_without_breaking_the_sentence(app):
     at = app("pages/van_ban.py", van_ban="004_f3cae4251c6f1b42.txt")
-    body = "\n".join(m.value for m in at.markdown)
-    assert ":orange-background[Tổng 259 camera] :blue[〔Camera giao thông tập trung〕]" in body
+    body = reader(at)
+    figure = '<mark class="chinh" title="Camera giao thông tập trung">Tổng 259 camera</mark>'
+    chip = '<sup class="chip chinh" title="Camera giao thông tập trung">Camera giao thông tập trung</sup>'
+    assert figure + chip in body
+    assert "〔" not in body and "height" not in body.split("</style>")[1]  # no boxes, no inner scroll box
+    header = at.subheader[0].value
+    assert "Sở TT&TT Tây Ninh" in header.replace("\\", "") and "004_" not in header  # cited, not a file name
 
 
 def test_no_result_says_so(app):

@@ -6,6 +6,7 @@ stopped whatever happens. A failing test prints the server log tail and the page
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -32,16 +33,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
-    from etl.warehouse import build_warehouse
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium")
-    db = tmp_path_factory.mktemp("e2e") / "warehouse.duckdb"
-    build_warehouse(RAW, db)
+@contextlib.contextmanager
+def serve(db: Path) -> Iterator[dict]:
+    """A Streamlit server on a free port reading the warehouse ``db``; stopped whatever happens."""
     port = _free_port()
-    log = db.with_name("server.log")
+    log = db.with_name(db.stem + "-server.log")
     env = {**os.environ, "WAREHOUSE": str(db)}
     with log.open("w") as out:
         proc = subprocess.Popen(
@@ -69,6 +65,18 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    from etl.warehouse import build_warehouse
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium")
+    db = tmp_path_factory.mktemp("e2e") / "warehouse.duckdb"
+    build_warehouse(RAW, db)
+    with serve(db) as info:
+        yield info
 
 
 @pytest.fixture(scope="session")

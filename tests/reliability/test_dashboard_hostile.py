@@ -24,7 +24,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import auth, importing, ui
 from dashboard.auth import SignInGuard, client_keys, hash_password
 from dashboard.formatting import md_escape
-from etl.warehouse import build_warehouse
+from etl.build import build_warehouse
 from tests.conftest import RAW, ROOT
 
 LINK, IMAGE, HTML = "[x](https://e.x)", "![x](http://e.x/i.png)", "<b>x</b>"
@@ -129,7 +129,8 @@ def test_report_titles_file_names_and_periods_render_as_text(hostile_warehouse, 
     at = open_page("pages/xu_huong.py", tinh="Tây Ninh")  # the evidence header names the file
     at.selectbox(key="diem_tthc_received").select_index(0).run()
     assert_shown_as_text(at, HOSTILE)
-    assert any(m.value.startswith("**Hồ sơ thủ tục hành chính tiếp nhận** — ") for m in at.markdown)
+    assert any(m.value.startswith("**Hồ sơ thủ tục hành chính tiếp nhận**: ") for m in at.markdown)
+    assert any(md_escape(HOSTILE) in c.value for c in at.caption if c.value.startswith("Nguồn: "))
 
 
 def test_a_finding_message_renders_as_text(hostile_warehouse, monkeypatch):
@@ -147,8 +148,9 @@ def test_plotly_texts_carry_no_markup():
 
     from dashboard import charts
 
-    bars = pd.DataFrame({"province": [HTML], "value": [1.0], "period": ["2024"]})
-    fig = charts.compare_bars(bars, "Chỉ tiêu", "hồ sơ", [HTML])
+    bars = pd.DataFrame({"province": [HTML], "value": [1.0], "period": ["2024"], "tick": [HTML],
+                         "value_text": ["1"], "label_vi": [HTML], "sort_order": [1]})  # fmt: skip
+    fig = charts.compare_group(bars, "Chỉ tiêu", "hồ sơ", [HTML])
     assert fig.data[0].name == "&lt;b&gt;x&lt;/b&gt;" and "<b>" not in str(fig.data[0].x)
 
 

@@ -1,0 +1,99 @@
+"""Streamlit's own words in Vietnamese: what its config cannot turn off is hidden (CSS) or
+translated in the browser (a small script that rewrites its fixed English strings).
+
+Officials read only Vietnamese; Streamlit has no locale setting, so its menus, placeholders
+and dialogs ("Select all", "Page not found", "Press Enter to apply") are rewritten here.
+"""
+
+from __future__ import annotations
+
+import json
+
+# Streamlit's fixed texts -> Vietnamese (exact matches after trimming)
+TEXTS: dict[str, str] = {
+    "Page not found": "Không tìm thấy trang",
+    "The page that you have requested does not seem to exist. Running the app's main page.": (
+        "Trang được yêu cầu không tồn tại. Đang mở trang chính."
+    ),
+    "Select all": "Chọn tất cả",
+    "No results": "Không có kết quả",
+    "No options to select": "Không có lựa chọn",
+    "Press Enter to apply": "Nhấn Enter để áp dụng",
+    "Press Enter to submit form": "Nhấn Enter để gửi",
+    "Drag and drop files here": "Kéo thả tệp vào đây",
+    "Browse files": "Chọn tệp",
+    "Upload": "Tải lên",
+    "Running...": "Đang xử lý…",
+    "Stop": "Dừng",
+    "Connecting": "Đang kết nối",
+    "Search": "Tìm",
+    "Fullscreen": "Toàn màn hình",
+    "Close fullscreen": "Thu nhỏ",
+    "Close": "Đóng",
+    "Sort ascending": "Sắp xếp tăng dần",
+    "Sort descending": "Sắp xếp giảm dần",
+    "Pin column": "Ghim cột",
+    "Unpin column": "Bỏ ghim cột",
+    "Hide column": "Ẩn cột",
+    "Autosize": "Tự điều chỉnh độ rộng",
+    "Format": "Định dạng",
+    "Clear all": "Bỏ chọn tất cả",
+    "Clear value": "Xóa giá trị",
+    "Show password text": "Hiện mật khẩu",
+    "Hide password text": "Ẩn mật khẩu",
+}
+# Texts with a number or a name in them: (JavaScript regex, replacement)
+PATTERNS: list[tuple[str, str]] = [
+    (r"^Select (\d+) match(es)?$", "Chọn $1 kết quả"),
+    (r"^You have requested page /(.*), but no corresponding file was found.*$",
+     "Không có trang /$1. Đang mở trang chính."),
+    (r"^Limit (\d+)\s?MB per file.*$", "Tối đa $1 MB mỗi tệp"),
+    (r"^(\d+) selected$", "Đã chọn $1"),
+]
+# What cannot be translated or is not for officials: Streamlit's main menu (Print, Record screen,
+# Settings), the deploy and status widgets, plotly's toolbar; the reader's comfort for tables.
+CSS = """
+[data-testid="stMainMenu"], [data-testid="stAppDeployButton"], [data-testid="stStatusWidget"],
+[data-testid="stToolbarActions"], .modebar-container { display: none !important; }
+"""
+
+_SCRIPT = """
+(() => {
+  if (window.__soLieuViet) return;
+  window.__soLieuViet = true;
+  const texts = %(texts)s;
+  const patterns = %(patterns)s.map(([re, to]) => [new RegExp(re), to]);
+  const turn = (s) => {
+    const t = s.trim();
+    if (!t) return null;
+    if (texts[t]) return s.replace(t, texts[t]);
+    for (const [re, to] of patterns) if (re.test(t)) return s.replace(t, t.replace(re, to));
+    return null;
+  };
+  const fix = (root) => {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const v = turn(n.nodeValue); if (v !== null && v !== n.nodeValue) n.nodeValue = v;
+    }
+    const els = root.querySelectorAll ? root.querySelectorAll("[title],[aria-label],[placeholder]") : [];
+    for (const el of els) for (const a of ["title", "aria-label", "placeholder"]) {
+      const v = el.getAttribute(a); const w = v && turn(v); if (w && w !== v) el.setAttribute(a, w);
+    }
+  };
+  fix(document.body);
+  new MutationObserver((ms) => { for (const m of ms) {
+    if (m.type === "characterData") {
+      const v = turn(m.target.nodeValue); if (v !== null && v !== m.target.nodeValue) m.target.nodeValue = v;
+    }
+    for (const n of m.addedNodes || []) fix(n.nodeType === 3 ? n.parentNode || document.body : n);
+    if (m.type === "attributes") fix(m.target);
+  } }).observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true,
+                               attributeFilter: ["title", "aria-label", "placeholder"]});
+})();
+"""
+
+
+def page_html() -> str:
+    """The style and script to put once on every page (st.html with JavaScript allowed)."""
+    script = _SCRIPT % {"texts": json.dumps(TEXTS, ensure_ascii=False), "patterns": json.dumps(PATTERNS)}
+    return f"<style>{CSS}</style><script>{script}</script>"
