@@ -1,5 +1,5 @@
 # make run  — set up (venv, packages, warehouse) and start the dashboard
-# make test — the same set-up, then lint and the whole test suite
+# make test — the same set-up, then lint and the test suite (make slow: the slow cases; make e2e: browser)
 PY      := .venv/bin/python
 STAMP   := .venv/.installed-stamp
 DEVSTAMP := .venv/.dev-installed-stamp
@@ -7,7 +7,7 @@ DB      := data/warehouse.duckdb
 RAW     := data/raw
 PORT    ?= 8501
 
-.PHONY: run test e2e warehouse lint bench clean
+.PHONY: run test slow e2e warehouse lint bench clean
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || python3 -m venv .venv
@@ -32,7 +32,11 @@ lint: $(DEVSTAMP)
 	$(PY) -m ruff check .
 
 test: warehouse lint $(DEVSTAMP)
-	$(PY) -m pytest -m "not browser"
+	$(PY) -m pytest -m "not browser and not slow"
+
+# The slow cases (atomicity under kills, long interleavings, hostile files over a second each); CI runs them.
+slow: warehouse $(DEVSTAMP)
+	$(PY) -m pytest -m "slow and not browser"
 
 # End-to-end: a real Streamlit server (free loopback port, started and stopped by the tests'
 # fixtures) and Debian's chromium driven by Playwright. Needs: apt-get install chromium

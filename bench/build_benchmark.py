@@ -1,6 +1,6 @@
 """Benchmark (not a test): extraction and full-build throughput on a corpus varied from the samples.
 
-    python bench/build_benchmark.py [--docs 2000] [--keep DIR]
+    python bench/build_benchmark.py [--docs 2000] [--keep DIR] [--smoke]
 
 Prints documents/s and MB/s for extraction in one process and for a full warehouse build.
 """
@@ -18,10 +18,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from etl.build import build_warehouse  # noqa: E402
 from etl.catalog import default_catalog  # noqa: E402
 from etl.gazetteer import PROVINCES_2024  # noqa: E402
 from etl.pipeline import process_file  # noqa: E402
-from etl.warehouse import build_warehouse  # noqa: E402
 
 SMALL_NUMBER = re.compile(r"(?<![\d./])\b(\d{1,3})\b(?![\d./])")
 YEAR = re.compile(r"\b(20[12]\d)\b")
@@ -51,7 +51,10 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--docs", type=int, default=2000)
     ap.add_argument("--keep", type=Path, help="write the corpus here instead of a temporary folder")
+    ap.add_argument("--smoke", action="store_true", help="20 documents: seconds (run by make test)")
     args = ap.parse_args()
+    if args.smoke:
+        args.docs = 20
     with tempfile.TemporaryDirectory() as tmp:
         out = args.keep or Path(tmp) / "raw"
         out.mkdir(parents=True, exist_ok=True)

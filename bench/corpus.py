@@ -10,6 +10,7 @@ import argparse
 import csv
 import random
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -208,14 +209,21 @@ def generate(out: Path, provinces: int, agencies: int, years: int, kinds: int, s
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--out", type=Path)
     ap.add_argument("--provinces", type=int, default=34)
     ap.add_argument("--agencies", type=int, default=20)
     ap.add_argument("--years", type=int, default=10)
     ap.add_argument("--kinds", type=int, default=4)
+    ap.add_argument("--smoke", action="store_true", help="two provinces, one agency, two years, one kind: seconds")
     a = ap.parse_args()
-    n = generate(a.out, a.provinces, a.agencies, a.years, a.kinds)
-    print(f"{n} documents in {a.out / 'raw'}; truth in {a.out / 'truth.csv'}")
+    if a.smoke:
+        a.provinces, a.agencies, a.years, a.kinds = 2, 1, 2, 1
+    if a.out is None and not a.smoke:
+        ap.error("--out is required")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = a.out or Path(tmp)
+        n = generate(out, a.provinces, a.agencies, a.years, a.kinds)
+        print(f"{n} documents in {out / 'raw'}; truth in {out / 'truth.csv'}")
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ TARGET_SECONDS = 3.0
 
 
 def smoke_warehouse(folder: Path) -> Path:
-    from etl.warehouse import build_warehouse
+    from etl.build import build_warehouse
 
     db = folder / "warehouse.duckdb"
     build_warehouse(ROOT / "data" / "raw", db, workers=1)

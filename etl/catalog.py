@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from etl.extract.literals import required_words
-from etl.extract.numbers import DIGITLESS_MACROS, MACROS
 from etl.normalize import unify_tone_marks
+from etl.text.literals import required_words
+from etl.text.numbers import DIGITLESS_MACROS, MACROS
 
 __all__ = ["Catalog", "Derived", "Frame", "Indicator", "MentionConfig", "Rule", "load_catalog"]
 
@@ -96,6 +96,9 @@ class Indicator:
     exclude: re.Pattern[str] | None = None  # rejects a match whose clause says this
     allow_targets: bool = False  # a plan itself: the catalog's target wording does not reject it
     frames: tuple[Frame, ...] = ()  # quantity-mention frames (prose mentions and table rows)
+    short_label: str = ""  # on a key-figure card; "" -> label_vi
+    kpi_order: int | None = None  # its place among the key figures, None when it is not one
+    lower_is_better: bool = False  # a fall is good news (a rank, a backlog)
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +232,9 @@ def _indicator(raw: dict, macros: dict[str, str]) -> Indicator:
         exclude=_compile(raw.get("exclude"), macros, code),
         allow_targets=bool(raw.get("allow_targets", False)),
         frames=tuple(_frame(f, macros, code) for f in raw.get("frames", ())),
+        short_label=raw.get("short_label", raw["label_vi"]),
+        kpi_order=raw.get("kpi"),
+        lower_is_better=bool(raw.get("lower_is_better", False)),
     )
 
 

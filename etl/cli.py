@@ -18,6 +18,7 @@ from etl.readers import ReadError
 from etl.sources import shown
 
 if TYPE_CHECKING:
+    from etl.build import BuildInputs
     from etl.pipeline import Extraction
 
 DEFAULT_RAW = Path("data/raw")
@@ -26,15 +27,20 @@ DEFAULT_DB = Path("data/warehouse.duckdb")
 
 def cmd_build(args: argparse.Namespace) -> int:
     """python -m etl build --raw data/raw --db data/warehouse.duckdb"""
-    from etl.corrections import build_lock
+    from tqdm import tqdm
 
-    raw, db = Path(args.raw), Path(args.db)
-    with build_lock(raw.parent):  # no correction or import between the two, nor during either
-        report = None if args.full else _update(raw, db, args)
-        if report is not None:
-            print(f"Cập nhật tăng dần: {report.changed} văn bản đọc lại.")
-        else:
-            report = _full_build(raw, db, args)
+    from etl.build import build
+
+    with tqdm(desc="Trích xuất", unit=" văn bản", disable=not sys.stderr.isatty()) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        report = build(_inputs(args), Path(args.db), full=args.full, workers=args.workers,
+                       file_timeout=args.file_timeout, on_progress=progress)  # fmt: skip
+    if report.mode == "incremental":
+        print(f"Cập nhật tăng dần: {report.changed} văn bản đọc lại.")
     groups = ", ".join(f"{g}={n}" for g, n in sorted(report.facts_per_group.items()))
     print(f"Kho dữ liệu: {report.db_path} (build {report.build_id})")
     print(f"Văn bản: {report.documents}   Số liệu: {report.facts}   Theo nhóm: {groups or '-'}")
@@ -47,24 +53,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 1 if report.errors else 0
 
 
-def _update(raw: Path, db: Path, args: argparse.Namespace) -> object:
-    from etl.warehouse import update_warehouse
+def _inputs(args: argparse.Namespace) -> BuildInputs:
+    """The build's inputs: --raw, and --corrections / --reference, by default in --raw's data folder."""
+    from etl.build import CORRECTIONS_FILE, REFERENCE_DIR, BuildInputs
 
-    return update_warehouse(raw, db, workers=args.workers, file_timeout=args.file_timeout)
-
-
-def _full_build(raw: Path, db: Path, args: argparse.Namespace) -> object:
-    from tqdm import tqdm
-
-    from etl.warehouse import build_warehouse
-
-    with tqdm(desc="Trích xuất", unit=" văn bản", disable=not sys.stderr.isatty()) as bar:
-
-        def progress(done: int, total: int) -> None:
-            bar.total = total
-            bar.update(done - bar.n)
-
-        return build_warehouse(raw, db, workers=args.workers, on_progress=progress, file_timeout=args.file_timeout)
+    raw = Path(args.raw)
+    corrections = Path(args.corrections_log) if args.corrections_log else raw.parent / CORRECTIONS_FILE
+    reference = Path(args.reference) if args.reference else raw.parent / REFERENCE_DIR
+    return BuildInputs(raw_dir=raw, corrections=corrections, reference_dir=reference, lock_dir=raw.parent)
 
 
 def _warn(args: argparse.Namespace, warnings: list[str]) -> None:
@@ -125,20 +121,18 @@ def cmd_check(args: argparse.Namespace) -> int:
     """python -m etl check --db data/warehouse.duckdb --json"""
     import duckdb
 
-    from etl.checks import SEVERITY_LABELS, Finding, run_checks
+    from etl.checks import check_inputs, run_checks, stored_log_findings
+    from etl.vocabulary import SEVERITIES, SEVERITY_LABELS
     from etl.warehouse import sweep_leftovers
 
     sweep_leftovers(Path(args.db))  # what killed builds left beside the warehouse
     con = duckdb.connect(str(args.db), read_only=True)
     try:
-        facts = con.execute("SELECT * FROM facts").df()
-        documents = con.execute("SELECT * FROM documents").df()
-        log = con.execute("SELECT title, message FROM findings WHERE check_id = 'corrections_log'").fetchall()
+        inputs, logged = check_inputs(con), stored_log_findings(con)  # as the builds read them
     finally:
         con.close()
-    findings = run_checks(facts, documents, default_catalog())
-    findings += [Finding("corrections_log", "canh_bao", title, message, None, (), ()) for title, message in log]
-    order = {"loi": 0, "canh_bao": 1, "thong_tin": 2}
+    findings = run_checks(inputs, default_catalog()) + logged
+    order = {s.code: s.order for s in SEVERITIES}
     for f in sorted(findings, key=lambda f: (order[f.severity], f.check, f.doc_ids)):
         if args.json:
             print(json.dumps(f.as_json(), ensure_ascii=False))
@@ -202,7 +196,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if not args.yes and input("Công bố vào kho dữ liệu? [c/K] ").strip().lower() not in ("c", "co", "có", "y", "yes"):
         print("Đã hủy; không ghi gì.")
         return 1
-    stored, report = publish(ready, raw, db, corrections)
+    stored, report = publish(ready, _inputs(args), db, corrections)
     done = {"type": "published", "stored": [p.relative_to(raw).as_posix() for p in stored],
             "corrections": len(corrections), "build_id": report.build_id, "documents": report.documents}  # fmt: skip
     _say(args, done, f"ĐÃ CÔNG BỐ  {len(stored)} tệp, {len(corrections)} sửa đổi; kho dựng lại ({report.build_id})")
@@ -238,7 +232,7 @@ def cmd_correct(args: argparse.Namespace) -> int:
 
     corrections = _load_corrections_arg(args.file, args.who, {})
     try:
-        _, report = publish([], Path(args.raw), Path(args.db), corrections)
+        _, report = publish([], _inputs(args), Path(args.db), corrections)
     except ValueError as exc:
         print(f"LỖI  {exc}", file=sys.stderr)
         return 1
@@ -283,6 +277,12 @@ def _document_json(ex: object) -> dict[str, object]:
     }
 
 
+def _input_options(p: argparse.ArgumentParser) -> None:
+    """Where a build's inputs besides the reports are; by default in the data folder of --raw."""
+    p.add_argument("--corrections-log", help="nhật ký sửa đổi (mặc định: corrections.jsonl cạnh thư mục --raw)")
+    p.add_argument("--reference", help="thư mục bảng tham chiếu (mặc định: reference/ cạnh thư mục --raw)")
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m etl", description="Trích xuất số liệu báo cáo vào kho DuckDB.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -293,6 +293,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--full", action="store_true", help="dựng lại toàn bộ, không dùng lại số liệu đã trích xuất")
     b.add_argument("--file-timeout", type=float, default=None,
                    help="số giây tối đa cho một tệp (mặc định ETL_FILE_TIMEOUT hoặc 60; 0: không hạn)")  # fmt: skip
+    _input_options(b)
     b.set_defaults(func=cmd_build)
     e = sub.add_parser("extract", help="trích xuất số liệu từ các tệp, in ra màn hình")
     e.add_argument("files", nargs="+")
@@ -311,6 +312,7 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--corrections", help="tệp JSON các sửa đổi kèm theo")
     i.add_argument("--who", default="dòng lệnh", help="người nhập")
     i.add_argument("--max-mb", type=int, default=20, help="giới hạn kích thước mỗi tệp (MB)")
+    _input_options(i)
     i.set_defaults(func=cmd_import)
     r = sub.add_parser("correct", help="ghi sửa đổi số liệu (có lý do) và dựng lại kho")
     r.add_argument("--file", required=True, help="tệp JSON: danh sách sửa đổi")
@@ -318,6 +320,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--db", default=str(DEFAULT_DB))
     r.add_argument("--who", default="dòng lệnh")
     r.add_argument("--json", action="store_true")
+    _input_options(r)
     r.set_defaults(func=cmd_correct)
     x = sub.add_parser("export", help="xuất kho dữ liệu ra Parquet phân vùng theo tỉnh và năm")
     x.add_argument("--parquet", required=True, help="thư mục đích")
@@ -327,7 +330,17 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--db", default=str(DEFAULT_DB))
     c.add_argument("--json", action="store_true", help="một dòng JSON cho mỗi phát hiện")
     c.set_defaults(func=cmd_check)
+    sub.add_parser("report", add_help=False,
+                   help="báo cáo tổng hợp (.docx theo Nghị định 30/2020) và phụ lục Excel từ kho; "
+                        "xem report --help")  # fmt: skip
     return p
+
+
+def _report(argv: list[str]) -> int:
+    """The compiled report reads the warehouse like the dashboard does; the CLI only hands it the arguments."""
+    from dashboard.compiled_cli import main as report_main  # read side, loaded only for this command
+
+    return report_main(argv)
 
 
 def _stop_on_sigterm(signum: int, frame: object) -> None:
@@ -336,6 +349,9 @@ def _stop_on_sigterm(signum: int, frame: object) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["report"]:
+        return _report(argv[1:])
     args = parser().parse_args(argv)
     if threading.current_thread() is not threading.main_thread():  # signals reach the main thread only
         return int(args.func(args))

@@ -20,12 +20,6 @@ _PARTITIONED = {
     "documents": ("SELECT * FROM documents", "province"),
     "mentions": ("SELECT m.*, d.province FROM mentions m JOIN documents d USING (doc_id)", "province"),
 }
-_SMALL = (
-    "builds", "build_sources", "indicators", "findings", "corrections", "reference_indices", "admin_units",
-    "agency_lineage", "report_schedule",
-)  # fmt: skip
-
-
 _VIEW_ORDER = ("finding_facts", "fact_view", "fact_view_current", "document_coverage")  # each after what it reads
 
 
@@ -52,7 +46,8 @@ def export_parquet(db_path: Path, out_dir: Path) -> dict[str, int]:
                 con.execute(f"COPY ({select} LIMIT 0) TO '{target}/empty.parquet' (FORMAT parquet)")
                 continue
             con.execute(f"COPY ({select}) TO '{target}' (FORMAT parquet, PARTITION_BY ({partition}), COMPRESSION zstd)")
-        for table in _SMALL:
+        small = [t for (t,) in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()]
+        for table in (t for t in small if t not in _PARTITIONED):  # every other table: one file each
             target = str(tmp / f"{table}.parquet").replace("'", "''")
             con.execute(f"COPY {table} TO '{target}' (FORMAT parquet)")
             counts[table] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]

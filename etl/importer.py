@@ -15,10 +15,11 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from etl.build import BuildInputs, build
 from etl.corrections import Correction, append_corrections, build_lock
 from etl.pipeline import Extraction, process_bytes
 from etl.readers import DEFAULT_MAX_BYTES, SUFFIXES, ReadError
-from etl.warehouse import CORRECTIONS_FILE, BuildReport, build_warehouse, list_sources, update_warehouse
+from etl.warehouse import BuildReport, list_sources
 from etl.workers import owner_alive
 
 __all__ = ["Staged", "known_hashes", "publish", "safe_name", "stage"]
@@ -123,25 +124,23 @@ def _sweep_stored(raw_dir: Path) -> None:
 
 def publish(
     items: list[Staged],
-    raw_dir: Path,
+    inputs: BuildInputs,
     db_path: Path,
     corrections: list[Correction] = (),  # type: ignore[assignment]
-    corrections_path: Path | None = None,
 ) -> tuple[list[Path], BuildReport | None]:
-    """Store the publishable uploads, log the corrections, rebuild; returns stored paths and the build.
+    """Store the publishable uploads in ``inputs.raw_dir``, log the corrections in
+    ``inputs.corrections``, rebuild; returns stored paths and the build.
 
     With nothing to publish and no correction, nothing is written and nothing is rebuilt. The
-    whole of it holds the build lock: no other build can swap in a warehouse without these."""
-    corrections_path = corrections_path or raw_dir.parent / CORRECTIONS_FILE
+    whole of it holds the build lock: no other build can swap in a warehouse without these.
+    The build decides itself whether it can be incremental (a new correction makes it full)."""
     checked = [c.validated() for c in corrections]  # refuse bad corrections before writing anything
     if not checked and not any(item.publishable for item in items):
         return [], None
-    with build_lock(raw_dir.parent):
-        _sweep_stored(raw_dir)
-        stored = [_store(raw_dir, item) for item in items if item.publishable]
+    with build_lock(inputs.lock_dir):
+        _sweep_stored(inputs.raw_dir)
+        stored = [_store(inputs.raw_dir, item) for item in items if item.publishable]
         if checked:
-            append_corrections(corrections_path, checked)
-        report = (None if checked else update_warehouse(raw_dir, db_path, corrections_path=corrections_path)) or (
-            build_warehouse(raw_dir, db_path, corrections_path=corrections_path)
-        )
+            append_corrections(inputs.corrections, checked)
+        report = build(inputs, db_path)
     return stored, report

@@ -12,8 +12,6 @@ from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
-from etl.extract.periods import PeriodMention, find_period_mentions
-from etl.extract.segments import numeric_paragraphs, paragraph_spans
 from etl.gazetteer import (
     AGENCIES,
     AGENCY_ALIASES,
@@ -26,9 +24,12 @@ from etl.gazetteer import (
 )
 from etl.models import DocumentMeta, NormalizedText, Period
 from etl.normalize import normalize_phrase
+from etl.text.periods import PeriodMention, find_period_mentions
+from etl.text.segments import numeric_paragraphs, paragraph_spans
 
 __all__ = [
     "REPORT_TYPES",
+    "period_code",
     "detect_agency",
     "detect_metadata",
     "detect_period",
@@ -700,3 +701,22 @@ def detect_metadata(norm: NormalizedText, doc: str) -> DocumentMeta:
         report_number=detect_report_number(norm.text),
         title=title,
     )
+
+
+_QUARTER = re.compile(r"quý\s+(iv|iii|ii|i|[1-4])")
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+
+
+def period_code(label: str | None, end: date | None) -> str | None:
+    """The reporting period a report covers, as the schedule names it: 'Qn', 'H1' or 'Y' (of the
+    year its period ends), its label first, else where its period ends; None without an end."""
+    if end is None:
+        return None
+    text = (label or "").lower()
+    quarter = _QUARTER.search(text)
+    if quarter:
+        q = quarter.group(1)
+        return f"Q{_ROMAN.get(q, q)}"
+    if "6 tháng đầu" in text or (end.month <= 7 and "năm" not in text.replace("đầu năm", "")):
+        return "H1"
+    return "Y"

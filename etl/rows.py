@@ -15,8 +15,9 @@ from pathlib import Path
 import pyarrow as pa
 
 from etl.catalog import Catalog, default_catalog
-from etl.checks import RECORD_COLUMNS
+from etl.checks import RECORD_COLUMNS, FactRecord
 from etl.corrections import ASSIGN_RULE, Correction, apply_corrections, assign_mentions, fact_key, mention_key
+from etl.metadata import period_code
 from etl.models import Fact
 from etl.pipeline import Extraction
 
@@ -81,10 +82,11 @@ class DocRows:
     def province(self) -> str | None:
         return self.document[_DOC_PROVINCE]
 
-    def check_records(self) -> list[tuple]:
-        """The document's kept facts as the checks read them: RECORD_COLUMNS, province, agency."""
-        where = (self.document[_DOC_PROVINCE], self.document[_DOC_AGENCY])
-        return [tuple(f[i] for i in _RECORD_AT) + where for f in self.facts if f[_FACT_STATUS] != "rejected"]
+    def check_records(self) -> list[FactRecord]:
+        """The document's kept facts as the checks read them (as ``checks.check_inputs`` reads
+        them from a warehouse)."""
+        where = (self.document[_DOC_PROVINCE], self.document[_DOC_AGENCY] or "")
+        return [FactRecord(*(f[i] for i in _RECORD_AT), *where) for f in self.facts if f[_FACT_STATUS] != "rejected"]
 
 
 @lru_cache(maxsize=8)
@@ -116,6 +118,7 @@ def doc_rows(doc_id: str, ex: Extraction, corrections: list[Correction], catalog
         "report_date": m.report_date, "report_number": m.report_number, "title": m.title,
         "text": s.text, "page_starts": list(s.page_starts) or None,
         "metadata_status": "corrected" if m != ex.meta else "extracted",
+        "period_code": period_code(m.period_label, m.period_end),
     }  # fmt: skip
     facts = []
     for extracted, f, status in [*corrected_facts, *assigned]:

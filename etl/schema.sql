@@ -45,7 +45,8 @@ CREATE TABLE documents (
     text            VARCHAR NOT NULL,      -- the original text; facts' offsets point here
     page_starts     INTEGER[],
     metadata_status VARCHAR NOT NULL,      -- extracted | corrected
-    build_id        VARCHAR NOT NULL
+    build_id        VARCHAR NOT NULL,
+    period_code     VARCHAR                -- H1 | Y | Q1..Q4 of year(period_end), as report_schedule.period
 );
 
 CREATE TABLE indicators (
@@ -60,7 +61,26 @@ CREATE TABLE indicators (
     min_value    DOUBLE NOT NULL,
     max_value    DOUBLE NOT NULL,
     sort_order   INTEGER NOT NULL,
-    build_id     VARCHAR NOT NULL
+    build_id     VARCHAR NOT NULL,
+    short_label  VARCHAR NOT NULL,         -- on a key-figure card (label_vi when none is declared)
+    kpi_order    INTEGER,                  -- 1, 2, … among the key figures of Tổng quan, NULL: not one
+    lower_is_better BOOLEAN NOT NULL,      -- a fall is good news (a rank, a backlog)
+    official_index  VARCHAR                -- the published index in reference_indices it is ranked in (DTI)
+);
+
+-- The vocabulary the dashboard shows, from etl/vocabulary.py.
+CREATE TABLE severities (
+    code        VARCHAR PRIMARY KEY,       -- loi | canh_bao | thong_tin
+    label       VARCHAR NOT NULL,
+    sort_order  INTEGER NOT NULL,          -- 0: the most serious
+    build_id    VARCHAR NOT NULL
+);
+
+CREATE TABLE report_types (
+    code        VARCHAR PRIMARY KEY,       -- documents.report_type, report_schedule.report_type
+    label       VARCHAR NOT NULL,
+    sort_order  INTEGER NOT NULL,
+    build_id    VARCHAR NOT NULL
 );
 
 CREATE TABLE facts (
@@ -139,6 +159,15 @@ CREATE TABLE findings (
     build_id    VARCHAR NOT NULL
 );
 
+-- The worst finding on each fact and the titles of all, for marking it on every page: written
+-- by each build once its findings are in (finding_facts aggregated once, not in every query).
+CREATE TABLE fact_findings (
+    fact_id           VARCHAR PRIMARY KEY,
+    finding_severity  VARCHAR NOT NULL,    -- the most serious (severities.sort_order)
+    finding_titles    VARCHAR NOT NULL,
+    build_id          VARCHAR NOT NULL
+);
+
 -- Reference tables, from data/reference/*.csv.
 CREATE TABLE reference_indices (
     province    VARCHAR NOT NULL,
@@ -198,20 +227,14 @@ SELECT
     q.finding_severity, q.finding_titles,
     d.province AS reported_province, d.agency AS reported_agency,
     coalesce(au.new_province, d.province) AS current_province,
-    coalesce(al.new_agency, d.agency) AS current_agency
+    coalesce(al.new_agency, d.agency) AS current_agency,
+    i.short_label, i.kpi_order, i.lower_is_better, i.official_index
 FROM facts f
 JOIN documents d USING (doc_id)
 JOIN indicators i ON i.code = f.indicator
 LEFT JOIN admin_units au ON au.old_province = d.province
 LEFT JOIN agency_lineage al ON al.old_agency = d.agency
-LEFT JOIN (
-    -- the worst finding on each fact, for marking it on every page
-    SELECT fact_id,
-           CASE min(CASE severity WHEN 'loi' THEN 0 WHEN 'canh_bao' THEN 1 ELSE 2 END)
-               WHEN 0 THEN 'loi' WHEN 1 THEN 'canh_bao' ELSE 'thong_tin' END AS finding_severity,
-           string_agg(DISTINCT title, '; ') AS finding_titles
-    FROM finding_facts GROUP BY fact_id
-) q USING (fact_id);
+LEFT JOIN fact_findings q USING (fact_id);
 
 -- Each document's coverage: the share of its measured figures (the spans of its kept facts and
 -- its unassigned mentions) that carry an indicator; NULL when it states no measured figure.
@@ -230,3 +253,53 @@ LEFT JOIN (SELECT doc_id, count(*) AS unassigned FROM mentions GROUP BY doc_id) 
 -- The same figures under today's administrative units (after the 2025 mergers).
 CREATE VIEW fact_view_current AS
 SELECT * REPLACE (current_province AS province, current_agency AS agency) FROM fact_view;
+
+-- The dashboard's one filter path (dashboard/filters.py): documents and findings under the same
+-- filter columns as fact_view — province, agency, report_type, year — and their indicator groups
+-- as a list (group_codes), with the vocabulary's labels; each with a current-units variant.
+
+-- A document's year is the year its period ends; its groups are those of its kept figures.
+CREATE VIEW document_view AS
+SELECT d.* EXCLUDE (text, page_starts),
+       year(d.period_end) AS year,
+       coalesce((SELECT list(DISTINCT i.group_code ORDER BY i.group_code) FROM facts x
+                 JOIN indicators i ON i.code = x.indicator
+                 WHERE x.doc_id = d.doc_id AND x.role = 'primary' AND x.status <> 'rejected'), []) AS group_codes,
+       rt.label AS report_type_label,
+       d.province AS reported_province, d.agency AS reported_agency,
+       coalesce(au.new_province, d.province) AS current_province,
+       coalesce(al.new_agency, d.agency) AS current_agency
+FROM documents d
+LEFT JOIN report_types rt ON rt.code = d.report_type
+LEFT JOIN admin_units au ON au.old_province = d.province
+LEFT JOIN agency_lineage al ON al.old_agency = d.agency;
+
+CREATE VIEW document_view_current AS
+SELECT * REPLACE (current_province AS province, current_agency AS agency) FROM document_view;
+
+-- A finding's agency and report type are its first document's; its year is the latest of its
+-- figures (of its first document's period when it names no figure); its groups and indicator
+-- labels are those of its figures; severity_rank is severities.sort_order (0: the most serious).
+CREATE VIEW finding_view AS
+SELECT f.finding_id, f.check_id, f.severity, f.title, f.message, f.province, f.doc_ids, f.fact_ids,
+       f.build_id, s.label AS severity_label, s.sort_order AS severity_rank,
+       d.agency, d.report_type, coalesce(g.year, year(d.period_end)) AS year,
+       coalesce(g.group_codes, []) AS group_codes, g.labels,
+       f.province AS reported_province, d.agency AS reported_agency,
+       coalesce(au.new_province, f.province) AS current_province,
+       coalesce(al.new_agency, d.agency) AS current_agency
+FROM findings f
+LEFT JOIN severities s ON s.code = f.severity
+LEFT JOIN documents d ON d.doc_id = f.doc_ids[1]
+LEFT JOIN (
+    SELECT ff.finding_id, max(x.year) AS year,
+           list(DISTINCT i.group_code ORDER BY i.group_code) AS group_codes,
+           string_agg(DISTINCT i.label_vi, ', ' ORDER BY i.label_vi) AS labels
+    FROM finding_facts ff JOIN facts x USING (fact_id) JOIN indicators i ON i.code = x.indicator
+    GROUP BY ff.finding_id
+) g USING (finding_id)
+LEFT JOIN admin_units au ON au.old_province = f.province
+LEFT JOIN agency_lineage al ON al.old_agency = d.agency;
+
+CREATE VIEW finding_view_current AS
+SELECT * REPLACE (current_province AS province, current_agency AS agency) FROM finding_view;

@@ -1,27 +1,26 @@
-"""Chunks of rows from the workers -> DuckDB warehouse, written beside the live file and
-swapped in atomically.
+"""A build's rows -> DuckDB warehouse, written beside the live file and swapped in atomically.
 
-A build never opens the live file: readers holding it keep their snapshot, and a
-failed or killed build leaves it untouched. Rows stream in as the workers hand them over,
-so memory stays flat whatever the number of reports.
+``write_full`` makes a new file from every report; ``write_incremental`` a copy of the live one
+with only new or changed reports read again. Both take a ``BuildRun`` — the inputs
+``etl.build`` read once under the build lock — and write the ``builds`` row the same way.
 
-A build holds the data folder's build lock from reading its inputs to the swap, so a
-correction or import waits for it (or lands in the next build); it replays and fingerprints
-the very bytes of the corrections log it read, and first removes what killed builds left.
+A build never opens the live file: readers holding it keep their snapshot, and a failed or
+killed build leaves it untouched. Rows stream in as the workers hand them over, so memory
+stays flat whatever the number of reports.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 
 import duckdb
@@ -29,18 +28,25 @@ import pandas as pd
 import pyarrow as pa
 
 from etl import __version__
-from etl.catalog import Catalog, default_catalog
-from etl.checks import RECORD_COLUMNS, Finding, run_checks
-from etl.corrections import Correction, CorrectionsLog, build_lock, read_corrections
-from etl.reference import load_reference
-from etl.rows import SCHEMA_PATH, columns, source_row
+from etl.catalog import Catalog
+from etl.checks import COLLECTION, Finding, check_inputs, log_findings, official_ranks, run_checks
+from etl.corrections import Correction, CorrectionsLog
+from etl.rows import SCHEMA_PATH, DocRows, columns, source_row
 from etl.sources import raw_entries, raw_files
-from etl.workers import Chunk, extract_in_chunks, owner_alive, sha256_of, spool_folder, sweep_spools
+from etl.vocabulary import REPORT_TYPE_LABELS, SEVERITIES
+from etl.workers import (
+    Chunk,
+    chunk_of_rows,
+    extract_in_chunks,
+    owner_alive,
+    sha256_of,
+    spool_folder,
+    sweep_spools,
+)
 
-__all__ = ["BuildReport", "build_warehouse", "list_sources", "sweep_leftovers", "update_warehouse"]
-
-CORRECTIONS_FILE = "corrections.jsonl"  # beside the raw folder: data/corrections.jsonl
-REFERENCE_DIR = "reference"  # beside the raw folder: data/reference/
+__all__ = [
+    "BuildReport", "BuildRun", "list_sources", "sweep_leftovers", "write_full", "write_incremental", "write_rows",
+]
 
 
 @dataclass(slots=True)
@@ -56,6 +62,45 @@ class BuildReport:
     changed: int = 0  # documents extracted again (incremental builds)
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)  # one Vietnamese line each: bad lines of the log
+    mode: str = "full"  # full | incremental (unchanged: nothing written)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class BuildRun:
+    """One build: its inputs as read once under the build lock, their fingerprint, its options."""
+
+    raw_dir: Path
+    db_path: Path
+    catalog: Catalog
+    checks: dict  # checks.toml as read
+    log: CorrectionsLog  # the corrections log as read: replayed and fingerprinted
+    reference: dict[str, pd.DataFrame]  # data/reference/*.csv as read
+    inputs_sha256: str
+    workers: int | None = None
+    file_timeout: float | None = None
+    on_progress: Callable[[int, int], None] | None = None
+    started_at: datetime = field(default_factory=_now)
+    started: float = field(default_factory=time.perf_counter)
+
+    @cached_property
+    def build_id(self) -> str:
+        return self.started_at.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+
+    @cached_property
+    def worker_checks(self) -> tuple[dict, dict]:
+        """What the workers check inside each document with: the declarations, the official ranks."""
+        return self.checks, official_ranks(self.reference["reference_indices"])
+
+    def report(self, mode: str) -> BuildReport:
+        return BuildReport(build_id=self.build_id, db_path=self.db_path, warnings=list(self.log.problems), mode=mode)
+
+    def extract(self, items: list[tuple[str, Path]], spool: Path) -> Iterator[Chunk]:
+        return extract_in_chunks(items, self.catalog, self.log.corrections, self.worker_checks, self.workers, spool,
+                                 self.on_progress, self.file_timeout)  # fmt: skip
 
 
 def list_sources(raw_dir: Path) -> list[Path]:
@@ -63,97 +108,87 @@ def list_sources(raw_dir: Path) -> list[Path]:
     return list(raw_files(raw_dir))
 
 
-def build_warehouse(
-    raw_dir: Path,
-    db_path: Path,
-    catalog: Catalog | None = None,
-    on_progress: object = None,
-    workers: int | None = None,
-    corrections_path: Path | None = None,
-    reference_dir: Path | None = None,
-    file_timeout: float | None = None,
-) -> BuildReport:
-    """Extract every file under ``raw_dir``, replay the corrections, run the checks, and swap a
-    fresh warehouse into ``db_path``. Corrections default to ``corrections.jsonl`` beside ``raw_dir``.
-
-    Rows stream into the new file in batches while workers extract, so memory stays flat
-    whatever the number of reports. ``file_timeout`` is each file's time budget in seconds
-    (None: ``ETL_FILE_TIMEOUT`` or 60)."""
-    catalog = catalog or default_catalog()
-    corrections_path = corrections_path or raw_dir.parent / CORRECTIONS_FILE
-    reference_dir = reference_dir or raw_dir.parent / REFERENCE_DIR
-    with build_lock(raw_dir.parent):  # from reading the inputs to the swap
-        sweep_leftovers(db_path)
-        log = read_corrections(corrections_path)  # replayed and fingerprinted: the same bytes
-        inputs = inputs_sha256(catalog, corrections_path.name, log.data, reference_dir)
-        return _build(raw_dir, db_path, catalog, log, inputs, reference_dir, workers, on_progress, file_timeout)
+def write_full(run: BuildRun) -> BuildReport:
+    """Extract every report, replay the corrections, run the checks, and swap a fresh warehouse in."""
+    items = [(p.relative_to(run.raw_dir).as_posix(), p) for p in raw_entries(run.raw_dir)]  # refused: fail with why
+    with spool_folder(run.db_path) as spool:
+        return _write_new(run, lambda: run.extract(items, spool))
 
 
-def _build(
-    raw_dir: Path,
-    db_path: Path,
-    catalog: Catalog,
-    log: CorrectionsLog,
-    inputs: str,
-    reference_dir: Path,
-    workers: int | None,
-    on_progress: object,
-    file_timeout: float | None,
-) -> BuildReport:
-    """The full build itself, under the build lock."""
-    reference = load_reference(reference_dir)
-    started = time.perf_counter()
-    started_at = datetime.now(UTC).replace(tzinfo=None)
-    build_id = started_at.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
-    report = BuildReport(build_id=build_id, db_path=db_path, warnings=list(log.problems))
-    items = [(p.relative_to(raw_dir).as_posix(), p) for p in raw_entries(raw_dir)]  # refused ones fail with why
-    with _new_file(db_path) as con, spool_folder(db_path) as spool:
+def write_rows(run: BuildRun, rows: Iterable[DocRows], batch: int = 400) -> BuildReport:
+    """A fresh warehouse from rows made without reading reports (synthetic corpora for the
+    benchmarks): the same loading, vocabulary, checks and ``builds`` row as a full build."""
+
+    def chunks() -> Iterator[Chunk]:
+        pending: list[DocRows] = []
+        for row in rows:
+            pending.append(row)
+            if len(pending) >= batch:
+                yield chunk_of_rows(pending, run.catalog, run.worker_checks)
+                pending = []
+        if pending:
+            yield chunk_of_rows(pending, run.catalog, run.worker_checks)
+
+    return _write_new(run, chunks)
+
+
+def _write_new(run: BuildRun, chunks: Callable[[], Iterator[Chunk]]) -> BuildReport:
+    """A new file: the schema, the chunks' rows in batches, the vocabulary, the findings, the build."""
+    report = run.report("full")
+    with _new_file(run.db_path) as con:
         con.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
-        loader = _Loader(con, build_id)
-        official = reference["reference_indices"]
-        chunks = extract_in_chunks(items, catalog, log.corrections, official, workers, spool, on_progress, file_timeout)
-        with closing(chunks):  # stopped early, the workers go at once
-            for chunk in chunks:
+        loader = _Loader(con, run.build_id)
+        with closing(chunks()) as stream:  # stopped early, the workers go at once
+            for chunk in stream:
                 loader.add(chunk)
         loader.finish()
-        sources = loader.sources
-        report.errors = loader.errors
-        _insert(con, "indicators", _indicators_frame(catalog, build_id))
-        _insert(con, "corrections", _corrections_frame(log.corrections, loader.applied, build_id))
-        for name, frame in reference.items():
-            _insert(con, name, frame.assign(build_id=build_id))
-        across = run_checks(loader.across, _check_documents(con, "TRUE"), catalog, scope="collection")
-        findings = loader.findings + across
-        _insert(con, "findings", _findings_frame(findings, build_id), ignore_duplicates=True)
-        _insert_log_findings(con, log, build_id)
-        report.findings = con.execute("SELECT count(*) FROM findings").fetchone()[0]
-        _count(con, report)
-        _insert(con, "build_sources", pd.DataFrame(sources, columns=columns("build_sources")).assign(build_id=build_id))
-        row = {"build_id": build_id, "started_at": started_at, "finished_at": datetime.now(UTC).replace(tzinfo=None),
-               "etl_version": __version__, "catalog_sha256": catalog.sha256, "inputs_sha256": inputs,
-               "raw_dir": str(raw_dir), "mode": "full", "documents": report.documents, "facts": report.facts,
-               "errors": len(report.errors)}  # fmt: skip
-        _insert(con, "builds", pd.DataFrame([row]))
-    report.seconds = time.perf_counter() - started
+        _insert_vocabulary(con, run)
+        _insert(con, "corrections", _corrections_frame(run.log.corrections, loader.applied, run.build_id))
+        across = run_checks(check_inputs(con, scope=COLLECTION), run.catalog, run.checks, scope=COLLECTION)
+        findings = loader.findings + across + log_findings(run.log.problems)
+        _insert(con, "findings", _findings_frame(findings, run.build_id), ignore_duplicates=True)
+        _finish(con, run, report, loader.sources)
     return report
 
 
-def inputs_sha256(catalog: Catalog, corrections_name: str, corrections: bytes, reference_dir: Path) -> str:
-    """Everything besides the reports that shapes a build; when it changes, a full build is due.
+def _insert_vocabulary(con: duckdb.DuckDBPyConnection, run: BuildRun) -> None:
+    """The tables that say what the codes mean: indicators, severities, report types, and the
+    reference tables."""
+    _insert(con, "indicators", _indicators_frame(run.catalog, run.checks, run.build_id))
+    severities = [{"code": s.code, "label": s.label, "sort_order": s.order} for s in SEVERITIES]
+    _insert(con, "severities", pd.DataFrame(severities).assign(build_id=run.build_id))
+    types = [{"code": c, "label": label, "sort_order": n} for n, (c, label) in enumerate(REPORT_TYPE_LABELS.items())]
+    _insert(con, "report_types", pd.DataFrame(types).assign(build_id=run.build_id))
+    for name, frame in run.reference.items():
+        _insert(con, name, frame.assign(build_id=run.build_id))
 
-    ``corrections`` are the bytes of the log the build replayed, never a second read of the file:
-    a correction written in between would otherwise count as built and never be replayed."""
-    h = hashlib.sha256()
-    h.update(__version__.encode())
-    h.update(catalog.sha256.encode())
-    h.update(Path(__file__).with_name("checks.toml").read_bytes())
-    h.update(SCHEMA_PATH.read_bytes())
-    h.update(corrections_name.encode())
-    h.update(corrections)
-    for path in sorted(reference_dir.glob("*.csv")):
-        h.update(path.name.encode())
-        h.update(path.read_bytes() if path.exists() else b"")
-    return h.hexdigest()
+
+def _mark_facts(con: duckdb.DuckDBPyConnection, build_id: str) -> None:
+    """Each fact's worst finding and their titles, once per build (fact_view reads this table)."""
+    con.execute("DELETE FROM fact_findings")
+    con.execute(
+        "INSERT INTO fact_findings SELECT fact_id, arg_min(severity, s.sort_order), "
+        "string_agg(DISTINCT title, '; ' ORDER BY title), ? FROM finding_facts JOIN severities s ON s.code = severity "
+        "GROUP BY fact_id",
+        [build_id],
+    )
+
+
+def _finish(con: duckdb.DuckDBPyConnection, run: BuildRun, report: BuildReport, sources: list[dict]) -> None:
+    """The report's counts, the list of sources and the one ``builds`` row, full or incremental."""
+    report.errors = [(s["file_name"], s["error"]) for s in sources if s["status"] == "failed"]
+    _mark_facts(con, run.build_id)
+    report.findings = con.execute("SELECT count(*) FROM findings").fetchone()[0]
+    _count(con, report)
+    con.execute("DELETE FROM build_sources")
+    _insert(con, "build_sources", pd.DataFrame(sources, columns=columns("build_sources")).assign(build_id=run.build_id))
+    row = {"build_id": run.build_id, "started_at": run.started_at, "finished_at": _now(),
+           "etl_version": __version__, "catalog_sha256": run.catalog.sha256, "inputs_sha256": run.inputs_sha256,
+           "raw_dir": str(run.raw_dir), "mode": report.mode, "documents": report.documents, "facts": report.facts,
+           "errors": len(report.errors)}  # fmt: skip
+    con.execute("DELETE FROM builds")
+    _insert(con, "builds", pd.DataFrame([row]))
+    report.seconds = time.perf_counter() - run.started
 
 
 def sweep_leftovers(db_path: Path) -> int:
@@ -187,7 +222,6 @@ class _Loader:
         self.errors: list[tuple[str, str]] = []
         self.applied: set[str] = set()
         self.findings: list[Finding] = []
-        self.across: list[tuple] = []
         self.documents = self.flushed = 0
         con.execute("SET threads = 1")
         con.execute("BEGIN TRANSACTION")
@@ -199,7 +233,6 @@ class _Loader:
         self.errors.extend(errors)
         self.applied |= chunk.applied
         self.findings.extend(chunk.findings)
-        self.across.extend(chunk.across)
         self.documents += len(chunk.sources) - len(errors)
         if self.documents - self.flushed >= self.batch:
             self._flush()
@@ -256,27 +289,16 @@ def _findings_frame(findings: list[Finding], build_id: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns("findings"))
 
 
-def _insert_log_findings(con: duckdb.DuckDBPyConnection, log: CorrectionsLog, build_id: str) -> None:
-    """Each bad line of the corrections log as a warning on the data-quality page."""
-    rows = [
-        {
-            "finding_id": hashlib.sha1(f"corrections_log|{problem}".encode()).hexdigest()[:16],
-            "check_id": "corrections_log", "severity": "canh_bao", "title": "Dòng hỏng trong nhật ký sửa đổi",
-            "message": problem, "province": None, "doc_ids": [], "fact_ids": [], "build_id": build_id,
-        }
-        for problem in log.problems
-    ]  # fmt: skip
-    if rows:
-        _insert(con, "findings", pd.DataFrame(rows, columns=columns("findings")), ignore_duplicates=True)
-
-
-def _indicators_frame(catalog: Catalog, build_id: str) -> pd.DataFrame:
+def _indicators_frame(catalog: Catalog, checks: dict, build_id: str) -> pd.DataFrame:
+    """The catalog's indicators, each with the published index checks.toml compares it with."""
+    official = {code: index for index, code in checks.get("reference_rank", {}).get("indices", {}).items()}
     rows = [
         {
             "code": i.code, "group_code": i.group, "group_label": catalog.groups.get(i.group, i.group),
             "label_vi": i.label_vi, "label_en": i.label_en, "unit": i.unit, "scope": i.scope,
             "kind": i.kind, "min_value": i.min_value, "max_value": i.max_value, "sort_order": n,
-            "build_id": build_id,
+            "build_id": build_id, "short_label": i.short_label, "kpi_order": i.kpi_order,
+            "lower_is_better": i.lower_is_better, "official_index": official.get(i.code),
         }
         for n, i in enumerate(catalog.indicators)
     ]  # fmt: skip
@@ -331,111 +353,42 @@ def _new_file(db_path: Path, copy_of: Path | None = None) -> Iterator[duckdb.Duc
         Path(str(tmp) + ".wal").unlink(missing_ok=True)
 
 
-def update_warehouse(
-    raw_dir: Path,
-    db_path: Path,
-    catalog: Catalog | None = None,
-    workers: int | None = None,
-    corrections_path: Path | None = None,
-    reference_dir: Path | None = None,
-    file_timeout: float | None = None,
-) -> BuildReport | None:
-    """Re-extract only new or changed files into a copy of the warehouse and swap it in.
+def write_incremental(run: BuildRun) -> BuildReport | None:
+    """Re-extract only new or changed reports into a copy of the warehouse and swap it in.
 
     Unchanged files (same size and mtime, or same sha256) keep their stored facts. Returns None
     when a full build is due: no warehouse yet, or the catalog, checks, corrections, reference
     tables or ETL version changed. Findings are recomputed for the provinces touched."""
-    catalog = catalog or default_catalog()
-    corrections_path = corrections_path or raw_dir.parent / CORRECTIONS_FILE
-    reference_dir = reference_dir or raw_dir.parent / REFERENCE_DIR
-    with build_lock(raw_dir.parent):  # from reading the inputs to the swap
-        sweep_leftovers(db_path)
-        if not db_path.exists():
-            return None
-        log = read_corrections(corrections_path)  # compared and replayed: the same bytes
-        inputs = inputs_sha256(catalog, corrections_path.name, log.data, reference_dir)
-        previous = _previous_sources(db_path, inputs)
-        if previous is None:
-            return None
-        return _update(raw_dir, db_path, catalog, log, reference_dir, previous, inputs, workers, file_timeout)
-
-
-def _update(
-    raw_dir: Path,
-    db_path: Path,
-    catalog: Catalog,
-    log: CorrectionsLog,
-    reference_dir: Path,
-    previous: dict[str, dict],
-    inputs: str,
-    workers: int | None,
-    file_timeout: float | None,
-) -> BuildReport:
-    """The incremental build itself, under the build lock."""
-    started = time.perf_counter()
-    started_at = datetime.now(UTC).replace(tzinfo=None)
-    build_id = started_at.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
-    report = BuildReport(build_id=build_id, db_path=db_path)
-    sources, changed = _changed_sources(raw_dir, previous)
+    previous = _previous_sources(run.db_path, run.inputs_sha256) if run.db_path.exists() else None
+    if previous is None:
+        return None
+    sources, changed = _changed_sources(run.raw_dir, previous)
     removed = set(previous) - {s["file_name"] for s in sources}
     if not changed and not removed and all(_same_row(s, previous[s["file_name"]]) for s in sources):
-        report = _unchanged_report(db_path, started)
-        report.warnings = list(log.problems)
-        return report
-    reference = load_reference(reference_dir)["reference_indices"]
-    with spool_folder(db_path) as spool:
-        chunks = list(
-            extract_in_chunks(changed, catalog, log.corrections, reference, workers, spool, budget=file_timeout)
-        )
+        return _unchanged_report(run)
+    report = run.report("incremental")
+    with spool_folder(run.db_path) as spool:
+        chunks = list(run.extract(changed, spool))
         failed = dict(e for c in chunks for e in c.errors)
         for row in sources:
             if row["file_name"] in failed:
                 row.update(status="failed", error=failed[row["file_name"]])
-        report.errors = [(s["file_name"], s["error"]) for s in sources if s["status"] == "failed"]
         affected = [doc_id for doc_id, _ in changed] + sorted(removed)
-        with _new_file(db_path, copy_of=db_path) as con:
-            _write_update(con, affected, chunks, sources, report, catalog, reference)
-            _insert_log_findings(con, log, build_id)  # the refresh drops findings without a province
-            report.findings = con.execute("SELECT count(*) FROM findings").fetchall()[0][0]
-            row = {"build_id": build_id, "started_at": started_at,
-                   "finished_at": datetime.now(UTC).replace(tzinfo=None), "etl_version": __version__,
-                   "catalog_sha256": catalog.sha256, "inputs_sha256": inputs, "raw_dir": str(raw_dir),
-                   "mode": "incremental", "documents": report.documents, "facts": report.facts,
-                   "errors": len(report.errors)}  # fmt: skip
-            _insert(con, "builds", pd.DataFrame([row]))
+        with _new_file(run.db_path, copy_of=run.db_path) as con:
+            provinces = _replace_documents(con, affected, chunks, run.build_id)
+            _refresh_findings(con, provinces, run)
+            _finish(con, run, report, sources)
     report.changed = len(affected)
-    report.warnings = list(log.problems)
-    report.seconds = time.perf_counter() - started
     return report
-
-
-def _write_update(
-    con: duckdb.DuckDBPyConnection,
-    affected: list[str],
-    chunks: list[Chunk],
-    sources: list[dict],
-    report: BuildReport,
-    catalog: Catalog,
-    reference: pd.DataFrame,
-) -> None:
-    """Into a copy of the warehouse: the changed documents' rows, their provinces' findings,
-    the new list of sources; the caller adds the build row."""
-    provinces = _replace_documents(con, affected, chunks, report.build_id)
-    report.findings = _refresh_findings(con, provinces, catalog, reference, report.build_id)
-    _count(con, report)
-    con.execute("DELETE FROM build_sources")
-    sources_frame = pd.DataFrame(sources, columns=columns("build_sources")).assign(build_id=report.build_id)
-    _insert(con, "build_sources", sources_frame)
-    con.execute("DELETE FROM builds")
 
 
 def _same_row(new: dict, old: dict) -> bool:
     return all(new[k] == old[k] for k in ("sha256", "size_bytes", "mtime_ns", "status"))
 
 
-def _unchanged_report(db_path: Path, started: float) -> BuildReport:
+def _unchanged_report(run: BuildRun) -> BuildReport:
     """Nothing to do: the warehouse already reflects every file."""
-    con = duckdb.connect(str(db_path), read_only=True)
+    con = duckdb.connect(str(run.db_path), read_only=True)
     try:
         build_id, docs, facts, errors = con.execute("SELECT build_id, documents, facts, errors FROM builds").fetchone()
         failed = con.execute("SELECT file_name, error FROM build_sources WHERE status = 'failed'").fetchall()
@@ -443,10 +396,10 @@ def _unchanged_report(db_path: Path, started: float) -> BuildReport:
         n_mentions = con.execute("SELECT count(*) FROM mentions").fetchone()[0]
     finally:
         con.close()
-    report = BuildReport(build_id=build_id, db_path=db_path, documents=docs, facts=facts, findings=n_findings,
-                         mentions=n_mentions)  # fmt: skip
+    report = BuildReport(build_id=build_id, db_path=run.db_path, documents=docs, facts=facts, findings=n_findings,
+                         mentions=n_mentions, warnings=list(run.log.problems), mode="incremental")  # fmt: skip
     report.errors = [(f, e) for f, e in failed]
-    report.seconds = time.perf_counter() - started
+    report.seconds = time.perf_counter() - run.started
     return report
 
 
@@ -502,35 +455,17 @@ def _replace_documents(con: duckdb.DuckDBPyConnection, affected: list[str], chun
     return sorted({*old, *new}, key=str)
 
 
-def _refresh_findings(
-    con: duckdb.DuckDBPyConnection, provinces: list, catalog: Catalog, reference: pd.DataFrame, build_id: str
-) -> int:
-    """Run every check again over the provinces touched (every check compares within a province)."""
+def _refresh_findings(con: duckdb.DuckDBPyConnection, provinces: list, run: BuildRun) -> None:
+    """Run every check again over the provinces touched (every check compares within a province);
+    the log's warnings again too (they belong to no province)."""
     if provinces:
         named = [p for p in provinces if isinstance(p, str)]
         unnamed = " OR province IS NULL" if len(named) < len(provinces) else ""
         con.register("scope", pd.DataFrame({"province": pd.Series(named, dtype="string")}))
         where = f"province IN (SELECT province FROM scope){unnamed}"
-        docs = _check_documents(con, where)
-        facts = _check_facts(con, f"d.{where}")
+        inputs = check_inputs(con, where)
         con.execute(f"DELETE FROM findings WHERE {where}")  # noqa: S608 - our own clause
         con.unregister("scope")
-        findings = run_checks(facts, docs, catalog, reference=reference)
-        _insert(con, "findings", _findings_frame(findings, build_id), ignore_duplicates=True)
-    return con.execute("SELECT count(*) FROM findings").fetchone()[0]
-
-
-def _check_documents(con: duckdb.DuckDBPyConnection, where: str) -> pd.DataFrame:
-    return con.execute(
-        "SELECT doc_id, province, agency, report_type, period_label, period_start, period_end, content_sha256 "
-        f"FROM documents WHERE {where} ORDER BY doc_id"  # noqa: S608 - our own clause
-    ).df()
-
-
-def _check_facts(con: duckdb.DuckDBPyConnection, where: str) -> list[tuple]:
-    """Kept facts as the checks read them, in extraction order (findings come out the same)."""
-    cols = ", ".join(f"f.{c}" for c in RECORD_COLUMNS)
-    return con.execute(
-        f"SELECT {cols}, d.province, d.agency FROM facts f JOIN documents d USING (doc_id) "  # noqa: S608
-        f"WHERE f.status <> 'rejected' AND {where} ORDER BY f.doc_id, f.char_start, f.indicator, f.fact_id"
-    ).fetchall()
+        found = run_checks(inputs, run.catalog, run.checks)
+        _insert(con, "findings", _findings_frame(found, run.build_id), ignore_duplicates=True)
+    _insert(con, "findings", _findings_frame(log_findings(run.log.problems), run.build_id), ignore_duplicates=True)

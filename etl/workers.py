@@ -34,20 +34,20 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
-import pandas as pd
 import pyarrow as pa
 
 from etl.catalog import Catalog
-from etl.checks import Finding, compares_across_documents, official_ranks, run_checks
+from etl.checks import DOCUMENT, CheckInputs, Finding, run_checks
 from etl.corrections import Correction
 from etl.pipeline import process_file
 from etl.readers import ReadError
-from etl.rows import DocRows, arrow_table, doc_rows, source_row
+from etl.rows import DocRows, arrow_table, columns, doc_rows, source_row
 from etl.sources import shown
 
 __all__ = [
     "DEFAULT_FILE_TIMEOUT",
     "Chunk",
+    "chunk_of_rows",
     "extract_in_chunks",
     "file_timeout",
     "owner_alive",
@@ -56,6 +56,7 @@ __all__ = [
     "sweep_spools",
 ]
 
+_DOC_SHA256 = [c for c in columns("documents") if c != "build_id"].index("sha256")
 _PARALLEL_FROM = 64  # files; below this a process pool costs more than it saves
 _CHUNK = 32  # files a worker extracts before handing their rows back
 DEFAULT_FILE_TIMEOUT = 60.0  # seconds one file may take to read and extract
@@ -84,7 +85,6 @@ class Chunk:
     mentions: pa.Table | Path  # measured numbers no indicator took
     applied: frozenset[str]
     findings: list[Finding]  # of the checks within one document
-    across: list[tuple]  # fact records the checks across documents need
 
     @property
     def errors(self) -> list[tuple[str, str]]:
@@ -177,17 +177,17 @@ def _load_chunk(
     items: list[tuple[str, Path]],
     catalog: Catalog | None = None,
     corrections: list | None = None,
-    official: dict | None = None,
+    checks: tuple[dict, dict] | None = None,
     budget: float | None = None,
     given_up: dict[int, str] | None = None,
     on_file: Callable[[int | None], None] | None = None,
 ) -> Chunk:
-    """Files -> one chunk; in a worker process, with the catalog, corrections, official ranks and
-    budget it was started with. ``given_up`` holds the files (by index) that already failed in a
+    """Files -> one chunk; in a worker process, with the catalog, corrections, checks (declarations
+    and official ranks) and budget it was started with. ``given_up`` holds the files (by index) that already failed in a
     worker that had to be killed; ``on_file(k)`` is told as each file starts."""
     catalog = catalog or _worker["catalog"]  # type: ignore[assignment]
     corrections = _worker["corrections"] if corrections is None else corrections  # type: ignore[assignment]
-    official = _worker.get("official") if official is None else official
+    checks = _worker.get("checks") if checks is None else checks  # type: ignore[assignment]
     budget = _worker.get("budget") if budget is None else budget  # type: ignore[assignment]
     outcomes = []
     for k, item in enumerate(items):
@@ -199,10 +199,10 @@ def _load_chunk(
         outcomes.append(_load_one(item, catalog, corrections, budget))
     if on_file is not None:
         on_file(None)  # the files are done: what follows is no file's time
-    return _chunk_of(outcomes, catalog, official)
+    return _chunk_of(outcomes, catalog, checks)  # type: ignore[arg-type]
 
 
-def _chunk_of(outcomes: list[_Outcome], catalog: Catalog, official: dict | None) -> Chunk:
+def _chunk_of(outcomes: list[_Outcome], catalog: Catalog, checks: tuple[dict, dict]) -> Chunk:
     rows = [o.rows for o in outcomes if o.rows is not None]
     records = [r for doc in rows for r in doc.check_records()]
     documents = arrow_table("documents", [r.document for r in rows])
@@ -215,9 +215,15 @@ def _chunk_of(outcomes: list[_Outcome], catalog: Catalog, official: dict | None)
         facts=_spooled(facts, spool) if spool else facts,  # type: ignore[arg-type]
         mentions=_spooled(mentions, spool) if spool else mentions,  # type: ignore[arg-type]
         applied=frozenset().union(*(r.applied for r in rows)),
-        findings=run_checks(records, None, catalog, reference=official, scope="document"),  # type: ignore[arg-type]
-        across=[r for r in records if compares_across_documents(r)],
+        findings=run_checks(CheckInputs.of(records, official=checks[1]), catalog, checks[0], scope=DOCUMENT),
     )
+
+
+def chunk_of_rows(rows: list[DocRows], catalog: Catalog, checks: tuple[dict, dict]) -> Chunk:
+    """Rows made without reading files (synthetic corpora) as the chunk a worker would hand back."""
+    outcomes = [_Outcome(r.doc_id, {"file_name": r.doc_id, "sha256": r.document[_DOC_SHA256], "size_bytes": None,
+                                    "mtime_ns": None, "status": "loaded", "error": None}, r) for r in rows]  # fmt: skip
+    return _chunk_of(outcomes, catalog, checks)
 
 
 def _spooled(table: pa.Table, spool: Path) -> Path:
@@ -231,7 +237,7 @@ def extract_in_chunks(
     items: list[tuple[str, Path]],
     catalog: Catalog,
     corrections: list[Correction],
-    reference: pd.DataFrame,
+    checks: tuple[dict, dict],
     workers: int | None,
     spool: Path,
     on_progress: object = None,
@@ -246,12 +252,11 @@ def extract_in_chunks(
         workers = min(os.cpu_count() or 1, 8) if len(items) >= _PARALLEL_FROM else 1
     budget = file_timeout(budget)
     batches = [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
-    official = official_ranks(reference)
     pool = None
     if workers <= 1:
-        results: Iterator[Chunk] = (_load_chunk(b, catalog, corrections, official, budget) for b in batches)
+        results: Iterator[Chunk] = (_load_chunk(b, catalog, corrections, checks, budget) for b in batches)
     else:
-        pool = _Pool(workers, (catalog, corrections, official, spool, budget), budget)
+        pool = _Pool(workers, (catalog, corrections, checks, spool, budget), budget)
         results = pool.run(batches)
     done = 0
     try:
@@ -269,13 +274,13 @@ _worker: dict[str, object] = {}
 
 
 def _set_worker(
-    catalog: Catalog, corrections: list[Correction], official: dict, spool: Path, budget: float | None
+    catalog: Catalog, corrections: list[Correction], checks: tuple[dict, dict], spool: Path, budget: float | None
 ) -> None:
-    """One catalog, corrections log, table of official ranks, spool folder and time budget per
-    worker process.
+    """One catalog, corrections log, checks (declarations, official ranks), spool folder and time
+    budget per worker process.
 
     They live as long as the worker: frozen, the garbage collector no longer walks them."""
-    _worker.update(catalog=catalog, corrections=corrections, official=official, spool=spool, budget=budget)
+    _worker.update(catalog=catalog, corrections=corrections, checks=checks, spool=spool, budget=budget)
     gc.freeze()
 
 

@@ -72,7 +72,7 @@ def raw_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def warehouse(raw_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from etl.warehouse import build_warehouse
+    from etl.build import build_warehouse
 
     db = tmp_path_factory.mktemp("wh") / "warehouse.duckdb"
     report = build_warehouse(raw_dir, db)

@@ -8,8 +8,8 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date
 from itertools import accumulate
-from typing import TYPE_CHECKING
 
+from etl.catalog import Catalog, Indicator, Rule
 from etl.extract.mentions import (
     Clue,
     Quantity,
@@ -20,14 +20,11 @@ from etl.extract.mentions import (
     post_window,
     pre_window,
 )
-from etl.extract.numbers import QUALIFIER_TAIL, parse_numeral, qualifier_of, scale_of
-from etl.extract.periods import PeriodMention, find_period_mentions, names_report_period, parse_date, shift_years
-from etl.extract.segments import Segments, Sentence, segment
 from etl.extract.tables import TableCell, read_tables
 from etl.models import DocumentMeta, Fact, Mention, NormalizedText, Period
-
-if TYPE_CHECKING:  # the catalog compiles rules with this package's number macros
-    from etl.catalog import Catalog, Indicator, Rule
+from etl.text.numbers import QUALIFIER_TAIL, parse_numeral, qualifier_of, scale_of
+from etl.text.periods import PeriodMention, find_period_mentions, names_report_period, parse_date, shift_years
+from etl.text.segments import Segments, Sentence, segment
 
 __all__ = ["extract_document", "extract_facts"]
 
@@ -609,8 +606,6 @@ _FRAME_RULE: dict[str, Rule] = {}
 def _frame_rule(kind: str, confidence: float) -> Rule:
     """A stand-in rule naming how a frame-read figure was found ('mention' or 'table')."""
     if kind not in _FRAME_RULE:
-        from etl.catalog import Rule
-
         _FRAME_RULE[kind] = Rule(id=kind, regex=re.compile(kind), confidence=confidence)
     return _FRAME_RULE[kind]
 

@@ -13,12 +13,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
-from etl.extract.numbers import MACROS, QUALIFIER_TAIL, parse_numeral, qualifier_of, scale_of
-
-if TYPE_CHECKING:
-    from etl.catalog import Catalog, Frame, Indicator
+from etl.catalog import Catalog, Frame, Indicator
+from etl.text.numbers import MACROS, QUALIFIER_TAIL, parse_numeral, qualifier_of, scale_of
 
 __all__ = [
     "Clue",

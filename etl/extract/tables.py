@@ -14,9 +14,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from etl.extract.mentions import Quantity, find_quantities
-from etl.extract.periods import find_period_mentions, month_end, names_report_period, shift_years
-from etl.extract.segments import Segments
 from etl.models import Period
+from etl.text.periods import find_period_mentions, month_end, names_report_period, shift_years
+from etl.text.segments import Segments
 
 __all__ = ["TableCell", "read_tables"]
 

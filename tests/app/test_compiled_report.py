@@ -212,7 +212,7 @@ def test_an_agency_that_gave_nothing_is_listed_as_not_reporting(warehouse):
 
 
 def test_a_corrected_figure_says_so(tmp_path):
-    from etl.warehouse import build_warehouse
+    from etl.build import build_warehouse
 
     raw = tmp_path / "data" / "raw"
     raw.mkdir(parents=True)

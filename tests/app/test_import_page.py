@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.auth import hash_password, verify_password
-from etl.warehouse import build_warehouse
+from etl.build import build_warehouse
 from tests.app.conftest import texts
 from tests.conftest import RAW, ROOT
 

@@ -11,8 +11,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.auth import hash_password
+from etl.build import build_warehouse
 from etl.corrections import ASSIGN_RULE, load_corrections
-from etl.warehouse import build_warehouse
 from tests.app.conftest import reader, texts
 from tests.app.test_import_page import PASSWORD, open_import, sign_in
 from tests.conftest import RAW, ROOT, rows

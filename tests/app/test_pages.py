@@ -107,7 +107,7 @@ def test_crafted_query_values_change_nothing(app, query):
 def test_empty_warehouse_says_so(tmp_path, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
-    from etl.warehouse import build_warehouse
+    from etl.build import build_warehouse
     from tests.conftest import ROOT
 
     (tmp_path / "raw").mkdir()

@@ -69,7 +69,7 @@ def serve(db: Path) -> Iterator[dict]:
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
-    from etl.warehouse import build_warehouse
+    from etl.build import build_warehouse
 
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import subprocess
 import sys
@@ -11,11 +12,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from etl.checks import load_checks, run_checks
-from etl.warehouse import build_warehouse
+from etl.build import build_warehouse
+from etl.checks import CHECKS, CheckInputs, DocumentRecord, FactRecord, load_checks, official_ranks, run_checks
 from tests.conftest import GOLD, RAW, ROOT
-
-COLUMNS = ["fact_id", "doc_id", "indicator", "value", "qualifier", "period_start", "period_end", "as_of", "role"]
 
 
 def fact(fid, indicator, value, doc="a.txt", *, start=None, end=None, as_of=None, qualifier="exact", role="primary"):
@@ -24,15 +23,29 @@ def fact(fid, indicator, value, doc="a.txt", *, start=None, end=None, as_of=None
 
 def docs(*rows):
     base = {"province": "Tây Ninh", "agency": "Sở X", "report_type": "khac", "period_label": ""}
-    return pd.DataFrame([{**base, "text": r["doc_id"], **r} for r in rows])
+    return [{**base, "text": r["doc_id"], **r} for r in rows]
+
+
+def _content(text):
+    return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()
+
+
+def inputs(facts, documents=None, reference=None):
+    """Hand-made facts and documents as the checks' typed records."""
+    if documents is None:
+        documents = docs({"doc_id": "a.txt", "period_start": None, "period_end": None})
+    where = {d["doc_id"]: (d["province"], d["agency"]) for d in documents}
+    records = [FactRecord(*f, n, *where[f[1]]) for n, f in enumerate(facts)]
+    document_records = [DocumentRecord(**{k: d[k] for k in DocumentRecord._fields if k != "content_sha256"},
+                                       content_sha256=_content(d["text"])) for d in documents]  # fmt: skip
+    official = official_ranks(reference) if reference is not None else None
+    return CheckInputs.of(records, document_records, official)
 
 
 def check(facts, documents=None, catalog=None):
     from etl.catalog import default_catalog
 
-    if documents is None:
-        documents = docs({"doc_id": "a.txt", "period_start": None, "period_end": None})
-    return run_checks(pd.DataFrame(facts, columns=COLUMNS), documents, catalog or default_catalog())
+    return run_checks(inputs(facts, documents), catalog or default_catalog())
 
 
 D = date(2024, 7, 31)
@@ -173,12 +186,15 @@ def test_a_rank_claimed_against_the_official_one():
           "source_url": "ước tính"}]
     )  # fmt: skip
     year = lambda y: {"start": date(y, 1, 1), "end": date(y, 12, 31)}  # noqa: E731
-    facts = pd.DataFrame(
-        [fact("a", "dti_rank", 30, **year(2022)), fact("b", "dti_rank", 44, **year(2021))], columns=COLUMNS
-    )
-    documents = docs({"doc_id": "a.txt", "period_start": None, "period_end": None})
-    found = run_checks(facts, documents, default_catalog(), reference=reference)
+    facts = [fact("a", "dti_rank", 30, **year(2022)), fact("b", "dti_rank", 44, **year(2021))]
+    found = run_checks(inputs(facts, reference=reference), default_catalog())
     assert [f.check for f in found] == ["dti_rank_reference_mismatch"]  # the 2021 estimate is not official
     assert "hạng 30" in found[0].message and "40/63" in found[0].message
-    agree = pd.DataFrame([fact("a", "dti_rank", 40, **year(2022))], columns=COLUMNS)
-    assert run_checks(agree, documents, default_catalog(), reference=reference) == []
+    agree = [fact("a", "dti_rank", 40, **year(2022))]
+    assert run_checks(inputs(agree, reference=reference), default_catalog()) == []
+
+
+def test_every_kind_in_checks_toml_has_one_function_and_one_scope():
+    """Adding a check of a known kind is an entry in checks.toml (and a test); a new kind, a function."""
+    assert set(load_checks()) == set(CHECKS)
+    assert {scope for _, scope in CHECKS.values()} == {"document", "collection"}

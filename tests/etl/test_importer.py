@@ -14,8 +14,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from etl.build import BuildInputs, build_warehouse
 from etl.importer import known_hashes, publish, safe_name, stage
-from etl.warehouse import build_warehouse
 from tests.conftest import RAW, ROOT
 
 REPORT = (
@@ -79,7 +79,7 @@ def test_bad_input_is_refused_and_nothing_changes(site, name, data, message):
     item = stage(name, data, raw)
     assert item.error and message in item.error
     assert not item.publishable
-    stored, _ = publish([item], raw, db)
+    stored, _ = publish([item], BuildInputs.in_folder(raw.parent, raw), db)
     assert stored == []
     files, _ = snapshot(raw, db)
     assert files == before[0]  # nothing written beside the originals
@@ -90,7 +90,7 @@ def test_the_same_file_twice_is_reported_not_duplicated(site):
     raw, db = site
     first = stage("moi.txt", REPORT, raw)
     assert first.publishable
-    publish([first], raw, db)
+    publish([first], BuildInputs.in_folder(raw.parent, raw), db)
     before = snapshot(raw, db)
     again = stage("ten_khac.txt", REPORT, raw)
     assert again.duplicate_of and again.duplicate_of.startswith("imports/") and not again.publishable
@@ -155,6 +155,7 @@ def _reader(db: str, seconds: float, queue: mp.Queue) -> None:
     queue.put((sorted(seen), errors))
 
 
+@pytest.mark.slow
 def test_readers_see_old_or_new_never_half_while_an_import_publishes(site, tmp_path):
     raw, db = site
     new = tmp_path / "moi.txt"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 
-from etl.warehouse import build_warehouse, update_warehouse
+from etl.build import build_warehouse, update_warehouse
 from tests.conftest import RAW, REPORTS, rows
 
 COLUMNS = "doc_id, fact_id, indicator, value, role, status, period_start, period_end, as_of, char_start"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from etl.extract.literals import required_words
 from etl.normalize import normalize
+from etl.text.literals import required_words
 
 PHRASES = list(csv.DictReader((Path(__file__).parent / "phrases.csv").open(encoding="utf-8")))
 

@@ -17,12 +17,12 @@ from datetime import date
 import duckdb
 import pytest
 
+from etl.build import build_warehouse, update_warehouse
 from etl.cli import main as cli
 from etl.corrections import ASSIGN_RULE, Correction, append_corrections, fact_key, load_corrections, mention_key
 from etl.export import export_parquet
 from etl.models import Mention
 from etl.rows import columns, doc_rows
-from etl.warehouse import build_warehouse, update_warehouse
 from tests.conftest import RAW, REPORTS, make_report, rows
 from tests.mention_stand_in import stand_in_mentions
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from etl.extract.numbers import parse_number, parse_numeral
+from etl.text.numbers import parse_number, parse_numeral
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from etl.extract.periods import find_period_mentions, parse_date
 from etl.metadata import detect_period
+from etl.text.periods import find_period_mentions, parse_date
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from etl.extract.periods import find_period_mentions
+from etl.text.periods import find_period_mentions
 
 
 def _one(text: str) -> tuple[str, date | None, date | None]:

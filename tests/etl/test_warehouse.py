@@ -14,10 +14,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from etl.build import build_warehouse
 from etl.catalog import default_catalog
-from etl.checks import run_checks
-from etl.reference import load_reference
-from etl.warehouse import build_warehouse
+from etl.checks import check_inputs, run_checks
 from tests.conftest import ROOT, rows
 
 STABLE_FACT_COLUMNS = "doc_id, indicator, value, qualifier, period_start, period_end, as_of, char_start, char_end, role"
@@ -44,13 +43,12 @@ def test_findings_of_a_build_are_the_checks_over_what_it_loaded(warehouse, raw_d
     """Workers check inside each document, the build across documents: together, every check once."""
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        facts = con.execute("SELECT * FROM facts WHERE status <> 'rejected' ORDER BY doc_id, char_start").df()
-        documents = con.execute("SELECT * FROM documents").df()
+        inputs = check_inputs(con)
         stored = {r[0] for r in con.execute("SELECT finding_id FROM findings").fetchall()}
     finally:
         con.close()
-    reference = load_reference(raw_dir.parent / "reference")["reference_indices"]
-    expected = {f.finding_id for f in run_checks(facts, documents, default_catalog(), reference=reference)}
+    assert inputs.official  # the published ranks the build loaded
+    expected = {f.finding_id for f in run_checks(inputs, default_catalog())}
     assert stored == expected and len(stored) >= 4
 
 
@@ -131,6 +129,7 @@ def _read_loop(db: str, seconds: float, queue: mp.Queue) -> None:
     queue.put((sorted(counts), errors))
 
 
+@pytest.mark.slow
 def test_readers_never_see_a_half_built_warehouse(raw_dir, tmp_path):
     db = tmp_path / "w.duckdb"
     build_warehouse(raw_dir, db)
@@ -160,6 +159,7 @@ def test_a_build_removes_only_the_leftovers_of_builds_that_are_gone(raw_dir, tmp
     assert list(tmp_path.glob("w.duckdb.tmp-*")) == []
 
 
+@pytest.mark.slow
 def test_killed_build_leaves_the_previous_warehouse(raw_dir, tmp_path):
     db = tmp_path / "w.duckdb"
     build_warehouse(raw_dir, db)
@@ -186,3 +186,12 @@ def test_killed_build_leaves_the_previous_warehouse(raw_dir, tmp_path):
     assert rows(db, "SELECT build_id FROM builds")[0][0] == report.build_id
     assert list(tmp_path.glob("w.duckdb.tmp-*")) == []
     assert list(tmp_path.glob(".w.duckdb.spool-*")) == []  # the killed build's Arrow files are gone too
+
+
+def test_every_fact_a_finding_rests_on_is_marked_with_the_worst(warehouse):
+    """fact_view reads the marks a build wrote once (fact_findings), not an aggregate per query."""
+    worst = rows(warehouse, "SELECT fact_id, arg_min(severity, s.sort_order) FROM finding_facts "
+                            "JOIN severities s ON s.code = severity GROUP BY 1 ORDER BY 1")  # fmt: skip
+    marked = rows(warehouse, "SELECT fact_id, finding_severity FROM fact_view WHERE finding_severity IS NOT NULL "
+                             "ORDER BY 1")  # fmt: skip
+    assert marked == worst and marked

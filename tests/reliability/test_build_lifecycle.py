@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from etl.warehouse import build_warehouse
+from etl.build import build_warehouse
 from tests.conftest import RAW, ROOT, rows
 from tests.reliability.sites import make_site
 
@@ -177,6 +177,7 @@ def test_the_command_line_takes_the_budget_from_its_option_and_from_the_environm
     assert out.returncode == 1 and "quá thời gian trích xuất (quá 0,5 giây)" in out.stderr
 
 
+@pytest.mark.slow
 def test_a_worker_the_alarm_cannot_reach_is_killed_and_the_rest_of_its_chunk_loads(big_site, tmp_path):
     """A stopped worker (as one hung in the kernel) never runs its alarm: the build kills it, the
     file it was on fails for its time, a new worker reads the rest of its chunk."""

@@ -21,9 +21,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl.catalog import default_catalog
+from etl.build import BuildInputs, build_warehouse, inputs_sha256
 from etl.corrections import read_corrections
-from etl.warehouse import build_warehouse, inputs_sha256
 from tests.conftest import ROOT, rows
 from tests.reliability.sites import make_site
 
@@ -210,6 +209,7 @@ def _catch(proc: subprocess.Popen, db: Path) -> None:
     pytest.fail("the build finished before it could be caught; make the corpus larger")
 
 
+@pytest.mark.slow
 def test_a_correction_written_during_a_full_build_is_replayed_by_the_next_plain_build(big_site, tmp_path):
     raw, db = _copy(big_site, tmp_path)
     sha, key = targets(db, 1)[0]
@@ -225,6 +225,7 @@ def test_a_correction_written_during_a_full_build_is_replayed_by_the_next_plain_
     assert values(db, [key]) == {key: 31337.0}
 
 
+@pytest.mark.slow
 def test_a_correction_made_while_a_build_runs_waits_for_it_and_is_never_undone(big_site, tmp_path):
     raw, db = _copy(big_site, tmp_path)
     sha, key = targets(db, 1)[0]
@@ -290,7 +291,7 @@ def _nothing_silently_lost(raw: Path, db: Path, found: list, seed: int) -> bool:
     finally:
         con.close()
     log = read_corrections(raw.parent / LOG)
-    if snapshot != inputs_sha256(default_catalog(), LOG, log.data, raw.parent / "reference"):
+    if snapshot != inputs_sha256(BuildInputs.in_folder(raw.parent, raw), log):
         return False
     logged = [int(float(c.new_value)) - 500000 for c in log.corrections]
     assert sorted(int(v) - 500000 for v, _ in stored) == sorted(logged), (seed, "a correction was lost")
@@ -327,6 +328,7 @@ def _interleave(tmp_path: Path, site: Path, rounds: int, seed: int) -> None:
     assert list(db.parent.glob(db.name + ".tmp-*")) == [] and list(db.parent.glob(f".{db.name}.spool-*")) == []
 
 
+@pytest.mark.slow
 def test_no_correction_is_lost_across_interleaved_corrections_and_builds(small_site, tmp_path):
     seed = int(os.environ.get("RELIABILITY_SEED", time.time_ns() % 1_000_000))
     _interleave(tmp_path, small_site, rounds=20, seed=seed)

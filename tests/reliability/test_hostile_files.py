@@ -25,9 +25,9 @@ from pathlib import Path
 
 import pytest
 
-from etl.extract.numbers import parse_number, parse_numeral
 from etl.readers import ReadError, read_bytes
 from etl.sources import raw_entries, scan_raw, shown
+from etl.text.numbers import parse_number, parse_numeral
 from tests.conftest import RAW, ROOT, rows
 
 GOOD = ["000_542a35844e80859c.txt", "001_5244b78082e0eeed.txt"]
@@ -151,8 +151,8 @@ LOADED = {GOOD[0], f"sub/{GOOD[1]}", "alias.txt", "tron.txt", "so-lon.txt"}
 
 def _child_build(raw: str, db: str) -> None:
     """In the child: a full build, an incremental one, the upload preview of a bomb; prints JSON."""
+    from etl.build import build_warehouse, update_warehouse
     from etl.importer import stage
-    from etl.warehouse import build_warehouse, update_warehouse
 
     raw_dir = Path(raw)
     started = time.perf_counter()
@@ -250,7 +250,7 @@ def test_endless_numbers_are_not_numbers(hostile_build):
 def _child_swap_mid_build(raw: str, db: str) -> None:
     """In the child: after the first chunk, one file is deleted, one becomes a FIFO, one a link
     to /dev/zero, one a link out of the raw folder; the build must go on and report them."""
-    from etl.warehouse import build_warehouse
+    from etl.build import build_warehouse
 
     raw_dir = Path(raw)
 

@@ -24,6 +24,7 @@ def _seconds(unit: str, megabytes: float) -> float:
     return time.process_time() - start
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("unit", UNITS.values(), ids=UNITS.keys())
 def test_four_times_the_text_takes_about_four_times_as_long(unit):
     small = min(_seconds(unit, 0.15) for _ in range(2))

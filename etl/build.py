@@ -1,0 +1,146 @@
+"""One entry for every build: frozen inputs in, a fresh or updated warehouse out.
+
+``build(inputs, db)`` takes the build lock, sweeps what killed builds left, reads every input
+besides the reports exactly once (the corrections log, the reference tables, the checks; the
+build fingerprints and loads those very bytes), decides once whether the previous warehouse can
+be updated in place of a full build, and hands the rest to ``etl.warehouse``. The command line
+and the importer both come through here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from etl import __version__
+from etl.catalog import Catalog, default_catalog
+from etl.checks import CHECKS_PATH
+from etl.corrections import CorrectionsLog, build_lock, read_corrections
+from etl.pipeline import Extraction
+from etl.reference import ReferenceSnapshot, read_reference
+from etl.rows import SCHEMA_PATH, doc_rows
+from etl.warehouse import BuildReport, BuildRun, sweep_leftovers, write_full, write_incremental, write_rows
+
+__all__ = [
+    "CORRECTIONS_FILE", "REFERENCE_DIR", "BuildInputs", "build", "build_from_extractions", "build_warehouse",
+    "inputs_sha256", "update_warehouse",
+]
+
+CORRECTIONS_FILE = "corrections.jsonl"  # in the data folder: data/corrections.jsonl
+REFERENCE_DIR = "reference"  # in the data folder: data/reference/
+RAW_DIR = "raw"
+
+
+@dataclass(frozen=True, slots=True)
+class BuildInputs:
+    """Everything a build reads, named: where the reports, the corrections log, the reference
+    tables and the checks are, the catalog, and the folder whose build lock it holds."""
+
+    raw_dir: Path
+    corrections: Path
+    reference_dir: Path
+    lock_dir: Path  # the data folder: builds, corrections and imports take turns on its lock
+    catalog: Catalog = field(default_factory=default_catalog)
+    checks: Path = CHECKS_PATH
+
+    @classmethod
+    def in_folder(cls, data_dir: Path, raw_dir: Path | None = None, catalog: Catalog | None = None) -> BuildInputs:
+        """The product's layout: ``data/raw``, ``data/corrections.jsonl``, ``data/reference/``."""
+        return cls(raw_dir=raw_dir or data_dir / RAW_DIR, corrections=data_dir / CORRECTIONS_FILE,
+                   reference_dir=data_dir / REFERENCE_DIR, lock_dir=data_dir,
+                   catalog=catalog or default_catalog())  # fmt: skip
+
+
+def build(
+    inputs: BuildInputs,
+    db_path: Path,
+    full: bool = False,
+    *,
+    workers: int | None = None,
+    file_timeout: float | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> BuildReport:
+    """Build ``db_path`` from ``inputs``: in place of a full build, only new or changed reports are
+    read again when the previous build had the same inputs (unless ``full``).
+
+    ``workers``: extracting processes (None: by the number of cores); ``file_timeout``: each
+    file's budget in seconds (None: ``ETL_FILE_TIMEOUT`` or 60); ``on_progress(done, total)``."""
+    with build_lock(inputs.lock_dir):  # from reading the inputs to the swap
+        sweep_leftovers(db_path)
+        run = _read_inputs(inputs, db_path, workers, file_timeout, on_progress)
+        report = None if full else write_incremental(run)
+        return report or write_full(run)
+
+
+def _read_inputs(
+    inputs: BuildInputs,
+    db_path: Path,
+    workers: int | None,
+    file_timeout: float | None,
+    on_progress: Callable[[int, int], None] | None,
+) -> BuildRun:
+    """Each input besides the reports read once; the fingerprint is of the bytes loaded."""
+    log = read_corrections(inputs.corrections)
+    reference = read_reference(inputs.reference_dir)
+    checks = inputs.checks.read_bytes()
+    return BuildRun(
+        raw_dir=inputs.raw_dir, db_path=db_path, catalog=inputs.catalog,
+        checks=tomllib.loads(checks.decode("utf-8")), log=log, reference=reference.tables,
+        inputs_sha256=_fingerprint(inputs, log, reference, checks), workers=workers,
+        file_timeout=file_timeout, on_progress=on_progress,
+    )  # fmt: skip
+
+
+def _fingerprint(inputs: BuildInputs, log: CorrectionsLog, reference: ReferenceSnapshot, checks: bytes) -> str:
+    """Everything besides the reports that shapes a build; when it changes, a full build is due."""
+    h = hashlib.sha256()
+    for part in (__version__.encode(), inputs.catalog.sha256.encode(), checks, SCHEMA_PATH.read_bytes(),
+                 inputs.corrections.name.encode(), log.data, reference.sha256.encode()):  # fmt: skip
+        h.update(part)
+    return h.hexdigest()
+
+
+def inputs_sha256(inputs: BuildInputs, log: CorrectionsLog | None = None) -> str:
+    """The fingerprint a build of ``inputs`` would store now (given the log's bytes: of those)."""
+    log = log if log is not None else read_corrections(inputs.corrections)
+    return _fingerprint(inputs, log, read_reference(inputs.reference_dir), inputs.checks.read_bytes())
+
+
+def build_from_extractions(
+    inputs: BuildInputs, db_path: Path, extractions: Iterable[tuple[str, Extraction]]
+) -> BuildReport:
+    """A warehouse from extractions made without reading reports (the benchmarks' synthetic
+    corpora), written by the build's own row writers: rows, vocabulary, checks, the builds row."""
+    with build_lock(inputs.lock_dir):
+        sweep_leftovers(db_path)
+        run = _read_inputs(inputs, db_path, None, None, None)
+        rows = (doc_rows(doc_id, ex, run.log.corrections, inputs.catalog) for doc_id, ex in extractions)
+        return write_rows(run, rows)
+
+
+def build_warehouse(
+    raw_dir: Path,
+    db_path: Path,
+    catalog: Catalog | None = None,
+    *,
+    workers: int | None = None,
+    file_timeout: float | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> BuildReport:
+    """A full build of a folder laid out as the product's data folder, ``raw_dir`` inside it
+    (``BuildInputs.in_folder``): for tests and benchmarks."""
+    inputs = BuildInputs.in_folder(raw_dir.parent, raw_dir, catalog)
+    return build(inputs, db_path, full=True, workers=workers, file_timeout=file_timeout, on_progress=on_progress)
+
+
+def update_warehouse(
+    raw_dir: Path, db_path: Path, *, workers: int | None = None, file_timeout: float | None = None
+) -> BuildReport | None:
+    """An incremental build of such a folder, or None when a full build is due (nothing written)."""
+    inputs = BuildInputs.in_folder(raw_dir.parent, raw_dir)
+    with build_lock(inputs.lock_dir):
+        sweep_leftovers(db_path)
+        return write_incremental(_read_inputs(inputs, db_path, workers, file_timeout, None))

@@ -1,0 +1,124 @@
+"""Layers are a contract: a stage imports only the stages below it, never one above.
+
+Every import counts — at the top, inside a function, under TYPE_CHECKING — so an arrow that
+runs back up fails here, in `make test`.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+# Lowest first. A module may import its own layer and the layers below it.
+ETL_LAYERS: tuple[tuple[str, ...], ...] = (
+    ("etl", "etl.models", "etl.vocabulary", "etl.sources"),  # records, words, what a raw folder holds
+    ("etl.text", "etl.normalize", "etl.gazetteer", "etl.readers"),  # text utilities, files to text
+    ("etl.catalog", "etl.metadata", "etl.corrections", "etl.reference"),  # what figures and documents are
+    ("etl.extract",),  # the extraction stage
+    ("etl.pipeline", "etl.checks", "etl.rows", "etl.workers", "etl.warehouse", "etl.export"),  # rows into DuckDB
+    ("etl.build",),  # one build entry
+    ("etl.importer",),
+    ("etl.cli", "etl.__main__"),
+)
+# Arrows allowed against the layers, each with its reason.
+ALLOWED = {
+    ("etl.cli", "dashboard.compiled_cli"),  # `python -m etl report` runs the read side's report, lazily
+}
+PAGE_MODULES = ("dashboard", "streamlit", "pandas", "plotly")
+
+
+def _module(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imports(path: Path) -> set[str]:
+    """Every module a file imports, wherever the import statement is."""
+    package = _module(path) if path.name == "__init__.py" else _module(path).rpartition(".")[0]
+    return _imports_in(path.read_text(encoding="utf-8"), package)
+
+
+def _imports_in(source: str, package: str) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                base = ".".join([*package.split(".")[: len(package.split(".")) - node.level + 1], base]).strip(".")
+            found.add(base)
+            found |= {f"{base}.{alias.name}" for alias in node.names if base == "etl"}  # from etl import x
+    return found
+
+
+def _layer(module: str) -> int | None:
+    """The layer of an etl module: the longest prefix declared."""
+    best, depth = None, -1
+    for n, layer in enumerate(ETL_LAYERS):
+        for prefix in layer:
+            if (module == prefix or module.startswith(prefix + ".")) and prefix.count(".") > depth:
+                best, depth = n, prefix.count(".")
+    return best
+
+
+def _files(folder: str) -> list[Path]:
+    return sorted((ROOT / folder).rglob("*.py"))
+
+
+def test_every_etl_module_has_a_layer():
+    assert [_module(p) for p in _files("etl") if _layer(_module(p)) is None] == []
+
+
+def test_etl_stages_only_look_down():
+    upward = []
+    for path in _files("etl"):
+        here = _module(path)
+        for target in _imports(path):
+            there = _layer(target) if target.startswith("etl") else None
+            if (here, target) in ALLOWED:
+                continue
+            if there is not None and there > _layer(here):
+                upward.append(f"{here} -> {target}")
+            if target.split(".")[0] in ("dashboard", "streamlit"):
+                upward.append(f"{here} -> {target}")
+    assert upward == []
+
+
+def test_only_the_extract_stage_reaches_into_extract():
+    """`etl.extract` is a stage with one entry: other modules import the package, not its parts."""
+    inside = [
+        f"{_module(p)} -> {t}"
+        for p in _files("etl")
+        if not _module(p).startswith("etl.extract")
+        for t in _imports(p)
+        if t.startswith("etl.extract.")
+    ]
+    assert inside == []
+
+
+def test_the_dashboard_never_imports_etl():
+    crossing = [f"{_module(p)} -> {t}" for p in _files("dashboard") for t in _imports(p) if t.split(".")[0] == "etl"]
+    assert crossing == []
+
+
+def test_pages_import_only_the_read_side_and_the_drawing_libraries():
+    allowed = set(PAGE_MODULES) | set(sys.stdlib_module_names)
+    stray = [
+        f"{p.name} -> {t}"
+        for p in _files("pages")
+        for t in _imports(p)
+        if t and t.split(".")[0] not in allowed
+    ]
+    assert stray == []
+
+
+def test_the_contract_catches_an_arrow_up():
+    """Imports inside functions and relative imports count too (else the contract could not fail)."""
+    source = "def f():\n    from etl.cli import main\n\nfrom ..build import build\nfrom . import engine\n"
+    found = _imports_in(source, "etl.extract")
+    assert found == {"etl.cli", "etl.build", "etl.extract"}
+    assert _layer("etl.cli") > _layer("etl.extract") and _layer("etl.build") > _layer("etl.extract")
