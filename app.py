@@ -7,8 +7,9 @@ import logging
 import duckdb
 import streamlit as st
 
-from dashboard import chrome, ui
+from dashboard import chrome, data, sidebar
 from dashboard.db import warehouse_path
+from dashboard.pages import PAGES
 
 log = logging.getLogger("dashboard")
 st.set_page_config(page_title="Số liệu báo cáo", page_icon="📊", layout="wide", menu_items={})
@@ -16,27 +17,15 @@ st.html(chrome.page_html(), unsafe_allow_javascript=True)
 
 
 def main() -> None:
-    if not ui.has_warehouse():
+    if not data.has_warehouse():
         log.warning("no warehouse at %s: run `make run` or `python -m etl build`", warehouse_path())
         st.title("Số liệu báo cáo")
         st.error("Chưa có kho dữ liệu. Vui lòng báo quản trị hệ thống dựng kho dữ liệu từ các báo cáo đã nhận.")
         st.stop()
 
-    options = ui.options()
-    ui.set_page_filters(ui.sidebar_filters(options))
-    st.sidebar.caption(ui.build_caption())
-
-    pages = [
-        st.Page("pages/tong_quan.py", title="Tổng quan", icon=":material/dashboard:", default=True),
-        st.Page("pages/xu_huong.py", title="Xu hướng", icon=":material/trending_up:"),
-        st.Page("pages/so_sanh.py", title="So sánh", icon=":material/compare_arrows:"),
-        st.Page("pages/tra_cuu.py", title="Tra cứu", icon=":material/table_view:"),
-        st.Page("pages/van_ban.py", title="Văn bản", icon=":material/description:"),
-        st.Page("pages/chat_luong.py", title="Chất lượng dữ liệu", icon=":material/fact_check:"),
-        st.Page("pages/theo_doi.py", title="Theo dõi nộp báo cáo", icon=":material/event_available:"),
-        st.Page("pages/bao_cao_tong_hop.py", title="Báo cáo tổng hợp", icon=":material/summarize:"),
-        st.Page("pages/nhap_bao_cao.py", title="Nhập báo cáo", icon=":material/upload_file:"),
-    ]
+    sidebar.set_page_filters(sidebar.sidebar_filters(data.options()))
+    st.sidebar.caption(sidebar.build_caption())
+    pages = [st.Page(p.file, title=p.title, icon=p.icon, default=k == 0) for k, p in enumerate(PAGES)]
     st.navigation(pages).run()
 
 

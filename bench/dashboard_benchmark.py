@@ -22,11 +22,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.synthetic import extractions  # noqa: E402
-from dashboard import queries  # noqa: E402
+from dashboard import comparison, kpis, queries  # noqa: E402
 from dashboard.db import connect  # noqa: E402
 from dashboard.excel import facts_workbook  # noqa: E402
 from dashboard.filters import Filters  # noqa: E402
-from dashboard.views import KPI_INDICATORS, compare_frames, kpi_cards  # noqa: E402
 from etl.build import BuildInputs, build_from_extractions  # noqa: E402
 from etl.catalog import default_catalog  # noqa: E402
 
@@ -66,13 +65,14 @@ def main() -> None:
         print(f"warehouse: {n:,} facts, filled in {time.perf_counter() - started:.1f} s")
         one = Filters(provinces=("Tây Ninh",), year_from=2024, year_to=2024)
         two = Filters(provinces=("Tây Ninh", "Trà Vinh"), year_from=2023, year_to=2024)
+        key_figures = tuple(queries.vocabulary(con).kpis)
         pages = {
             "shell (filter options)": lambda: queries.options(con),
-            "Tổng quan (KPI cards)": lambda: kpi_cards(queries.latest_facts(con, one, KPI_INDICATORS, 24)),
+            "Tổng quan (KPI cards)": lambda: kpis.kpi_cards(queries.latest_facts(con, one, key_figures, 24)),
             "Xu hướng (one indicator, all years)": lambda: queries.facts(
                 con, Filters(provinces=("Tây Ninh", "Trà Vinh")), ("tthc_received",)
             ),
-            "So sánh (two provinces)": lambda: compare_frames(
+            "So sánh (two provinces)": lambda: comparison.compare_frames(
                 queries.latest_facts(con, two), ["Tây Ninh", "Trà Vinh"], False
             ),
             "Tra cứu (filtered, text search)": lambda: queries.facts(con, one, (), "hồ sơ", limit=10_000),

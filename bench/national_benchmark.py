@@ -28,10 +28,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.corpus import document, filler_paragraphs, generate  # noqa: E402
-from dashboard import queries  # noqa: E402
+from dashboard import comparison, kpis, queries  # noqa: E402
 from dashboard.db import connect  # noqa: E402
 from dashboard.filters import Filters  # noqa: E402
-from dashboard.views import KPI_INDICATORS, compare_frames, kpi_cards  # noqa: E402
 from etl.build import build_warehouse, update_warehouse  # noqa: E402
 
 
@@ -56,11 +55,12 @@ def page_times(db: Path, repeat: int = 20) -> dict[str, tuple[float, float]]:
     year = queries.options(con).years[1]
     one = Filters(provinces=(a,), year_from=year, year_to=year)
     two = Filters(provinces=(a, b), year_from=year - 1, year_to=year)
+    key_figures = tuple(queries.vocabulary(con).kpis)
     pages = {
         "shell (filter options)": lambda: queries.options(con),
-        "Tổng quan": lambda: kpi_cards(queries.latest_facts(con, one, KPI_INDICATORS, 24)),
+        "Tổng quan": lambda: kpis.kpi_cards(queries.latest_facts(con, one, key_figures, 24)),
         "Xu hướng": lambda: queries.facts(con, Filters(provinces=(a, b)), ("tthc_received",)),
-        "So sánh": lambda: compare_frames(queries.latest_facts(con, two), [a, b], False),
+        "So sánh": lambda: comparison.compare_frames(queries.latest_facts(con, two), [a, b], False),
         "Tra cứu": lambda: queries.facts(con, one, (), "hồ sơ", limit=10_000),
         "Văn bản": lambda: queries.documents(con, one),
         "Chất lượng dữ liệu": lambda: (queries.findings(con, one), queries.coverage(con, one)),

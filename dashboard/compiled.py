@@ -18,7 +18,8 @@ import duckdb
 import pandas as pd
 
 from dashboard import excel, queries
-from dashboard.filters import Filters
+from dashboard.filters import DOCUMENTS, FACTS, Filters
+from dashboard.filters import Source as FilterSource
 from dashboard.formatting import QUALIFIER_LABELS, slug, vn_date, vn_number, vn_sort_key, vn_value
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
@@ -358,11 +359,11 @@ _CANDIDATES_SQL = """
            f.doc_id, f.file_name, coalesce(f.province, '{no_province}') AS province,
            coalesce(f.agency, '{no_agency}') AS agency, f.period_label, f.report_date,
            d.report_number, d.title, d.kind AS doc_kind,
-           c.correction, {kpi_order} AS kpi_order, {severity_label} AS finding_label
-    FROM fact_view f
+           c.correction, i.kpi_order, s.label AS finding_label
+    FROM (SELECT * FROM fact_view WHERE {where}) f
     JOIN documents d USING (doc_id)
     JOIN indicators i ON i.code = f.indicator
-    {severity_join}
+    LEFT JOIN severities s ON s.code = f.finding_severity
     LEFT JOIN (
         SELECT doc_sha256, fact_key,
                arg_max('giá trị trích xuất ' || coalesce(old_value, '?') || ', sửa thành ' || coalesce(new_value, '?')
@@ -372,19 +373,14 @@ _CANDIDATES_SQL = """
         GROUP BY ALL
     ) c ON c.doc_sha256 = d.sha256 AND c.fact_key = f.fact_key
     WHERE f.role = 'primary' AND f.status <> 'rejected'
-      AND (cardinality(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], f.province))
-      AND (cardinality(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], f.agency))
-      AND (cardinality(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], f.group_code))
       AND coalesce(f.as_of, f.period_end) >= ? AND coalesce(f.as_of, f.period_start) <= ?
 """
 
 _DOCUMENTS_SQL = """
     SELECT doc_id, file_name, report_number, report_date, coalesce(agency, '{no_agency}') AS agency,
            coalesce(province, '{no_province}') AS province, title, kind, period_label, period_start, period_end
-    FROM documents
-    WHERE (cardinality(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], province))
-      AND (cardinality(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], agency))
-      AND period_end >= ? AND period_start <= ?
+    FROM document_view
+    WHERE {where} AND period_end >= ? AND period_start <= ?
 """
 
 
@@ -421,18 +417,19 @@ def _figure(row: dict) -> Figure:
     )  # fmt: skip
 
 
-def _params(scope: Scope, start: date, end: date, groups: bool = True) -> list[object]:
-    params: list[object] = [list(scope.provinces)] * 2 + [list(scope.agencies)] * 2
-    if groups:
-        params += [list(scope.groups)] * 2
-    return [*params, start, end]
+def _where(scope: Scope, source: FilterSource) -> tuple[str, list[object]]:
+    """The scope through the dashboard's one filter path (figures: provinces, agencies, groups;
+    reports: provinces and agencies — a report is listed whatever groups it gives figures of)."""
+    groups = scope.groups if source is FACTS else ()
+    return Filters(provinces=scope.provinces, agencies=scope.agencies, groups=groups).where(source)
 
 
 def _units(con: duckdb.DuckDBPyConnection, scope: Scope, previous: Period) -> list[Unit]:
     """Agencies in scope: those that reported in the period or the same period last year, and
     every agency asked for by name (with no report, it is listed as "không báo cáo")."""
-    sql = _DOCUMENTS_SQL.format(no_province=NO_PROVINCE, no_agency=NO_AGENCY)
-    rows = con.execute(sql, _params(scope, previous.start, scope.period.end, groups=False)).df()
+    where, params = _where(scope, DOCUMENTS)
+    sql = _DOCUMENTS_SQL.format(no_province=NO_PROVINCE, no_agency=NO_AGENCY, where=where)
+    rows = con.execute(sql, [*params, previous.start, scope.period.end]).df()
     reports: dict[tuple[str, str], list[Source]] = {}
     for row in rows.to_dict("records"):
         key = (row["province"], row["agency"])
@@ -517,40 +514,17 @@ def _sections(groups: _Groups, units: list[Unit], order: dict[str, int], scope: 
     return sections
 
 
-def _has(con: duckdb.DuckDBPyConnection, sql: str) -> bool:
-    """Whether the warehouse answers ``sql``: one built before the vocabulary tables lacks them."""
-    try:
-        con.execute(sql)
-    except duckdb.Error:
-        return False
-    return True
+_FINDINGS_SQL = """
+    SELECT ff.fact_id, f.severity, coalesce(s.label, f.severity) AS severity_label, f.title, f.message
+    FROM finding_facts ff JOIN findings f USING (finding_id) LEFT JOIN severities s ON s.code = f.severity
+    WHERE list_contains(?::VARCHAR[], ff.fact_id)
+    ORDER BY s.sort_order, f.finding_id
+"""
 
 
-@dataclass(frozen=True, slots=True)
-class _Vocabulary:
-    """SQL fragments (fixed text, never user input) reading the warehouse's vocabulary when it has it."""
-
-    kpi_order: str
-    severity_label: str
-    severity_join: str
-
-    @classmethod
-    def of(cls, con: duckdb.DuckDBPyConnection) -> _Vocabulary:
-        kpi = "i.kpi_order" if _has(con, "SELECT kpi_order FROM indicators LIMIT 0") else "NULL::INTEGER"
-        if _has(con, "SELECT label FROM severities LIMIT 0"):
-            return cls(kpi, "s.label", "LEFT JOIN severities s ON s.code = f.finding_severity")
-        return cls(kpi, "NULL::VARCHAR", "")
-
-
-def _findings(con: duckdb.DuckDBPyConnection, fact_ids: list[str], vocabulary: _Vocabulary) -> pd.DataFrame:
-    join = vocabulary.severity_join.replace("f.finding_severity", "f.severity")
-    return con.execute(
-        f"SELECT ff.fact_id, f.severity, coalesce({vocabulary.severity_label}, f.severity) AS severity_label, "
-        f"f.title, f.message FROM finding_facts ff JOIN findings f USING (finding_id) {join} "
-        "WHERE list_contains(?::VARCHAR[], ff.fact_id) "
-        "ORDER BY CASE f.severity WHEN 'loi' THEN 0 WHEN 'canh_bao' THEN 1 ELSE 2 END, f.finding_id",
-        [fact_ids],
-    ).df()
+def _findings(con: duckdb.DuckDBPyConnection, fact_ids: list[str]) -> pd.DataFrame:
+    """The open findings on the figures shown, the most serious first (severities.sort_order)."""
+    return con.execute(_FINDINGS_SQL, [fact_ids]).df()
 
 
 def compile_report(con: duckdb.DuckDBPyConnection, scope: Scope) -> CompiledReport:
@@ -558,11 +532,9 @@ def compile_report(con: duckdb.DuckDBPyConnection, scope: Scope) -> CompiledRepo
     period last year; what does not fit the period goes to the omissions, never into the tables."""
     previous = scope.period.previous_year()
     units = _units(con, scope, previous)
-    vocabulary = _Vocabulary.of(con)
-    sql = _CANDIDATES_SQL.format(kpi_order=vocabulary.kpi_order, severity_label=vocabulary.severity_label,
-                                 severity_join=vocabulary.severity_join, no_province=NO_PROVINCE,
-                                 no_agency=NO_AGENCY)  # fmt: skip
-    cursor = con.execute(sql + " ORDER BY f.sort_order, f.fact_id", _params(scope, previous.start, scope.period.end))
+    where, params = _where(scope, FACTS)
+    sql = _CANDIDATES_SQL.format(no_province=NO_PROVINCE, no_agency=NO_AGENCY, where=where)
+    cursor = con.execute(sql + " ORDER BY f.sort_order, f.fact_id", [*params, previous.start, scope.period.end])
     names = [d[0] for d in cursor.description]
     candidates = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     groups = _collect(candidates, {(u.province, u.agency): u for u in units}, scope.period)
@@ -575,7 +547,7 @@ def compile_report(con: duckdb.DuckDBPyConnection, scope: Scope) -> CompiledRepo
         scope=scope, units=tuple(units), sections=tuple(sections),
         omissions=tuple(sorted(groups.omissions, key=lambda o: (vn_sort_key(o.unit.province),
                                                                 vn_sort_key(o.unit.agency), o.figure.label))),
-        findings=_findings(con, fact_ids, vocabulary), built_at=build["finished_at"] if build else None,
+        findings=_findings(con, fact_ids), built_at=build["finished_at"] if build else None,
         fact_ids=tuple(fact_ids),
     )  # fmt: skip
 
@@ -591,12 +563,7 @@ def annex_workbook(con: duckdb.DuckDBPyConnection, report: CompiledReport, now: 
     Excel export: sheets 'Số liệu', 'Nguồn' and 'Thông tin', one row per figure in report order."""
     ids = list(dict.fromkeys(report.fact_ids))
     provinces = list(report.scope.provinces)
-    rows = con.execute(
-        f"SELECT {queries.FACT_COLUMNS} FROM fact_view JOIN (SELECT doc_id, title, report_number FROM documents) "
-        "USING (doc_id) WHERE fact_id IN (SELECT unnest(?::VARCHAR[])) "
-        "AND (cardinality(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], province))",  # lets DuckDB skip rows early
-        [ids, provinces, provinces],
-    ).df()
+    rows = queries.facts_by_id(con, ids, tuple(provinces))
     if not rows.empty:
         rank = {fact_id: k for k, fact_id in enumerate(ids)}
         rows = rows.sort_values("fact_id", key=lambda s: s.map(rank)).reset_index(drop=True)

@@ -28,8 +28,8 @@ from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from dashboard.compiled import CompiledReport, Figure, Period, Row, Section, Unit, match
+from dashboard.figures import NOT_REPORTED
 from dashboard.formatting import vn_date, vn_datetime
-from dashboard.views import NOT_REPORTED
 
 FONT = "Times New Roman"
 BODY_PT = 14

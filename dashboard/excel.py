@@ -15,10 +15,8 @@ from openpyxl.utils import get_column_letter
 from dashboard.filters import Filters
 from dashboard.formatting import (
     QUALIFIER_LABELS,
-    SEVERITY_LABELS,
     STATUS_LABELS,
     citation,
-    report_type_label,
     slug,
     vn_datetime,
 )
@@ -28,7 +26,7 @@ FACT_SHEET: list[tuple[str, str, str]] = [
     ("row_no", "STT", "int"),
     ("province", "Tỉnh, thành phố", "text"),
     ("agency", "Cơ quan", "text"),
-    ("report_type", "Loại báo cáo", "report_type"),
+    ("report_type_label", "Loại báo cáo", "text"),  # the warehouse's label (report_types)
     ("label_vi", "Chỉ tiêu", "text"),
     ("value", "Giá trị", "number"),
     ("unit", "Đơn vị", "text"),
@@ -53,7 +51,7 @@ _HEADER_FONT = Font(bold=True, color="FFFFFF")
 # whole numbers '#,##0' (9.280.000.000 in a Vietnamese Excel), fractions '#,##0.0#' (12,5) — never '55.'
 _FORMATS = {"number": "#,##0", "int": "0", "date": "DD/MM/YYYY"}
 _FRACTION = "#,##0.0#"
-_LABELS = {"status": STATUS_LABELS, "severity": SEVERITY_LABELS, "qualifier": QUALIFIER_LABELS}
+_LABELS = {"status": STATUS_LABELS, "qualifier": QUALIFIER_LABELS}
 
 
 def _column(df: pd.DataFrame, col: str, kind: str) -> list[object]:
@@ -69,8 +67,6 @@ def _column(df: pd.DataFrame, col: str, kind: str) -> list[object]:
         return [None if pd.isna(v) else int(v) if kind == "int" or float(v).is_integer() else float(v) for v in numbers]
     if kind == "raw":
         return list(series)
-    if kind == "report_type":
-        return [None if pd.isna(v) else report_type_label(str(v)) for v in series]
     labels = _LABELS.get(kind)
     if labels is not None:
         return [None if pd.isna(v) else labels.get(str(v), str(v)) for v in series]
@@ -181,7 +177,7 @@ def export_filename(what: str, filters: Filters, today: date | None = None) -> s
 
 FINDING_SHEET: list[tuple[str, str, str]] = [
     ("row_no", "STT", "int"),
-    ("severity", "Mức độ", "severity"),
+    ("severity_label", "Mức độ", "text"),  # the warehouse's label (severities)
     ("title", "Kiểm tra", "text"),
     ("message", "Chi tiết", "text"),
     ("province", "Tỉnh, thành phố", "text"),

@@ -1,8 +1,29 @@
-"""The filters every page shares, as plain data, and the SQL they become (parameterised)."""
+"""The filters every page shares, as plain data, and the one SQL they become (parameterised).
+
+Every filtered query reads a view with the same filter columns — province, agency, report_type,
+year and the indicator group — for figures, documents or findings, as reported or under today's
+units (etl/schema.sql), so a filter means the same thing on every page."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A family of warehouse views carrying the filter columns (fixed names, never user text);
+    ``groups`` is the condition for the indicator groups, with one placeholder for the codes."""
+
+    reported: str
+    current: str
+    groups: str
+
+
+FACTS = Source("fact_view", "fact_view_current", "list_contains(?::VARCHAR[], group_code)")
+# a report of the group gives a figure of it; the lookup runs only when groups are chosen
+DOCUMENTS = Source("document_view", "document_view_current",
+                   "doc_id IN (SELECT doc_id FROM document_groups WHERE list_contains(?::VARCHAR[], group_code))")
+FINDINGS = Source("finding_view", "finding_view_current", "list_has_any(?::VARCHAR[], group_codes)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,29 +38,31 @@ class Filters:
     groups: tuple[str, ...] = ()
     units: str = "reported"  # reported | current (provinces and agencies after the 2025 mergers)
 
-    @property
-    def view(self) -> str:
-        """The fact view for the chosen units (a fixed name, never user text)."""
-        return "fact_view_current" if self.units == "current" else "fact_view"
+    def view(self, source: Source = FACTS) -> str:
+        """The view to read for the chosen units."""
+        return source.current if self.units == "current" else source.reported
 
-    def sql(self, year_column: str = "year", prefix: str = "") -> tuple[str, list[object]]:
-        """A WHERE clause over fact_view columns, and its parameters; user values never enter the SQL."""
+    def where(self, source: Source = FACTS) -> tuple[str, list[object]]:
+        """A WHERE clause over the source's filter columns, and its parameters; user values never
+        enter the SQL."""
         clauses: list[str] = ["TRUE"]
         params: list[object] = []
         for column, values in (
             ("province", self.provinces),
             ("agency", self.agencies),
             ("report_type", self.report_types),
-            ("group_code", self.groups),
         ):
             if values:
-                clauses.append(f"list_contains(?::VARCHAR[], {prefix}{column})")
+                clauses.append(f"list_contains(?::VARCHAR[], {column})")
                 params.append(list(values))
+        if self.groups:
+            clauses.append(source.groups)
+            params.append(list(self.groups))
         if self.year_from is not None:
-            clauses.append(f"{year_column} >= ?")
+            clauses.append("year >= ?")
             params.append(self.year_from)
         if self.year_to is not None:
-            clauses.append(f"{year_column} <= ?")
+            clauses.append("year <= ?")
             params.append(self.year_to)
         return " AND ".join(clauses), params
 

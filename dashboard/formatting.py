@@ -10,18 +10,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
-REPORT_TYPE_LABELS: dict[str, str] = {
-    "dan_chu_co_so": "Dân chủ ở cơ sở",
-    "dan_van_chinh_quyen": "Dân vận chính quyền",
-    "cai_cach_hanh_chinh": "Cải cách hành chính",
-    "chuyen_doi_so": "Chuyển đổi số",
-    "thanh_tra": "Thanh tra",
-    "tiep_cong_dan": "Tiếp công dân, khiếu nại tố cáo",
-    "phong_chong_tham_nhung": "Phòng, chống tham nhũng",
-    "khac": "Khác",
-}
 STATUS_LABELS = {"extracted": "đã trích xuất", "corrected": "đã sửa", "rejected": "đã loại"}
-SEVERITY_LABELS = {"loi": "Lỗi", "canh_bao": "Cảnh báo", "thong_tin": "Thông tin"}
 QUALIFIER_LABELS = {"exact": "", "at_least": "hơn", "about": "khoảng", "at_most": "dưới", "sum": "tổng các phần"}
 _ALPHABET = "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệfghiìíỉĩịjklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvwxyỳýỷỹỵz"
 _ORDER = {c: i for i, c in enumerate(_ALPHABET)}
@@ -68,10 +57,6 @@ def period_text(period_start: object, period_end: object, as_of: object) -> str:
     if _missing(period_start) and _missing(period_end):
         return "không rõ kỳ"
     return f"{vn_date(period_start) or '…'} – {vn_date(period_end) or '…'}"
-
-
-def report_type_label(code: str) -> str:
-    return REPORT_TYPE_LABELS.get(code, code)
 
 
 def vn_sort_key(text: str) -> list[int]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from dashboard.filters import Filters
+from dashboard.filters import DOCUMENTS, FACTS, FINDINGS, Filters
 from dashboard.formatting import fold
 
 FACT_COLUMNS = """
@@ -18,8 +18,14 @@ FACT_COLUMNS = """
     value, qualifier, period_start, period_end, as_of, year,
     quote, sentence, char_start, char_end, sentence_start, sentence_end, page, rule, confidence,
     finding_severity, finding_titles, status, fact_key, period_basis, reported_province, reported_agency,
-    denominator
+    denominator, short_label, kpi_order, lower_is_better, official_index, finding_label, report_type_label
 """
+# fact_view's rows with the vocabulary's words for their finding's severity and report type
+_LABELLED = (
+    "{view} LEFT JOIN (SELECT code AS finding_severity, label AS finding_label FROM severities)"
+    " USING (finding_severity)"
+    " LEFT JOIN (SELECT code AS report_type, label AS report_type_label FROM report_types) USING (report_type)"
+)
 # lower case, no tone marks, đ as d — the same folding as formatting.fold on the search text
 _FOLD = "strip_accents(lower(translate({}, 'đĐ', 'dD')))"
 
@@ -51,6 +57,25 @@ def _search(text: str) -> tuple[str, list[str]]:
 
 
 @dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """The words the warehouse declares once for both sides (etl/vocabulary.py, the catalog)."""
+
+    severities: dict[str, str]  # code -> label, the most serious first
+    report_types: dict[str, str]  # code -> label, in their order
+    kpis: dict[str, str]  # indicator -> its short label, in the order of the key-figure cards
+
+
+def vocabulary(con: duckdb.DuckDBPyConnection) -> Vocabulary:
+    """The severities, report types and key figures, as the build loaded them."""
+    return Vocabulary(
+        severities=dict(con.execute("SELECT code, label FROM severities ORDER BY sort_order").fetchall()),
+        report_types=dict(con.execute("SELECT code, label FROM report_types ORDER BY sort_order").fetchall()),
+        kpis=dict(con.execute("SELECT code, short_label FROM indicators WHERE kpi_order IS NOT NULL "
+                              "ORDER BY kpi_order").fetchall()),  # fmt: skip
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class Options:
     """What the filters can offer, read from the warehouse."""
 
@@ -63,6 +88,9 @@ class Options:
 
 
 def options(con: duckdb.DuckDBPyConnection, units: str = "reported") -> Options:
+    """The values the sidebar offers (provinces and agencies as reported or under today's units)."""
+    view = Filters(units=units).view(DOCUMENTS)
+
     def column(sql: str) -> list:
         return [r[0] for r in con.execute(sql).fetchall()]
 
@@ -71,23 +99,32 @@ def options(con: duckdb.DuckDBPyConnection, units: str = "reported") -> Options:
         "SELECT group_code, any_value(group_label) FROM indicators GROUP BY 1 ORDER BY min(sort_order)"
     ).fetchall()
     return Options(
-        provinces=column(
-            "SELECT DISTINCT province FROM fact_view_current WHERE province IS NOT NULL ORDER BY 1"
-            if units == "current"
-            else "SELECT DISTINCT province FROM documents WHERE province IS NOT NULL ORDER BY 1"
-        ),
+        provinces=column(f"SELECT DISTINCT province FROM {view} WHERE province IS NOT NULL ORDER BY 1"),
         years=(int(years[0]), int(years[1])) if years and years[0] is not None else None,
-        agencies=column(
-            "SELECT DISTINCT agency FROM fact_view_current WHERE agency IS NOT NULL ORDER BY 1"
-            if units == "current"
-            else "SELECT DISTINCT agency FROM documents WHERE agency IS NOT NULL ORDER BY 1"
-        ),
+        agencies=column(f"SELECT DISTINCT agency FROM {view} WHERE agency IS NOT NULL ORDER BY 1"),
         report_types=column("SELECT DISTINCT report_type FROM documents ORDER BY 1"),
         groups=dict(groups),
         indicators=con.execute(
             "SELECT code, label_vi, group_code, unit, kind, sort_order FROM indicators ORDER BY sort_order"
         ).df(),
     )
+
+
+def _fact_where(
+    filters: Filters, indicators: tuple[str, ...], text: str = "", include_rejected: bool = False
+) -> tuple[str, list[object]]:
+    """The filters' clause over fact_view, narrowed to some indicators and a searched text."""
+    where, params = filters.where(FACTS)
+    if not include_rejected:
+        where += " AND status <> 'rejected'"
+    if indicators:
+        where += " AND list_contains(?::VARCHAR[], indicator)"
+        params.append(list(indicators))
+    if text.strip():
+        clause, values = _search(text)
+        where += clause
+        params += values
+    return where, params
 
 
 def facts(
@@ -101,18 +138,9 @@ def facts(
     """Primary facts under the filters, optionally for some indicators and quotes containing ``text``.
 
     Figures a reviewer rejected are left out unless ``include_rejected``."""
-    where, params = filters.sql()
-    if not include_rejected:
-        where += " AND status <> 'rejected'"
-    if indicators:
-        where += " AND list_contains(?::VARCHAR[], indicator)"
-        params.append(list(indicators))
-    if text.strip():
-        clause, values = _search(text)
-        where += clause
-        params += values
+    where, params = _fact_where(filters, indicators, text, include_rejected)
     sql = f"""
-        SELECT {FACT_COLUMNS} FROM {filters.view}
+        SELECT {FACT_COLUMNS} FROM {_LABELLED.format(view=filters.view(FACTS))}
         WHERE role = 'primary' AND {where}
         ORDER BY province COLLATE vi, coalesce(as_of, period_end) DESC, sort_order, doc_id, char_start
     """  # noqa: S608 - 'where' holds only placeholders
@@ -126,14 +154,10 @@ def latest_facts(
     con: duckdb.DuckDBPyConnection, filters: Filters, indicators: tuple[str, ...] = (), per_indicator: int = 1
 ) -> pd.DataFrame:
     """The newest ``per_indicator`` primary facts of each province and indicator under the filters."""
-    where, params = filters.sql()
-    where += " AND status <> 'rejected'"
-    if indicators:
-        where += " AND list_contains(?::VARCHAR[], indicator)"
-        params.append(list(indicators))
+    where, params = _fact_where(filters, indicators)
     params.append(per_indicator)
     sql = f"""
-        SELECT {FACT_COLUMNS} FROM {filters.view}
+        SELECT {FACT_COLUMNS} FROM {_LABELLED.format(view=filters.view(FACTS))}
         WHERE role = 'primary' AND {where}
         QUALIFY row_number() OVER (
             PARTITION BY province, indicator ORDER BY coalesce(as_of, period_end) DESC, fact_id) <= ?
@@ -143,29 +167,15 @@ def latest_facts(
 
 
 def documents(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
-    """Loaded reports under the filters (year = the year the report's period ends)."""
-    where, params = Filters(
-        provinces=filters.provinces,
-        year_from=filters.year_from,
-        year_to=filters.year_to,
-        agencies=filters.agencies,
-        report_types=filters.report_types,
-    ).sql(year_column="year(d.period_end)", prefix="d.")
-    docs = (
-        "(SELECT documents.* REPLACE (coalesce(au.new_province, documents.province) AS province,"
-        " coalesce(al.new_agency, documents.agency) AS agency) FROM documents"
-        " LEFT JOIN admin_units au ON au.old_province = documents.province"
-        " LEFT JOIN agency_lineage al ON al.old_agency = documents.agency)"
-        if filters.units == "current"
-        else "documents"
-    )
+    """Loaded reports under the filters (year = the year the report's period ends; a group filter
+    keeps the reports giving a figure of the group), with their coverage."""
+    where, params = filters.where(DOCUMENTS)
     # coverage as the view document_coverage defines it, counted for the chosen documents only
     sql = f"""
         WITH d AS (
-            SELECT d.doc_id, d.file_name, d.province, d.agency, d.report_type, d.period_label,
-                   d.period_start, d.period_end, d.report_date, d.report_number, d.title, d.kind,
-                   d.size_bytes
-            FROM {docs} d WHERE {where}
+            SELECT doc_id, file_name, province, agency, report_type, report_type_label, period_label,
+                   period_start, period_end, period_code, report_date, report_number, title, kind, size_bytes
+            FROM {filters.view(DOCUMENTS)} WHERE {where}
         ), f AS (
             SELECT doc_id, count(*) FILTER (WHERE role = 'primary') AS facts,
                    count(DISTINCT (char_start, char_end)) FILTER (WHERE status <> 'rejected') AS assigned
@@ -185,7 +195,8 @@ def document(con: duckdb.DuckDBPyConnection, doc_id: str) -> tuple[dict | None, 
     """One document's metadata, text and coverage (share of its measured figures assigned an
     indicator: ``coverage``, ``assigned``, ``unassigned``), and all its facts (primary and alternative)."""
     row = con.execute(
-        "SELECT d.*, c.coverage, c.assigned, c.unassigned FROM documents d "
+        "SELECT d.*, rt.label AS report_type_label, c.coverage, c.assigned, c.unassigned FROM documents d "
+        "LEFT JOIN report_types rt ON rt.code = d.report_type "
         "LEFT JOIN document_coverage c USING (doc_id) WHERE doc_id = ?",
         [doc_id],
     ).df()
@@ -211,52 +222,66 @@ def mentions(con: duckdb.DuckDBPyConnection, doc_id: str) -> pd.DataFrame:
 
 def fact(con: duckdb.DuckDBPyConnection, fact_id: str) -> dict | None:
     """One fact with its sentence, for the evidence box."""
-    df = con.execute(f"SELECT {FACT_COLUMNS} FROM fact_view WHERE fact_id = ?", [fact_id]).df()  # noqa: S608
+    df = con.execute(
+        f"SELECT {FACT_COLUMNS} FROM {_LABELLED.format(view='fact_view')} WHERE fact_id = ?", [fact_id]
+    ).df()
     return None if df.empty else with_titles(con, df).iloc[0].to_dict()
 
 
+def facts_by_id(con: duckdb.DuckDBPyConnection, fact_ids: list[str], provinces: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The given facts with their titles, in no particular order (``provinces`` lets DuckDB skip rows early)."""
+    found = con.execute(
+        f"SELECT {FACT_COLUMNS} FROM {_LABELLED.format(view='fact_view')} "
+        "WHERE fact_id IN (SELECT unnest(?::VARCHAR[])) "
+        "AND (cardinality(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], province))",
+        [list(fact_ids), list(provinces), list(provinces)],
+    ).df()
+    return with_titles(con, found)
+
+
 def findings(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
-    """Findings about the filtered provinces (a finding belongs to its documents' province)."""
-    params: list[object] = []
-    where = "TRUE"
-    column = "coalesce(au.new_province, f.province)" if filters.units == "current" else "f.province"
-    if filters.provinces:
-        where = f"list_contains(?::VARCHAR[], {column})"
-        params.append(list(filters.provinces))
+    """Findings under the filters: a finding belongs to its documents' province, its first
+    document's agency and report type, the year of its latest figure and its figures' groups."""
+    where, params = filters.where(FINDINGS)
     return con.execute(
         f"""
-        SELECT finding_id, check_id, severity, title, message, {column} AS province, doc_ids, fact_ids,
-               (SELECT string_agg(DISTINCT i.label_vi, ', ' ORDER BY i.label_vi) FROM facts x
-                JOIN indicators i ON i.code = x.indicator WHERE list_contains(f.fact_ids, x.fact_id)) AS labels,
-               CASE severity WHEN 'loi' THEN 0 WHEN 'canh_bao' THEN 1 ELSE 2 END AS severity_rank
-        FROM findings f LEFT JOIN admin_units au ON au.old_province = f.province WHERE {where}
+        SELECT finding_id, check_id, severity, severity_label, severity_rank, title, message, province,
+               doc_ids, fact_ids, labels
+        FROM {filters.view(FINDINGS)} WHERE {where}
         ORDER BY severity_rank, province COLLATE vi, check_id, finding_id
         """,  # noqa: S608 - placeholders only
         params,
     ).df()
 
 
-def finding_facts(con: duckdb.DuckDBPyConnection, finding_id: str) -> pd.DataFrame:
-    """The facts a finding rests on, with their sentences, in the order the check gave them."""
+def findings_evidence(con: duckdb.DuckDBPyConnection, finding_ids: list[str]) -> pd.DataFrame:
+    """The facts the given findings rest on, in one query: ``row_no`` is the finding's place in
+    ``finding_ids`` (from 1), the facts in the order each check gave them."""
     found = con.execute(
         f"""
-        SELECT {FACT_COLUMNS}, role FROM fact_view
-        JOIN (SELECT unnest(fact_ids) AS fact_id, generate_subscripts(fact_ids, 1) AS k
-              FROM findings WHERE finding_id = ?) USING (fact_id)
-        ORDER BY k
+        SELECT {FACT_COLUMNS}, role, n.row_no FROM {_LABELLED.format(view='fact_view')}
+        JOIN (SELECT finding_id, unnest(fact_ids) AS fact_id, generate_subscripts(fact_ids, 1) AS k FROM findings)
+            USING (fact_id)
+        JOIN (SELECT unnest(?::VARCHAR[]) AS finding_id, generate_subscripts(?::VARCHAR[], 1) AS row_no) n
+            USING (finding_id)
+        ORDER BY n.row_no, k
         """,  # noqa: S608 - no user text in the SQL
-        [finding_id],
+        [list(finding_ids), list(finding_ids)],
     ).df()
     return with_titles(con, found)
+
+
+def finding_facts(con: duckdb.DuckDBPyConnection, finding_id: str) -> pd.DataFrame:
+    """The facts a finding rests on, with their sentences, in the order the check gave them."""
+    return findings_evidence(con, [finding_id]).drop(columns="row_no")
 
 
 def fact_findings(con: duckdb.DuckDBPyConnection, fact_ids: list[str]) -> pd.DataFrame:
     """The worst open finding on each of the given facts (for linking a mark to its finding)."""
     return con.execute(
         """
-        SELECT ff.fact_id, arg_min(f.finding_id, CASE f.severity WHEN 'loi' THEN 0 WHEN 'canh_bao' THEN 1 ELSE 2 END)
-               AS finding_id
-        FROM finding_facts ff JOIN findings f USING (finding_id)
+        SELECT ff.fact_id, arg_min(f.finding_id, s.sort_order) AS finding_id
+        FROM finding_facts ff JOIN findings f USING (finding_id) JOIN severities s ON s.code = f.severity
         WHERE list_contains(?::VARCHAR[], ff.fact_id) GROUP BY ff.fact_id
         """,
         [list(fact_ids)],
@@ -264,16 +289,16 @@ def fact_findings(con: duckdb.DuckDBPyConnection, fact_ids: list[str]) -> pd.Dat
 
 
 def coverage(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
-    """Per indicator and document: how many figures, and the worst finding on them."""
-    where, params = filters.sql()
+    """Per indicator and document: how many figures, and the worst finding on them
+    (``worst``: severities.sort_order, 0 the most serious)."""
+    where, params = filters.where(FACTS)
     return con.execute(
         f"""
         SELECT indicator, label_vi, sort_order, doc_id, province, period_label,
-               report_period_end AS doc_end,
-               count(*) AS facts,
-               min(CASE finding_severity WHEN 'loi' THEN 0 WHEN 'canh_bao' THEN 1 WHEN 'thong_tin' THEN 2 END)
-                   AS worst
-        FROM {filters.view} WHERE role = 'primary' AND status <> 'rejected' AND {where}
+               report_period_end AS doc_end, count(*) AS facts, min(s.worst) AS worst
+        FROM {filters.view(FACTS)}
+        LEFT JOIN (SELECT code AS finding_severity, sort_order AS worst FROM severities) s USING (finding_severity)
+        WHERE role = 'primary' AND status <> 'rejected' AND {where}
         GROUP BY ALL
         """,  # noqa: S608 - placeholders only
         params,
@@ -323,7 +348,11 @@ def unit_changes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def schedule(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return con.execute("SELECT * EXCLUDE (build_id) FROM report_schedule").df()
+    """The reporting schedule, each report type with its label."""
+    return con.execute(
+        "SELECT s.* EXCLUDE (build_id), rt.label AS report_type_label FROM report_schedule s "
+        "LEFT JOIN report_types rt ON rt.code = s.report_type"
+    ).df()
 
 
 def latest_build(con: duckdb.DuckDBPyConnection) -> dict | None:

@@ -1,5 +1,6 @@
-"""The editor's review tools: correct a document's metadata or one figure, or give a figure no
-indicator took its indicator, always with a reason.
+"""The import page (Nhập báo cáo): signing in, uploads read by the ETL, the editor's review
+tools — correct a document's metadata or one figure, or give a figure no indicator took its
+indicator, always with a reason — publishing, and the corrections history.
 
 Corrections wait in the session as plain dicts (the shape ``python -m etl correct`` reads)
 until the editor publishes or saves them.
@@ -7,13 +8,22 @@ until the editor publishes or saves them.
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import os
 import re
+import secrets
+import time
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from dashboard.formatting import REPORT_TYPE_LABELS, md_escape, period_text, vn_value
+from dashboard import auth, data, figures, importing, queries
+from dashboard.db import warehouse_path
+from dashboard.filters import Filters
+from dashboard.formatting import citation, md_escape, period_text, vn_datetime, vn_value
 
 PENDING = "sua_doi_cho"
 
@@ -43,16 +53,17 @@ def _text(value: object, field: str) -> str | None:
     return None if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
 
 
-def metadata_form(key: str, doc_sha256: str, meta: dict, indicators_groups: object = None) -> None:
-    """Fields of the document's metadata; a changed field becomes a correction with its reason."""
-    types = list(REPORT_TYPE_LABELS)
+def metadata_form(key: str, doc_sha256: str, meta: dict, report_types: dict[str, str]) -> None:
+    """Fields of the document's metadata; a changed field becomes a correction with its reason
+    (``report_types``: code -> label, from the warehouse)."""
+    types = list(report_types)
     with st.form(f"meta_{key}"):
         c1, c2, c3 = st.columns(3)
         province = c1.text_input("Tỉnh, thành phố", meta.get("province") or "", key=f"tinh_{key}")
         agency = c2.text_input("Cơ quan", meta.get("agency") or "", key=f"cq_{key}")
         current = meta.get("report_type") if meta.get("report_type") in types else "khac"
         rtype = c3.selectbox("Loại báo cáo", types, index=types.index(current),
-                             format_func=REPORT_TYPE_LABELS.get, key=f"loai_{key}")  # fmt: skip
+                             format_func=report_types.get, key=f"loai_{key}")  # fmt: skip
         d1, d2, d3 = st.columns(3)
         label = d1.text_input("Kỳ báo cáo", meta.get("period_label") or "", key=f"ky_{key}")
         start = d2.date_input("Từ ngày", _date(meta.get("period_start")), format="DD/MM/YYYY", key=f"tu_{key}")
@@ -199,3 +210,189 @@ def facts_preview(facts: list[dict], labels: dict[str, str]) -> pd.DataFrame:
             for f in facts
         ]
     )
+
+
+def history_table(log: pd.DataFrame) -> pd.DataFrame:
+    """The corrections log as the page shows it: when, who, which report, what changed, why."""
+    if log.empty:
+        return log
+    return pd.DataFrame(
+        {
+            "Thời điểm": [vn_datetime(t) for t in log["made_at"]],
+            "Người sửa": log["who"],
+            "Văn bản": [citation(r, 60) if isinstance(r["doc_id"], str) else "" for r in log.to_dict("records")],
+            "Trường": log["field"].replace({"assign": "gán chỉ tiêu"}),
+            "Giá trị cũ": log["old_value"],
+            "Giá trị mới": log["new_value"],
+            "Lý do": log["why"],
+            "Áp dụng": ["có" if a else "không (số liệu không còn)" for a in log["applied"]],
+        }
+    )
+
+
+def history() -> None:
+    st.subheader("Lịch sử sửa đổi")
+    log = history_table(data.cached(queries.corrections))
+    if log.empty:
+        st.caption("Chưa có sửa đổi nào.")
+    else:
+        st.dataframe(log, hide_index=True, width="stretch")
+
+
+def preview_uploads(uploads: list[importing.Upload]) -> list[dict]:
+    """The ETL's reading of each upload, kept for the session so a rerun does not redo it."""
+    cache = st.session_state.setdefault("xem_truoc", {})
+    rows = []
+    for upload in uploads:
+        key = (upload.name, hashlib.sha256(upload.data).hexdigest())
+        if key not in cache:
+            cache[key] = importing.preview([upload], warehouse_path())
+        rows += cache[key]
+    return rows
+
+
+def staged_facts(row: dict) -> pd.DataFrame:
+    return pd.DataFrame(row["facts"]) if row["facts"] else pd.DataFrame(columns=["fact_key"])
+
+
+def staged_mentions(row: dict) -> pd.DataFrame:
+    """An upload's measured numbers no indicator took, as the ETL's preview lists them."""
+    cols = ["mention_key", "value", "measure", "quote", "char_start", "char_end", "reason"]
+    return pd.DataFrame(row.get("mentions") or [], columns=cols)
+
+
+def correction_payload(pending_row: dict) -> dict:
+    """A pending correction in the shape `python -m etl correct` reads."""
+    return {k: pending_row.get(k) for k in ("doc_sha256", "fact_key", "field", "old_value", "new_value", "why")}
+
+
+def etl_warning_text(row: dict) -> str:
+    """One Vietnamese line for a warning the ETL emitted (a skipped line of the corrections log):
+    the file and line it concerns, and why."""
+    file_name, message = Path(str(row.get("file") or "")).name, str(row.get("message") or "").strip()
+    where = "" if not file_name or message.startswith(file_name) else f"{file_name}: "
+    return f"Cảnh báo — {where}{message or 'không rõ lý do'}"
+
+
+def show_etl_result(rows: list[dict]) -> None:
+    """The ETL's answer to a publish or a correction: errors, warnings (one line each), success."""
+    for r in (r for r in rows if r.get("type") == "error"):
+        st.error(md_escape(r["error"]))  # the ETL's message names the uploaded file
+    for r in (r for r in rows if r.get("type") == "warning"):
+        st.warning(md_escape(etl_warning_text(r)))
+    for r in (r for r in rows if r.get("type") in ("published", "corrected")):
+        stored = len(r.get("stored", []))
+        st.success(f"Đã lưu: {stored} tệp, {r.get('corrections', 0)} sửa đổi; kho dữ liệu đã dựng lại.")
+    st.session_state.pop("xem_truoc", None)
+
+
+def client_address() -> str | None:
+    """The client's address as Streamlit sees it (None on localhost); behind a proxy, the last
+    entry of the header named by EDITOR_CLIENT_HEADER (e.g. X-Forwarded-For) set by that proxy."""
+    header = os.environ.get("EDITOR_CLIENT_HEADER")
+    try:
+        address = st.context.headers.get(header, "").split(",")[-1].strip() if header else st.context.ip_address
+    except Exception:  # noqa: BLE001 - no client context (tests, bare mode): an unknown address
+        return None
+    return address if isinstance(address, str) and address else None
+
+
+def try_sign_in(name: str, password: str, stored: str) -> None:
+    """Check the password unless this session or address is locked out; wait longer after each failure."""
+    session = st.session_state.setdefault("phien_dang_nhap", secrets.token_hex(16))
+    keys = auth.client_keys(session, client_address())
+    locked = auth.GUARD.locked_for(keys)
+    if locked:
+        st.error(f"Đã nhập sai mật khẩu quá nhiều lần; đăng nhập tạm khóa. Thử lại sau {auth.wait_text(locked)}.")
+        return
+    if not name:
+        st.error("Cần nhập họ tên biên tập viên.")
+        return
+    if auth.verify_password(password, stored):
+        auth.GUARD.succeeded(keys)
+        st.session_state["bien_tap_vien"] = name
+        st.rerun()
+    time.sleep(auth.GUARD.failed(keys))
+    st.error("Sai mật khẩu.")
+
+
+def editor(stored_hash: str | None) -> str | None:
+    """The signed-in editor's name; otherwise the page's explanation or sign-in form (and None)."""
+    if stored_hash is None:  # how to enable it is in the README and the server log, not on screen
+        logging.getLogger("dashboard").info("import page disabled: set EDITOR_PASSWORD_HASH (python -m dashboard.auth)")
+        st.info("Chức năng nhập báo cáo chưa được bật. Liên hệ quản trị hệ thống để được cấp quyền nhập báo cáo.")
+        return None
+    name = st.session_state.get("bien_tap_vien")
+    if name:
+        return name
+    with st.form("dang_nhap"):
+        typed = st.text_input("Họ tên biên tập viên", key="ho_ten", max_chars=80)
+        password = st.text_input("Mật khẩu", type="password", key="mat_khau")
+        signed_in = st.form_submit_button("Đăng nhập")
+    if signed_in:
+        try_sign_in(auth.editor_name(typed), password, stored_hash)
+    return None
+
+
+def _upload_messages(rows: list[dict]) -> None:
+    for row in rows:
+        if row["type"] == "error":
+            st.error(md_escape(row["error"]))
+        elif row["type"] == "duplicate":
+            st.warning(f"{md_escape(row['file'])}: đã có trong kho (trùng nội dung với "
+                       f"{md_escape(row['duplicate_of'])}) — sẽ không nhập lại.")  # fmt: skip
+
+
+def _review_staged(row: dict, labels: dict[str, str], report_types: dict[str, str]) -> None:
+    with st.expander(f"{md_escape(row['file'])} — {len(row['facts'])} số liệu", expanded=True):
+        metadata_form(row["sha256"][:12], row["sha256"], row["meta"], report_types)
+        st.dataframe(facts_preview(row["facts"], labels), hide_index=True, width="stretch")
+        fact_form("moi_" + row["sha256"][:12], row["sha256"], staged_facts(row), labels)
+        mention_form("moi_" + row["sha256"][:12], row["sha256"], staged_mentions(row), labels)
+
+
+def upload_tab(name: str, labels: dict[str, str], report_types: dict[str, str]) -> None:
+    """Upload, review and publish new reports."""
+    limit_mb = importing.max_upload_bytes() // (1024 * 1024)
+    # No type=[...]: Streamlit would raise on any other name before this page runs; the page says why instead.
+    files = st.file_uploader(f"Chọn tệp báo cáo ({', '.join(importing.EXTENSIONS)}; tối đa {limit_mb} MB mỗi tệp)",
+                             accept_multiple_files=True, key="tai_len")  # fmt: skip
+    uploads, refused = importing.accepted([importing.Upload(f.name, f.getvalue()) for f in files or []])
+    for refused_name in refused:
+        st.error(f"{md_escape(refused_name)}: không nhận loại tệp này — chỉ nhận {', '.join(importing.EXTENSIONS)}.")
+    rows = preview_uploads(uploads)
+    _upload_messages(rows)
+    staged = [r for r in rows if r["type"] == "staged"]
+    for row in staged:
+        _review_staged(row, labels, report_types)
+    if not staged:
+        return
+    mine = [c for c in pending() if c["doc_sha256"] in {r["sha256"] for r in staged}]
+    if mine:
+        st.dataframe(pending_table(), hide_index=True, width="stretch")
+    if st.button(f"Công bố {len(staged)} báo cáo", type="primary", key="cong_bo"):
+        ready = [u for u in uploads if any(r["file"] == u.name for r in staged)]
+        show_etl_result(importing.publish(ready, [correction_payload(c) for c in mine], name, warehouse_path()))
+        pending().clear()
+
+
+def fix_tab(name: str, labels: dict[str, str], report_types: dict[str, str]) -> None:
+    """Correct a published document's metadata or figures, then rebuild."""
+    docs = data.cached(queries.documents, Filters())
+    if docs.empty:
+        st.info("Kho dữ liệu chưa có văn bản nào.")
+        return
+    names = dict(zip(docs["doc_id"], figures.citations(docs, 90), strict=True))
+    doc_id = st.selectbox("Văn bản", docs["doc_id"], key="van_ban_sua", format_func=lambda d: names.get(d, d))
+    meta, facts = data.cached(queries.document, doc_id)
+    metadata_form("cu", meta["sha256"], meta, report_types)
+    fact_form("cu", meta["sha256"], facts[facts["role"] == "primary"], labels)
+    mention_form("cu", meta["sha256"], data.cached(queries.mentions, doc_id), labels)
+    mine = [c for c in pending() if c["doc_sha256"] == meta["sha256"]]
+    if not mine:
+        return
+    st.dataframe(pending_table(meta["sha256"]), hide_index=True, width="stretch")
+    if st.button(f"Lưu {len(mine)} sửa đổi và dựng lại kho", type="primary", key="luu_sua"):
+        show_etl_result(importing.correct([correction_payload(c) for c in mine], name, warehouse_path()))
+        for c in mine:
+            pending().remove(c)

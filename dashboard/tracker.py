@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import re
+import dataclasses
 from datetime import date
 
 import pandas as pd
 
-from dashboard.formatting import citation, report_type_label, vn_date, vn_sort_key
+from dashboard.filters import Filters
+from dashboard.formatting import citation, vn_date, vn_sort_key
 
 PERIOD_LABELS = {"H1": "6 tháng đầu năm", "Y": "cả năm", "Q1": "quý I", "Q2": "quý II", "Q3": "quý III", "Q4": "quý IV"}
 RECEIVED, LATE, UNDATED, MISSING, EXTRA = (
@@ -17,23 +18,19 @@ RECEIVED, LATE, UNDATED, MISSING, EXTRA = (
     "✖ chưa nộp",
     "ngoài lịch",
 )
-_QUARTER = re.compile(r"quý\s+(iv|iii|ii|i|[1-4])", re.IGNORECASE)
-_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
 
-def period_of(label: str | None, end: object) -> tuple[int, str] | None:
-    """(year, 'H1' | 'Y' | 'Qn') a report covers: its label first, else where its period ends."""
-    if end is None or pd.isna(end):
+def scope(filters: Filters) -> Filters:
+    """The filters as they apply to submissions: a report is received or missing whatever
+    figures it gives, so the indicator group does not apply."""
+    return dataclasses.replace(filters, groups=())
+
+
+def _period_key(code: object, end: object) -> tuple[int, str] | None:
+    """(year, 'H1' | 'Y' | 'Qn') a report covers: the warehouse's period code of the year its period ends."""
+    if code is None or end is None or pd.isna(code) or pd.isna(end):
         return None
-    end = pd.Timestamp(end)
-    text = (label or "").lower()
-    quarter = _QUARTER.search(text)
-    if quarter:
-        q = quarter.group(1)
-        return end.year, f"Q{_ROMAN.get(q, q)}"
-    if "6 tháng đầu" in text or (end.month <= 7 and "năm" not in text.replace("đầu năm", "")):
-        return end.year, "H1"
-    return end.year, "Y"
+    return pd.Timestamp(end).year, str(code)
 
 
 def _deadline(day_month: str, year: int) -> date | None:
@@ -44,13 +41,14 @@ def _deadline(day_month: str, year: int) -> date | None:
         return None
 
 
-def tracker(docs: pd.DataFrame, schedule: pd.DataFrame) -> pd.DataFrame:
-    """One row per province × agency × scheduled report × period, over the years each has reports."""
+def tracker(docs: pd.DataFrame, schedule: pd.DataFrame, report_types: tuple[str, ...] = ()) -> pd.DataFrame:
+    """One row per province × agency × scheduled report × period, over the years each has reports
+    (only the schedule's ``report_types`` when some are chosen)."""
     if docs.empty:
         return pd.DataFrame()
-    docs = docs.assign(
-        key=[period_of(lbl, end) for lbl, end in zip(docs["period_label"], docs["period_end"], strict=True)]
-    )
+    if report_types:
+        schedule = schedule[schedule["report_type"].isin(report_types)]
+    docs = docs.assign(key=[_period_key(c, e) for c, e in zip(docs["period_code"], docs["period_end"], strict=True)])
     rows, matched = [], set()
     for (province, agency), mine in docs.groupby(["province", "agency"], dropna=False):
         years = sorted({k[0] for k in mine["key"] if k})
@@ -59,6 +57,7 @@ def tracker(docs: pd.DataFrame, schedule: pd.DataFrame) -> pd.DataFrame:
                 hit = mine[(mine["report_type"] == rule["report_type"]) & (mine["key"] == (year, rule["period"]))]
                 due = _deadline(rule["deadline"], year)
                 row = {"province": province, "agency": agency, "report_type": rule["report_type"], "year": year,
+                       "report_type_label": rule.get("report_type_label") or rule["report_type"],
                        "period": rule["period"], "deadline": due}  # fmt: skip
                 if hit.empty:
                     rows.append({**row, "status": MISSING, "doc_id": None, "report_number": None, "report_date": None})
@@ -75,6 +74,7 @@ def tracker(docs: pd.DataFrame, schedule: pd.DataFrame) -> pd.DataFrame:
     for doc in docs[~docs["doc_id"].isin(matched)].to_dict("records"):
         year, period = doc["key"] or (None, None)
         rows.append({"province": doc["province"], "agency": doc["agency"], "report_type": doc["report_type"],
+                     "report_type_label": doc.get("report_type_label") or doc["report_type"],
                      "year": year, "period": period, "deadline": None, "status": EXTRA, "doc_id": doc["doc_id"],
                      "document": citation(doc, 60),
                      "report_number": doc["report_number"], "report_date": doc["report_date"]})  # fmt: skip
@@ -93,7 +93,7 @@ def tracker_table(rows: pd.DataFrame) -> pd.DataFrame:
         {
             "Tỉnh": rows["province"],
             "Cơ quan": rows["agency"],
-            "Loại báo cáo": [report_type_label(t) for t in rows["report_type"]],
+            "Loại báo cáo": rows["report_type_label"],
             "Kỳ": [
                 f"{PERIOD_LABELS.get(p, p or '')} {y if y else ''}".strip()
                 for p, y in zip(rows["period"], rows["year"], strict=True)
@@ -111,7 +111,7 @@ def schedule_table(schedule: pd.DataFrame) -> pd.DataFrame:
     """The reporting schedule with Vietnamese headings and labels."""
     return pd.DataFrame(
         {
-            "Loại báo cáo": [report_type_label(t) for t in schedule["report_type"]],
+            "Loại báo cáo": schedule["report_type_label"],
             "Tần suất": schedule["frequency"],
             "Kỳ": [PERIOD_LABELS.get(p, p) for p in schedule["period"]],
             "Số liệu từ ngày": schedule["data_from"],
@@ -121,3 +121,14 @@ def schedule_table(schedule: pd.DataFrame) -> pd.DataFrame:
             "Ghi chú": schedule["note"],
         }
     )
+
+
+def status_counts(rows: pd.DataFrame) -> dict[str, int]:
+    """Received (with or without a sending date), late, missing and unscheduled reports."""
+    count = {s: int((rows["status"] == s).sum()) for s in (RECEIVED, LATE, MISSING, EXTRA, UNDATED)}
+    return {RECEIVED: count[RECEIVED] + count[UNDATED], LATE: count[LATE], MISSING: count[MISSING],
+            EXTRA: count[EXTRA]}  # fmt: skip
+
+
+def missing_or_late(rows: pd.DataFrame) -> pd.DataFrame:
+    return rows[rows["status"].isin([MISSING, LATE])]

@@ -255,16 +255,20 @@ CREATE VIEW fact_view_current AS
 SELECT * REPLACE (current_province AS province, current_agency AS agency) FROM fact_view;
 
 -- The dashboard's one filter path (dashboard/filters.py): documents and findings under the same
--- filter columns as fact_view — province, agency, report_type, year — and their indicator groups
--- as a list (group_codes), with the vocabulary's labels; each with a current-units variant.
+-- filter columns as fact_view — province, agency, report_type, year — with the vocabulary's
+-- labels, each with a current-units variant; their indicator groups: document_groups, and a
+-- finding's group_codes.
 
--- A document's year is the year its period ends; its groups are those of its kept figures.
+-- The indicator groups each document gives a kept figure of (read only under a group filter).
+CREATE VIEW document_groups AS
+SELECT DISTINCT x.doc_id, i.group_code
+FROM facts x JOIN indicators i ON i.code = x.indicator
+WHERE x.role = 'primary' AND x.status <> 'rejected';
+
+-- A document's year is the year its period ends; its groups are in document_groups.
 CREATE VIEW document_view AS
 SELECT d.* EXCLUDE (text, page_starts),
        year(d.period_end) AS year,
-       coalesce((SELECT list(DISTINCT i.group_code ORDER BY i.group_code) FROM facts x
-                 JOIN indicators i ON i.code = x.indicator
-                 WHERE x.doc_id = d.doc_id AND x.role = 'primary' AND x.status <> 'rejected'), []) AS group_codes,
        rt.label AS report_type_label,
        d.province AS reported_province, d.agency AS reported_agency,
        coalesce(au.new_province, d.province) AS current_province,

@@ -5,13 +5,13 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard import compiled, ui
+from dashboard import compiled, data, sidebar
 from dashboard.compiled_cli import generate
 from dashboard.db import warehouse_path
 from dashboard.formatting import md_escape
 
-filters = ui.page_filters()
-years = ui.options().years or (date.today().year, date.today().year)
+filters = sidebar.page_filters()
+years = data.options().years or (date.today().year, date.today().year)
 st.title("Báo cáo tổng hợp")
 st.caption("Văn bản .docx theo thể thức Nghị định 30/2020/NĐ-CP: mỗi số liệu có chú thích nguồn (số, ngày, cơ quan "
            "ban hành báo cáo); số liệu khác kỳ ghi kèm kỳ của nó hoặc đưa vào phụ lục; kèm phụ lục Excel. Phạm vi "

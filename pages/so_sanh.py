@@ -4,20 +4,19 @@ import dataclasses
 
 import streamlit as st
 
-from dashboard import charts, ui, views
+from dashboard import charts, comparison, data, queries, sidebar, tables
 from dashboard.formatting import md_escape, vn_sorted
 
-filters = ui.page_filters()
-available = vn_sorted(ui.options().provinces)
+filters = sidebar.page_filters()
+available = vn_sorted(data.options().provinces)
 st.title("So sánh giữa các tỉnh")
 
 if len(filters.provinces) >= 2:  # the sidebar's choice wins, so every page shows the same provinces
     provinces = list(filters.provinces)
     st.caption(f"So sánh các tỉnh chọn ở bộ lọc bên trái: {md_escape(', '.join(provinces))}.")
 else:
-    default = list(filters.provinces) + [p for p in ("Tây Ninh", "Trà Vinh") if p in available]
-    default = list(dict.fromkeys(default))[:2] or available[:2]
-    provinces = st.multiselect("Các tỉnh so sánh", available, default=default, key="so_sanh", bind="query-params",
+    provinces = st.multiselect("Các tỉnh so sánh", available, key="so_sanh", bind="query-params",
+                               default=comparison.default_provinces(filters.provinces, available),
                                select_all=False, placeholder="Chọn tỉnh")  # fmt: skip
 per_month = st.toggle("Quy số liệu theo kỳ về bình quân tháng", key="theo_thang",
                       help="Các kỳ báo cáo dài ngắn khác nhau; bình quân tháng giúp so sánh số liệu phát sinh "
@@ -27,30 +26,24 @@ if len(provinces) < 2:
     st.stop()
 
 scope = dataclasses.replace(filters, provinces=tuple(provinces))
-table, bars, warnings = views.compare_frames(ui.latest_facts(scope), provinces, per_month)
+table, bars, warnings = comparison.compare_frames(data.latest_facts(scope), provinces, per_month)
 if table.empty:
     st.info("Không có số liệu nào phù hợp với bộ lọc đang chọn.")
     st.stop()
-explain = {
-    "không cùng kỳ": "số liệu của các kỳ khác nhau (ghi trong ngoặc)",
-    "khác cơ quan báo cáo": "số liệu do các cơ quan khác nhau báo cáo",
-    "khác cách tính kỳ": "một bên tính lũy kế từ đầu năm, bên kia tính trong kỳ hoặc tại một ngày",
-}
-for kind, labels in warnings.items():
-    if labels:
-        st.warning(f"**{kind.capitalize()}**: {len(labels)} chỉ tiêu có {explain[kind]} — cân nhắc trước khi so "
-                   f"sánh trực tiếp ({md_escape(', '.join(labels[:4]))}{'…' if len(labels) > 4 else ''}).")  # fmt: skip
+for text in comparison.warning_texts(warnings):
+    st.warning(text)
 st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 600),
              column_config={"Chỉ tiêu": st.column_config.TextColumn(pinned=True)})  # fmt: skip
 
-official = views.official_in_years(ui.reference_indices(tuple(provinces)), filters.year_from, filters.year_to)
+reference = data.cached(queries.reference_indices, tuple(provinces))
+official = comparison.official_in_years(reference, filters.year_from, filters.year_to)
 st.subheader("Xếp hạng công bố chính thức")
 if official.empty:
     st.caption("Chưa có xếp hạng chính thức nào của các tỉnh này trong các năm đang chọn.")
 else:
     st.caption("Từ nguồn công bố (DTI, PAR INDEX, PCI, PAPI); số ước tính không được coi là chính thức. "
                "So với xếp hạng các báo cáo tự nêu ở bảng trên.")  # fmt: skip
-    st.dataframe(views.official_table(official), hide_index=True, width="stretch",
+    st.dataframe(tables.official_table(official), hide_index=True, width="stretch",
                  column_config={"Nguồn công bố": st.column_config.LinkColumn("Nguồn công bố")})  # fmt: skip
 
 st.subheader("Biểu đồ theo nhóm chỉ tiêu")
@@ -59,8 +52,6 @@ if bars.empty:
 else:
     st.caption("Chỉ vẽ các chỉ tiêu mà từ hai tỉnh trở lên cùng báo cáo; dưới mỗi cột là tỉnh và kỳ của số liệu.")
     columns = st.columns(2)
-    groups = bars.sort_values("sort_order").groupby(["group_label", "unit"], sort=False)
-    for i, ((group, unit), rows) in enumerate(groups):
+    for i, (title, unit, rows) in enumerate(comparison.chart_groups(bars)):
         with columns[i % 2]:
-            title = f"{group} ({unit})"
             st.plotly_chart(charts.compare_group(rows, title, unit, provinces), key=f"nhom_{i}", config=charts.CONFIG)

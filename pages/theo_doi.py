@@ -2,27 +2,24 @@
 
 import streamlit as st
 
-from dashboard import tracker, ui
+from dashboard import data, queries, sidebar, tracker
 
-filters = ui.page_filters()
+filters = sidebar.page_filters()
 st.title("Theo dõi nộp báo cáo")
 st.caption("Đối chiếu các văn bản đã nhận với lịch báo cáo (loại báo cáo, tần suất, thời gian chốt số liệu, "
            "hạn gửi — các yếu tố Nghị định 09/2019/NĐ-CP yêu cầu).")  # fmt: skip
 
-rows = tracker.tracker(ui.documents(filters), ui.schedule())
+schedule = data.cached(queries.schedule)
+rows = tracker.tracker(data.cached(queries.documents, tracker.scope(filters)), schedule, filters.report_types)
 if rows.empty:
     st.info("Không có văn bản nào phù hợp với bộ lọc đang chọn.")
     st.stop()
 
-columns = st.columns(4)
-for column, status in zip(columns, [tracker.RECEIVED, tracker.LATE, tracker.MISSING, tracker.EXTRA], strict=True):
-    count = int((rows["status"] == status).sum()) + (int((rows["status"] == tracker.UNDATED).sum())
-                                                     if status == tracker.RECEIVED else 0)  # fmt: skip
+for column, (status, count) in zip(st.columns(4), tracker.status_counts(rows).items(), strict=True):
     column.metric(status, count, border=True)
-only_missing = st.toggle("Chỉ hiện báo cáo chưa nộp hoặc nộp muộn", key="chi_thieu")
-if only_missing:
-    rows = rows[rows["status"].isin([tracker.MISSING, tracker.LATE])]
+if st.toggle("Chỉ hiện báo cáo chưa nộp hoặc nộp muộn", key="chi_thieu"):
+    rows = tracker.missing_or_late(rows)
 st.dataframe(tracker.tracker_table(rows), hide_index=True, width="stretch", height=min(38 + 35 * len(rows), 640),
              column_config={"Văn bản": st.column_config.TextColumn("Văn bản", width="large")})  # fmt: skip
 with st.expander("Lịch báo cáo đang áp dụng"):
-    st.dataframe(tracker.schedule_table(ui.schedule()), hide_index=True, width="stretch")
+    st.dataframe(tracker.schedule_table(schedule), hide_index=True, width="stretch")

@@ -2,30 +2,30 @@
 
 import streamlit as st
 
-from dashboard import ui, views
+from dashboard import data, figures, kpis, sidebar
 from dashboard.formatting import md_escape
 
-filters = ui.page_filters()
+filters = sidebar.page_filters()
 st.title("Tổng quan")
 st.caption("Số liệu mới nhất của mỗi tỉnh; mức thay đổi so với kỳ trước có cùng độ dài; "
            "đường nhỏ là các kỳ gần đây.")  # fmt: skip
 
-cards = views.kpi_cards(ui.latest_facts(filters, views.KPI_INDICATORS, per_indicator=24))
+cards = kpis.kpi_cards(data.latest_facts(filters, tuple(data.vocabulary().kpis), per_indicator=24))
 if not cards:
     st.info("Không có số liệu nào phù hợp với bộ lọc đang chọn.")
     st.stop()
-provinces = views.sorted_provinces(filters.provinces or ui.options().provinces)
-slots = views.kpi_slots(cards)  # the same figure sits in the same place for every province
-linked = ui.fact_findings([c.fact_id for items in cards.values() for c in items if c.finding])
+provinces = kpis.sorted_provinces(filters.provinces or data.options().provinces)
+slots = kpis.kpi_slots(cards)  # the same figure sits in the same place for every province
+linked = data.fact_findings([c.fact_id for items in cards.values() for c in items if c.finding])
 PER_ROW = 4
 
 
-def draw(card: views.Card | None, label: str) -> None:
+def draw(card: kpis.Card | None, label: str) -> None:
     """One card of the grid: value, change, sparkline, then its period and marks inside the border."""
     with st.container(border=True, height=230):
         if card is None:
             st.metric(md_escape(label), "—")
-            st.caption(views.NOT_REPORTED)
+            st.caption(figures.NOT_REPORTED)
             return
         st.metric(md_escape(card.label), card.value, delta=card.delta, delta_color=card.delta_color,
                   delta_arrow=card.delta_arrow, help=f"Nguồn: {md_escape(card.document)}",

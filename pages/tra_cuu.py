@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from dashboard import ui, views
+from dashboard import data, sidebar, tables, widgets
 
-filters = ui.page_filters()
-indicators = ui.options().indicators
+filters = sidebar.page_filters()
+indicators = data.options().indicators
 labels = dict(zip(indicators["code"], indicators["label_vi"], strict=True))
 st.title("Tra cứu số liệu")
 
@@ -13,17 +13,17 @@ left, right = st.columns([2, 3])
 text = left.text_input("Tìm trong câu nguồn", key="tim", bind="query-params", placeholder="ví dụ: camera, ho so, 1022")
 codes = right.multiselect("Chỉ tiêu", list(labels), format_func=labels.get, key="chi_tieu_tc",
                           bind="query-params", placeholder="Tất cả", select_all=False)  # fmt: skip
-rows = ui.facts(filters, tuple(codes), text, include_rejected=True)
+rows = data.facts(filters, tuple(codes), text, include_rejected=True)
 if rows.empty:
     st.info("Không có số liệu nào phù hợp với bộ lọc và từ khóa đang chọn.")
     st.stop()
 
 st.caption(f"{len(rows)} số liệu")
 st.caption("Chọn một dòng để xem câu nguồn trong văn bản.")
-event = st.dataframe(views.explorer_table(rows), hide_index=True, width="stretch", on_select="rerun",
+event = st.dataframe(tables.explorer_table(rows), hide_index=True, width="stretch", on_select="rerun",
                      selection_mode="single-row", key="bang_so_lieu", height=min(38 + 35 * len(rows), 640),
-                     column_config=ui.explorer_columns(rows["value"]))  # fmt: skip
-ui.excel_button(rows, filters)
+                     column_config=widgets.explorer_columns(rows["value"]))  # fmt: skip
+widgets.excel_button(rows, filters)
 selected = event.selection.rows if event and event.selection else []
 if selected:
-    ui.evidence(rows.iloc[selected[0]]["fact_id"])
+    widgets.evidence(rows.iloc[selected[0]]["fact_id"])

@@ -4,18 +4,18 @@ figure marked, and on request the measured numbers no indicator took."""
 import pandas as pd
 import streamlit as st
 
-from dashboard import ui, views
-from dashboard.formatting import citation, md_escape, period_short, report_type_label
+from dashboard import data, figures, queries, reader, sidebar, tables
+from dashboard.formatting import citation, md_escape, period_short
 
-filters = ui.page_filters()
+filters = sidebar.page_filters()
 st.title("Văn bản")
-docs = ui.documents(filters)
+docs = data.cached(queries.documents, filters)
 if docs.empty:
     st.info("Không có văn bản nào phù hợp với bộ lọc đang chọn.")
     st.stop()
 
-st.dataframe(views.documents_table(docs), hide_index=True, width="stretch")
-names = dict(zip(docs["doc_id"], views.citations(docs, 90), strict=True))
+st.dataframe(tables.documents_table(docs), hide_index=True, width="stretch")
+names = dict(zip(docs["doc_id"], figures.citations(docs, 90), strict=True))
 asked = st.query_params.get("van_ban")  # the link keeps the document's id, the picker shows its name
 ids = list(docs["doc_id"])
 doc_id = st.selectbox("Mở văn bản", ids, index=ids.index(asked) if asked in ids else None, key="van_ban_chon",
@@ -25,26 +25,26 @@ if doc_id:
 elif asked is not None and asked not in ids:
     st.warning("Đường dẫn nêu một văn bản không có trong phạm vi lọc hiện tại.")
 if doc_id:
-    meta, found = ui.document(doc_id)
+    meta, found = data.cached(queries.document, doc_id)
     if meta is None:
         st.warning("Văn bản không còn trong kho dữ liệu.")
         st.stop()
     st.subheader(md_escape(citation(meta, None)))  # the report's own words, shown as text
     period = period_short(meta["period_start"], meta["period_end"]) if pd.notna(meta["period_end"]) else "không rõ kỳ"
     st.caption(
-        f"{md_escape(report_type_label(meta['report_type']))} · Kỳ báo cáo: {md_escape(period)} · "
-        f"{len(found)} số liệu · {views.coverage_caption(meta)} · Tệp: {md_escape(meta['file_name'])}"
+        f"{md_escape(meta['report_type_label'] or meta['report_type'])} · Kỳ báo cáo: {md_escape(period)} · "
+        f"{len(found)} số liệu · {reader.coverage_caption(meta)} · Tệp: {md_escape(meta['file_name'])}"
     )
     st.caption("Số liệu được tô vàng, tên chỉ tiêu ghi ở nhãn nhỏ ngay sau; rê chuột lên để xem đầy đủ.")
     show_unassigned = st.toggle("Hiện số liệu chưa gán chỉ tiêu", key="chua_gan", bind="query-params",
                                 help="Những số đo đếm trong văn bản mà chưa chỉ tiêu nào nhận.")  # fmt: skip
-    unassigned = ui.mentions(doc_id) if show_unassigned else None
+    unassigned = data.cached(queries.mentions, doc_id) if show_unassigned else None
     with st.container(border=True):
-        st.html(views.marked_html(meta["text"], found, unassigned))
+        st.html(reader.marked_html(meta["text"], found, unassigned))
     if unassigned is not None:
         st.subheader("Số liệu chưa gán chỉ tiêu")
         if unassigned.empty:
             st.caption("Mọi số liệu đo đếm của văn bản đã được gán chỉ tiêu.")
         else:
             st.caption(f"{len(unassigned)} số liệu, tô :violet-background[màu tím] trong văn bản ở trên.")
-            st.dataframe(views.mentions_table(unassigned), hide_index=True, width="stretch")
+            st.dataframe(tables.mentions_table(unassigned), hide_index=True, width="stretch")

@@ -48,11 +48,12 @@ def test_catalog_codes_are_the_spec_codes(catalog):
         assert (ind.unit, ind.scope, ind.kind, ind.group) == (r["unit"], r["scope"], r["kind"], r["group"])
 
 
-def test_the_module_map_names_every_etl_and_bench_module():
-    """The README's module map (## Modules, ## Data flow) names each module of etl/ and bench/."""
+def test_the_module_map_names_every_module():
+    """The README's module map (## Modules, ## Data flow) names each module of etl/, bench/,
+    dashboard/ and pages/."""
     missing = [
         p.relative_to(ROOT).as_posix()
-        for folder in ("etl", "bench")
+        for folder in ("etl", "bench", "dashboard", "pages")
         for p in sorted((ROOT / folder).rglob("*.py"))
         if p.name not in ("__init__.py", "__main__.py") and not _named(p)
     ]

@@ -1,17 +1,16 @@
 """The vocabulary is declared once on the etl side (etl/vocabulary.py, the catalog, checks.toml)
 and carried by the warehouse; the dashboard reads it from there.
 
-Until the dashboard reads these tables, its copies are held equal to them here; delete each
-assertion with the copy it guards (the lead switches dashboard/ over)."""
+The dashboard keeps no copy (checked below), so nothing is held equal to anything."""
 
 from __future__ import annotations
 
-import pandas as pd
+import ast
 
 from etl.checks import load_checks
 from etl.metadata import REPORT_TYPES
 from etl.vocabulary import REPORT_TYPE_LABELS, SEVERITIES
-from tests.conftest import rows
+from tests.conftest import ROOT, rows
 
 
 def test_every_report_type_metadata_can_write_has_a_label():
@@ -38,28 +37,23 @@ def test_the_warehouse_carries_the_vocabulary(warehouse):
     assert {c for (c,) in codes} <= {"H1", "Y", "Q1", "Q2", "Q3", "Q4"} and codes
 
 
-def test_the_dashboard_copies_still_equal_the_warehouse(warehouse):
-    """Until the dashboard reads the tables above, its copies must agree with them; a copy already
-    deleted is not checked. Delete this test with the last copy: severity and report-type labels
-    (formatting.py), the KPI list, short labels, lower-is-better and official index (views.py),
-    quarters parsed again (tracker.py)."""
-    import importlib
+def test_the_dashboard_reads_the_vocabulary_from_the_warehouse(warehouse):
+    """The read side has no copy of these words: it reads them through queries.vocabulary, and
+    no module of dashboard/ spells a severity or report-type label."""
+    from dashboard.db import connect
+    from dashboard.queries import vocabulary
 
+    con = connect(warehouse)
+    try:
+        words = vocabulary(con)
+    finally:
+        con.close()
+    assert list(words.severities.items()) == [(s.code, s.label) for s in sorted(SEVERITIES, key=lambda s: s.order)]
+    assert words.report_types == REPORT_TYPE_LABELS
     kpis = rows(warehouse, "SELECT code, short_label FROM indicators WHERE kpi_order IS NOT NULL ORDER BY kpi_order")
-    lower = {c for (c,) in rows(warehouse, "SELECT code FROM indicators WHERE lower_is_better")}
-    copies = {
-        ("formatting", "SEVERITY_LABELS"): dict(rows(warehouse, "SELECT code, label FROM severities")),
-        ("formatting", "REPORT_TYPE_LABELS"): dict(rows(warehouse, "SELECT code, label FROM report_types")),
-        ("views", "KPI_INDICATORS"): tuple(c for c, _ in kpis),
-        ("views", "SHORT_LABELS"): dict(kpis),
-        ("views", "LOWER_IS_BETTER"): lower,
-        ("views", "OFFICIAL_INDEX"): dict(rows(warehouse, "SELECT code, official_index FROM indicators "
-                                                         "WHERE official_index IS NOT NULL")),  # fmt: skip
-    }
-    for (module, name), expected in copies.items():
-        copy = getattr(importlib.import_module(f"dashboard.{module}"), name, None)
-        assert copy is None or copy == expected, f"dashboard/{module}.py {name}"
-    period_of = getattr(importlib.import_module("dashboard.tracker"), "period_of", None)
-    for label, end, code in rows(warehouse, "SELECT period_label, period_end, period_code FROM documents"):
-        expected = period_of(label, pd.Timestamp(end) if end else None) if period_of else None
-        assert period_of is None or (expected[1] if expected else None) == code, label
+    assert list(words.kpis.items()) == kpis
+    labels = [s.label for s in SEVERITIES if s.label != "Thông tin"] + list(REPORT_TYPE_LABELS.values())
+    for path in sorted((ROOT / "dashboard").glob("*.py")):
+        literals = {n.value for n in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                    if isinstance(n, ast.Constant) and isinstance(n.value, str)}  # fmt: skip
+        assert sorted(literals & set(labels)) == [], f"{path.name} spells a label of the vocabulary"

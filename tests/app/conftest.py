@@ -2,21 +2,42 @@
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
+from dashboard.pages import PAGES as PAGE_LIST
+from etl.build import build_warehouse
+from tests.conftest import RAW, ROOT
 
-PAGES = [
-    "pages/tong_quan.py",
-    "pages/xu_huong.py",
-    "pages/so_sanh.py",
-    "pages/tra_cuu.py",
-    "pages/van_ban.py",
-    "pages/chat_luong.py",
-    "pages/theo_doi.py",
-    "pages/nhap_bao_cao.py",
-]
+PAGES = [p.file for p in PAGE_LIST]
+
+
+def make_site(folder: Path, monkeypatch: pytest.MonkeyPatch, build: Callable[[Path, Path], object]) -> dict:
+    """A data folder of its own — the samples, a warehouse ``build`` makes from them — with the app
+    pointed at both; the corrections log goes beside them."""
+    raw = folder / "data" / "raw"
+    shutil.copytree(RAW, raw)
+    db = folder / "data" / "warehouse.duckdb"
+    build(raw, db)
+    monkeypatch.setenv("RAW_DIR", str(raw))
+    monkeypatch.setenv("WAREHOUSE", str(db))
+    return {"raw": raw, "db": db, "log": folder / "data" / "corrections.jsonl"}
+
+
+@pytest.fixture
+def site_build() -> Callable[[Path, Path], object]:
+    """How ``site`` builds its warehouse; a test module overrides this fixture to build differently."""
+    return build_warehouse
+
+
+@pytest.fixture
+def site(tmp_path, monkeypatch, site_build) -> dict:
+    """A data folder the test may write to (uploads, corrections, rebuilds): see ``make_site``."""
+    return make_site(tmp_path, monkeypatch, site_build)
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import queries, tracker, views
+from dashboard import kpis, queries, tracker, trends
 from dashboard.db import connect
 from dashboard.filters import Filters
 from etl.reference import load_reference
@@ -27,7 +27,7 @@ def test_a_derived_rank_is_never_official(warehouse):
     con.close()
     dti = official[official["index_code"] == "DTI"]
     assert sorted(dti["year"]) == [2021, 2022]  # 2020 (34/63) is an estimate
-    layer = views.official_ranks(official, "DTI", {"Trà Vinh"}, "reported")
+    layer = trends.official_ranks(official, "DTI", {"Trà Vinh"}, "reported")
     assert 2020 not in set(layer["year"])
 
 
@@ -40,12 +40,12 @@ def test_merger_gives_one_series_under_todays_units_with_a_break(warehouse):
     tay_ninh = current[current["province"] == "Tây Ninh"]
     assert sorted(tay_ninh["year"]) == [2023, 2024, 2024]  # one series across the years
     assert set(tay_ninh["reported_province"]) == {"Tây Ninh"}
-    points = views.trend_points(tay_ninh)
-    breaks = views.unit_breaks(changes, points)
+    points = trends.trend_points(tay_ninh)
+    breaks = trends.unit_breaks(changes, points)
     assert (pd.Timestamp("2025-07-01"), "Sáp nhập tỉnh 01/07/2025") in breaks
     assert (pd.Timestamp("2025-03-01"), "Hợp nhất Sở 01/03/2025") in breaks  # Sở TT&TT → Sở KH&CN
     assert (
-        views.unit_breaks(changes, views.trend_points(reported[reported["province"] == "Tây Ninh"]))
+        trends.unit_breaks(changes, trends.trend_points(reported[reported["province"] == "Tây Ninh"]))
         == [(pd.Timestamp("2025-03-01"), "Hợp nhất cơ quan 01/03/2025")]
         or True
     )  # reported units: the page shows no breaks (it only asks in 'current' mode)
@@ -63,7 +63,7 @@ def test_cumulative_figures_give_a_derived_in_period_value(warehouse):
     con = connect(warehouse)
     rows = queries.facts(con, Filters(provinces=("Tây Ninh",), year_from=2024, year_to=2024), ("tthc_received",))
     con.close()
-    derived = views.derived_in_period(views.trend_points(rows))
+    derived = trends.derived_in_period(trends.trend_points(rows))
     assert list(derived["value"]) == [-5.0]  # 36 by 31/05, 31 by 31/07: the reports disagree
     assert derived["period"].iloc[0] == "01/06/2024 – 31/07/2024"
 
@@ -88,7 +88,7 @@ def test_tracker_lists_the_samples_and_flags_missing_reports(warehouse):
 
 def test_late_report_is_flagged():
     docs = pd.DataFrame([{"doc_id": "a", "province": "X", "agency": "Y", "report_type": "dan_van_chinh_quyen",
-                          "period_label": "năm 2024", "period_end": pd.Timestamp("2024-12-14"),
+                          "period_label": "năm 2024", "period_code": "Y", "period_end": pd.Timestamp("2024-12-14"),
                           "report_date": pd.Timestamp("2025-01-05"), "report_number": "1/BC"}])  # fmt: skip
     schedule = pd.DataFrame([{"report_type": "dan_van_chinh_quyen", "period": "Y", "deadline": "20/12"}])
     rows = tracker.tracker(docs, schedule)
@@ -126,6 +126,7 @@ def _kpi_row(fact_id: str, value: float, start: str, end: str, kind: str = "flow
         "fact_id": fact_id, "province": "Tây Ninh", "indicator": "tthc_received", "value": value, "unit": "hồ sơ",
         "kind": kind, "label_vi": "Hồ sơ tiếp nhận", "as_of": None, "period_start": pd.Timestamp(start),
         "period_end": pd.Timestamp(end), "file_name": f"{fact_id}.txt", "finding_severity": None,
+        "kpi_order": 2, "short_label": "Hồ sơ TTHC tiếp nhận", "lower_is_better": False,
     }  # fmt: skip
 
 
@@ -136,8 +137,8 @@ def test_kpi_card_compares_with_the_newest_period_of_the_same_length():
         _kpi_row("half", 40, "2024-01-01", "2024-06-30"),
         _kpi_row("new_half", 45, "2025-01-01", "2025-06-30"),
     ])  # fmt: skip
-    [card] = views.kpi_cards(df)["Tây Ninh"]
+    [card] = kpis.kpi_cards(df)["Tây Ninh"]
     assert card.fact_id == "new_half"
     assert card.delta.startswith("+5") and "2024" in card.delta  # against Jan–Jun 2024, not Jan–Sep
-    [alone] = views.kpi_cards(df[df["fact_id"].isin(["new_half", "nine_months"])])["Tây Ninh"]
+    [alone] = kpis.kpi_cards(df[df["fact_id"].isin(["new_half", "nine_months"])])["Tây Ninh"]
     assert alone.delta is None and alone.note.startswith("Kỳ trước có độ dài khác")

@@ -3,16 +3,13 @@ correct, publish; a correction survives a rebuild."""
 
 from __future__ import annotations
 
-import shutil
-
 import duckdb
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.auth import hash_password, verify_password
 from etl.build import build_warehouse
 from tests.app.conftest import texts
-from tests.conftest import RAW, ROOT
+from tests.conftest import ROOT
 
 NEW_REPORT = """BÁO CÁO
 Kết quả công tác cải cách hành chính quý I năm 2025
@@ -22,18 +19,6 @@ Trong quý I/2025, Sở đã tiếp nhận 420 hồ sơ, đã giải quyết 415
 Tỷ lệ hồ sơ giải quyết đúng hạn đạt 98,8%.
 """
 PASSWORD = "mật khẩu thử nghiệm"
-
-
-@pytest.fixture
-def site(tmp_path, monkeypatch):
-    """A data folder of its own: the samples, a warehouse, and the editor's password hash."""
-    raw = tmp_path / "data" / "raw"
-    shutil.copytree(RAW, raw)
-    db = tmp_path / "data" / "warehouse.duckdb"
-    build_warehouse(raw, db)
-    monkeypatch.setenv("RAW_DIR", str(raw))
-    monkeypatch.setenv("WAREHOUSE", str(db))
-    return {"raw": raw, "db": db, "log": tmp_path / "data" / "corrections.jsonl"}
 
 
 def open_import(monkeypatch, password_hash: str | None) -> AppTest:

@@ -5,8 +5,6 @@ own plus the stand-ins of tests/mention_stand_in.py, so no test depends on which
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -15,23 +13,21 @@ from etl.build import build_warehouse
 from etl.corrections import ASSIGN_RULE, load_corrections
 from tests.app.conftest import reader, texts
 from tests.app.test_import_page import PASSWORD, open_import, sign_in
-from tests.conftest import RAW, ROOT, rows
+from tests.conftest import ROOT, rows
 from tests.mention_stand_in import stand_in_mentions
 
 DOC = "004_f3cae4251c6f1b42.txt"
 
 
 @pytest.fixture
-def site(tmp_path, monkeypatch):
-    """The samples, a warehouse holding unassigned figures, the app pointed at both."""
-    raw = tmp_path / "data" / "raw"
-    shutil.copytree(RAW, raw)
-    db = tmp_path / "data" / "warehouse.duckdb"
-    with stand_in_mentions():
-        build_warehouse(raw, db, workers=1)
-    monkeypatch.setenv("RAW_DIR", str(raw))
-    monkeypatch.setenv("WAREHOUSE", str(db))
-    return {"raw": raw, "db": db, "log": tmp_path / "data" / "corrections.jsonl"}
+def site_build():
+    """``site``'s warehouse holds unassigned figures: the extractor's and the stand-ins'."""
+
+    def build(raw, db):
+        with stand_in_mentions():
+            build_warehouse(raw, db, workers=1)
+
+    return build
 
 
 def open_documents(**query: str) -> AppTest:

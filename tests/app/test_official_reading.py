@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import charts, chrome, queries, tracker, ui, views
+from dashboard import charts, chrome, comparison, figures, kpis, queries, review, tables, tracker, trends, widgets
 from dashboard.db import connect
 from dashboard.filters import Filters
 from dashboard.formatting import citation, fold, period_short, value_with_unit
@@ -72,32 +72,33 @@ def test_search_needs_no_diacritics(con):
 
 def test_no_hashed_file_name_where_a_title_exists(con):
     rows = queries.facts(con, Filters())
-    shown = views.explorer_table(rows).data
+    shown = tables.explorer_table(rows).data
     assert not shown["Văn bản"].str.contains(HASHED).any()
     assert shown["Văn bản"].str.startswith("Báo cáo").all()
     docs = queries.documents(con, Filters())
-    assert not views.documents_table(docs)["Văn bản"].str.contains(HASHED).any()
+    assert not tables.documents_table(docs)["Văn bản"].str.contains(HASHED).any()
     table = tracker.tracker_table(tracker.tracker(docs, queries.schedule(con)))
     assert not table["Văn bản"].str.contains(HASHED).any() and table["Văn bản"].str.startswith("Báo cáo").any()
-    points = views.trend_points(queries.facts(con, Filters(), ("tthc_received",)))
+    points = trends.trend_points(queries.facts(con, Filters(), ("tthc_received",)))
     assert not points["document"].str.contains(HASHED).any()
 
 
 def test_the_value_column_is_as_wide_as_its_longest_figure():
-    narrow = views.value_width(pd.Series([3.0, 55.0]))
-    wide = views.value_width(pd.Series([3.0, 9_280_000_000.0]))
+    narrow = tables.value_width(pd.Series([3.0, 55.0]))
+    wide = tables.value_width(pd.Series([3.0, 9_280_000_000.0]))
     assert wide >= 8 * len("9.280.000.000") + 24 and wide > narrow
 
 
 def test_key_columns_come_first_and_quotes_are_whole_sentences(con):
     rows = queries.facts(con, Filters(), ("tthc_received",))
-    table = views.explorer_table(rows).data
+    table = tables.explorer_table(rows).data
     assert list(table.columns[:5]) == ["Chỉ tiêu", "Giá trị", "Đơn vị", "Kỳ", "Tỉnh"]
     assert all(len(s) >= len(" ".join(q.split())) for s, q in zip(table["Trích dẫn"], rows["quote"], strict=True))
 
 
 def test_ranks_read_40_of_63_and_no_change_is_not_an_arrow(con):
-    cards = views.kpi_cards(queries.latest_facts(con, Filters(provinces=("Tây Ninh",)), views.KPI_INDICATORS, 24))
+    key_figures = tuple(queries.vocabulary(con).kpis)
+    cards = kpis.kpi_cards(queries.latest_facts(con, Filters(provinces=("Tây Ninh",)), key_figures, 24))
     by_code = {c.indicator: c for c in cards["Tây Ninh"]}
     dti = by_code["dti_rank"]
     assert dti.value == "40/63"
@@ -105,16 +106,16 @@ def test_ranks_read_40_of_63_and_no_change_is_not_an_arrow(con):
     assert dti.trend == (44.0, 40.0)  # the sparkline, oldest first
     assert all("không đổi" not in (c.delta or "") for c in by_code.values())
     assert "Không đổi" in by_code["staff_total"].note
-    assert [code for code, _ in views.kpi_slots(cards)] == [c.indicator for c in cards["Tây Ninh"]]
+    assert [code for code, _ in kpis.kpi_slots(cards)] == [c.indicator for c in cards["Tây Ninh"]]
 
 
 def test_a_figure_is_drawn_at_its_period_and_a_rank_at_its_assessed_year(con):
-    points = views.trend_points(queries.facts(con, Filters(provinces=("Tây Ninh",)), ("dti_rank",)))
-    official = views.official_ranks(queries.reference_indices(con), "DTI", {"Tây Ninh"}, "reported")
+    points = trends.trend_points(queries.facts(con, Filters(provinces=("Tây Ninh",)), ("dti_rank",)))
+    official = trends.official_ranks(queries.reference_indices(con), "DTI", {"Tây Ninh"}, "reported")
     fig = charts.trend_chart(points, "Xếp hạng DTI", "hạng", official)
     assert set(fig.layout.xaxis.ticktext) == {"Năm 2021", "Năm 2022"}
     assert [t.mode for t in fig.data][:1] == ["lines+markers"]
-    one = views.trend_points(queries.facts(con, Filters(provinces=("Tây Ninh",)), ("tthc_received",)).head(1))
+    one = trends.trend_points(queries.facts(con, Filters(provinces=("Tây Ninh",)), ("tthc_received",)).head(1))
     single = charts.trend_chart(one, "Hồ sơ", "hồ sơ")
     assert single.data[0].mode == "markers+text" and list(single.data[0].text) == list(one["value_text"])
     assert list(single.layout.xaxis.ticktext) == list(one["tick"])  # no weekly ticks around one point
@@ -122,7 +123,7 @@ def test_a_figure_is_drawn_at_its_period_and_a_rank_at_its_assessed_year(con):
 
 def test_compare_draws_only_what_two_provinces_report_and_official_ranks_follow_the_years(con):
     facts = queries.latest_facts(con, Filters(provinces=("Tây Ninh", "Trà Vinh")))
-    _, bars, _ = views.compare_frames(facts, ["Tây Ninh", "Trà Vinh"], False)
+    _, bars, _ = comparison.compare_frames(facts, ["Tây Ninh", "Trà Vinh"], False)
     assert not bars.empty and (bars.groupby("indicator")["province"].nunique() == 2).all()
     assert "Camera giao thông tập trung" not in set(bars["label_vi"])  # Trà Vinh gives none: no lone bar
     group, unit = bars.iloc[0][["group_label", "unit"]]
@@ -131,7 +132,7 @@ def test_compare_draws_only_what_two_provinces_report_and_official_ranks_follow_
     assert all(t.text is not None and len(t.text) for t in fig.data)  # values on the bars
     assert all(any("Năm" in x or "/" in x for x in t.x[1]) for t in fig.data)  # the period under each bar
     reference = queries.reference_indices(con, ("Tây Ninh", "Trà Vinh"))
-    assert set(views.official_in_years(reference, 2022, 2022)["year"]) == {2022}
+    assert set(comparison.official_in_years(reference, 2022, 2022)["year"]) == {2022}
 
 
 def test_compare_page_follows_the_sidebar_provinces(app):
@@ -146,16 +147,16 @@ def test_compare_page_follows_the_sidebar_provinces(app):
 def test_two_findings_of_one_check_read_differently(con):
     found = queries.findings(con, Filters())
     docs = queries.documents(con, Filters())
-    table = views.findings_table(found, dict(zip(docs["doc_id"], views.citations(docs), strict=True)))
+    table = tables.findings_table(found, dict(zip(docs["doc_id"], figures.citations(docs), strict=True)))
     assert not table.duplicated().any()
     assert not table["Văn bản"].str.contains(HASHED).any()
 
 
 def test_etl_warnings_read_as_one_vietnamese_line_each():
     row = {"type": "warning", "file": "corrections.jsonl", "message": "corrections.jsonl dòng 3: thiếu lý do sửa"}
-    assert ui.etl_warning_text(row) == "Cảnh báo — corrections.jsonl dòng 3: thiếu lý do sửa"
+    assert review.etl_warning_text(row) == "Cảnh báo — corrections.jsonl dòng 3: thiếu lý do sửa"
     other = {"type": "warning", "file": "/srv/data/x.docx", "message": "bảng không đọc được"}
-    assert ui.etl_warning_text(other) == "Cảnh báo — x.docx: bảng không đọc được"  # the name, not the path
+    assert review.etl_warning_text(other) == "Cảnh báo — x.docx: bảng không đọc được"  # the name, not the path
 
 
 def test_import_page_tells_officials_what_to_do_not_how_to_configure(app, monkeypatch):
@@ -184,7 +185,7 @@ def test_streamlit_is_configured_for_officials():
 
 
 def test_a_large_export_is_built_on_request_with_its_progress(app, monkeypatch, con):
-    monkeypatch.setattr(ui, "EXCEL_AT_ONCE", 10)
+    monkeypatch.setattr(widgets, "EXCEL_AT_ONCE", 10)
     at = app("pages/tra_cuu.py")
     rows = len(at.dataframe[0].value)
     prepare = [b for b in at.button if b.label.startswith("Chuẩn bị tệp Excel")]
@@ -200,7 +201,7 @@ def test_a_large_export_is_built_on_request_with_its_progress(app, monkeypatch, 
 
 
 def test_above_excels_limit_the_export_is_a_csv(app, monkeypatch):
-    monkeypatch.setattr(ui, "EXCEL_MAX_ROWS", 5)
+    monkeypatch.setattr(widgets, "EXCEL_MAX_ROWS", 5)
     at = app("pages/tra_cuu.py")
     assert any("vượt giới hạn" in w.value for w in at.warning)
     labels = [b.label for b in at.get("download_button")]

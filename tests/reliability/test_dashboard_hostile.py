@@ -21,10 +21,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard import auth, importing, ui
+from dashboard import auth, data, importing, queries
 from dashboard.auth import SignInGuard, client_keys, hash_password
 from dashboard.formatting import md_escape
 from etl.build import build_warehouse
+from tests.app.conftest import make_site
 from tests.conftest import RAW, ROOT
 
 LINK, IMAGE, HTML = "[x](https://e.x)", "![x](http://e.x/i.png)", "<b>x</b>"
@@ -163,15 +164,15 @@ def test_ten_readers_across_twenty_swaps_see_no_error(warehouse, hostile_warehou
     live = tmp_path / "warehouse.duckdb"
     shutil.copy(warehouse, live)
     monkeypatch.setenv("WAREHOUSE", str(live))
-    opened: list[ui._Shared] = []
+    opened: list[data._Shared] = []
 
-    class Recorded(ui._Shared):
+    class Recorded(data._Shared):
         def __init__(self, *args: object) -> None:
             super().__init__(*args)
             opened.append(self)
 
-    monkeypatch.setattr(ui, "_Shared", Recorded)
-    monkeypatch.setattr(ui, "_current", None)
+    monkeypatch.setattr(data, "_Shared", Recorded)
+    monkeypatch.setattr(data, "_current", None)
     errors: list[str] = []
     titles: set[str] = set()
     done = [0]
@@ -180,8 +181,9 @@ def test_ten_readers_across_twenty_swaps_see_no_error(warehouse, hostile_warehou
     def reader() -> None:
         while not stop.is_set():
             try:
-                meta, facts = ui.document(DOC)
-                assert meta is not None and not facts.empty and ui.latest_build() is not None
+                with data._cursor() as cur:  # every read a query of its own (the cache would answer most)
+                    (meta, facts), build = queries.document(cur, DOC), queries.latest_build(cur)
+                assert meta is not None and not facts.empty and build is not None
                 titles.add(meta["title"])
                 done[0] += 1
             except Exception as e:  # noqa: BLE001 - every failure is the finding
@@ -207,7 +209,8 @@ def test_ten_readers_across_twenty_swaps_see_no_error(warehouse, hostile_warehou
     assert done[0] >= 100 and len(titles) == 2  # both warehouses were read
     assert len(opened) >= 20
     assert all(s._closed for s in opened[:-1]) and not opened[-1]._closed  # no leak, nothing closed early
-    meta, _ = ui.document(DOC)
+    with data._cursor() as cur:
+        meta, _ = queries.document(cur, DOC)
     assert md_escape(HOSTILE) not in (meta["title"] or "") and HOSTILE not in meta["title"]  # the last swap
 
 
@@ -224,16 +227,10 @@ def guard(monkeypatch):
 
 
 @pytest.fixture
-def site(tmp_path, monkeypatch):
-    """A data folder of its own: the samples, a warehouse, and the editor's password hash."""
-    raw = tmp_path / "data" / "raw"
-    shutil.copytree(RAW, raw)
-    db = tmp_path / "data" / "warehouse.duckdb"
-    build_warehouse(raw, db)
-    monkeypatch.setenv("RAW_DIR", str(raw))
-    monkeypatch.setenv("WAREHOUSE", str(db))
+def editor_site(tmp_path, monkeypatch):
+    """The app tests' data folder (tests/app/conftest.make_site) with an editor's password set."""
     monkeypatch.setenv("EDITOR_PASSWORD_HASH", hash_password(PASSWORD, iterations=1000))
-    return {"raw": raw, "db": db, "log": tmp_path / "data" / "corrections.jsonl"}
+    return make_site(tmp_path, monkeypatch, build_warehouse)
 
 
 def open_import() -> AppTest:
@@ -248,7 +245,7 @@ def sign_in(at: AppTest, password: str = PASSWORD, name: str = "Nguyễn Văn A"
     return at.button[0].click().run()
 
 
-def test_five_wrong_passwords_lock_the_session_and_the_address_until_the_window_passes(site, guard, monkeypatch):
+def test_five_wrong_passwords_lock_the_session_and_the_address_until_the_window_passes(editor_site, guard, monkeypatch):
     now = [1000.0]
     monkeypatch.setattr(guard, "_clock", lambda: now[0])
     monkeypatch.setenv("EDITOR_LOCKOUT_SECONDS", "60")
@@ -290,7 +287,7 @@ def test_the_window_is_configurable_and_counts_per_key(monkeypatch):
 # ---------------------------------------------------------------- uploads and editor names
 
 
-def test_an_exe_upload_is_refused_in_vietnamese_and_a_report_beside_it_still_reads(site, guard):
+def test_an_exe_upload_is_refused_in_vietnamese_and_a_report_beside_it_still_reads(editor_site, guard):
     at = sign_in(open_import(), name=HTML)
     assert_shown_as_text(at, HTML)  # "Đang đăng nhập: <b>x</b>" as text
     report = (RAW / DOC).read_bytes()
@@ -302,7 +299,7 @@ def test_an_exe_upload_is_refused_in_vietnamese_and_a_report_beside_it_still_rea
     assert any("bao\\_cao\\.txt" in w.value and "đã có trong kho" in w.value for w in at.warning)
 
 
-def test_an_editor_name_starting_with_dashes_reaches_the_log(site, guard):
+def test_an_editor_name_starting_with_dashes_reaches_the_log(editor_site, guard):
     at = sign_in(open_import(), name="--yes")
     assert not at.exception and len(at.file_uploader) == 1
     at.selectbox(key="van_ban_sua").select("000_542a35844e80859c.txt").run()
@@ -314,7 +311,7 @@ def test_an_editor_name_starting_with_dashes_reaches_the_log(site, guard):
     at.button(key="luu_sua").click().run()
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
-    logged = [json.loads(line) for line in site["log"].read_text(encoding="utf-8").splitlines()]
+    logged = [json.loads(line) for line in editor_site["log"].read_text(encoding="utf-8").splitlines()]
     assert [r["who"] for r in logged] == ["--yes"]
 
 

@@ -1,0 +1,129 @@
+"""So sánh: provinces side by side, each figure with its period, and warnings where periods,
+agencies or ways of counting differ; the published ranks of the years chosen."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard.figures import NOT_REPORTED, ends, finding_mark
+from dashboard.formatting import (
+    md_escape,
+    period_short,
+    period_text,
+    rank_text,
+    value_with_unit,
+    vn_value,
+)
+
+
+def _compare_cell(h: dict, per_month: bool) -> str:
+    suffix = "/tháng" if per_month and h["kind"] == "flow" else ""
+    mark = finding_mark(h["finding_severity"], h.get("finding_label"))
+    value = rank_text(h["value"], h.get("denominator")) if h["unit"] == "hạng" else vn_value(h["value"], h["unit"])
+    return f"{value}{suffix} ({h['period']})" + (f" {mark}" if mark else "")
+
+
+def compare_frames(
+    df: pd.DataFrame, provinces: list[str], per_month: bool
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, list[str]]]:
+    """The side-by-side table (texts), the values for the bars, and warnings about comparability.
+
+    Each province's latest figure per indicator; a province without one shows 'không báo cáo'.
+    """
+    if df.empty:
+        return pd.DataFrame(), pd.DataFrame(), {}
+    df = df.assign(_end=ends)
+    latest = df.sort_values("_end", ascending=False).drop_duplicates(["province", "indicator"])
+    if per_month:
+        days = (pd.to_datetime(latest["period_end"]) - pd.to_datetime(latest["period_start"])).dt.days
+        m = (days + 1).clip(lower=1) / (365.25 / 12)
+        flows = latest["kind"] == "flow"
+        latest = latest.assign(value=latest["value"].where(~flows | m.isna(), latest["value"] / m))
+    latest = latest.assign(
+        period=[
+            period_text(a, b, c)
+            for a, b, c in zip(latest["period_start"], latest["period_end"], latest["as_of"], strict=True)
+        ]
+    )
+    indicators = latest.drop_duplicates("indicator").sort_values("sort_order")
+    found = {
+        (r["province"], r["indicator"]): r
+        for r in latest[
+            ["province", "indicator", "value", "unit", "kind", "period", "finding_severity", "finding_label", "agency",
+             "scope", "period_basis", "denominator"]
+        ].to_dict("records")
+    }  # fmt: skip
+    rows: list[dict] = []
+    warnings: dict[str, list[str]] = {"không cùng kỳ": [], "khác cơ quan báo cáo": [], "khác cách tính kỳ": []}
+    for code, label, unit in zip(indicators["indicator"], indicators["label_vi"], indicators["unit"], strict=True):
+        row = {"Chỉ tiêu": label, "Đơn vị": unit}
+        hits = [found.get((province, code)) for province in provinces]
+        for province, h in zip(provinces, hits, strict=True):
+            row[province] = NOT_REPORTED if h is None else _compare_cell(h, per_month)
+        present = [h for h in hits if h is not None]
+        if len({h["period"] for h in present}) > 1:
+            warnings["không cùng kỳ"].append(label)
+        if any(h["scope"] == "agency" for h in present) and len({h["agency"] for h in present}) > 1:
+            warnings["khác cơ quan báo cáo"].append(label)
+        if len({h["period_basis"] for h in present}) > 1:
+            warnings["khác cách tính kỳ"].append(label)
+        rows.append(row)
+    return pd.DataFrame(rows), _shared_bars(latest, provinces, per_month), warnings
+
+
+def _shared_bars(latest: pd.DataFrame, provinces: list[str], per_month: bool) -> pd.DataFrame:
+    """The figures to draw: only indicators at least two of the provinces report (a lone bar
+    compares nothing), with the value as written and the period for under each bar."""
+    mine = latest[latest["province"].isin(provinces)]
+    shared = mine.groupby("indicator")["province"].transform("nunique") >= 2
+    mine = mine[shared]
+    suffix = ["/tháng" if per_month and k == "flow" else "" for k in mine["kind"]]
+    return mine.assign(
+        value_text=[(value_with_unit(v, u, n) if u == "hạng" else vn_value(v, u)) + x for v, u, n, x in
+                    zip(mine["value"], mine["unit"], mine["denominator"], suffix, strict=True)],  # fmt: skip
+        tick=[period_short(a, b, c) for a, b, c in zip(mine["period_start"], mine["period_end"], mine["as_of"],
+                                                       strict=True)],  # fmt: skip
+    )[["indicator", "label_vi", "unit", "group_label", "province", "value", "value_text", "period", "tick",
+       "sort_order"]]  # fmt: skip
+
+
+def official_in_years(reference: pd.DataFrame, year_from: int | None, year_to: int | None) -> pd.DataFrame:
+    """Published ranks of the years the sidebar's year filter keeps."""
+    if reference.empty:
+        return reference
+    keep = pd.Series(True, index=reference.index)
+    if year_from is not None:
+        keep &= reference["year"] >= year_from
+    if year_to is not None:
+        keep &= reference["year"] <= year_to
+    return reference[keep]
+
+
+DEFAULT_PAIR = ("Tây Ninh", "Trà Vinh")  # the page's first comparison when the sidebar names fewer than two
+_EXPLAIN = {
+    "không cùng kỳ": "số liệu của các kỳ khác nhau (ghi trong ngoặc)",
+    "khác cơ quan báo cáo": "số liệu do các cơ quan khác nhau báo cáo",
+    "khác cách tính kỳ": "một bên tính lũy kế từ đầu năm, bên kia tính trong kỳ hoặc tại một ngày",
+}
+
+
+def default_provinces(chosen: tuple[str, ...], available: list[str]) -> list[str]:
+    """The page's own picker starts from the sidebar's province, then the default pair, at most two."""
+    default = list(chosen) + [p for p in DEFAULT_PAIR if p in available]
+    return list(dict.fromkeys(default))[:2] or available[:2]
+
+
+def warning_texts(warnings: dict[str, list[str]]) -> list[str]:
+    """One Markdown line per kind of incomparability found (indicator labels escaped)."""
+    return [
+        f"**{kind.capitalize()}**: {len(labels)} chỉ tiêu có {_EXPLAIN[kind]} — cân nhắc trước khi so sánh trực "
+        f"tiếp ({md_escape(', '.join(labels[:4]))}{'…' if len(labels) > 4 else ''})."
+        for kind, labels in warnings.items()
+        if labels
+    ]
+
+
+def chart_groups(bars: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
+    """(title, unit, rows) of one compact chart per indicator group and unit, in catalog order."""
+    groups = bars.sort_values("sort_order").groupby(["group_label", "unit"], sort=False)
+    return [(f"{group} ({unit})", unit, rows) for (group, unit), rows in groups]

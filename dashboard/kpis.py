@@ -1,0 +1,123 @@
+"""Tổng quan's key-figure cards: the latest figure of each key figure (indicators.kpi_order),
+its change against the last comparable period, and its recent trend."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dashboard.figures import ends, finding_mark, is_true, length_days
+from dashboard.formatting import (
+    citation,
+    period_short,
+    period_text,
+    rank_text,
+    vn_sort_key,
+    vn_value,
+)
+
+_SAME_LENGTH_DAYS = 16
+
+_KPI_HISTORY = 24  # earlier figures searched for a comparable one
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    province: str
+    indicator: str
+    label: str
+    value: str
+    period: str
+    delta: str | None
+    delta_color: str
+    note: str
+    fact_id: str
+    document: str
+    finding: str = ""
+    trend: tuple[float, ...] = ()  # the recent comparable values, oldest first, for a sparkline
+    delta_arrow: str = "auto"
+    order: int = 0  # the key figure's place among the cards (indicators.kpi_order)
+
+
+def _comparable(latest: pd.Series | dict, earlier: pd.Series | dict) -> bool:
+    """Stocks compare with any earlier date; flows and rates only with a period of the same length."""
+    if latest["kind"] == "stock" or latest["kind"] == "rank":
+        return True
+    a, b = length_days(latest), length_days(earlier)
+    return a is not None and b is not None and abs(a - b) <= _SAME_LENGTH_DAYS
+
+
+def kpi_cards(df: pd.DataFrame) -> dict[str, list[Card]]:
+    """Per province, the latest figure of each key figure (``kpi_order`` set) with a delta against
+    the previous comparable one, in the cards' order."""
+    cards: dict[str, list[Card]] = {}
+    if df.empty:
+        return cards
+    df = df[df["kpi_order"].notna()].assign(_end=ends)
+    series: dict[tuple[str, str], list[dict]] = {}
+    for row in df.sort_values("_end", ascending=False, kind="stable").to_dict("records"):
+        if isinstance(row["province"], str):
+            history = series.setdefault((row["province"], row["indicator"]), [])
+            if len(history) < _KPI_HISTORY:
+                history.append(row)
+    for province in sorted({p for p, _ in series}, key=vn_sort_key):
+        mine = [_card(province, history) for (p, _code), history in series.items() if p == province]
+        cards[province] = sorted(mine, key=lambda card: card.order)
+    return cards
+
+
+def _card(province: str, series: list[dict]) -> Card:
+    """``series``: one province's figures of one KPI, newest first."""
+    latest = series[0]
+    earlier = [r for r in series if r["_end"] < latest["_end"]]
+    comparable = [r for r in earlier if _comparable(latest, r)]
+    delta, note = _delta(latest, comparable[0]) if comparable else (None, "")
+    if earlier and not comparable:
+        note = "Kỳ trước có độ dài khác — không so sánh."
+    code = latest["indicator"]
+    rank = latest["unit"] == "hạng"
+    color, arrow = ("inverse" if is_true(latest.get("lower_is_better")) else "normal"), "auto"
+    if rank and delta:  # 'lên 4 bậc' is good news although the number fell
+        up = delta.startswith("lên")
+        color, arrow = ("green", "up") if up else ("red", "down")
+    return Card(
+        province=province,
+        indicator=code,
+        label=latest.get("short_label") or latest["label_vi"],
+        value=rank_text(latest["value"], latest.get("denominator"))
+        if rank
+        else vn_value(latest["value"], latest["unit"]),
+        period=period_text(latest["period_start"], latest["period_end"], latest["as_of"]),
+        delta=delta,
+        delta_color=color,
+        delta_arrow=arrow,
+        note=note,
+        fact_id=latest["fact_id"],
+        document=citation(latest, None),
+        finding=finding_mark(latest["finding_severity"], latest.get("finding_label")),
+        order=int(latest["kpi_order"]),
+        trend=tuple(float(r["value"]) for r in reversed([latest, *comparable][:8])) if comparable else (),
+    )
+
+
+def _delta(latest: dict, prev: dict) -> tuple[str | None, str]:
+    """The change against an earlier comparable figure; no change is a note, not a delta arrow."""
+    diff = latest["value"] - prev["value"]
+    then = period_short(prev["period_start"], prev["period_end"], prev["as_of"])
+    if diff == 0:
+        return None, f"Không đổi so với {then}."
+    if latest["unit"] == "hạng":
+        return f"{'xuống' if diff > 0 else 'lên'} {vn_value(abs(diff))} bậc so với {then}", ""
+    return f"{'+' if diff > 0 else '-'}{vn_value(abs(diff), latest['unit'])} so với {then}", ""
+
+
+def kpi_slots(cards: dict[str, list[Card]]) -> list[tuple[str, str]]:
+    """(indicator, label) of every key figure some province in scope reports, in catalog order:
+    the grid's places, the same for every province."""
+    slots = {c.indicator: (c.order, c.label) for items in cards.values() for c in items}
+    return [(code, label) for code, (_order, label) in sorted(slots.items(), key=lambda s: s[1][0])]
+
+
+def sorted_provinces(provinces: list[str] | tuple[str, ...]) -> list[str]:
+    return sorted(provinces, key=vn_sort_key)

@@ -1,0 +1,108 @@
+"""Xu hướng: each figure as a point at its period, what two year-to-date figures imply in
+between, where units merged, and the published ranks beside a report's claimed one."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from dashboard.figures import citations, ends, finding_mark, labels_of
+from dashboard.formatting import (
+    period_short,
+    period_text,
+    value_with_unit,
+    vn_date,
+)
+
+
+def trend_points(df: pd.DataFrame) -> pd.DataFrame:
+    """One point per fact: x at the end of its period (or its date), with texts for the hover."""
+    if df.empty:
+        return df.assign(x=pd.Series(dtype="datetime64[ns]"), period=[], value_text=[], tick=[], document=[])
+    out = df.assign(
+        x=ends(df),
+        period=[
+            period_text(a, b, c) for a, b, c in zip(df["period_start"], df["period_end"], df["as_of"], strict=True)
+        ],
+        tick=[period_short(a, b, c) for a, b, c in zip(df["period_start"], df["period_end"], df["as_of"], strict=True)],
+        value_text=[
+            value_with_unit(v, u, df.get("denominator", pd.Series([None] * len(df))).iloc[i])
+            for i, (v, u) in enumerate(zip(df["value"], df["unit"], strict=True))
+        ],  # fmt: skip
+        document=citations(df, 60),
+        mark=[
+            f"<br>{finding_mark(s, lbl)}: {html.escape(str(t), quote=False)}" if finding_mark(s) else ""  # plotly: HTML
+            for s, lbl, t in zip(df["finding_severity"], labels_of(df), df["finding_titles"], strict=True)
+        ],
+    )
+    return out.sort_values(["province", "x"])
+
+
+def derived_in_period(points: pd.DataFrame) -> pd.DataFrame:
+    """Between two figures counted from 1 January of one year, what happened in between (suy ra).
+
+    36 received by 31/05 and 31 by 31/07 give -5 for 01/06–31/07: a negative value shows the
+    two reports cannot both be right."""
+    rows = []
+    cumulative = (
+        points[points.get("period_basis", pd.Series(dtype=str)) == "cumulative"] if not points.empty else points
+    )
+    for (province, _start), group in cumulative.groupby(["province", "period_start"]) if not cumulative.empty else []:
+        ordered = group.sort_values("x").to_dict("records")
+        for a, b in zip(ordered, ordered[1:], strict=False):
+            if b["x"] <= a["x"]:
+                continue
+            start = pd.Timestamp(a["x"]) + pd.Timedelta(days=1)
+            rows.append({"province": province, "x": b["x"], "value": b["value"] - a["value"],
+                         "period": f"{vn_date(start)} – {vn_date(b['x'])}", "unit": b["unit"],
+                         "from": a.get("document", a["file_name"]),
+                         "to": b.get("document", b["file_name"])})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def unit_breaks(changes: pd.DataFrame, points: pd.DataFrame) -> list[tuple[pd.Timestamp, str]]:
+    """Dates where a series shown under today's units joins units that were separate before."""
+    if changes.empty or points.empty:
+        return []
+    out = []
+    provinces = set(points["province"])
+    merged = changes[changes["kind"] == "province"].groupby("new_name")["old_name"].agg(list)
+    for new, olds in merged.items():
+        if new in provinces and (len(olds) > 1 or olds[0] != new):
+            date = changes[(changes["kind"] == "province") & (changes["new_name"] == new)]["effective_date"].iloc[0]
+            out.append((pd.Timestamp(date), f"Sáp nhập tỉnh {vn_date(date)}"))
+    agencies = set(points.get("agency", pd.Series(dtype=str)))
+    for row in changes[changes["kind"] == "agency"].to_dict("records"):
+        if row["new_name"] in agencies:
+            out.append((pd.Timestamp(row["effective_date"]), f"Hợp nhất Sở {vn_date(row['effective_date'])}"))
+    return sorted(set(out))
+
+
+def official_index(points: pd.DataFrame) -> str:
+    """The published index the points' indicator is ranked in (indicators.official_index), '' if none."""
+    known = points["official_index"].dropna() if "official_index" in points else pd.Series(dtype=str)
+    return str(known.iloc[0]) if not known.empty else ""
+
+
+def official_ranks(reference: pd.DataFrame, index_code: str, provinces: set[str], units: str) -> pd.DataFrame:
+    """Published ranks of one index for the provinces on a chart, placed at the end of their year."""
+    if reference.empty:
+        return reference
+    column = "current_province" if units == "current" else "province"
+    rows = reference[(reference["index_code"] == index_code) & reference[column].isin(provinces)]
+    return rows.assign(x=[pd.Timestamp(year=int(y), month=12, day=31) for y in rows["year"]], series=rows[column])
+
+
+def point_label(points: pd.DataFrame, fact_id: str) -> str:
+    """'Tây Ninh · 31/07/2024 · 31' for the point picker under a chart."""
+    row = points[points["fact_id"] == fact_id].iloc[0]
+    return f"{row['province']} · {row['period']} · {row['value_text']}"
+
+
+def picked_points(selection: object) -> list[str]:
+    """The fact ids of the trend points clicked on a chart (plotly's selection; the official
+    ranks and derived values carry no fact id)."""
+    points = getattr(selection, "points", None) or []
+    return [p["customdata"][0] for p in points
+            if isinstance(p.get("customdata", [None])[0], str) and len(p["customdata"]) == 5]  # fmt: skip

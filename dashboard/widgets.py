@@ -1,0 +1,88 @@
+"""Streamlit pieces pages share: the evidence box, the explorer's columns and the Excel buttons.
+Every value from a URL, a file, a report or a finding goes through ``md_escape``."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data, queries, reader, tables
+from dashboard.excel import export_filename, facts_workbook, findings_workbook
+from dashboard.filters import Filters
+from dashboard.formatting import citation, md_escape, value_with_unit, vn_number
+
+EXCEL_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXCEL_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header row
+EXCEL_AT_ONCE = 5_000  # up to this many rows the file is built with the page; above, on request
+
+
+def explorer_columns(values: pd.Series) -> dict:
+    """Chỉ tiêu, Giá trị, Đơn vị and Kỳ fit on screen first; Giá trị is as wide as its longest
+    figure (never cut); the source sentence gets the room it needs."""
+    return {
+        "Chỉ tiêu": st.column_config.TextColumn("Chỉ tiêu", width=300),
+        "Giá trị": st.column_config.NumberColumn("Giá trị", help="Số liệu như văn bản ghi",
+                                                 width=tables.value_width(values)),  # fmt: skip
+        "Kỳ": st.column_config.TextColumn("Kỳ", width=130),
+        "Văn bản": st.column_config.TextColumn("Văn bản", width="large"),
+        "Trích dẫn": st.column_config.TextColumn("Câu nguồn", width=700),
+    }
+
+
+def evidence(fact_id: str) -> None:
+    """The figure's source sentence with the figure highlighted, under the report's citation name."""
+    row = data.cached(queries.fact, fact_id)
+    if row is None:
+        st.info("Không tìm thấy số liệu này trong kho dữ liệu hiện tại.")
+        return
+    where = f" · trang {int(row['page'])}" if pd.notna(row.get("page")) else ""
+    status = {"corrected": " · :orange[đã sửa]", "rejected": " · :red[đã loại]"}.get(row.get("status"), "")
+    with st.container(border=True):
+        label, province = (md_escape(row[k]) for k in ("label_vi", "province"))
+        value = md_escape(value_with_unit(row["value"], row["unit"], row.get("denominator")))
+        st.markdown(f"**{label}**: {value} — {province}{status}")
+        st.caption(f"Nguồn: {md_escape(citation(row, None))}{where} · tệp {md_escape(row['file_name'])}")
+        st.markdown(reader.evidence_markdown(row["sentence"], row["quote"]))
+
+
+def _built_at() -> object:
+    build = data.latest_build()
+    return build["finished_at"] if build else None
+
+
+def findings_excel_button(rows: pd.DataFrame, filters: Filters, names: dict[str, str] | None = None) -> None:
+    """The findings on screen and the figures they rest on (one query for all) as an Excel file."""
+    evidence_rows = data.cached(queries.findings_evidence, list(rows["finding_id"]))
+    st.download_button(
+        f"Tải Excel ({len(rows)} phát hiện)",
+        data=findings_workbook(rows, evidence_rows, filters, _built_at(), names),
+        file_name=export_filename("Chất lượng dữ liệu", filters, date.today()),
+        mime=EXCEL_MIME, key="excel_phat_hien", icon=":material/download:", disabled=rows.empty,
+    )  # fmt: skip
+
+
+def excel_button(df: pd.DataFrame, filters: Filters, what: str = "Số liệu", key: str = "excel") -> None:
+    """Download the rows on screen as an Excel file named for what and when. A large export is
+    built only when asked, with a progress bar; one too large for Excel is offered as CSV."""
+    name = export_filename(what, filters, date.today())
+    if len(df) > EXCEL_MAX_ROWS:
+        st.warning(f"{vn_number(len(df))} dòng vượt giới hạn {vn_number(EXCEL_MAX_ROWS)} dòng của Excel: "
+                   "thu hẹp bộ lọc, hoặc tải tệp CSV (mở được bằng Excel theo từng phần).")  # fmt: skip
+        st.download_button(f"Tải CSV ({vn_number(len(df))} dòng)", data=df.to_csv(index=False).encode("utf-8-sig"),
+                           file_name=name.removesuffix(".xlsx") + ".csv", mime="text/csv", key=key + "_csv",
+                           icon=":material/download:")  # fmt: skip
+        return
+    if len(df) > EXCEL_AT_ONCE and not st.session_state.get(key + "_lam"):
+        st.button(f"Chuẩn bị tệp Excel ({vn_number(len(df))} dòng)", key=key + "_chuan_bi", icon=":material/table:",
+                  on_click=lambda: st.session_state.update({key + "_lam": True}))  # fmt: skip
+        return
+    bar = st.progress(0.0, text=f"Đang tạo tệp Excel ({vn_number(len(df))} dòng)…") if len(df) > EXCEL_AT_ONCE else None
+    workbook = facts_workbook(df, filters, _built_at(), datetime.now(),
+                              progress=(lambda done: bar.progress(done)) if bar else None)  # fmt: skip
+    if bar:
+        bar.empty()
+        st.session_state.pop(key + "_lam", None)
+    st.download_button(f"Tải Excel ({vn_number(len(df))} dòng)", data=workbook, file_name=name, mime=EXCEL_MIME,
+                       key=key, icon=":material/download:", disabled=df.empty)  # fmt: skip
