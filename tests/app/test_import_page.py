@@ -73,6 +73,7 @@ def test_sign_in_is_needed_and_checked(site, monkeypatch):
     assert len(at.file_uploader) == 1
 
 
+@pytest.mark.slow
 def test_upload_review_and_publish_a_new_report(site, monkeypatch):
     at = sign_in(open_import(monkeypatch, hash_password(PASSWORD)))
     at.file_uploader(key="tai_len").set_value(("long_an_sxd_q1_2025.txt", NEW_REPORT.encode(), "text/plain")).run()
@@ -95,6 +96,7 @@ def test_upload_review_and_publish_a_new_report(site, monkeypatch):
     con.close()
 
 
+@pytest.mark.slow
 def test_a_correction_changes_the_figure_is_listed_and_survives_a_rebuild(site, monkeypatch):
     doc = "000_542a35844e80859c.txt"
     assert value_of(site["db"], doc, "tthc_received") == (36.0, "extracted")

@@ -94,6 +94,7 @@ def test_a_link_opens_the_reader_with_unassigned_figures_shown(site):
     assert '<mark class="chua-gan"' in reader(at)
 
 
+@pytest.mark.slow
 def test_an_editor_assigns_an_unassigned_figure_and_every_build_keeps_it(site, monkeypatch):
     db = site["db"]
     unassigned = rows(db, f"SELECT mention_key, char_start, char_end, value FROM mentions WHERE doc_id = '{DOC}' "  # noqa: S608

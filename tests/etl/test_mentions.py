@@ -223,6 +223,7 @@ def test_a_document_without_measured_figures_has_no_coverage(tmp_path):
     assert rows(tmp_path / "w.duckdb", "SELECT assigned, unassigned, coverage FROM document_coverage") == [(0, 0, None)]
 
 
+@pytest.mark.slow
 def test_an_assignment_survives_every_rebuild_and_leaves_the_mentions(tmp_path):
     raw, db = site(tmp_path)
     build(raw, db)

@@ -149,6 +149,7 @@ def _pdf_bytes(paragraphs: list[str], text_layer: bool = True) -> bytes:
     return bytes(pdf.output())
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not FONT.exists(), reason="DejaVu font not installed (fonts-dejavu-core)")
 def test_pdf_version_of_a_sample_gives_the_same_facts(seed_files):
     path = seed_files[-1]

@@ -97,6 +97,7 @@ def test_bad_file_is_reported_and_the_others_load(raw_dir, tmp_path):
     assert [f for f, _ in failed] == ["hong.txt", "rong.docx"]
 
 
+@pytest.mark.slow
 def test_cli_build_exit_code_and_summary(raw_dir, tmp_path):
     raw = tmp_path / "raw"
     shutil.copytree(raw_dir, raw)

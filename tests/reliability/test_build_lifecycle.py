@@ -88,6 +88,7 @@ def _running_build(raw: Path, db: Path, *extra: str) -> tuple[subprocess.Popen, 
     return proc, workers
 
 
+@pytest.mark.slow
 def test_a_killed_build_leaves_no_live_worker_and_the_next_build_sweeps_its_leftovers(big_site, tmp_path):
     raw, db = _copy(big_site, tmp_path)
     (before,) = rows(db, "SELECT build_id FROM builds")[0]
@@ -107,6 +108,7 @@ def test_a_killed_build_leaves_no_live_worker_and_the_next_build_sweeps_its_left
     assert leftovers(db) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_a_stopped_build_stops_its_workers_and_removes_its_files(big_site, tmp_path, sig):
     raw, db = _copy(big_site, tmp_path)
@@ -120,6 +122,7 @@ def test_a_stopped_build_stops_its_workers_and_removes_its_files(big_site, tmp_p
     assert rows(db, "SELECT build_id FROM builds")[0][0] == before
 
 
+@pytest.mark.slow
 def test_check_sweeps_what_dead_builds_left_but_not_what_running_ones_write(tmp_path):
     raw, db = make_site(tmp_path)
     build_warehouse(raw, db)
@@ -150,6 +153,7 @@ def _slow_report() -> bytes:
     return "\n\n".join(text.replace("2024", str(2000 + i % 25)) for i in range(40)).encode("utf-8")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("workers", [1, 2], ids=["in-process", "worker-processes"])
 def test_a_file_over_its_time_budget_fails_with_its_reason_and_the_others_load(tmp_path, workers):
     raw, db = make_site(tmp_path)
@@ -164,6 +168,7 @@ def test_a_file_over_its_time_budget_fails_with_its_reason_and_the_others_load(t
     ]
 
 
+@pytest.mark.slow
 def test_the_command_line_takes_the_budget_from_its_option_and_from_the_environment(tmp_path):
     raw, db = make_site(tmp_path)
     (raw / "cham.txt").write_bytes(_slow_report())

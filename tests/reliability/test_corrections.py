@@ -133,6 +133,7 @@ def test_a_bad_line_is_reported_by_its_number_and_skipped_while_the_others_apply
     ]
 
 
+@pytest.mark.slow
 def test_a_truncated_last_line_is_skipped_and_the_next_correction_starts_on_its_own_line(small_site, tmp_path):
     raw, db = _copy(small_site, tmp_path)
     found = targets(db)
@@ -177,6 +178,7 @@ def test_a_correction_an_old_writer_appended_onto_a_cut_off_line_is_recovered(sm
     assert values(db, [key]) == {key: 77.0}
 
 
+@pytest.mark.slow
 def test_the_command_line_warns_and_check_lists_the_bad_line(small_site, tmp_path):
     raw, db = _copy(small_site, tmp_path)
     found = targets(db)

@@ -158,6 +158,7 @@ def test_plotly_texts_carry_no_markup():
 # ---------------------------------------------------------------- connections across swaps
 
 
+@pytest.mark.slow
 def test_ten_readers_across_twenty_swaps_see_no_error(warehouse, hostile_warehouse, tmp_path, monkeypatch):
     """Builds swap a new file in (os.replace) while ten sessions' threads query: no query fails,
     every retired connection is closed once idle, and readers end on the newest file."""
@@ -245,6 +246,7 @@ def sign_in(at: AppTest, password: str = PASSWORD, name: str = "Nguyễn Văn A"
     return at.button[0].click().run()
 
 
+@pytest.mark.slow
 def test_five_wrong_passwords_lock_the_session_and_the_address_until_the_window_passes(editor_site, guard, monkeypatch):
     now = [1000.0]
     monkeypatch.setattr(guard, "_clock", lambda: now[0])
@@ -287,6 +289,7 @@ def test_the_window_is_configurable_and_counts_per_key(monkeypatch):
 # ---------------------------------------------------------------- uploads and editor names
 
 
+@pytest.mark.slow
 def test_an_exe_upload_is_refused_in_vietnamese_and_a_report_beside_it_still_reads(editor_site, guard):
     at = sign_in(open_import(), name=HTML)
     assert_shown_as_text(at, HTML)  # "Đang đăng nhập: <b>x</b>" as text
@@ -299,6 +302,7 @@ def test_an_exe_upload_is_refused_in_vietnamese_and_a_report_beside_it_still_rea
     assert any("bao\\_cao\\.txt" in w.value and "đã có trong kho" in w.value for w in at.warning)
 
 
+@pytest.mark.slow
 def test_an_editor_name_starting_with_dashes_reaches_the_log(editor_site, guard):
     at = sign_in(open_import(), name="--yes")
     assert not at.exception and len(at.file_uploader) == 1

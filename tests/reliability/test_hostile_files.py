@@ -186,6 +186,7 @@ def hostile_build(hostile_raw: Path) -> tuple[dict, Path]:
     return _in_child("_child_build", str(hostile_raw), str(db)), db
 
 
+@pytest.mark.slow
 def test_every_hostile_entry_is_reported_once_with_its_reason(hostile_build):
     report, _ = hostile_build
     names = Counter(name for name, _ in report["errors"])
@@ -269,6 +270,7 @@ def _child_swap_mid_build(raw: str, db: str) -> None:
     print(json.dumps({"errors": report.errors, "documents": report.documents}))
 
 
+@pytest.mark.slow
 def test_files_deleted_or_swapped_mid_build_fail_alone(tmp_path):
     data = tmp_path / "data"
     shutil.copytree(RAW.parent / "reference", data / "reference")
