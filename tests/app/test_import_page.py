@@ -4,6 +4,7 @@ correct, publish; a correction survives a rebuild."""
 from __future__ import annotations
 
 import duckdb
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.auth import hash_password, verify_password
