@@ -16,6 +16,11 @@ TEXTS: dict[str, str] = {
         "Trang được yêu cầu không tồn tại. Đang mở trang chính."
     ),
     "Select all": "Chọn tất cả",
+    "Skip to main content": "Chuyển đến nội dung chính",
+    "Connection error": "Mất kết nối tới máy chủ",
+    "Is Streamlit still running? If you accidentally stopped Streamlit, just restart it in your terminal:": (
+        "Máy chủ bảng điều khiển có thể đã dừng. Liên hệ quản trị hệ thống để khởi động lại."
+    ),
     "No results": "Không có kết quả",
     "No options to select": "Không có lựa chọn",
     "Press Enter to apply": "Nhấn Enter để áp dụng",

@@ -133,7 +133,7 @@ def test_trend_chart_point_shows_its_source(page, server):
 HASHED = re.compile(r"\d{3}_[0-9a-f]{16}\.txt")
 ENGLISH = ["Select all", "Select 2", "Download", "Print", "Record a screencast", "Record screen", "Page not found",
            "Running", "Press Enter", "Deploy", "Ask Google", "Ask ChatGPT", "Traceback", "Drag and drop",
-           "Browse files", "No results", "Clear caches", "Settings", "Copy"]  # fmt: skip
+           "Browse files", "No results", "Clear caches", "Settings", "Copy", "Skip to main"]  # fmt: skip
 PAGES = [p.url_path for p in PAGE_LIST]
 _TEXT_OUTSIDE_TABLES = """() => { const b = document.body.cloneNode(true);
   b.querySelectorAll('[data-testid="stDataFrame"]').forEach(e => e.remove()); return b.innerText; }"""
