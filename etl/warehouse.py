@@ -163,21 +163,48 @@ def _insert_vocabulary(con: duckdb.DuckDBPyConnection, run: BuildRun) -> None:
         _insert(con, name, frame.assign(build_id=run.build_id))
 
 
-def _mark_facts(con: duckdb.DuckDBPyConnection, build_id: str) -> None:
-    """Each fact's worst finding and their titles, once per build (fact_view reads this table)."""
-    con.execute("DELETE FROM fact_findings")
+def _mark_facts(con: duckdb.DuckDBPyConnection, build_id: str, provinces: list | None = None) -> None:
+    """Each fact's worst finding and their titles (fact_view reads this table). A full build
+    writes every fact's row; an incremental one only the rows of the provinces it touched (every
+    check compares within a province) and drops the rows of facts that are gone."""
+    scope = ""
+    if provinces is None:
+        con.execute("DELETE FROM fact_findings")
+    else:
+        where = _province_scope(con, provinces)
+        scope = f"WHERE fact_id IN (SELECT fact_id FROM facts JOIN documents USING (doc_id) WHERE {where})"
+        gone = "fact_id NOT IN (SELECT fact_id FROM facts)"
+        con.execute(f"DELETE FROM fact_findings WHERE {gone} OR {scope.removeprefix('WHERE ')}")  # noqa: S608
     con.execute(
         "INSERT INTO fact_findings SELECT fact_id, arg_min(severity, s.sort_order), "
         "string_agg(DISTINCT title, '; ' ORDER BY title), ? FROM finding_facts JOIN severities s ON s.code = severity "
-        "GROUP BY fact_id",
+        f"{scope} GROUP BY fact_id",
         [build_id],
     )
+    if provinces is not None:
+        con.unregister("scope")
 
 
-def _finish(con: duckdb.DuckDBPyConnection, run: BuildRun, report: BuildReport, sources: list[dict]) -> None:
-    """The report's counts, the list of sources and the one ``builds`` row, full or incremental."""
+def _province_scope(con: duckdb.DuckDBPyConnection, provinces: list) -> str:
+    """A clause on ``province`` for the touched provinces (None, a report of no province, included);
+    it reads the ``scope`` relation this registers."""
+    named = [p for p in provinces if isinstance(p, str)]
+    unnamed = " OR province IS NULL" if len(named) < len(provinces) else ""
+    con.register("scope", pd.DataFrame({"province": pd.Series(named, dtype="string")}))
+    return f"(province IN (SELECT province FROM scope){unnamed})"
+
+
+def _finish(
+    con: duckdb.DuckDBPyConnection,
+    run: BuildRun,
+    report: BuildReport,
+    sources: list[dict],
+    provinces: list | None = None,
+) -> None:
+    """The report's counts, the list of sources and the one ``builds`` row, full or incremental
+    (``provinces``: the ones an incremental build touched)."""
     report.errors = [(s["file_name"], s["error"]) for s in sources if s["status"] == "failed"]
-    _mark_facts(con, run.build_id)
+    _mark_facts(con, run.build_id, provinces)
     report.findings = con.execute("SELECT count(*) FROM findings").fetchone()[0]
     _count(con, report)
     con.execute("DELETE FROM build_sources")
@@ -377,7 +404,7 @@ def write_incremental(run: BuildRun) -> BuildReport | None:
         with _new_file(run.db_path, copy_of=run.db_path) as con:
             provinces = _replace_documents(con, affected, chunks, run.build_id)
             _refresh_findings(con, provinces, run)
-            _finish(con, run, report, sources)
+            _finish(con, run, report, sources, provinces)
     report.changed = len(affected)
     return report
 
@@ -420,8 +447,10 @@ def _previous_sources(db_path: Path, inputs: str) -> dict[str, dict] | None:
 def _changed_sources(raw_dir: Path, previous: dict[str, dict]) -> tuple[list[dict], list[tuple[str, Path]]]:
     """Current source rows, and the files that must be extracted again."""
     sources, changed = [], []
+    prefix = f"{raw_dir}{os.sep}"  # the listing joins names onto this string: cut it, not Path.relative_to
     for path in raw_entries(raw_dir):  # refused ones too: they stay failed rows with their reason
-        doc_id = path.relative_to(raw_dir).as_posix()
+        text = str(path)
+        doc_id = text[len(prefix):] if text.startswith(prefix) else path.relative_to(raw_dir).as_posix()
         st = path.stat()
         old = previous.get(doc_id)
         if old and old["size_bytes"] == st.st_size and old["mtime_ns"] == st.st_mtime_ns:
@@ -459,10 +488,7 @@ def _refresh_findings(con: duckdb.DuckDBPyConnection, provinces: list, run: Buil
     """Run every check again over the provinces touched (every check compares within a province);
     the log's warnings again too (they belong to no province)."""
     if provinces:
-        named = [p for p in provinces if isinstance(p, str)]
-        unnamed = " OR province IS NULL" if len(named) < len(provinces) else ""
-        con.register("scope", pd.DataFrame({"province": pd.Series(named, dtype="string")}))
-        where = f"province IN (SELECT province FROM scope){unnamed}"
+        where = _province_scope(con, provinces)
         inputs = check_inputs(con, where)
         con.execute(f"DELETE FROM findings WHERE {where}")  # noqa: S608 - our own clause
         con.unregister("scope")
