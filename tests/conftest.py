@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+import unicodedata
 from pathlib import Path
 
 import duckdb
@@ -38,6 +39,21 @@ def seed_files() -> list[Path]:
     files = sorted(RAW.glob("*.txt"))
     assert len(files) == 5, "data/raw must ship the five sample reports"
     return files
+
+
+def cp1258(text: str) -> bytes:
+    """Encode as Windows-1258 does (as Word wrote it): letters like ơ, â composed, tone marks as
+    combining marks — what the readers must recognise and turn back into Unicode."""
+    out = bytearray()
+    for ch in unicodedata.normalize("NFC", text):
+        try:
+            out += ch.encode("cp1258")
+        except UnicodeEncodeError:
+            base, *marks = unicodedata.normalize("NFD", ch)
+            tones = [m for m in marks if m in "\u0300\u0301\u0303\u0309\u0323"]
+            letter = unicodedata.normalize("NFC", base + "".join(m for m in marks if m not in tones))
+            out += (letter + "".join(tones)).encode("cp1258")
+    return bytes(out)
 
 
 def rows(db: Path, sql: str) -> list[tuple]:

@@ -12,6 +12,7 @@ import pytest
 
 from etl.pipeline import process_bytes, process_file
 from etl.readers import DEFAULT_MAX_BYTES, ReadError, read_bytes
+from tests.conftest import cp1258
 
 SAMPLE = "Sở Thông tin và Truyền thông tỉnh Tây Ninh đã tiếp nhận 36 hồ sơ, trả 36 hồ sơ của người dân và các cơ quan."
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
@@ -19,20 +20,6 @@ FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
 def facts_of(extraction) -> set[tuple[str, float]]:
     return {(f.indicator, f.value) for f in extraction.facts if f.role == "primary"}
-
-
-def cp1258(text: str) -> bytes:
-    """Encode as Windows-1258 does: letters like ơ, â composed, tone marks as combining marks."""
-    out = b""
-    for ch in text:
-        try:
-            out += ch.encode("cp1258")
-        except UnicodeEncodeError:
-            base, *marks = unicodedata.normalize("NFD", ch)
-            tones = [m for m in marks if m in "\u0300\u0301\u0303\u0309\u0323"]
-            letter = unicodedata.normalize("NFC", base + "".join(m for m in marks if m not in tones))
-            out += (letter + "".join(tones)).encode("cp1258")
-    return out
 
 
 @pytest.mark.parametrize("codec", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le"])

@@ -18,7 +18,6 @@ import shutil
 import subprocess
 import sys
 import time
-import unicodedata
 import zipfile
 from collections import Counter
 from pathlib import Path
@@ -28,7 +27,7 @@ import pytest
 from etl.readers import ReadError, read_bytes
 from etl.sources import raw_entries, scan_raw, shown
 from etl.text.numbers import parse_number, parse_numeral
-from tests.conftest import RAW, ROOT, rows
+from tests.conftest import RAW, ROOT, cp1258, rows
 
 GOOD = ["000_542a35844e80859c.txt", "001_5244b78082e0eeed.txt"]
 BOMB_INFLATED = 1024 * 1024 * 1024  # 1 GB of "0" in word/document.xml, about 4.5 MB zipped
@@ -53,20 +52,6 @@ def _bomb(path: Path) -> None:
                 f.write(piece)
 
 
-def _cp1258(text: str) -> bytes:
-    """Windows-1258 as Word wrote it: base letters composed, tone marks as combining marks."""
-    out = bytearray()
-    for ch in unicodedata.normalize("NFC", text):
-        try:
-            out += ch.encode("cp1258")
-        except UnicodeEncodeError:
-            base, *marks = unicodedata.normalize("NFD", ch)
-            tones = [m for m in marks if m in "\u0300\u0301\u0303\u0309\u0323"]
-            letter = unicodedata.normalize("NFC", base + "".join(m for m in marks if m not in tones))
-            out += (letter + "".join(tones)).encode("cp1258", errors="replace")
-    return bytes(out)
-
-
 UTF8_HALF = "Sở Thông tin và Truyền thông tỉnh Tây Ninh đã tiếp nhận 36 hồ sơ của người dân và các cơ quan."
 LEGACY_HALF = "Trong năm, các cơ quan được giao thực hiện 12 cuộc thanh tra của người dân và doanh nghiệp."
 
@@ -74,7 +59,7 @@ LEGACY_HALF = "Trong năm, các cơ quan được giao thực hiện 12 cuộc t
 def _mixed_encoding() -> bytes:
     """Two reports pasted together: a UTF-8 half, then a Windows-1258 half."""
     head = f"BÁO CÁO\nKết quả công tác năm 2024\n\n{UTF8_HALF}\n".encode()
-    return head + _cp1258(f"\n{LEGACY_HALF}\nNơi nhận: các cơ quan của tỉnh.\n")
+    return head + cp1258(f"\n{LEGACY_HALF}\nNơi nhận: các cơ quan của tỉnh.\n")
 
 
 def _broken_pdf() -> bytes:
