@@ -29,7 +29,7 @@ from lxml import etree
 
 from dashboard.compiled import CompiledReport, Figure, Period, Row, Section, Unit, match
 from dashboard.figures import NOT_REPORTED
-from dashboard.formatting import vn_date, vn_datetime
+from dashboard.formatting import agency_short, vn_date, vn_datetime
 
 FONT = "Times New Roman"
 BODY_PT = 14
@@ -38,12 +38,6 @@ NOTE_PT = 10
 FINDING_MARK = "(*)"
 CORRECTED_MARK = "(đã sửa)"
 NO_DATA = "không có số liệu"
-_SHORT_AGENCIES = {
-    "Sở Thông tin và Truyền thông": "Sở TT&TT",
-    "Sở Khoa học và Công nghệ": "Sở KH&CN",
-    "Sở Nông nghiệp và Phát triển nông thôn": "Sở NN&PTNT",
-    "Sở Lao động - Thương binh và Xã hội": "Sở LĐ-TB&XH",
-}
 # How a key figure reads in a sentence; {v} is the figure with its unit.
 _PHRASES = {
     "staff_total": "có {v} cán bộ, công chức, viên chức và người lao động",
@@ -333,10 +327,6 @@ def _figure(p: etree._Element, figure: Figure, notes: Footnotes, *, size: int | 
         _run(p, own, italic=True, size=(size or BODY_PT) - 1, line_break=True)
 
 
-def _short(agency: str) -> str:
-    return _SHORT_AGENCIES.get(agency, agency)
-
-
 def _lead(figure: Figure, period: Period) -> str:
     """How the sentence opens: the chosen period only when the figure is exactly that period."""
     if figure.as_of:
@@ -353,7 +343,7 @@ def _sentence(document: Document, row: Row, period: Period, notes: Footnotes) ->
     phrase = _PHRASES.get(row.indicator, f"báo cáo {row.label[0].lower() + row.label[1:]} là {{v}}{unit_word}")
     before, after = phrase.split("{v}")
     p = _para(document, indent=True)._p
-    _run(p, f"{_lead(figure, period)}, {_short(row.unit.agency)} {row.unit.province} {before}")
+    _run(p, f"{_lead(figure, period)}, {agency_short(row.unit.agency, row.unit.province)} {before}")
     _figure(p, figure, notes)
     tail = after if row.indicator in _PHRASES else ""
     previous = row.previous

@@ -96,6 +96,8 @@ def md_escape(value: object) -> str:
 _AGENCY_SHORT = (
     ("Sở Thông tin và Truyền thông", "Sở TT&TT"),
     ("Sở Khoa học và Công nghệ", "Sở KH&CN"),
+    ("Sở Nông nghiệp và Phát triển nông thôn", "Sở NN&PTNT"),
+    ("Sở Lao động - Thương binh và Xã hội", "Sở LĐ-TB&XH"),
     ("Ủy ban nhân dân", "UBND"),
     ("Uỷ ban nhân dân", "UBND"),
 )
