@@ -17,7 +17,7 @@ from etl.normalize import unify_tone_marks
 from etl.text.literals import required_words
 from etl.text.numbers import DIGITLESS_MACROS, MACROS
 
-__all__ = ["Catalog", "Derived", "Frame", "Indicator", "MentionConfig", "Rule", "load_catalog"]
+__all__ = ["Catalog", "Derived", "Frame", "Indicator", "MentionConfig", "Rule", "load_catalog", "number_kind"]
 
 CATALOG_PATH = Path(__file__).with_name("indicators.toml")
 _MACRO = re.compile(r"\{([A-Z_]+)\}")
@@ -99,6 +99,8 @@ class Indicator:
     short_label: str = ""  # on a key-figure card; "" -> label_vi
     kpi_order: int | None = None  # its place among the key figures, None when it is not one
     lower_is_better: bool = False  # a fall is good news (a rank, a backlog)
+    names: tuple[str, ...] = ()  # what a table row or a report calls it: plain words, no regex
+    measures: tuple[str, ...] = ()  # the nouns its figures count ('hồ sơ', 'phản ánh', 'lượt')
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +123,7 @@ class Catalog:
     mention: MentionConfig | None = None
     # (indicator, its frames) by the kind of number they take: count | pct | money | rank
     frames_by_kind: dict[str, tuple[tuple[Indicator, tuple[Frame, ...]], ...]] = field(default_factory=dict)
+    abbreviations: dict[str, str] = field(default_factory=dict)  # 'tthc' -> 'thủ tục hành chính'
 
     def get(self, code: str) -> Indicator:
         for ind in self.indicators:
@@ -235,6 +238,8 @@ def _indicator(raw: dict, macros: dict[str, str]) -> Indicator:
         short_label=raw.get("short_label", raw["label_vi"]),
         kpi_order=raw.get("kpi"),
         lower_is_better=bool(raw.get("lower_is_better", False)),
+        names=tuple(unify_tone_marks(n.lower()) for n in raw.get("names", ())),
+        measures=tuple(unify_tone_marks(m.lower()) for m in raw.get("measures", (raw["unit"],))),
     )
 
 
@@ -264,8 +269,9 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
             if (rules := tuple(r for r in ind.rules if r.needs_digit == numeric))
         ),
         mention=_mention_config(raw["mention"], macros) if "mention" in raw else None,
+        abbreviations={k.lower(): unify_tone_marks(v.lower()) for k, v in raw.get("abbreviations", {}).items()},
         frames_by_kind={
-            k: tuple((i, i.frames) for i in indicators if i.frames and _takes(i) == k) for k in NUMBER_KINDS
+            k: tuple((i, i.frames) for i in indicators if i.frames and number_kind(i) == k) for k in NUMBER_KINDS
         },
     )
 
@@ -273,7 +279,7 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
 NUMBER_KINDS = ("count", "pct", "money", "rank")
 
 
-def _takes(ind: Indicator) -> str:
+def number_kind(ind: Indicator) -> str:
     """The kind of written number an indicator's figures are."""
     if ind.unit == "%":
         return "pct"

@@ -20,6 +20,7 @@ from etl.extract.mentions import (
     post_window,
     pre_window,
 )
+from etl.extract.names import NameContext, best_by_names, name_table, twins_by_level
 from etl.extract.tables import TableCell, read_tables
 from etl.models import DocumentMeta, Fact, Mention, NormalizedText, Period
 from etl.text.numbers import QUALIFIER_TAIL, parse_numeral, qualifier_of, scale_of
@@ -256,23 +257,15 @@ def extract_facts(norm: NormalizedText, meta: DocumentMeta, catalog: Catalog) ->
 def extract_document(norm: NormalizedText, meta: DocumentMeta, catalog: Catalog) -> tuple[list[Fact], list[Mention]]:
     """Figures with evidence, and the measured numbers no indicator took (kept, with why)."""
     doc = _Doc(norm, meta, catalog)
-    candidates: list[_Candidate] = []
-    find = doc.lower.find
-    for ind, numeric, rules in catalog.rule_groups:
-        ranges = doc.ranges_with(ind.keywords, numeric)
-        for rule in rules if ranges else ():
-            for start, end in ranges:
-                if rule.words and all(find(w, start, end) == -1 for w in rule.words):
-                    continue  # none of the words every match holds: nothing to scan for
-                for m in rule.regex.finditer(doc.lower, start, end):
-                    cand = _candidate(doc, ind, rule, m)
-                    if cand is not None:
-                        candidates.append(cand)
+    candidates = _rule_candidates(doc)
     claimed = {c.num_start: c.end for c in candidates}
-    table_cands, table_left = _table_candidates(doc)
-    candidates.extend(table_cands)
     prose_cands, left = _prose_candidates(doc, claimed)
     candidates.extend(prose_cands)
+    stated: dict[float, set[str]] = defaultdict(set)  # a table repeating the prose's figure means it
+    for c in candidates:
+        stated[c.value].add(c.indicator.code)
+    table_cands, table_left = _table_candidates(doc, stated)
+    candidates.extend(table_cands)
     candidates = _one_reading_per_number(candidates)
     facts: list[Fact] = []
     dropped: list[_Candidate] = []
@@ -286,6 +279,23 @@ def extract_document(norm: NormalizedText, meta: DocumentMeta, catalog: Catalog)
     left += [(_quantity_of(c), c.sentence, f"{c.indicator.code}: cùng kỳ đã có giá trị khác") for c in dropped]
     mentions = [_mention(doc, q, sentence, reason) for q, sentence, reason in [*table_left, *left]]
     return sorted(facts, key=lambda f: (f.char_start, f.indicator)), sorted(mentions, key=lambda m: m.char_start)
+
+
+def _rule_candidates(doc: _Doc) -> list[_Candidate]:
+    """What the catalog's phrasing rules read, each scanned only where its words occur."""
+    candidates: list[_Candidate] = []
+    find = doc.lower.find
+    for ind, numeric, rules in doc.catalog.rule_groups:
+        ranges = doc.ranges_with(ind.keywords, numeric)
+        for rule in rules if ranges else ():
+            for start, end in ranges:
+                if rule.words and all(find(w, start, end) == -1 for w in rule.words):
+                    continue  # none of the words every match holds: nothing to scan for
+                for m in rule.regex.finditer(doc.lower, start, end):
+                    cand = _candidate(doc, ind, rule, m)
+                    if cand is not None:
+                        candidates.append(cand)
+    return candidates
 
 
 def _candidate(doc: _Doc, ind: Indicator, rule: Rule, m: re.Match[str]) -> _Candidate | None:
@@ -747,33 +757,123 @@ def _not_ours(doc: _Doc, ind: Indicator, sentence: Sentence, q: Quantity) -> str
     return ""
 
 
-def _table_candidates(doc: _Doc) -> tuple[list[_Candidate], _Left]:
-    """Figures in table cells: row label × column header × unit, classified like prose."""
+def _table_candidates(doc: _Doc, stated: dict[float, set[str]]) -> tuple[list[_Candidate], _Left]:
+    """Figures in table cells: row label × column header × unit, named by the catalog's names
+    first (a row is a noun phrase), by the prose frames when no name decides."""
     cands: list[_Candidate] = []
     left: list[tuple[Quantity, Sentence, str]] = []
     if doc.catalog.mention is None:
         return cands, left
+    whole: dict[tuple[int, int], str] = {}  # (table row's paragraph, column) of a whole -> its indicator
+    above: dict[tuple[int, int], set[str]] = defaultdict(set)  # (table, column) -> indicators read
     for cell in read_tables(doc.lower, doc.segments, doc.report):
         paragraph = doc.segments.paragraph_at(cell.quantity.num_start)
         a, b = doc.segments.paragraphs[paragraph]
         sentence = Sentence(a, b, paragraph)
-        topic = cell.topic + " \n " + doc.topic(sentence)
-        rank_like = is_rank_like(doc.lower, cell.quantity) or "hạng" in cell.label
-        row = doc.lower[a:b]
-        clue = Clue(cell.label, cell.unit, topic, row, cell.quantity.kind, rank_like)
-        verdict = classify(clue, doc.catalog)
-        if verdict.indicator is None and cell.header_label:
-            clue = Clue(cell.header_label, cell.unit, topic + " " + cell.label, row, cell.quantity.kind, rank_like)
-            verdict = classify(clue, doc.catalog)
-            if verdict.indicator is not None and not cell.is_total:
-                left.append((cell.quantity, sentence, "số liệu của đơn vị khác trong bảng"))
-                continue
-        ind = verdict.indicator
+        ind, score, why = _table_indicator(doc, cell, sentence, frozenset(above[cell.table, cell.column]))
         if ind is None:
-            left.append((cell.quantity, sentence, verdict.reason))
+            left.append((cell.quantity, sentence, why))
             continue
-        cands.append(_table_candidate(doc, ind, cell, sentence, verdict.score))
+        twin = name_table(doc.catalog).twins.get(ind.code)
+        if twin is not None and twin in stated.get(cell.quantity.value * cell.scale, ()):
+            ind = doc.catalog.get(twin)  # the prose said whose figure it is
+        if cell.part_of is not None and whole.get((cell.part_of, cell.column)) == ind.code:
+            left.append((cell.quantity, sentence, "phần của dòng trên trong bảng"))
+            continue
+        whole[paragraph, cell.column] = ind.code
+        above[cell.table, cell.column].add(ind.code)
+        cands.append(_table_candidate(doc, ind, cell, sentence, score))
     return cands, left
+
+
+def _whole_of(doc: _Doc, parts: frozenset[str]) -> Indicator | None:
+    """The indicator the catalog defines as the sum of exactly these parts ('Cộng (1+2)')."""
+    for d in doc.catalog.derived:
+        if set(d.sum_of) == parts:
+            return doc.catalog.get(d.code)
+    return None
+
+
+def _table_indicator(
+    doc: _Doc, cell: TableCell, sentence: Sentence, above: frozenset[str]
+) -> tuple[Indicator | None, float, str]:
+    """The indicator a cell states, its score, or why none: by its names, then by the frames."""
+    rank_like = is_rank_like(doc.lower, cell.quantity) or "hạng" in cell.label
+    kind = "rank" if rank_like and cell.quantity.kind == "count" else cell.quantity.kind
+    found = _table_named(doc, cell, kind, above)
+    if found is not None:
+        return found
+    framed = _table_framed(doc, cell, sentence, rank_like)
+    if framed[0] is None and not cell.is_total:
+        ctx = NameContext(cell.label, kind, cell.header_label, cell.unit)
+        twin = twins_by_level(ctx, name_table(doc.catalog), _reporter_level(doc))
+        if twin is not None:
+            return doc.catalog.get(twin.code), twin.score / 2, ""
+    return framed
+
+
+def _reporter_level(doc: _Doc) -> str:
+    """Whose figures a report states by default: a People's Committee or its office speaks for the
+    province, a department or a centre for itself."""
+    agency = (doc.meta.agency or "").lower()
+    return (
+        "province" if agency.startswith(("ủy ban nhân dân", "ubnd", "văn phòng ủy ban", "văn phòng ubnd")) else "agency"
+    )
+
+
+def _table_named(
+    doc: _Doc, cell: TableCell, kind: str, above: frozenset[str]
+) -> tuple[Indicator | None, float, str] | None:
+    """A cell named by the catalog's names; None when no name decides. A column whose header
+    names an indicator makes the rows its breakdown (units, fields) and only a total row a
+    figure of it; a total row with no name of its own is the whole of the rows above (the
+    catalog's sum of them) or of what the caption names."""
+    names = name_table(doc.catalog)
+    wide = bool(doc.catalog.mention and doc.catalog.mention.province_wide.search(cell.label + " " + cell.topic))
+    by_column, _ = best_by_names(NameContext(cell.header_label, kind, unit=cell.unit, province_wide=wide), names)
+    if by_column is not None and not cell.is_total:
+        return None, 0.0, "số liệu của đơn vị khác trong bảng"  # a row of units or fields: a part
+    named, _ = best_by_names(NameContext(cell.label, kind, cell.header_label, cell.unit, "", "", wide), names)
+    if named is None and cell.is_total:
+        if by_column is None and above:
+            ind = _whole_of(doc, above)
+            return (ind, 2.0, "") if ind is not None else (None, 0.0, "tổng của các dòng trên")
+        caption = NameContext(cell.label, kind, cell.header_label, cell.unit, cell.topic, "", wide)
+        named = by_column or best_by_names(caption, names)[0]
+    if named is None:
+        return None
+    return doc.catalog.get(named.code), named.score / 2, ""
+
+
+def _table_framed(
+    doc: _Doc, cell: TableCell, sentence: Sentence, rank_like: bool
+) -> tuple[Indicator | None, float, str]:
+    """A cell read by the prose frames (row label as the clause), kept to the header's scope."""
+    topic = cell.topic + " \n " + doc.topic(sentence)
+    row = doc.lower[sentence.start : sentence.end]
+    clue = Clue(cell.label, cell.unit, topic, row, cell.quantity.kind, rank_like)
+    verdict = classify(clue, doc.catalog)
+    if verdict.indicator is None and cell.header_label:
+        clue = Clue(cell.header_label, cell.unit, topic + " " + cell.label, row, cell.quantity.kind, rank_like)
+        verdict = classify(clue, doc.catalog)
+        if verdict.indicator is not None and not cell.is_total:
+            return None, 0.0, "số liệu của đơn vị khác trong bảng"
+    ind = verdict.indicator
+    if ind is None:
+        return None, 0.0, verdict.reason
+    scope = _header_scope(doc, cell.header_label)
+    if (ind.require_scope is not None and scope != ind.require_scope) or (scope and scope in ind.forbid_scopes):
+        return None, 0.0, "cột ghi phạm vi khác (được giao / có mặt)"
+    return ind, verdict.score, ""
+
+
+def _header_scope(doc: _Doc, header: str) -> str | None:
+    best, end = None, -1
+    for name, pattern in doc.catalog.scopes:
+        for m in pattern.finditer(header):
+            if m.end() > end:
+                best, end = name, m.end()
+    return best
 
 
 def _table_candidate(doc: _Doc, ind: Indicator, cell: TableCell, sentence: Sentence, score: float) -> _Candidate:

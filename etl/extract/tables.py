@@ -46,6 +46,8 @@ _YEARLESS = re.compile(
     r"(?:^|\s)(?:tháng (?P<month>\d{1,2})(?![\d/])|(?P<months>\d{1,2}) tháng|quý (?P<quarter>iv|iii|ii|i)\b)"
 )
 _FROM_DATE = re.compile(r"từ (?:ngày )?(\d{1,2})/(\d{1,2})(?:/(\d{4}))?")
+_PART_NUMBER = re.compile(r"^(?:\d{1,2}\.\d{1,2}|[a-zđ]|-|\+)[.)]?$")
+_PART_LABEL = re.compile(r"^(?:trong đó|-|\+)")
 _SCALES = {"tỷ": 1e9, "tỉ": 1e9, "triệu": 1e6, "nghìn": 1e3, "ngàn": 1e3}
 
 
@@ -61,6 +63,9 @@ class TableCell:
     period: Period | None  # the column's period; None: the report's
     topic: str  # the section row above and the table's title line
     is_total: bool  # a total row ('Tổng cộng') of a table listing units
+    column: int = 0  # the cell's column in its table
+    table: int = 0  # the paragraph of the table's first line: tells one table from another
+    part_of: int | None = None  # the paragraph of the row this one is a part of ('1.1', 'Trong đó: …')
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,8 +124,9 @@ def _cells(lower: str, a: int, b: int) -> list[_Cell]:
 
 
 def _read_table(lower: str, segments: Segments, block: list[int], report: Period) -> list[TableCell]:
-    rows = [_cells(lower, *segments.paragraphs[i]) for i in block]
-    rows = [r for r in rows if not all(_SEPARATOR.match(c.text) or not c.text for c in r)]
+    every = [(i, _cells(lower, *segments.paragraphs[i])) for i in block]
+    kept = [(i, r) for i, r in every if not all(_SEPARATOR.match(c.text) or not c.text for c in r)]
+    rows = [r for _, r in kept]
     width = max((len(r) for r in rows), default=0)
     if width < 2:
         return []
@@ -131,6 +137,7 @@ def _read_table(lower: str, segments: Segments, block: list[int], report: Period
     header_rows = [r for r in rows[:first_data] if not all(_FILLER.match(c.text) for c in r) and not _is_section(r)]
     headers = [_join(r[col].text for r in header_rows) for col in range(width)]
     data = rows[first_data:]
+    data_paragraphs = [i for i, _ in kept[first_data:]]
     stt, label_col, unit_col = _roles(headers, data)
     if label_col is None:
         return []
@@ -140,24 +147,30 @@ def _read_table(lower: str, segments: Segments, block: list[int], report: Period
     periods = [_column_period(h, report) for h in headers]
     out: list[TableCell] = []
     section = ""
-    for row in data:
+    whole: int | None = None  # the paragraph of the last row that is not a part
+    for row, paragraph in zip(data, data_paragraphs, strict=True):
         label = row[label_col].text
         values = [c for k, c in enumerate(row) if k not in (stt, label_col, unit_col) and _NUMERIC.match(c.text)]
         if not values:
             section = label or section
             continue
+        part = _is_part(row[stt].text if stt is not None else "", label)
+        parent = whole if part else None
+        if not part:
+            whole = paragraph
         unit = (row[unit_col].text if unit_col is not None else "") or default_unit
         for col, cell in enumerate(row):
             if col in (stt, label_col, unit_col) or not _NUMERIC.match(cell.text) or _SKIP_HEADER.search(headers[col]):
                 continue
             made = _cell(lower, cell, label, headers[col], unit, periods[col], report)
             if made is not None:
-                out.append(_with_topic(made, section + " \n " + title))
+                out.append(replace(made, topic=section + " \n " + title, column=col, table=block[0], part_of=parent))
     return out
 
 
-def _with_topic(cell: TableCell, topic: str) -> TableCell:
-    return replace(cell, topic=topic)
+def _is_part(stt: str, label: str) -> bool:
+    """A row counting part of the row above: numbered under it ('1.1', 'a') or 'Trong đó: …'."""
+    return bool(_PART_NUMBER.match(stt)) or bool(_PART_LABEL.match(label))
 
 
 def _is_section(row: list[_Cell]) -> bool:

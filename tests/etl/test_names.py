@@ -1,0 +1,134 @@
+"""Names as data: indicators found by the words the catalog lists for them, in tables whose
+rows, headers and captions no phrasing rule was written for."""
+
+from __future__ import annotations
+
+import pytest
+
+from etl.catalog import default_catalog, number_kind
+from etl.extract.names import NameContext, best_by_names, find_name, name_table, tokens, twins_by_level
+from tests.conftest import make_report
+
+CATALOG = default_catalog()
+NAMES = name_table(CATALOG)
+
+
+def _best(label: str, kind: str = "count", header: str = "", unit: str = "") -> str | None:
+    found, _ = best_by_names(NameContext(label, kind, header, unit), NAMES)
+    return found.code if found else None
+
+
+def test_a_name_is_found_with_small_gaps_in_its_order_only():
+    words = tokens("Hồ sơ thanh toán phí, lệ phí trực tuyến")
+    assert find_name(tokens("thanh toán trực tuyến"), words) == pytest.approx(4 - 0.2 * 3)
+    assert find_name(tokens("trực tuyến thanh toán"), words) == 0.0
+    assert find_name(tokens("thanh toán trực tuyến"), tokens("thanh toán một hai ba bốn năm trực tuyến")) == 0.0
+
+
+def test_abbreviations_are_written_out_before_matching():
+    assert tokens("Số PAKN", NAMES.abbreviations) == ("số", "phản", "ánh", "kiến", "nghị")
+    assert _best("Tổng số hồ sơ TTHC tiếp nhận") == "tthc_received"
+
+
+def test_every_indicator_is_named_by_its_own_names():
+    """Each catalog name, as a row label with the indicator's unit, names that indicator or a
+    twin of the other level (agency / province), or ties it with one that says so."""
+    missing = []
+    for ind in CATALOG.indicators:
+        assert ind.names, f"{ind.code}: no names in the catalog"
+        label = max(ind.names, key=len)
+        kind = number_kind(ind)
+        ctx = NameContext(label, kind, "được giao" if ind.require_scope == "quota" else "", ind.unit)
+        found, _ = best_by_names(ctx, NAMES)
+        ok = found is not None and found.code in (ind.code, NAMES.twins.get(ind.code))
+        if not ok and ind.code in NAMES.twins:
+            ok = twins_by_level(ctx, NAMES, ind.scope) is not None
+        if not ok:
+            missing.append((ind.code, label, found.code if found else None))
+    assert not missing
+
+
+@pytest.mark.parametrize(
+    ("label", "header", "expected"),
+    [
+        ("Biên chế công chức", "Được giao năm 2025", "staff_quota_civil_servants"),
+        ("Biên chế công chức", "Có mặt đến 30/9/2025", "staff_civil_servants"),
+        ("Công chức", "Biên chế giao", "staff_quota_civil_servants"),
+        ("Viên chức", "Hiện có", "staff_public_employees"),
+    ],
+)
+def test_a_column_header_qualifies_the_row_with_its_scope(label, header, expected):
+    assert _best(label, header=header) == expected
+
+
+@pytest.mark.parametrize(
+    ("label", "unit", "expected"),
+    [
+        ("Hồ sơ đang giải quyết", "hồ sơ", "tthc_pending"),
+        ("Hồ sơ đã giải quyết", "hồ sơ", "tthc_resolved"),
+        ("Phản ánh đang xử lý", "phản ánh", "hotline1022_in_progress"),
+        ("Trích xuất hình ảnh phục vụ điều tra", "vụ", "camera_trace_extractions"),
+        ("Số tổ chức, cá nhân bị xử phạt", "đơn vị", "violating_entities"),
+        ("Trường hợp vi phạm bị xử phạt", "trường hợp", "traffic_violations_fined"),
+    ],
+)
+def test_the_more_specific_name_and_its_measure_win(label, unit, expected):
+    assert _best(label, unit=unit) == expected
+
+
+def test_a_percentage_takes_only_a_rate_and_a_count_never_does():
+    assert _best("Tỷ lệ giải quyết đúng hạn", "pct") == "tthc_ontime_rate"
+    assert _best("Giải quyết đúng hạn", "count") is None
+
+
+def test_twins_of_two_levels_go_to_the_reporters_level_unless_the_context_says_province():
+    ctx = NameContext("Hồ sơ thanh toán trực tuyến", "count", "", "hồ sơ")
+    assert best_by_names(ctx, NAMES)[0] is None  # a tie, not a guess
+    assert twins_by_level(ctx, NAMES, "agency").code == "online_payment_dossiers"
+    assert twins_by_level(ctx, NAMES, "province").code == "online_payment_dossiers_province"
+    wide = NameContext("Hồ sơ thanh toán trực tuyến toàn tỉnh", "count", "", "hồ sơ", province_wide=True)
+    assert best_by_names(wide, NAMES)[0].code == "online_payment_dossiers_province"
+
+
+def _table(body: str, title: str = "Kết quả công tác quý II năm 2025") -> set[tuple[str, float]]:
+    return {(f.indicator, f.value) for f in make_report(body, title).facts if f.role == "primary"}
+
+
+def test_a_staffing_table_by_assigned_and_present_columns():
+    found = _table(
+        "Biểu 2. Biên chế của cơ quan\n\n"
+        "| TT | Loại | Biên chế giao | Hiện có |\n|---|---|---|---|\n"
+        "| 1 | Công chức | 40 | 37 |\n| 2 | Viên chức | 25 | 22 |\n| | Tổng cộng | 65 | 59 |\n",
+        "Tình hình biên chế năm 2025",
+    )
+    assert {
+        ("staff_quota_civil_servants", 40),
+        ("staff_civil_servants", 37),
+        ("staff_quota_public_employees", 25),
+        ("staff_public_employees", 22),
+        ("staff_quota_total", 65),
+    } <= found
+    assert not any(v == 59 for _, v in found)  # the present total is no indicator of the catalog
+
+
+def test_a_breakdown_by_field_gives_only_its_total_named_by_the_column():
+    found = _table(
+        "Phân loại phản ánh theo lĩnh vực\n\n"
+        "| STT | Lĩnh vực | Số phản ánh, kiến nghị | Tỷ lệ (%) |\n|---|---|---|---|\n"
+        "| 1 | Giải quyết hồ sơ đất đai chậm | 120 | 40 |\n| 2 | Môi trường, tiếng ồn | 180 | 60 |\n"
+        "| | Tổng cộng | 300 | 100 |\n",
+        "Kết quả tiếp nhận phản ánh qua Tổng đài 1022 quý II năm 2025",
+    )
+    assert ("hotline1022_received", 300) in found
+    assert not {v for _, v in found} & {120, 180}
+
+
+def test_a_part_row_does_not_take_the_indicator_of_the_row_above():
+    found = _table(
+        "| STT | Nội dung | Số lượng |\n|---|---|---|\n"
+        "| 1 | Hồ sơ nhận trong kỳ | 500 |\n| 1.1 | Hồ sơ nhận qua dịch vụ bưu chính | 40 |\n"
+        "| 2 | Hồ sơ trả kết quả | 480 |\n",
+        "Kết quả giải quyết thủ tục hành chính quý II năm 2025",
+    )
+    assert ("tthc_received", 500) in found and ("tthc_resolved", 480) in found
+    assert not any(v == 40 for _, v in found)
