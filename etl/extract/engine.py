@@ -13,6 +13,7 @@ from etl.catalog import Catalog, Indicator, Rule
 from etl.extract.mentions import (
     Clue,
     Quantity,
+    Verdict,
     classify,
     find_ordinal_ranks,
     find_quantities,
@@ -20,7 +21,7 @@ from etl.extract.mentions import (
     post_window,
     pre_window,
 )
-from etl.extract.names import NameContext, best_by_names, name_table, twins_by_level
+from etl.extract.names import NameContext, best_by_names, name_table, tokens, twins_by_level
 from etl.extract.tables import TableCell, read_tables
 from etl.models import DocumentMeta, Fact, Mention, NormalizedText, Period
 from etl.text.numbers import QUALIFIER_TAIL, parse_numeral, qualifier_of, scale_of
@@ -43,6 +44,9 @@ _PERIOD_LABEL = re.compile(
 _PHRASE_STOP = re.compile(r"[,;.(]")
 _MENTION_CONFIDENCE = 0.6  # below every phrasing rule: a rule's reading of a number wins
 _TABLE_CONFIDENCE = 0.8
+_PROSE_NAME_SCORE = 4.0  # a name of three syllables and its measure noun, at least
+_NEAR_BEFORE = 40  # characters before a figure whose words may name it
+_NEAR_STOP = re.compile(r"[.;(]")
 _HEADING_LINE = re.compile(r"(?:[ivxlc]{1,6}\.|\d{1,2}(?:\.\d{1,2})*\.?|[a-zđ]\)|#+)\s+\S")
 
 
@@ -721,6 +725,11 @@ def _may_be_labelled(label: str, after: str) -> bool:
 def _mention_candidate(doc: _Doc, q: Quantity, sentence: Sentence, clue: Clue) -> tuple[_Candidate | None, str]:
     verdict = classify(clue, doc.catalog)
     ind = verdict.indicator
+    how = "mention"
+    if ind is None and (q.measure or q.kind in ("pct", "money")):
+        named = _named_in_prose(doc, q, clue)
+        if named is not None:
+            verdict, ind, how = Verdict(named, 1.0, ""), named, "names"
     if ind is None:
         return None, verdict.reason
     reason = _not_ours(doc, ind, sentence, q)
@@ -731,8 +740,31 @@ def _mention_candidate(doc: _Doc, q: Quantity, sentence: Sentence, clue: Clue) -
     if not ind.min_value <= q.value <= ind.max_value:
         confidence *= 0.5
     in_parens = prefix.count("(") > prefix.count(")")
-    rule = _frame_rule("mention", _MENTION_CONFIDENCE)
+    rule = _frame_rule(how, _MENTION_CONFIDENCE)
     return _candidate_of(doc, ind, q, sentence, rule, round(confidence, 3), in_parens), ""
+
+
+def _named_in_prose(doc: _Doc, q: Quantity, clue: Clue) -> Indicator | None:
+    """A figure no frame read, named by the catalog's names right around it: the words just
+    before it and its measure phrase ('có 8.904 hồ sơ thanh toán phí, lệ phí trực tuyến'). Prose
+    is noisier than a table row: a count needs its own measure noun after it, and the name must
+    be sure (_PROSE_NAME_SCORE); the role filters still judge what it finds."""
+    measure = tokens(q.measure)
+    kind = "rank" if clue.rank_like and q.kind == "count" else q.kind
+    names = name_table(doc.catalog)
+    near = _NEAR_STOP.split(clue.after, maxsplit=1)[0]
+    wide = bool(doc.catalog.mention and doc.catalog.mention.province_wide.search(clue.label))
+    before = clue.label[-_NEAR_BEFORE:].rsplit(",", 1)[-1]  # 'Trong số người dùng, có 52 người …': a part
+    ctx = NameContext(before + " " + near, kind, "", q.measure, "", "", wide, max_gap=0)
+    found, _ = best_by_names(ctx, names)
+    if found is None:
+        found = twins_by_level(ctx, names, _reporter_level(doc))
+    if found is None or found.score < _PROSE_NAME_SCORE:
+        return None
+    ind = doc.catalog.get(found.code)
+    if kind == "count" and not any(measure[: len(m)] == m for m in names.measures_of[ind.code]):
+        return None
+    return ind
 
 
 def _not_ours(doc: _Doc, ind: Indicator, sentence: Sentence, q: Quantity) -> str:

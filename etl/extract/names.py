@@ -24,7 +24,7 @@ The best indicator wins when it beats the next by a clear margin; a tie is not g
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from etl.catalog import Catalog, Indicator, number_kind
 from etl.normalize import unify_tone_marks
@@ -69,6 +69,7 @@ class NameTable:
     scopes: tuple[tuple[str, re.Pattern[str]], ...]
     twins: dict[str, str]  # an indicator -> the one named alike at the other level (agency/province)
     measure_nouns: tuple[tuple[str, ...], ...] = ()  # every indicator's measure nouns, longest first
+    measures_of: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)  # code -> its nouns
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +83,7 @@ class NameContext:
     caption: str = ""  # what names a total row's whole: its column header, the table's caption
     after: str = ""  # the measure words right after the figure
     province_wide: bool = False  # the context or the reporter speaks for the whole province
+    max_gap: int = _MAX_GAP  # syllables a name may skip: none in prose, where skipped words qualify
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +101,7 @@ def tokens(text: str, abbreviations: dict[str, tuple[str, ...]] | None = None) -
     return tuple(out)
 
 
-def find_name(name: tuple[str, ...], words: tuple[str, ...]) -> float:
+def find_name(name: tuple[str, ...], words: tuple[str, ...], max_gap: int = _MAX_GAP) -> float:
     """The name's score in ``words``: its length less the syllables skipped; 0 when absent."""
     if not name or len(name) > len(words):
         return 0.0
@@ -109,7 +111,7 @@ def find_name(name: tuple[str, ...], words: tuple[str, ...]) -> float:
             continue
         skipped, pos, ok = 0, start, True
         for syllable in name[1:]:
-            nxt = _next(words, syllable, pos + 1, pos + 2 + _MAX_GAP)
+            nxt = _next(words, syllable, pos + 1, pos + 2 + max_gap)
             if nxt < 0:
                 ok = False
                 break
@@ -127,10 +129,12 @@ def _next(words: tuple[str, ...], syllable: str, lo: int, hi: int) -> int:
     return -1
 
 
-def _best_name(names: tuple[tuple[str, ...], ...], words: tuple[str, ...]) -> tuple[float, tuple[str, ...]]:
+def _best_name(
+    names: tuple[tuple[str, ...], ...], words: tuple[str, ...], max_gap: int = _MAX_GAP
+) -> tuple[float, tuple[str, ...]]:
     best, which = 0.0, ()
     for name in names:
-        score = find_name(name, words)
+        score = find_name(name, words, max_gap)
         if score > best:
             best, which = score, name
     return best, which
@@ -180,7 +184,7 @@ def rank_by_names(ctx: NameContext, table: NameTable) -> list[NameMatch]:
     lowered = unify_tone_marks((ctx.header + " \n " + ctx.label).lower())
     scope = _scope(table, lowered)
     kinds = _kinds(ctx.kind)
-    head = _head_noun(label, table.measure_nouns)
+    head = _head_noun(measure_words, table.measure_nouns) or _head_noun(label, table.measure_nouns)
     out: list[NameMatch] = []
     for ind in table.indicators:
         if ind.number_kind not in kinds:
@@ -189,7 +193,7 @@ def rank_by_names(ctx: NameContext, table: NameTable) -> list[NameMatch]:
             continue
         if scope in ind.forbid_scopes:
             continue
-        own, name = _best_name(ind.names, label)
+        own, name = _best_name(ind.names, label, ctx.max_gap)
         if own == 0.0:
             qualified, name = _best_name(ind.names, caption)
             own = qualified / 2
@@ -236,7 +240,7 @@ def name_table(catalog: Catalog) -> NameTable:
         named = tuple(_named(i, ab) for i in catalog.indicators)
         twins = {a.code: b.code for a in named for b in named if a.names == b.names and a.level != b.level}
         nouns = sorted({m for i in named for m in i.measures if m != ("%",)}, key=len, reverse=True)
-        table = NameTable(named, ab, catalog.scopes, twins, tuple(nouns))
+        table = NameTable(named, ab, catalog.scopes, twins, tuple(nouns), {i.code: i.measures for i in named})
         _TABLES[catalog.sha256] = table
     return table
 

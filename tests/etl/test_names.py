@@ -132,3 +132,19 @@ def test_a_part_row_does_not_take_the_indicator_of_the_row_above():
     )
     assert ("tthc_received", 500) in found and ("tthc_resolved", 480) in found
     assert not any(v == 40 for _, v in found)
+
+
+def _prose(sentence: str, title: str = "Kết quả công tác quý II năm 2025") -> set[tuple[str, float]]:
+    return {(f.indicator, f.value) for f in make_report(sentence, title).facts}
+
+
+def test_prose_no_frame_reads_is_named_by_the_words_around_its_figure():
+    found = _prose("Trong quý, Trung tâm ghi nhận 1.204 hồ sơ thanh toán phí, lệ phí trực tuyến.")
+    assert ("online_payment_dossiers", 1204) in found
+    fact = next(f for f in make_report("Hệ thống ghi nhận 615 cảnh báo nhận diện trong quý.").facts)
+    assert (fact.indicator, fact.value, fact.rule) == ("camera_recognition_alerts", 615, "camera_recognition_alerts.names")
+
+
+def test_prose_names_take_no_part_of_a_whole_nor_a_qualified_subset():
+    assert not any(v == 5000 for _, v in _prose("Trong số người dùng ứng dụng, có 5.000 người trên 60 tuổi."))
+    assert not any(v == 64 for _, v in _prose("Trong tháng còn 64 hồ sơ trễ hạn đang xử lý tại các xã."))
