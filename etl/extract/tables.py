@@ -239,6 +239,9 @@ def _column_period(header: str, report: Period) -> Period | None:
         return None
     mentions = find_period_mentions(header)
     if _SAME_PERIOD.search(header):
+        said = [m.period for m in mentions if m.kind in ("range", "months", "quarter", "month") and m.period.start]
+        if said and said[0].end:  # 'Cùng kỳ 10 tháng năm 2024' names its window
+            return said[0]
         years = [m.period.end.year for m in mentions if m.kind == "year" and m.period.end]
         if report.end is None:
             return None

@@ -28,7 +28,9 @@ __all__ = [
 
 _D = r"(?:ngày\s+)?(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})"
 _DW = r"(?:ngày\s+)?(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})"
-DATE = rf"(?:{_D}|{_DW})"
+# a time of day before 'ngày' is part of the date: 'từ 12 giờ ngày 25/9/2025 đến 12 giờ ngày 25/10/2025'
+_TIME = r"(?:\d{1,2}\s*(?:giờ|h)(?:\s*\d{1,2}(?:\s*phút)?)?\s+(?=ngày))?"
+DATE = rf"{_TIME}(?:{_D}|{_DW})"
 _DATE_RE = re.compile(DATE)
 _ROMAN_Q = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 

@@ -3,6 +3,8 @@ rows, headers and captions no phrasing rule was written for."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from etl.catalog import default_catalog, number_kind
@@ -149,3 +151,14 @@ def test_prose_no_frame_reads_is_named_by_the_words_around_its_figure():
 def test_prose_names_take_no_part_of_a_whole_nor_a_qualified_subset():
     assert not any(v == 5000 for _, v in _prose("Trong số người dùng ứng dụng, có 5.000 người trên 60 tuổi."))
     assert not any(v == 64 for _, v in _prose("Trong tháng còn 64 hồ sơ trễ hạn đang xử lý tại các xã."))
+
+
+def test_a_same_period_column_that_names_its_window_keeps_it():
+    report = make_report(
+        "| STT | Chỉ tiêu | Đơn vị tính | Tháng 5/2025 | Cùng kỳ 5 tháng năm 2024 |\n|---|---|---|---|---|\n"
+        "| 1 | Hồ sơ tiếp nhận | hồ sơ | 410 | 1.730 |\n",
+        "Kết quả giải quyết thủ tục hành chính tháng 5 năm 2025",
+    )
+    fact = next(f for f in report.facts if f.value == 1730)
+    assert fact.indicator == "tthc_received"
+    assert (fact.period_start, fact.period_end) == (date(2024, 1, 1), date(2024, 5, 31))

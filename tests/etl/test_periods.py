@@ -71,3 +71,8 @@ def test_dates_and_horizons_are_not_years(text):
 )
 def test_parse_date(text, value):
     assert parse_date(text) == value
+
+
+def test_a_time_of_day_before_a_date_belongs_to_the_date():
+    found = find_period_mentions("số liệu từ 17 giờ ngày 14/3/2026 đến 17 giờ 30 phút ngày 13/4/2026")
+    assert [(m.kind, m.period.start, m.period.end) for m in found][0] == ("range", date(2026, 3, 14), date(2026, 4, 13))
