@@ -47,6 +47,7 @@ _TABLE_CONFIDENCE = 0.8
 _PROSE_NAME_SCORE = 4.0  # a name of three syllables and its measure noun, at least
 _NEAR_BEFORE = 40  # characters before a figure whose words may name it
 _NEAR_STOP = re.compile(r"[.;(]")
+_ACTION_OBJECT = re.compile(r"(?:^|\s)(?:cho|đối với)\s*$")
 _HEADING_LINE = re.compile(r"(?:[ivxlc]{1,6}\.|\d{1,2}(?:\.\d{1,2})*\.?|[a-zđ]\)|#+)\s+\S")
 
 
@@ -764,6 +765,8 @@ def _named_in_prose(doc: _Doc, q: Quantity, clue: Clue) -> Indicator | None:
     ind = doc.catalog.get(found.code)
     if kind == "count" and not any(measure[: len(m)] == m for m in names.measures_of[ind.code]):
         return None
+    if ind.kind == "stock" and _ACTION_OBJECT.search(clue.label):
+        return None  # 'nâng lương cho 04 hợp đồng lao động': those an action was for, not a stock
     return ind
 
 
