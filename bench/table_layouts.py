@@ -1,7 +1,7 @@
 """Benchmark (not a test): the table layout matrix of issue 20 — recall per generated layout.
 
     python bench/table_layouts.py               # the full matrix: ~50 layouts x docx, PDF, md pipe, md HTML
-    python bench/table_layouts.py --quick       # a handful of layouts, no PDF (seconds)
+    python bench/table_layouts.py --quick       # a handful of layouts, no PDF (seconds; also --smoke)
     python bench/table_layouts.py --out /tmp/lay --show-misses 3   # keep the files, print some misses
 
 Table layouts are enumerable, so they are generated rather than collected: orientation (measures
@@ -984,7 +984,7 @@ def show_misses(reports: list[Report], scores: dict[tuple[str, str, str], Score]
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="a handful of layouts, no PDF")
+    ap.add_argument("--quick", "--smoke", action="store_true", help="a handful of layouts, no PDF (seconds)")
     ap.add_argument("--out", help="keep the generated files, gold.csv, docs.csv and pred.jsonl here")
     ap.add_argument("--show-misses", type=int, default=0, metavar="N", help="print N misses / wrong facts per file")
     a = ap.parse_args(argv)
