@@ -235,12 +235,13 @@ def _letterhead_units(body: str, text: str | None) -> list[str]:
         start, pos = pos, pos + len(line) + 1
         if n >= _LETTERHEAD_MAX_LINES:
             return []
-        cut = _RIGHT_COLUMN.search(line)
-        part = (line[: cut.start()] if cut else line).strip(" |*#_-–—=.:")
+        part = _left_column(line)
         if not part:
             continue
         if _LETTERHEAD_END.match(part) or _PLACE_DATE.match(part):
             break
+        *parents, part = _split_units(part) if not units else (part,)  # 'UBND TỈNH X TRUNG TÂM …'
+        units.extend([u] for u in parents)
         if len(part) > _UNIT_MAX_CHARS or (not units and not _unit_head().match(part)):
             if units:  # text, not a letterhead line
                 return []
@@ -257,6 +258,31 @@ def _letterhead_units(body: str, text: str | None) -> list[str]:
         if not upper:  # no number, date or title came: only capitals make it a letterhead
             return []
     return [re.sub(r"\s+", " ", " ".join(u)) for u in units]
+
+
+_NUMBER_IN_LINE = re.compile(r"\bsố\s*:")
+
+
+def _left_column(line: str) -> str:
+    """A letterhead line's left column, without the document number a Word cell may run on to."""
+    cut = _RIGHT_COLUMN.search(line)
+    part = (line[: cut.start()] if cut else line).strip(" |*#_-–—=.:")
+    number = _NUMBER_IN_LINE.search(part)
+    return part[: number.start()].strip() if number and number.start() > 0 else part
+
+
+def _split_units(part: str) -> list[str]:
+    """A letterhead cell holding a parent and its unit on one line, split where a unit word
+    follows a unit already complete with its place."""
+    if not _unit_head().match(part):
+        return [part]
+    out, start = [], 0
+    for m in _unit_head().finditer(part):
+        if m.start() > start and part[m.start() - 1] == " " and _has_place(part[start : m.start()]):
+            out.append(part[start : m.start()].strip())
+            start = m.start()
+    out.append(part[start:].strip())
+    return out
 
 
 def _has_place(unit_line: str) -> bool:

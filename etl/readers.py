@@ -22,6 +22,7 @@ from typing import Any
 
 from etl.models import SourceText
 from etl.sources import DEFAULT_MAX_BYTES, SUFFIXES, UnreadableError, read_regular, shown, too_large, unsupported
+from etl.text.html_tables import html_tables_to_rows
 
 __all__ = ["DEFAULT_MAX_BYTES", "DOCX_LIMITS", "SUFFIXES", "ReadError", "decode_text", "read_bytes", "read_document"]
 
@@ -94,6 +95,8 @@ def read_bytes(name: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> So
         text, pages = _pdf_text(name, data)
         return SourceText(name, text, "pdf", "pdf", sha, len(data), pages)
     text, encoding = decode_text(name, data)
+    if suffix in (".md", ".markdown", ".htm", ".html"):
+        text = html_tables_to_rows(text)  # a converter's <table> reads like a pipe table
     return SourceText(name, text, suffix.lstrip(".") or "txt", encoding, sha, len(data))
 
 

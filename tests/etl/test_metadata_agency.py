@@ -142,3 +142,13 @@ def test_a_wrapped_people_committee_names_the_province():
     text = "ỦY BAN NHÂN DÂN\nTỈNH THANH HÓA\n-------\nSỞ NỘI VỤ\n\nSố: 3/BC-SNV\n\nBÁO CÁO\nKết quả năm 2025\n"
     meta = _meta(text)
     assert (meta.province, meta.agency) == ("Thanh Hóa", "Sở Nội vụ")
+
+
+def test_a_letterhead_in_one_word_cell_names_its_unit_not_the_committee():
+    text = (
+        "| UBND TỈNH ĐẮK LẮK CHI CỤC VĂN THƯ - LƯU TRỮ Số: 41/BC-CCVTLT | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM "
+        "Độc lập - Tự do - Hạnh phúc Đắk Lắk, ngày 02 tháng 4 năm 2026 |\nBÁO CÁO\nKết quả công tác quý I năm 2026\n"
+        "Văn phòng Ủy ban nhân dân tỉnh đã chỉ đạo; Văn phòng Ủy ban nhân dân tỉnh theo dõi.\n"
+    )
+    agency = detect_metadata(normalize(text), "bc.docx").agency
+    assert agency is not None and agency.lower().startswith("chi cục văn thư")
