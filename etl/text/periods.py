@@ -248,7 +248,46 @@ def find_period_mentions(text: str, start: int = 0, end: int | None = None) -> t
                 found.append(PeriodMention(m.start(), m.end(), kind, period))
                 taken.insert(i, (m.start(), m.end()))
     found.sort(key=lambda p: p.start)
-    return tuple(found)
+    return tuple(_closed_windows(found, text))
+
+
+_CLOSING = re.compile(r"\s*,?\s*(?:đến|tới)\s+(?:hết\s+)?(?:ngày\s+)?$")
+_CLOSE_REACH = 90  # characters an aside may hold between a window's start and its end
+_CLOSERS = ("month", "quarter", "months")
+_OPENING = re.compile(rf"(?:lũy kế\s+|tính\s+|kể\s+)?từ\s+(?P<d>{DATE})")
+
+
+def _closed_windows(found: list[PeriodMention], text: str) -> list[PeriodMention]:
+    """A start and, after an aside, its end: '(lũy kế / tính) từ ngày 01/7/2025, khi …, đến hết
+    tháng 10/2025' is one window from the start to the end of what closes it."""
+    out: list[PeriodMention] = []
+    for m in found:
+        opened = _opening_before(text, m) if m.kind in _CLOSERS and m.period.end is not None else None
+        if opened is not None and opened[1] < m.period.end:  # type: ignore[operator]
+            start, day = opened
+            out = [p for p in out if p.end <= start]  # the start's own mention ('lũy kế từ …') is inside
+            window = Period(day, m.period.end, f"{day:%d/%m/%Y} - {m.period.label}")
+            out.append(PeriodMention(start, m.end, "range", window))
+            continue
+        out.append(m)
+    return out
+
+
+def _opening_before(text: str, closer: PeriodMention) -> tuple[int, date] | None:
+    """Where a window closed by ``closer`` ('đến hết tháng 10/2025') was opened, and its first day."""
+    lo = max(0, closer.start - _CLOSE_REACH - 40)
+    if not _CLOSING.search(text, lo, closer.start):
+        return None
+    opening = None
+    for opening in _OPENING.finditer(text, lo, closer.start):  # noqa: B007 - the last one is wanted
+        pass
+    if opening is None or closer.start - opening.end() > _CLOSE_REACH:
+        return None
+    between = text[opening.end() : closer.start]
+    if ";" in between or ". " in between:  # another sentence or clause: not the same window
+        return None
+    day = parse_date(opening.group("d"))
+    return (opening.start(), day) if day else None
 
 
 _DAY_BEFORE = re.compile(r"(?<![\d.,/])\d{1,2}\s+$")  # a day, not the end of a longer number ('1022 tháng 7')

@@ -76,3 +76,9 @@ def test_parse_date(text, value):
 def test_a_time_of_day_before_a_date_belongs_to_the_date():
     found = find_period_mentions("số liệu từ 17 giờ ngày 14/3/2026 đến 17 giờ 30 phút ngày 13/4/2026")
     assert [(m.kind, m.period.start, m.period.end) for m in found][0] == ("range", date(2026, 3, 14), date(2026, 4, 13))
+
+
+def test_a_window_opened_then_closed_after_an_aside_is_one_window():
+    text = "tính từ ngày 15/8/2025 (ngày khai trương hệ thống), qua các đợt cập nhật, đến hết tháng 11/2025, đã có"
+    found = find_period_mentions(text)
+    assert [(m.kind, m.period.start, m.period.end) for m in found] == [("range", date(2025, 8, 15), date(2025, 11, 30))]
