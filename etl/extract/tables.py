@@ -135,6 +135,7 @@ def _read_table(lower: str, segments: Segments, block: list[int], report: Period
     if first_data is None:
         return []
     header_rows = [r for r in rows[:first_data] if not all(_FILLER.match(c.text) for c in r) and not _is_section(r)]
+    header_rows, column_units = _unit_row(header_rows, width)
     headers = [_join(r[col].text for r in header_rows) for col in range(width)]
     data = rows[first_data:]
     data_paragraphs = [i for i, _ in kept[first_data:]]
@@ -162,10 +163,22 @@ def _read_table(lower: str, segments: Segments, block: list[int], report: Period
         for col, cell in enumerate(row):
             if col in (stt, label_col, unit_col) or not _NUMERIC.match(cell.text) or _SKIP_HEADER.search(headers[col]):
                 continue
-            made = _cell(lower, cell, label, headers[col], unit, periods[col], report)
+            made = _cell(lower, cell, label, headers[col], column_units[col] or unit, periods[col], report)
             if made is not None:
                 out.append(replace(made, topic=section + " \n " + title, column=col, table=block[0], part_of=parent))
     return out
+
+
+def _unit_row(header_rows: list[list[_Cell]], width: int) -> tuple[list[list[_Cell]], list[str]]:
+    """A header row under the first saying 'Đơn vị tính' in its first cells, beside no label
+    header, gives each column its unit (tables whose measures are columns); it is taken out of
+    the headers. Units '' when there is none."""
+    for k, row in enumerate(header_rows):
+        named = [c for c in row[:3] if _UNIT_HEADER.match(c.text)]
+        if named and k > 0 and not any(_LABEL_HEADER.search(c.text) for c in row):  # not the unit column's header
+            units = ["" if _UNIT_HEADER.match(c.text) or _STT_HEADER.match(c.text) else c.text for c in row]
+            return header_rows[:k] + header_rows[k + 1 :], units
+    return header_rows, [""] * width
 
 
 def _is_part(stt: str, label: str) -> bool:

@@ -162,3 +162,17 @@ def test_a_same_period_column_that_names_its_window_keeps_it():
     fact = next(f for f in report.facts if f.value == 1730)
     assert fact.indicator == "tthc_received"
     assert (fact.period_start, fact.period_end) == (date(2024, 1, 1), date(2024, 5, 31))
+
+
+def test_a_unit_row_gives_each_measure_column_its_unit_and_scale():
+    found = _table(
+        "| STT | Kỳ | Tỷ lệ tinh giản biên chế | Tiền xử phạt vi phạm hành chính |\n|---|---|---|---|\n"
+        "| | Đơn vị tính | % | triệu đồng |\n| 1 | Năm 2025 | 6,5 | 412,5 |\n| 2 | Năm 2024 | 5,1 | 380 |\n",
+        "Kết quả công tác năm 2025",
+    )
+    assert {("staff_downsizing_rate", 6.5), ("fines_vnd", 412_500_000), ("fines_vnd", 380_000_000)} <= found
+
+
+def test_a_table_part_with_no_header_rows_is_read_without_error():
+    found = _table("| 7 | Hồ sơ tiếp nhận | hồ sơ | 120 |\n| 8 | Hồ sơ đã giải quyết | hồ sơ | 118 |\n")
+    assert ("tthc_received", 120) in found
