@@ -33,6 +33,8 @@ _SKIP_HEADER = re.compile(
 )
 _CUMULATIVE = re.compile(r"lũy kế|luỹ kế|từ đầu năm|cộng dồn")
 _SAME_PERIOD = re.compile(r"cùng kỳ")
+_REPORT_ROW = re.compile(r"(?:số liệu )?(?:kỳ báo cáo|kỳ này|trong kỳ|thực hiện trong kỳ)")
+_PERIOD_WORDS = re.compile(r"cùng kỳ|năm (?:trước|\d{4})|\d{1,2} tháng|quý [ivx]+|tháng \d{1,2}|/\d{4}")
 _TOTAL = re.compile(r"^(?:tổng(?: cộng| số| chung)?|cộng|toàn tỉnh|toàn thành phố)\b")
 _SCALE_UNIT = re.compile(r"(tỷ|tỉ|triệu|nghìn|ngàn)\s+(.*)")
 _UNIT_IN_TEXT = re.compile(r"\(([^()]{1,25})\)\s*$")
@@ -324,7 +326,7 @@ def _cell(
         q = replace(q, kind="pct", measure="")
     elif "đồng" in unit_text and q.kind == "count":
         q = replace(q, kind="money", measure="")
-    row_period = _row_period(label)
+    row_period = _row_period(label, report)
     if row_period is not None:  # periods down the rows, measures across the columns
         return TableCell(q, header, "", unit_text, scale, row_period, "", True)
     return TableCell(q, label, header, unit_text, scale, period, "", bool(_TOTAL.match(label)))
@@ -335,11 +337,18 @@ def _unit_in(text: str) -> str:
     return m.group(1).strip() if m else ""
 
 
-def _row_period(label: str) -> Period | None:
-    """A row label that is only a period ('Quý I/2025', 'Tháng 3/2025', 'Năm 2024', '2024')."""
+def _row_period(label: str, report: Period) -> Period | None:
+    """A row label that is only a period ('Quý I/2025', 'Tháng 3/2025', 'Năm 2024', '2024',
+    'Cùng kỳ năm 2024', 'Kỳ báo cáo'); a change or comparison row is none."""
     if _YEAR.fullmatch(label):
         year = int(label)
         return Period(date(year, 1, 1), date(year, 12, 31))
+    if _SKIP_HEADER.search(label):
+        return None
+    if _REPORT_ROW.fullmatch(label):
+        return report
+    if _SAME_PERIOD.search(label) and len(_PERIOD_WORDS.sub("", label).strip(" .:-–()")) <= 12:
+        return _column_period(label, report)
     mentions = find_period_mentions(label)
     if len(mentions) != 1:
         return None

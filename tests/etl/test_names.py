@@ -176,3 +176,14 @@ def test_a_unit_row_gives_each_measure_column_its_unit_and_scale():
 def test_a_table_part_with_no_header_rows_is_read_without_error():
     found = _table("| 7 | Hồ sơ tiếp nhận | hồ sơ | 120 |\n| 8 | Hồ sơ đã giải quyết | hồ sơ | 118 |\n")
     assert ("tthc_received", 120) in found
+
+
+def test_period_rows_say_the_same_period_and_the_report_period():
+    report = make_report(
+        "| STT | Kỳ | Hồ sơ tiếp nhận (hồ sơ) |\n|---|---|---|\n"
+        "| 1 | Kỳ báo cáo | 940 |\n| 2 | Cùng kỳ năm 2024 | 870 |\n| | Tăng, giảm so với cùng kỳ (%) | 8,0 |\n",
+        "Kết quả giải quyết thủ tục hành chính quý II năm 2025",
+    )
+    found = {(f.indicator, f.value, f.period_start) for f in report.facts}
+    assert ("tthc_received", 940, date(2025, 4, 1)) in found and ("tthc_received", 870, date(2024, 4, 1)) in found
+    assert not any(v == 8.0 for _, v, _ in found)
