@@ -24,7 +24,7 @@ from etl.extract.mentions import (
 from etl.extract.names import NameContext, best_by_names, name_table, tokens, twins_by_level
 from etl.extract.tables import TableCell, read_tables
 from etl.models import DocumentMeta, Fact, Mention, NormalizedText, Period
-from etl.text.numbers import QUALIFIER_TAIL, parse_numeral, qualifier_of, scale_of
+from etl.text.numbers import QUALIFIER_TAIL, parse_numeral, qualifier_of, scale_of, scaled
 from etl.text.periods import PeriodMention, find_period_mentions, names_report_period, parse_date, shift_years
 from etl.text.segments import Segments, Sentence, segment
 
@@ -47,6 +47,7 @@ _TABLE_CONFIDENCE = 0.8
 _PROSE_NAME_SCORE = 4.0  # a name of three syllables and its measure noun, at least
 _NEAR_BEFORE = 40  # characters before a figure whose words may name it
 _NEAR_STOP = re.compile(r"[.;(]")
+_AVERAGE_LABEL = re.compile(r"trung bình|bình quân")
 _ACTION_OBJECT = re.compile(r"(?:^|\s)(?:cho|đối với)\s*$")
 _HEADING_LINE = re.compile(r"(?:[ivxlc]{1,6}\.|\d{1,2}(?:\.\d{1,2})*\.?|[a-zđ]\)|#+)\s+\S")
 
@@ -406,10 +407,9 @@ def _value_of(rule: Rule, m: re.Match[str], has_num: bool) -> tuple[float | None
             qual, start = tail.group(1), tail.start(1)
     den_text = m.group("den") if "den" in groups else None
     try:
-        value = parse_numeral(m.group("num")) * scale
+        value = scaled(parse_numeral(m.group("num")), scale)
     except ValueError:
         return None, "exact", None, start
-    value = float(round(value)) if abs(value - round(value)) < 1e-6 else value
     return value, qualifier_of(qual), float(den_text) if den_text else None, start
 
 
@@ -837,14 +837,26 @@ def _table_indicator(
     kind = "rank" if rank_like and cell.quantity.kind == "count" else cell.quantity.kind
     found = _table_named(doc, cell, kind, above)
     if found is not None:
-        return found
-    framed = _table_framed(doc, cell, sentence, rank_like)
+        return _in_role(cell, *found)
+    framed = _in_role(cell, *_table_framed(doc, cell, sentence, rank_like))
     if framed[0] is None and not cell.is_total:
         ctx = NameContext(cell.label, kind, cell.header_label, cell.unit)
         twin = twins_by_level(ctx, name_table(doc.catalog), _reporter_level(doc))
         if twin is not None:
             return doc.catalog.get(twin.code), twin.score / 2, ""
     return framed
+
+
+def _in_role(cell: TableCell, ind: Indicator | None, score: float, why: str) -> tuple[Indicator | None, float, str]:
+    """A plan column's figure is only a plan indicator's; an average column's only an average's
+    (one whose own label says 'trung bình' / 'bình quân')."""
+    if ind is None or not cell.role:
+        return ind, score, why
+    if cell.role == "plan" and not ind.allow_targets:
+        return None, 0.0, "kế hoạch, mục tiêu"
+    if cell.role == "average" and not _AVERAGE_LABEL.search(ind.label_vi.lower()):
+        return None, 0.0, "số bình quân"
+    return ind, score, why
 
 
 def _reporter_level(doc: _Doc) -> str:
@@ -926,7 +938,7 @@ def _table_candidate(doc: _Doc, ind: Indicator, cell: TableCell, sentence: Sente
     return _Candidate(
         indicator=ind,
         rule=_frame_rule("table", _TABLE_CONFIDENCE),
-        value=q.value * cell.scale,
+        value=scaled(q.value, cell.scale),
         qualifier=q.qualifier,
         denominator=q.denominator,
         num_start=q.num_start,

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, replace
 
 from etl.catalog import Catalog, Frame, Indicator
-from etl.text.numbers import MACROS, QUALIFIER_TAIL, parse_numeral, qualifier_of, scale_of
+from etl.text.numbers import MACROS, QUALIFIER_TAIL, parse_numeral, qualifier_of, scale_of, scaled
 
 __all__ = [
     "Clue",
@@ -134,10 +134,9 @@ def _quantity(lower: str, m: re.Match[str]) -> Quantity | None:
     if lower.startswith(("/", "-"), m.end()) and _is_code(lower, m.end()):
         return None  # 123/bc-ubnd
     try:
-        value = parse_numeral(num) * scale_of(m.group("scale"))
+        value = scaled(parse_numeral(num), scale_of(m.group("scale")))
     except ValueError:
         return None
-    value = float(round(value)) if abs(value - round(value)) < 1e-6 else value
     end = m.end()
     kind = "count"
     if m.group("pct"):

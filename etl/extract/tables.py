@@ -27,10 +27,11 @@ _STT_HEADER = re.compile(r"^(?:stt|tt|số tt|số thứ tự)$")
 _STT_VALUE = re.compile(r"^(?:[ivxlc]{1,5}|\d{1,2}(?:\.\d{1,2})*|[a-zđ])[.)]?$")
 _LABEL_HEADER = re.compile(r"chỉ tiêu|nội dung|tên|lĩnh vực|hạng mục|danh mục|loại|đơn vị thực hiện|cơ quan")
 _UNIT_HEADER = re.compile(r"^(?:đơn vị tính|đvt|đơn vị đo|đơn vị(?= |$)(?! thực hiện| báo cáo))")
-_SKIP_HEADER = re.compile(
-    r"so sánh|so với|tăng,? giảm|tăng/giảm|tăng \(|chênh lệch|ghi chú|kế hoạch|mục tiêu|dự kiến|"
-    r"chỉ tiêu (?:năm|giao|kh)|dự toán|bình quân|trung bình|% ?kh|tỷ lệ (?:%|tăng|so)"
-)
+# Columns that are no figure of a period (a change, a comparison, a note) …
+_SKIP_HEADER = re.compile(r"so sánh|so với|tăng,? giảm|tăng/giảm|tăng \(|chênh lệch|ghi chú|% ?kh|tỷ lệ (?:%|tăng|so)")
+# … and columns whose figures have a role only some indicators take: a plan, an average.
+_PLAN_HEADER = re.compile(r"kế hoạch|mục tiêu|dự kiến|chỉ tiêu (?:năm|giao|kh)|dự toán")
+_AVERAGE_HEADER = re.compile(r"bình quân|trung bình")
 _CUMULATIVE = re.compile(r"lũy kế|luỹ kế|từ đầu năm|cộng dồn")
 _SAME_PERIOD = re.compile(r"cùng kỳ")
 _REPORT_ROW = re.compile(r"(?:số liệu )?(?:kỳ báo cáo|kỳ này|trong kỳ|thực hiện trong kỳ)")
@@ -65,6 +66,7 @@ class TableCell:
     period: Period | None  # the column's period; None: the report's
     topic: str  # the section row above and the table's title line
     is_total: bool  # a total row ('Tổng cộng') of a table listing units
+    role: str = ""  # plan | average: what the column header says its figures are ('' a result)
     column: int = 0  # the cell's column in its table
     table: int = 0  # the paragraph of the table's first line: tells one table from another
     part_of: int | None = None  # the paragraph of the row this one is a part of ('1.1', 'Trong đó: …')
@@ -167,7 +169,16 @@ def _read_table(lower: str, segments: Segments, block: list[int], report: Period
                 continue
             made = _cell(lower, cell, label, headers[col], column_units[col] or unit, periods[col], report)
             if made is not None:
-                out.append(replace(made, topic=section + " \n " + title, column=col, table=block[0], part_of=parent))
+                role = (
+                    "plan"
+                    if _PLAN_HEADER.search(headers[col])
+                    else "average"
+                    if _AVERAGE_HEADER.search(headers[col])
+                    else ""
+                )
+                out.append(
+                    replace(made, topic=section + " \n " + title, column=col, table=block[0], part_of=parent, role=role)
+                )
     return out
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 __all__ = [
     "DIGITLESS_MACROS",
@@ -18,6 +19,7 @@ __all__ = [
     "parse_numeral",
     "qualifier_of",
     "scale_of",
+    "scaled",
 ]
 
 _QUALIFIERS = {
@@ -141,11 +143,13 @@ def parse_number(text: str) -> ParsedNumber:
     m = _STANDALONE.match(lowered)
     if not m:
         raise ValueError(f"không đọc được số: {text!r}")
-    value = parse_numeral(m.group("num")) * scale_of(m.group("scale"))
+    value = scaled(parse_numeral(m.group("num")), scale_of(m.group("scale")))
     den = m.group("den")
-    return ParsedNumber(_tidy(value), qualifier_of(m.group("qual")), _finite(den) if den else None)
+    return ParsedNumber(value, qualifier_of(m.group("qual")), _finite(den) if den else None)
 
 
-def _tidy(value: float) -> float:
-    rounded = round(value)
-    return float(rounded) if abs(value - rounded) < 1e-6 else value
+def scaled(value: float, scale: float) -> float:
+    """A number times its scale word, in decimal: '64,9 tỷ' is 64 900 000 000, not …000.00001;
+    a whole result is kept whole."""
+    product = Decimal(repr(value)) * Decimal(repr(scale))
+    return float(product.to_integral_value()) if product == product.to_integral_value() else float(product)

@@ -74,3 +74,10 @@ def test_scale_words(n, scale):
 def test_not_numbers(text):
     with pytest.raises(ValueError):
         parse_numeral(text)
+
+
+def test_a_scale_word_multiplies_in_decimal_so_amounts_stay_whole():
+    from etl.text.numbers import scaled
+
+    assert scaled(64.9, 1e9) == 64_900_000_000 and scaled(0.1, 3) == 0.3
+    assert parse_number("64,9 tỷ đồng").value == 64_900_000_000
