@@ -476,7 +476,7 @@ def show_result(tab: str) -> None:
 def upload_tab(name: str, labels: dict[str, str], report_types: dict[str, str]) -> None:
     """Upload, review and publish new reports."""
     show_result("tai_len")
-    limit_mb = importing.max_upload_bytes() // (1024 * 1024)
+    limit_mb = min(importing.max_upload_bytes() // (1024 * 1024), st.get_option("server.maxUploadSize"))
     # No type=[...]: Streamlit would raise on any other name before this page runs; the page says why instead.
     files = st.file_uploader(f"Chọn tệp báo cáo ({', '.join(importing.EXTENSIONS)}; tối đa {limit_mb} MB mỗi tệp)",
                              accept_multiple_files=True, key=_uploader_key())  # fmt: skip
