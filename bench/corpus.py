@@ -1,5 +1,7 @@
 """A national corpus for benchmarks: every province × agencies × years × report kinds, written
 with varied names, periods, figures and phrasings, and the true figures beside it (truth.csv).
+A report signed before its province's merger (1 July 2025) carries the name of one of the
+provinces the unit was made of (data/reference/admin_units_2025.csv), so builds map them.
 
     python bench/corpus.py --out /tmp/national [--provinces 34 --agencies 20 --years 10 --kinds 4]
 """
@@ -12,6 +14,7 @@ import random
 import sys
 import tempfile
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,6 +31,26 @@ KINDS = {
 # ≈ 1 GB for the ≈ 27,000 reports of the national corpus, near the samples' own sizes (19–53 kB).
 DOC_BYTES = 37_000
 PERIODS = [("6 tháng đầu năm {y}", 6), ("năm {y}", 12), ("9 tháng năm {y}", 9), ("quý III năm {y}", None)]
+
+
+ADMIN_UNITS = ROOT / "data" / "reference" / "admin_units_2025.csv"
+
+
+def former_names(path: Path = ADMIN_UNITS) -> dict[str, list[tuple[str, date]]]:
+    """Today's unit -> the provinces it was made of, each with the date it joined."""
+    out: dict[str, list[tuple[str, date]]] = {}
+    with path.open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            since = date.fromisoformat(row["effective_date"])
+            out.setdefault(row["new_province"], []).append((row["old_province"], since))
+    return out
+
+
+def reported_name(unit: str, signed: date, formers: dict[str, list[tuple[str, date]]], turn: int) -> str:
+    """The province a report signed on ``signed`` names: before the merger, one of those the unit
+    was made of (the ``turn``-th, so each appears); from the merger on, the unit."""
+    before = [old for old, since in formers.get(unit, []) if signed < since]
+    return before[turn % len(before)] if before else unit
 
 
 def vn(n: int) -> str:
@@ -161,12 +184,14 @@ def filler_paragraphs() -> list[str]:
 
 
 def document(
-    rng: random.Random, province: str, agency: str, year: int, kind: str, filler: list[str]
+    rng: random.Random, province: str, agency: str, year: int, kind: str, filler: list[str],
+    formers: dict[str, list[tuple[str, date]]] | None = None, turn: int = 0,
 ) -> tuple[str, list]:
     label, months = rng.choice(PERIODS)
     period = label.format(y=year)
     ctx = {"agency": agency, "year": year}
     day, month = rng.randint(1, 28), (months or 9) + 1 if (months or 9) < 12 else 12
+    province = reported_name(province, date(year, month, day), formers or {}, turn)
     lines = [f"UBND TỈNH {province.upper()}", agency.upper(), "", f"Số: {rng.randint(1, 3000)}/BC", "",
              f"{province}, ngày {day:02d} tháng {month:02d} năm {year}", "", "BÁO CÁO",
              f"{KINDS[kind]} {period}", "",
@@ -191,14 +216,15 @@ def generate(out: Path, provinces: int, agencies: int, years: int, kinds: int, s
     raw = out / "raw"
     raw.mkdir(parents=True, exist_ok=True)
     n = 0
+    formers = former_names()
     with (out / "truth.csv").open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
         writer.writerow(["doc", "indicator", "value", "year"])
         for province in PROVINCES_2025[:provinces]:
-            for agency in AGENCIES[:agencies]:
+            for a, agency in enumerate(AGENCIES[:agencies]):
                 for year in range(2025 - years + 1, 2026):
                     for kind in list(KINDS)[:kinds]:
-                        text, truth = document(rng, province, agency, year, kind, filler)
+                        text, truth = document(rng, province, agency, year, kind, filler, formers, a + year)
                         name = f"{n:06d}.txt"
                         (raw / name).write_text(text, encoding="utf-8")
                         for item in truth:

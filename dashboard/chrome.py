@@ -52,7 +52,8 @@ PATTERNS: list[tuple[str, str]] = [
     (r"^Select (\d+) match(es)?$", "Chọn $1 kết quả"),
     (r"^You have requested page /(.*), but no corresponding file was found.*$",
      "Không có trang /$1. Đang mở trang chính."),
-    (r"^Limit (\d+)\s?MB per file.*$", "Tối đa $1 MB mỗi tệp"),
+    # the uploader's limit, however the version words it: "Limit 200MB per file • TXT", "20MB per file"
+    (r"^(?:Limit\s*)?(\d+(?:[.,]\d+)?)\s*([KMGT]?B)\s+per file(\s*•.*)?$", "Tối đa $1 $2 mỗi tệp$3"),
     (r"^(\d+) selected$", "Đã chọn $1"),
 ]
 # What cannot be translated or is not for officials: Streamlit's main menu (Print, Record screen,

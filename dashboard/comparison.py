@@ -12,6 +12,7 @@ from dashboard.formatting import (
     period_text,
     rank_text,
     value_with_unit,
+    vn_date,
     vn_value,
 )
 
@@ -111,6 +112,25 @@ def default_provinces(chosen: tuple[str, ...], available: list[str]) -> list[str
     """The page's own picker starts from the sidebar's province, then the default pair, at most two."""
     default = list(chosen) + [p for p in DEFAULT_PAIR if p in available]
     return list(dict.fromkeys(default))[:2] or available[:2]
+
+
+def as_current_units(provinces: list[str], changes: pd.DataFrame) -> tuple[list[str], list[tuple[str, str, str]]]:
+    """Provinces named as they reported, as today's units (figures under today's units carry only
+    those names): the units, once each, and (old name, unit, since) for each name that changed."""
+    merged = {
+        r["old_name"]: (r["new_name"], vn_date(r["effective_date"]))
+        for r in changes[changes["kind"] == "province"].to_dict("records")
+        if r["old_name"] != r["new_name"]
+    }
+    moved = [(p, *merged[p]) for p in provinces if p in merged]
+    return list(dict.fromkeys(merged.get(p, (p,))[0] for p in provinces)), moved
+
+
+def unit_notice(moved: list[tuple[str, str, str]]) -> str:
+    """'Theo đơn vị hiện nay, Trà Vinh nay thuộc Vĩnh Long (từ 01/07/2025): …' (names escaped)."""
+    parts = [f"{md_escape(old)} nay thuộc {md_escape(new)} (từ {since})" for old, new, since in moved]
+    return (f"Theo đơn vị hiện nay, {'; '.join(parts)}: bảng và biểu đồ so sánh số liệu của đơn vị hiện nay, "
+            "gồm cả số liệu các tỉnh cũ đã sáp nhập vào.")  # fmt: skip
 
 
 def warning_texts(warnings: dict[str, list[str]]) -> list[str]:

@@ -76,6 +76,8 @@ def slug(text: str) -> str:
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^&])")
+# what GFM turns into a link by itself, escaped or not: a web address, a www. name, an e-mail address
+_AUTOLINK = re.compile(r"(?i)(?:https?://|www\.)\S*|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 def md_escape(value: object) -> str:
@@ -83,14 +85,32 @@ def md_escape(value: object) -> str:
 
     Streamlit renders st.markdown, captions, alerts, headings, labels and help tooltips as
     Markdown, so such text could otherwise carry a link, an image (fetched by the browser), HTML
-    or a ``:red[…]`` directive. Every Markdown/HTML special character is backslash-escaped —
-    ``.`` and ``:`` too, which also stops bare URLs turning into links and line-start list or
-    heading markers; line breaks stay line breaks. None shows as nothing.
+    or a ``:red[…]`` directive. Every Markdown/HTML special character is backslash-escaped (line-
+    start list or heading markers too); line breaks stay line breaks. A web or e-mail address is
+    put in a code span: Streamlit's Markdown autolinks it even escaped. None shows as nothing.
     """
     if value is None:
         return ""
     text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    parts, last = [], 0
+    for address in _AUTOLINK.finditer(text):
+        parts += [_escape_plain(text[last : address.start()]), md_code(address.group())]
+        last = address.end()
+    return "".join([*parts, _escape_plain(text[last:])])
+
+
+def _escape_plain(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
+
+
+def md_code(value: object) -> str:
+    """A value quoted from a link as a Markdown code span: shown exactly as typed and never turned
+    into a link (Streamlit's Markdown autolinks bare ``https://…`` and ``www.…`` even when escaped)."""
+    text = " ".join(str(value).split()) if value is not None else ""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}" if text else ""
 
 
 _AGENCY_SHORT = (

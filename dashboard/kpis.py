@@ -13,6 +13,7 @@ from dashboard.formatting import (
     period_short,
     period_text,
     rank_text,
+    value_with_unit,
     vn_sort_key,
     vn_value,
 )
@@ -121,3 +122,41 @@ def kpi_slots(cards: dict[str, list[Card]]) -> list[tuple[str, str]]:
 
 def sorted_provinces(provinces: list[str] | tuple[str, ...]) -> list[str]:
     return sorted(provinces, key=vn_sort_key)
+
+
+OTHER_COLUMNS = ["Tỉnh", "Nhóm chỉ tiêu", "Chỉ tiêu", "Giá trị", "Kỳ", "Văn bản"]
+
+
+def other_figures(df: pd.DataFrame) -> pd.DataFrame:
+    """The newest figure of each indicator group of each province: what a province without key
+    figures did report, so Tổng quan never shows it as having nothing."""
+    if df.empty:
+        return pd.DataFrame(columns=OTHER_COLUMNS)
+    newest = df.assign(_end=ends).sort_values(["_end", "sort_order"], ascending=[False, True], kind="stable")
+    newest = newest.drop_duplicates(["province", "group_code"]).to_dict("records")
+    rows = sorted(newest, key=lambda r: (vn_sort_key(r["province"]), r["sort_order"]))
+    return pd.DataFrame(
+        {
+            "Tỉnh": [r["province"] for r in rows],
+            "Nhóm chỉ tiêu": [r["group_label"] for r in rows],
+            "Chỉ tiêu": [r["label_vi"] for r in rows],
+            "Giá trị": [value_with_unit(r["value"], r["unit"], r.get("denominator")) for r in rows],
+            "Kỳ": [period_text(r["period_start"], r["period_end"], r["as_of"]) for r in rows],
+            "Văn bản": [citation(r, 80) for r in rows],
+        },
+        columns=OTHER_COLUMNS,
+    )
+
+
+def split_reporting(provinces: list[str], others: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """The provinces without key figures that reported other figures, and those that reported none."""
+    listed = set(others["Tỉnh"])
+    return [p for p in provinces if p in listed], [p for p in provinces if p not in listed]
+
+
+def unreported_text(provinces: list[str], key_figures: list[str]) -> str:
+    """'Trà Vinh không báo cáo chỉ tiêu chính nào trong phạm vi lọc (A, B, …)' — which key figures
+    the cards would have shown (plain text: the page escapes it)."""
+    names = ", ".join(provinces[:8]) + ("…" if len(provinces) > 8 else "")
+    return (f"{names} không báo cáo chỉ tiêu chính nào trong phạm vi lọc ({', '.join(key_figures)}). "
+            "Dưới đây là số liệu đã báo cáo — mới nhất của mỗi nhóm chỉ tiêu; xem đủ ở trang Tra cứu.")  # fmt: skip

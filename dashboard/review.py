@@ -21,11 +21,14 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import auth, data, figures, importing, queries
+from dashboard.changes import change_text, target_text
 from dashboard.db import warehouse_path
 from dashboard.filters import Filters
 from dashboard.formatting import citation, md_escape, period_text, vn_datetime, vn_value
 
-PENDING = "sua_doi_cho"
+PENDING = "sua_doi_cho"  # the corrections recorded, not yet applied
+RESULT = "ket_qua_ap_dung"  # what the last publish or save did, shown on the next run
+UPLOADS_DONE = "lan_cong_bo"  # how many publishes this session made (the uploader's key)
 
 
 def parse_vn_number(text: str) -> float:
@@ -40,6 +43,19 @@ def pending() -> list[dict]:
     return st.session_state.setdefault(PENDING, [])
 
 
+def stage(correction: dict) -> None:
+    """Add a correction to the pending list; one per figure (or report) and field, the latest
+    replacing an earlier one, so recording twice never logs a change twice."""
+    target = (correction["doc_sha256"], correction.get("fact_key"), correction["field"])
+    kept = [c for c in pending() if (c["doc_sha256"], c.get("fact_key"), c["field"]) != target]
+    pending()[:] = [*kept, {**correction, "pending_id": secrets.token_hex(6)}]
+
+
+def unstage(pending_id: str) -> None:
+    """Drop one pending correction (its remove button) before anything is written."""
+    pending()[:] = [c for c in pending() if c.get("pending_id") != pending_id]
+
+
 def _date(value: object) -> date | None:
     if value is None or value == "" or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
         return None
@@ -47,7 +63,7 @@ def _date(value: object) -> date | None:
 
 
 def _text(value: object, field: str) -> str | None:
-    if field in ("period_start", "period_end"):
+    if field in ("period_start", "period_end", "as_of"):
         d = _date(value)
         return d.isoformat() if d else None
     return None if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
@@ -87,8 +103,9 @@ def metadata_form(key: str, doc_sha256: str, meta: dict, report_types: dict[str,
         st.error("Cần ghi lý do sửa.")
     else:
         for field, value in changed.items():
-            pending().append({"doc_sha256": doc_sha256, "field": field, "old_value": old[field], "new_value": value,
-                              "why": why.strip(), "label": f"Thông tin văn bản · {field}"})  # fmt: skip
+            stage({"doc_sha256": doc_sha256, "field": field, "old_value": old[field], "new_value": value,
+                   "why": why.strip(), "label": "Thông tin văn bản",
+                   "change": change_text(field, old[field], value, {}, report_types)})  # fmt: skip
         st.success(f"Đã ghi nhận {len(changed)} sửa đổi; bấm nút lưu/công bố để áp dụng.")
 
 
@@ -99,48 +116,104 @@ def _describe(row: dict, labels: dict[str, str]) -> str:
     )
 
 
-def _changes(row: dict, value: str, indicator: str, reject: bool) -> list[tuple[str, str, str]]:
+_FACT_DATES = {"period_start": "tu_ngay", "period_end": "den_ngay", "as_of": "tai_ngay"}  # field -> widget key
+
+
+def _changes(row: dict, value: str, indicator: str, reject: bool, dates: dict[str, date | None]) -> list[tuple]:
     """(field, old, new) for each change asked for; ValueError if the value is not a number."""
     changes = []
     if value.strip():
         changes.append(("value", str(row["value"]), str(parse_vn_number(value))))
     if indicator:
         changes.append(("indicator", row["indicator"], indicator))
+    for field, day in dates.items():
+        if day is not None and day != _date(row.get(field)):
+            changes.append((field, _text(row.get(field), field), day.isoformat()))
     if reject:
         changes.append(("status", row.get("status") or "extracted", "rejected"))
     return changes
 
 
+def _notice(key: str, kind: str, text: str) -> None:
+    """A message for the form's next run (callbacks run before the page draws)."""
+    st.session_state[f"thong_bao_{key}"] = (kind, text)
+
+
+def _show_notice(key: str) -> None:
+    kind, text = st.session_state.pop(f"thong_bao_{key}", (None, ""))
+    if kind == "success":
+        st.success(text)
+    elif kind == "error":
+        st.error(text)
+
+
+def _clear_fact_form(key: str) -> None:
+    """Empty the form after a record, so a ticked 'Loại bỏ' or a typed value never carries over."""
+    state = st.session_state
+    state[f"gia_tri_{key}"], state[f"chi_tieu_moi_{key}"] = "", ""
+    state[f"loai_bo_{key}"], state[f"ly_do_{key}"] = False, ""
+    for widget in _FACT_DATES.values():
+        state[f"{widget}_{key}"] = None
+
+
+def _asked_changes(key: str, row: dict) -> list[tuple] | None:
+    """The changes the form asks for, or None after telling the editor why they cannot be recorded."""
+    state = st.session_state
+    dates = {field: state.get(f"{widget}_{key}") for field, widget in _FACT_DATES.items()}
+    value = state.get(f"gia_tri_{key}") or ""
+    try:
+        changes = _changes(row, value, state.get(f"chi_tieu_moi_{key}") or "", state.get(f"loai_bo_{key}"), dates)
+    except ValueError:
+        _notice(key, "error", f"Giá trị không phải là số: {md_escape(repr(value))}")
+        return None
+    if len(changes) > 1 and changes[-1][0] == "status":  # rejected and corrected at once: ambiguous
+        _notice(key, "error", "Loại bỏ số liệu là một sửa đổi riêng: bỏ chọn «Loại bỏ» hoặc để trống các ô sửa khác.")
+        return None
+    if not changes or not (state.get(f"ly_do_{key}") or "").strip():
+        _notice(key, "error", "Cần ghi lý do sửa." if changes else "Không có thay đổi.")
+        return None
+    return changes
+
+
+def _record_fact(key: str, doc_sha256: str, rows: dict[str, dict], labels: dict[str, str]) -> None:
+    """The form's submit: stage each change of the chosen figure, then empty the form."""
+    chosen = st.session_state.get(f"so_lieu_{key}")
+    row = rows[chosen]
+    changes = _asked_changes(key, row)
+    if changes is None:
+        return
+    why, unit = st.session_state[f"ly_do_{key}"].strip(), str(row.get("unit") or "")
+    for field, old, new in changes:
+        stage({"doc_sha256": doc_sha256, "fact_key": chosen, "field": field, "old_value": old, "new_value": new,
+               "why": why, "label": _describe(row, labels),
+               "change": change_text(field, old, new, labels, unit=unit)})  # fmt: skip
+    _notice(key, "success", f"Đã ghi nhận {len(changes)} sửa đổi; bấm nút lưu/công bố để áp dụng.")
+    _clear_fact_form(key)
+
+
 def fact_form(key: str, doc_sha256: str, facts: pd.DataFrame, labels: dict[str, str]) -> None:
-    """Pick a figure; give a new value or indicator, or reject it; say why."""
+    """Pick a figure; give a new value, indicator, period or date, or reject it; say why."""
     if facts.empty:
         st.info("Văn bản này chưa có số liệu nào.")
         return
     rows = {r["fact_key"]: r for r in facts.to_dict("records")}
     with st.form(f"fact_{key}"):
-        chosen = st.selectbox("Số liệu cần sửa", list(rows), format_func=lambda k: _describe(rows[k], labels),
-                              key=f"so_lieu_{key}")  # fmt: skip
+        st.selectbox("Số liệu cần sửa", list(rows), format_func=lambda k: _describe(rows[k], labels),
+                     key=f"so_lieu_{key}")  # fmt: skip
         c1, c2, c3 = st.columns([1, 2, 1])
-        value = c1.text_input("Giá trị mới (để trống nếu giữ nguyên)", key=f"gia_tri_{key}")
+        c1.text_input("Giá trị mới (để trống nếu giữ nguyên)", key=f"gia_tri_{key}")
         keep = "— giữ nguyên —"
-        indicator = c2.selectbox("Chỉ tiêu mới (nếu sai chỉ tiêu)", ["", *labels],
-                                 format_func=lambda c: labels.get(c, keep), key=f"chi_tieu_moi_{key}")  # fmt: skip
-        reject = c3.checkbox("Loại bỏ số liệu này", key=f"loai_bo_{key}")
-        why = st.text_input("Lý do", key=f"ly_do_{key}")
-        if not st.form_submit_button("Ghi nhận sửa số liệu"):
-            return
-    try:
-        changes = _changes(rows[chosen], value, indicator, reject)
-    except ValueError:
-        st.error(f"Giá trị không phải là số: {md_escape(repr(value))}")
-        return
-    if not changes or not why.strip():
-        st.error("Cần ghi lý do sửa." if changes else "Không có thay đổi.")
-        return
-    for field, old, new in changes:
-        pending().append({"doc_sha256": doc_sha256, "fact_key": chosen, "field": field, "old_value": old,
-                          "new_value": new, "why": why.strip(), "label": _describe(rows[chosen], labels)})  # fmt: skip
-    st.success(f"Đã ghi nhận {len(changes)} sửa đổi; bấm nút lưu/công bố để áp dụng.")
+        c2.selectbox("Chỉ tiêu mới (nếu sai chỉ tiêu)", ["", *labels],
+                     format_func=lambda c: labels.get(c, keep), key=f"chi_tieu_moi_{key}")  # fmt: skip
+        c3.checkbox("Loại bỏ số liệu này", key=f"loai_bo_{key}")
+        d1, d2, d3 = st.columns(3)
+        d1.date_input("Kỳ mới: từ ngày", None, format="DD/MM/YYYY", key=f"tu_ngay_{key}")
+        d2.date_input("Kỳ mới: đến ngày", None, format="DD/MM/YYYY", key=f"den_ngay_{key}")
+        d3.date_input("Số liệu tại ngày (mới)", None, format="DD/MM/YYYY", key=f"tai_ngay_{key}")
+        st.caption("Ô để trống giữ nguyên. Sau mỗi lần ghi nhận, biểu mẫu được làm trống.")
+        st.text_input("Lý do", key=f"ly_do_{key}")
+        st.form_submit_button("Ghi nhận sửa số liệu", on_click=_record_fact, args=(key, doc_sha256, rows, labels))
+    _show_notice(key)
 
 
 def _describe_mention(row: dict) -> str:
@@ -173,26 +246,38 @@ def mention_form(key: str, doc_sha256: str, mentions: pd.DataFrame, labels: dict
         st.error("Cần ghi lý do gán chỉ tiêu.")
         return
     row = rows[chosen]
-    pending().append({"doc_sha256": doc_sha256, "fact_key": chosen, "field": "assign",
-                      "old_value": f"{vn_value(row['value'])} {row['measure']}".strip(), "new_value": indicator,
-                      "why": why.strip(), "label": f"Gán {labels[indicator]} · {_describe_mention(row)}"})  # fmt: skip
+    old = f"{vn_value(row['value'])} {row['measure']}".strip()
+    stage({"doc_sha256": doc_sha256, "fact_key": chosen, "field": "assign", "old_value": old,
+           "new_value": indicator, "why": why.strip(), "label": _describe_mention(row),
+           "change": change_text("assign", old, indicator, labels)})  # fmt: skip
     st.success("Đã ghi nhận gán chỉ tiêu; bấm nút lưu/công bố để áp dụng.")
 
 
-def pending_table(doc_sha256: str | None = None) -> pd.DataFrame:
-    rows = [c for c in pending() if doc_sha256 is None or c["doc_sha256"] == doc_sha256]
+def pending_table(doc_sha256s: set[str] | None = None) -> pd.DataFrame:
+    """The pending corrections in words: the figure, what will change, why."""
+    rows = [c for c in pending() if doc_sha256s is None or c["doc_sha256"] in doc_sha256s]
     return pd.DataFrame(
-        [
-            {
-                "Đối tượng": c["label"],
-                "Trường": c["field"],
-                "Cũ": c.get("old_value"),
-                "Mới": c["new_value"],
-                "Lý do": c["why"],
-            }
-            for c in rows
-        ]  # fmt: skip
+        [{"Đối tượng": c["label"], "Thay đổi": c["change"], "Lý do": c["why"]} for c in rows],
+        columns=["Đối tượng", "Thay đổi", "Lý do"],
     )
+
+
+def pending_list(doc_sha256s: set[str]) -> None:
+    """The corrections waiting to be applied, each with a button removing it before publishing."""
+    mine = [c for c in pending() if c["doc_sha256"] in doc_sha256s]
+    if not mine:
+        return
+    st.markdown(f"**Sửa đổi chờ áp dụng ({len(mine)})**")
+    widths = [4, 3, 3, 1]
+    for column, heading in zip(st.columns(widths), ["Số liệu", "Thay đổi", "Lý do", ""], strict=True):
+        column.caption(heading)
+    for c in mine:
+        target, change, why, remove = st.columns(widths, vertical_alignment="center")
+        target.markdown(md_escape(c["label"]))
+        change.markdown(md_escape(c["change"]))
+        why.markdown(md_escape(c["why"]))
+        remove.button("Bỏ", key=f"bo_{c['pending_id']}", help="Bỏ sửa đổi này (chưa ghi gì vào kho)",
+                      on_click=unstage, args=(c["pending_id"],))  # fmt: skip
 
 
 def facts_preview(facts: list[dict], labels: dict[str, str]) -> pd.DataFrame:
@@ -212,27 +297,31 @@ def facts_preview(facts: list[dict], labels: dict[str, str]) -> pd.DataFrame:
     )
 
 
-def history_table(log: pd.DataFrame) -> pd.DataFrame:
-    """The corrections log as the page shows it: when, who, which report, what changed, why."""
+def history_table(log: pd.DataFrame, labels: dict[str, str], report_types: dict[str, str]) -> pd.DataFrame:
+    """The corrections log as the page shows it: when, who, which report and figure, what changed
+    in words, why."""
     if log.empty:
         return log
+    records = log.to_dict("records")
     return pd.DataFrame(
         {
             "Thời điểm": [vn_datetime(t) for t in log["made_at"]],
             "Người sửa": log["who"],
-            "Văn bản": [citation(r, 60) if isinstance(r["doc_id"], str) else "" for r in log.to_dict("records")],
-            "Trường": log["field"].replace({"assign": "gán chỉ tiêu"}),
-            "Giá trị cũ": log["old_value"],
-            "Giá trị mới": log["new_value"],
+            "Văn bản": [citation(r, 60) if isinstance(r["doc_id"], str) else "" for r in records],
+            "Số liệu": [target_text(r["fact_key"], labels) for r in records],
+            "Thay đổi": [
+                change_text(r["field"], r["old_value"], r["new_value"], labels, report_types, r.get("unit") or "")
+                for r in records
+            ],
             "Lý do": log["why"],
             "Áp dụng": ["có" if a else "không (số liệu không còn)" for a in log["applied"]],
         }
     )
 
 
-def history() -> None:
+def history(labels: dict[str, str], report_types: dict[str, str]) -> None:
     st.subheader("Lịch sử sửa đổi")
-    log = history_table(data.cached(queries.corrections))
+    log = history_table(data.cached(queries.corrections), labels, report_types)
     if log.empty:
         st.caption("Chưa có sửa đổi nào.")
     else:
@@ -351,12 +440,46 @@ def _review_staged(row: dict, labels: dict[str, str], report_types: dict[str, st
         mention_form("moi_" + row["sha256"][:12], row["sha256"], staged_mentions(row), labels)
 
 
+def _uploader_key() -> str:
+    """The uploader's key: a new one after each publish empties it (Streamlit cannot clear it)."""
+    generation = st.session_state.get(UPLOADS_DONE, 0)
+    return "tai_len" if not generation else f"tai_len_{generation}"
+
+
+def _finish(rows: list[dict], sent: list[dict], tab: str) -> None:
+    """Keep the ETL's answer and what it applied for the next run, drop what was applied from the
+    pending list (and the published files from the uploader), and draw the page again from the
+    rebuilt warehouse: the review and its button are gone, the sidebar's counts are new."""
+    done = any(r.get("type") in ("published", "corrected") for r in rows)
+    applied = [f"{c['label']} — {c['change']}" for c in sent] if done else []
+    st.session_state[RESULT] = {"tab": tab, "rows": rows, "applied": applied}
+    if done:
+        ids = {c["pending_id"] for c in sent}
+        pending()[:] = [c for c in pending() if c["pending_id"] not in ids]
+        if tab == "tai_len":
+            st.session_state[UPLOADS_DONE] = st.session_state.get(UPLOADS_DONE, 0) + 1
+    st.session_state.pop("xem_truoc", None)
+    st.rerun()
+
+
+def show_result(tab: str) -> None:
+    """What the last publish or save did, once, on the tab it was asked from."""
+    result = st.session_state.get(RESULT)
+    if not result or result["tab"] != tab:
+        return
+    del st.session_state[RESULT]
+    show_etl_result(result["rows"])
+    if result["applied"]:
+        st.markdown("**Đã áp dụng:**\n" + "\n".join(f"- {md_escape(text)}" for text in result["applied"]))
+
+
 def upload_tab(name: str, labels: dict[str, str], report_types: dict[str, str]) -> None:
     """Upload, review and publish new reports."""
-    limit_mb = importing.max_upload_bytes() // (1024 * 1024)
+    show_result("tai_len")
+    limit_mb = min(importing.max_upload_bytes() // (1024 * 1024), st.get_option("server.maxUploadSize"))
     # No type=[...]: Streamlit would raise on any other name before this page runs; the page says why instead.
     files = st.file_uploader(f"Chọn tệp báo cáo ({', '.join(importing.EXTENSIONS)}; tối đa {limit_mb} MB mỗi tệp)",
-                             accept_multiple_files=True, key="tai_len")  # fmt: skip
+                             accept_multiple_files=True, key=_uploader_key())  # fmt: skip
     uploads, refused = importing.accepted([importing.Upload(f.name, f.getvalue()) for f in files or []])
     for refused_name in refused:
         st.error(f"{md_escape(refused_name)}: không nhận loại tệp này — chỉ nhận {', '.join(importing.EXTENSIONS)}.")
@@ -367,17 +490,18 @@ def upload_tab(name: str, labels: dict[str, str], report_types: dict[str, str]) 
         _review_staged(row, labels, report_types)
     if not staged:
         return
-    mine = [c for c in pending() if c["doc_sha256"] in {r["sha256"] for r in staged}]
-    if mine:
-        st.dataframe(pending_table(), hide_index=True, width="stretch")
+    shas = {r["sha256"] for r in staged}
+    pending_list(shas)
     if st.button(f"Công bố {len(staged)} báo cáo", type="primary", key="cong_bo"):
+        mine = [c for c in pending() if c["doc_sha256"] in shas]
         ready = [u for u in uploads if any(r["file"] == u.name for r in staged)]
-        show_etl_result(importing.publish(ready, [correction_payload(c) for c in mine], name, warehouse_path()))
-        pending().clear()
+        rows = importing.publish(ready, [correction_payload(c) for c in mine], name, warehouse_path())
+        _finish(rows, mine, "tai_len")
 
 
 def fix_tab(name: str, labels: dict[str, str], report_types: dict[str, str]) -> None:
     """Correct a published document's metadata or figures, then rebuild."""
+    show_result("sua")
     docs = data.cached(queries.documents, Filters())
     if docs.empty:
         st.info("Kho dữ liệu chưa có văn bản nào.")
@@ -391,8 +515,7 @@ def fix_tab(name: str, labels: dict[str, str], report_types: dict[str, str]) -> 
     mine = [c for c in pending() if c["doc_sha256"] == meta["sha256"]]
     if not mine:
         return
-    st.dataframe(pending_table(meta["sha256"]), hide_index=True, width="stretch")
+    pending_list({meta["sha256"]})
     if st.button(f"Lưu {len(mine)} sửa đổi và dựng lại kho", type="primary", key="luu_sua"):
-        show_etl_result(importing.correct([correction_payload(c) for c in mine], name, warehouse_path()))
-        for c in mine:
-            pending().remove(c)
+        rows = importing.correct([correction_payload(c) for c in mine], name, warehouse_path())
+        _finish(rows, mine, "sua")

@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard import data, queries
 from dashboard.filters import Filters
-from dashboard.formatting import md_escape, vn_datetime, vn_sorted
+from dashboard.formatting import md_code, vn_datetime, vn_sorted
 
 FILTER_KEYS = ("tinh", "nam", "co_quan", "loai", "nhom")
 UNITS = {"reported": "Như báo cáo", "current": "Theo đơn vị hiện nay"}
@@ -32,7 +32,7 @@ def _ignore_invalid(key: str, valid: list[str], label: str) -> None:
     raw = st.query_params.get_all(key)
     bad = [v for v in raw if v not in valid]
     if bad:
-        shown = md_escape(", ".join(repr(v[:40]) for v in bad[:3]))  # the link's text, never its Markdown
+        shown = ", ".join(md_code(v[:40]) for v in bad[:3])  # the link's text, never its Markdown or a link
         st.sidebar.warning(f"Đã bỏ qua giá trị không hợp lệ trong đường dẫn ({label}): {shown}")
 
 
@@ -51,7 +51,7 @@ def _years(bounds: tuple[int, int] | None) -> tuple[int | None, int | None]:
     low, high = bounds
     raw = st.query_params.get_all("nam")
     if any(not v.isdigit() or not low <= int(v) <= high for v in raw):
-        shown = md_escape(", ".join(repr(v[:12]) for v in raw[:2]))
+        shown = ", ".join(md_code(v[:12]) for v in raw[:2])
         st.sidebar.warning(f"Đã bỏ qua năm không hợp lệ trong đường dẫn: {shown}")
     if low == high:
         st.sidebar.caption(f"Năm: {low}")

@@ -13,7 +13,7 @@ report_types = data.vocabulary().report_types
 
 editor = review.editor(auth.configured_hash(st.secrets))
 if not editor:
-    review.history()
+    review.history(labels, report_types)
     st.stop()
 
 st.caption(f"Đang đăng nhập: {md_escape(editor)}")
@@ -27,4 +27,4 @@ with upload_tab:
 with fix_tab:
     review.fix_tab(editor, labels, report_types)
 with log_tab:
-    review.history()
+    review.history(labels, report_types)

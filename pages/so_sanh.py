@@ -21,6 +21,10 @@ else:
 per_month = st.toggle("Quy số liệu theo kỳ về bình quân tháng", key="theo_thang",
                       help="Các kỳ báo cáo dài ngắn khác nhau; bình quân tháng giúp so sánh số liệu phát sinh "
                       "trong kỳ.")  # fmt: skip
+if filters.units == "current":  # figures then carry today's units: a former province is compared as its unit
+    provinces, moved = comparison.as_current_units(provinces, data.cached(queries.unit_changes))
+    if moved:
+        st.info(comparison.unit_notice(moved))
 if len(provinces) < 2:
     st.info("Chọn ít nhất hai tỉnh để so sánh.")
     st.stop()

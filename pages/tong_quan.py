@@ -1,4 +1,7 @@
-"""Tổng quan: the latest key figures of each province in scope, with their period, change and trend."""
+"""Tổng quan: the latest key figures of each province in scope, with their period, change and trend;
+a province without key figures shows which it did not report and the figures it did."""
+
+import dataclasses
 
 import streamlit as st
 
@@ -10,11 +13,9 @@ st.title("Tổng quan")
 st.caption("Số liệu mới nhất của mỗi tỉnh; mức thay đổi so với kỳ trước có cùng độ dài; "
            "đường nhỏ là các kỳ gần đây.")  # fmt: skip
 
-cards = kpis.kpi_cards(data.latest_facts(filters, tuple(data.vocabulary().kpis), per_indicator=24))
-if not cards:
-    st.info("Không có số liệu nào phù hợp với bộ lọc đang chọn.")
-    st.stop()
-provinces = kpis.sorted_provinces(filters.provinces or data.options().provinces)
+key_figures = data.vocabulary().kpis
+cards = kpis.kpi_cards(data.latest_facts(filters, tuple(key_figures), per_indicator=24))
+provinces = kpis.sorted_provinces(filters.provinces or data.options(filters.units).provinces)
 slots = kpis.kpi_slots(cards)  # the same figure sits in the same place for every province
 linked = data.fact_findings([c.fact_id for items in cards.values() for c in items if c.finding])
 PER_ROW = 4
@@ -43,7 +44,17 @@ for province in [p for p in provinces if p in cards]:
         for column, (code, label) in zip(st.columns(PER_ROW), slots[start : start + PER_ROW], strict=False):
             with column:
                 draw(by_code.get(code), label)
+
 without = [p for p in provinces if p not in cards]
-if without:
-    names = md_escape(", ".join(without))
-    st.caption(f"Không báo cáo các chỉ tiêu chính trong phạm vi lọc: {names} — xem trang Tra cứu.")
+others = kpis.other_figures(data.latest_facts(dataclasses.replace(filters, provinces=tuple(without))))
+if not cards and others.empty:
+    st.info("Không có số liệu nào phù hợp với bộ lọc đang chọn.")
+    st.stop()
+reporting, silent = kpis.split_reporting(without, others)
+if reporting:
+    if cards:
+        st.subheader("Các tỉnh chưa có chỉ tiêu chính")
+    st.info(md_escape(kpis.unreported_text(reporting, list(key_figures.values()))))
+    st.dataframe(others, hide_index=True, width="stretch")
+if silent and cards:
+    st.caption(f"Không có số liệu nào trong phạm vi lọc: {md_escape(', '.join(silent))} — xem trang Tra cứu.")

@@ -29,3 +29,17 @@ def test_benchmark_runs_in_smoke_mode(script, tmp_path):
 def test_no_benchmark_types_rows_by_hand(script):
     """Hand-typed INSERTs drift from the schema (they did: 'builds has 11 columns but 9 values')."""
     assert "INSERT INTO" not in script.read_text(encoding="utf-8").upper()
+
+
+def test_the_national_corpus_names_former_provinces_before_the_merger(tmp_path):
+    from datetime import date
+
+    from bench.corpus import former_names, generate, reported_name
+
+    formers = former_names()
+    before = {reported_name("Vĩnh Long", date(2024, 6, 1), formers, turn) for turn in range(3)}
+    assert before == {"Vĩnh Long", "Bến Tre", "Trà Vinh"}
+    assert reported_name("Vĩnh Long", date(2025, 7, 1), formers, 1) == "Vĩnh Long"
+    generate(tmp_path, provinces=2, agencies=1, years=2, kinds=1)  # Hà Nội and Huế, 2024 and 2025
+    heads = sorted(p.read_text(encoding="utf-8").splitlines()[0] for p in (tmp_path / "raw").iterdir())
+    assert "UBND TỈNH THỪA THIÊN HUẾ" in heads and "UBND TỈNH HUẾ" in heads

@@ -30,6 +30,26 @@ def test_year_filter_changes_what_is_shown(app):
     assert {m.value for m in at.metric if m.label == "Hồ sơ TTHC tiếp nhận"} == {"37"}
 
 
+@pytest.mark.parametrize("query", [{"tinh": "Trà Vinh"}, {"nam": ["2020", "2020"]}])
+def test_overview_of_a_province_without_key_figures_shows_what_it_reported(app, query):
+    at = app("pages/tong_quan.py", **query)  # Trà Vinh's one report (2020) gives no key figure
+    assert not at.exception, at.exception
+    shown = texts(at).replace("\\", "")
+    assert "Không có số liệu nào phù hợp" not in shown
+    assert "Trà Vinh không báo cáo chỉ tiêu chính nào trong phạm vi lọc" in shown
+    assert "Hồ sơ TTHC tiếp nhận" in shown and "Xếp hạng DTI của tỉnh" in shown  # the key figures it lacks, named
+    table = at.dataframe[0].value
+    assert set(table["Tỉnh"]) == {"Trà Vinh"} and len(table) == table["Nhóm chỉ tiêu"].nunique() >= 2
+    assert all(value for value in table["Giá trị"]) and not any("tại" in p and "…" in p for p in table["Kỳ"])
+
+
+def test_overview_lists_provinces_without_key_figures_under_the_cards(app):
+    at = app("pages/tong_quan.py")
+    assert {s.value for s in at.subheader} >= {"Tây Ninh", "Các tỉnh chưa có chỉ tiêu chính"}
+    listed = set(at.dataframe[0].value["Tỉnh"])
+    assert "Trà Vinh" in listed and not listed & {s.value for s in at.subheader}  # only those without cards
+
+
 def test_explorer_filters_rows(app):
     at = app("pages/tra_cuu.py")
     all_rows = at.dataframe[0].value

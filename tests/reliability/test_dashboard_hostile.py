@@ -17,13 +17,13 @@ import time
 
 import duckdb
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard import auth, data, importing, queries
 from dashboard.auth import SignInGuard, client_keys, hash_password
-from dashboard.formatting import md_escape
+from dashboard.formatting import md_code, md_escape
 from etl.build import build_warehouse
 from tests.app.conftest import make_site
 from tests.conftest import RAW, ROOT
@@ -35,6 +35,22 @@ LIVE_SYNTAX = ("](", "![", "<b>", "</b>")  # what a rendered link, image or tag 
 DOC = "004_f3cae4251c6f1b42.txt"  # a Tây Ninh sample with KPI figures and findings
 PASSWORD = "mật khẩu thử nghiệm"
 _SPECIALS = set("\\`*_{}[]()#+-.!|<>~$:=^&")
+_CODE_SPAN = re.compile(r"(`+)(.*?)\1", re.DOTALL)
+CRAFTED_URL = "[x](https://evil.example/a) www.evil.example/b"
+
+
+def outside_code(value: str) -> str:
+    """The Markdown outside code spans: the only part that can become a link."""
+    return _CODE_SPAN.sub("", value)
+
+
+def as_read(markdown: str) -> str:
+    """The text a reader sees: escapes undone outside code spans, code spans as they are."""
+    seen, last = [], 0
+    for span in _CODE_SPAN.finditer(markdown):
+        seen += [re.sub(r"\\(.)", r"\1", markdown[last : span.start()]), span.group(2).strip()]
+        last = span.end()
+    return "".join([*seen, re.sub(r"\\(.)", r"\1", markdown[last:])]).replace("  \n", "\n")
 
 
 # ---------------------------------------------------------------- the escaping helper
@@ -45,11 +61,12 @@ def test_md_escape_leaves_no_live_markdown(payload):
     out = md_escape(payload)
     assert not any(s in out for s in LIVE_SYNTAX)
     assert not out.lstrip().startswith(("#", "-", "1.", ">", ":red["))
-    assert re.sub(r"\\(.)", r"\1", out).replace("  \n", "\n") == payload  # the reader sees the same text
+    assert as_read(out) == payload  # the reader sees the same text
 
 
 @given(st.text(max_size=60))
 def test_md_escape_escapes_every_special_character(text):
+    assume("@" not in text and "://" not in text and "www." not in text.lower())  # addresses: code spans
     out = md_escape(text)
     bare = re.sub(r"\\(.)", "", out)  # drop every escaped pair: no special character may remain
     assert not _SPECIALS & set(bare)
@@ -94,10 +111,24 @@ def assert_shown_as_text(at: AppTest, *payloads: str) -> None:
     assert not at.exception, at.exception
     values = rendered(at)
     for value in values:
-        assert not any(s in value for s in LIVE_SYNTAX), value
+        assert not any(s in outside_code(value) for s in LIVE_SYNTAX), value
     joined = "\n".join(values)
     for payload in payloads:
-        assert md_escape(payload) in joined
+        assert md_escape(payload) in joined or md_code(payload) in joined
+
+
+@pytest.mark.parametrize("text", [CRAFTED_URL, "Nguồn: http://a.b/c?x=1, thư gửi a.b@so.gov.vn.", "WWW.E.X"])
+def test_md_escape_leaves_no_address_to_autolink(text):
+    out = md_escape(text)
+    assert not re.search(r"(?i)https?|www|@", outside_code(out)), out
+    assert as_read(out) == text
+
+
+@pytest.mark.parametrize("value", [CRAFTED_URL, "`tick` ``two`` https://e.x", "``"])
+def test_md_code_quotes_a_value_whole(value):
+    quoted = md_code(value)
+    assert outside_code(quoted) == "" and _CODE_SPAN.fullmatch(quoted)
+    assert _CODE_SPAN.fullmatch(quoted).group(2).strip() == value
 
 
 def open_page(page: str, **query: str | list[str]) -> AppTest:
@@ -106,6 +137,15 @@ def open_page(page: str, **query: str | list[str]) -> AppTest:
         at.query_params[key] = value
     at.switch_page(page)
     return at.run()
+
+
+def test_a_url_in_a_link_value_is_quoted_never_left_to_autolinking(warehouse, monkeypatch):
+    monkeypatch.setenv("WAREHOUSE", str(warehouse))
+    at = open_page("pages/tra_cuu.py", tinh=CRAFTED_URL, nam=CRAFTED_URL, co_quan=CRAFTED_URL)
+    warnings = [w.value for w in at.sidebar.warning]
+    assert len(warnings) == 3 and all("https" in w for w in warnings)
+    for warning in warnings:  # Markdown autolinks "https://…" and "www.…" even when escaped
+        assert not re.search(r"https?|www|evil", outside_code(warning)), warning
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)

@@ -1,0 +1,39 @@
+"""Streamlit's own English rewritten in Vietnamese (dashboard/chrome.py), and the uploader's
+limit: Streamlit's and the page's say the same number."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+
+import pytest
+
+from dashboard import chrome, importing
+from tests.conftest import ROOT
+
+
+def rewrite(text: str) -> str:
+    """What the page's script does to one text (its patterns, in Python's regex dialect)."""
+    for pattern, to in chrome.PATTERNS:
+        if re.search(pattern, text.strip()):
+            return re.sub(pattern, re.sub(r"\$(\d)", r"\\\1", to), text.strip())
+    return chrome.TEXTS.get(text.strip(), text)
+
+
+@pytest.mark.parametrize(
+    ("shown", "vietnamese"),
+    [
+        ("200MB per file", "Tối đa 200 MB mỗi tệp"),  # Streamlit 1.5x–1.6x
+        ("Limit 200MB per file", "Tối đa 200 MB mỗi tệp"),  # earlier versions
+        ("Limit 20 MB per file • TXT, PDF", "Tối đa 20 MB mỗi tệp • TXT, PDF"),
+        ("1.5GB per file", "Tối đa 1.5 GB mỗi tệp"),
+    ],
+)
+def test_the_uploaders_limit_reads_in_vietnamese_whatever_the_version(shown, vietnamese):
+    assert rewrite(shown) == vietnamese
+
+
+def test_streamlits_upload_limit_is_the_one_the_page_states(monkeypatch):
+    monkeypatch.delenv("MAX_UPLOAD_MB", raising=False)
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["maxUploadSize"] == importing.max_upload_bytes() // (1024 * 1024) == 20
