@@ -779,6 +779,8 @@ def _not_ours(doc: _Doc, ind: Indicator, sentence: Sentence, q: Quantity) -> str
     clause_end = semi if semi != -1 else sentence.end
     stop = _PHRASE_STOP.search(doc.lower, q.end, clause_end)
     phrase_end = stop.start() if stop else clause_end
+    if cfg.part_of_whole is not None and cfg.part_of_whole.search(doc.lower, clause_start, q.start):
+        return "một phần của tổng nêu trước"
     targets = doc.catalog.exclude_clause
     if not ind.allow_targets and targets is not None and targets.search(doc.lower, clause_start, phrase_end):
         return "kế hoạch, mục tiêu"
@@ -929,7 +931,11 @@ def _table_candidate(doc: _Doc, ind: Indicator, cell: TableCell, sentence: Sente
     if ind.kind == "rank" and cell.period is None:
         period = _rank_year(doc, sentence) or period
     if ind.kind == "stock":
-        when: tuple[date | None, date | None, date | None] = (None, None, _as_of(doc, sentence, period, dated=True))
+        when: tuple[date | None, date | None, date | None] = (
+            None,
+            None,
+            cell.as_of if cell.period is None and cell.as_of else _as_of(doc, sentence, period, dated=True),
+        )
     else:
         when = (period.start, period.end, None)
     confidence = _TABLE_CONFIDENCE + 0.02 * min(score, 4)

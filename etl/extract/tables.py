@@ -15,7 +15,7 @@ from datetime import date
 
 from etl.extract.mentions import Quantity, find_quantities
 from etl.models import Period
-from etl.text.periods import find_period_mentions, month_end, names_report_period, shift_years
+from etl.text.periods import find_period_mentions, month_end, names_report_period, parse_date, shift_years
 from etl.text.segments import Segments
 
 __all__ = ["TableCell", "read_tables"]
@@ -34,6 +34,7 @@ _PLAN_HEADER = re.compile(r"kế hoạch|mục tiêu|dự kiến|chỉ tiêu (?:
 _AVERAGE_HEADER = re.compile(r"bình quân|trung bình")
 _CUMULATIVE = re.compile(r"lũy kế|luỹ kế|từ đầu năm|cộng dồn")
 _SAME_PERIOD = re.compile(r"cùng kỳ")
+_AT_DATE = re.compile(r"(?:tại|vào) (?:thời điểm|ngày) (\d{1,2}/\d{1,2}/\d{4})")
 _REPORT_ROW = re.compile(r"(?:số liệu )?(?:kỳ báo cáo|kỳ này|trong kỳ|thực hiện trong kỳ)")
 _PERIOD_WORDS = re.compile(r"cùng kỳ|năm (?:trước|\d{4})|\d{1,2} tháng|quý [ivx]+|tháng \d{1,2}|/\d{4}")
 _TOTAL = re.compile(r"^(?:tổng(?: cộng| số| chung)?|cộng|toàn tỉnh|toàn thành phố)\b")
@@ -67,6 +68,7 @@ class TableCell:
     topic: str  # the section row above and the table's title line
     is_total: bool  # a total row ('Tổng cộng') of a table listing units
     role: str = ""  # plan | average: what the column header says its figures are ('' a result)
+    as_of: date | None = None  # the date the row label gives a count ('Hồ sơ tồn (đến ngày 14/12/2024)')
     column: int = 0  # the cell's column in its table
     table: int = 0  # the paragraph of the table's first line: tells one table from another
     part_of: int | None = None  # the paragraph of the row this one is a part of ('1.1', 'Trong đó: …')
@@ -340,7 +342,17 @@ def _cell(
     row_period = _row_period(label, report)
     if row_period is not None:  # periods down the rows, measures across the columns
         return TableCell(q, header, "", unit_text, scale, row_period, "", True)
-    return TableCell(q, label, header, unit_text, scale, period, "", bool(_TOTAL.match(label)))
+    cell_ = TableCell(q, label, header, unit_text, scale, period, "", bool(_TOTAL.match(label)))
+    return replace(cell_, as_of=_label_date(label))
+
+
+def _label_date(label: str) -> date | None:
+    """A date the row label says its count is of: '(đến ngày 14/12/2024)', 'tại thời điểm 30/9/2025'."""
+    for m in find_period_mentions(label):
+        if m.kind == "until" and m.period.end:
+            return m.period.end
+    found = _AT_DATE.search(label)
+    return parse_date(found.group(1)) if found else None
 
 
 def _unit_in(text: str) -> str:

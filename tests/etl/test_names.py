@@ -187,3 +187,21 @@ def test_period_rows_say_the_same_period_and_the_report_period():
     found = {(f.indicator, f.value, f.period_start) for f in report.facts}
     assert ("tthc_received", 940, date(2025, 4, 1)) in found and ("tthc_received", 870, date(2024, 4, 1)) in found
     assert not any(v == 8.0 for _, v, _ in found)
+
+
+def test_a_row_label_dates_its_count():
+    report = make_report(
+        "| STT | Chỉ tiêu | Đơn vị tính | Kỳ báo cáo |\n|---|---|---|---|\n"
+        "| 1 | Hồ sơ tồn kỳ trước chuyển sang (đến ngày 31/3/2025) | hồ sơ | 17 |\n"
+        "| 2 | Hồ sơ tiếp nhận mới trong kỳ | hồ sơ | 300 |\n",
+        "Kết quả giải quyết thủ tục hành chính quý II năm 2025",
+    )
+    fact = next(f for f in report.facts if f.value == 17)
+    assert (fact.indicator, fact.as_of) == ("tthc_pending", date(2025, 3, 31))
+
+
+def test_a_figure_opened_as_part_of_a_whole_is_not_the_whole():
+    found = _prose(
+        "Trung tâm đã giải quyết 2.400 hồ sơ. Trong tổng số hồ sơ đã giải quyết, 610 hồ sơ thuộc lĩnh vực đất đai."
+    )
+    assert ("tthc_resolved", 2400) in found and not any(v == 610 for _, v in found)
