@@ -73,6 +73,7 @@ class MentionConfig:
     part_words: re.Pattern[str]  # words opening a part of what the clause counted
     average_words: re.Pattern[str]  # words making a figure an average
     part_of_whole: re.Pattern[str] | None = None  # 'Trong tổng số hồ sơ đã giải quyết, 1.037 …': a part
+    own_unit: re.Pattern[str] | None = None  # a heading naming the reporter itself ('Kết quả tại Văn phòng')
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +204,7 @@ def _mention_config(raw: dict, macros: dict[str, str]) -> MentionConfig:
         *(c(k) for k in ("other_level", "other_place", "province_wide", "not_a_count")),
         *(c(k) for k in ("total_words", "part_words", "average_words")),
         part_of_whole=c("part_of_whole") if "part_of_whole" in raw else None,
+        own_unit=c("own_unit") if "own_unit" in raw else None,
     )
 
 

@@ -49,6 +49,7 @@ _NEAR_BEFORE = 40  # characters before a figure whose words may name it
 _NEAR_STOP = re.compile(r"[.;(]")
 _AVERAGE_LABEL = re.compile(r"trung bình|bình quân")
 _ACTION_OBJECT = re.compile(r"(?:^|\s)(?:cho|đối với)\s*$")
+_ROMAN_MARK = re.compile(r"[ivxlc]{1,6}\.")
 _HEADING_LINE = re.compile(r"(?:[ivxlc]{1,6}\.|\d{1,2}(?:\.\d{1,2})*\.?|[a-zđ]\)|#+)\s+\S")
 
 
@@ -179,13 +180,28 @@ class _Doc:
             self._headings[paragraph] = found
         return self._headings[paragraph]
 
+    def heading_scope(self, paragraph: int) -> str | None:
+        """'province' under a heading about the whole province ('I. Kết quả trên địa bàn toàn
+        tỉnh'), 'own' under one naming the reporter ('II. Kết quả tại Văn phòng'); the nearest
+        heading that says either decides."""
+        cfg = self.catalog.mention
+        if cfg is None:
+            return None
+        for j in self.headings(paragraph):
+            a, b = self.segments.paragraphs[j]
+            if cfg.own_unit is not None and cfg.own_unit.search(self.lower, a, b):
+                return "own"
+            if cfg.province_wide.search(self.lower, a, b):
+                return "province"
+        return None
+
     def _heading_lines(self) -> list[tuple[int, int]]:
         """(paragraph, level) of every heading line, found once per document."""
         if self._heading_index is None:
             index = []
             for j, (a, b) in enumerate(self.segments.paragraphs):
                 if b - a <= 160 and _HEADING_LINE.match(self.lower, a, b):
-                    index.append((j, self.lower[a:b].split(" ", 1)[0].count(".") or 1))
+                    index.append((j, _heading_level(self.lower[a:b].split(" ", 1)[0])))
             self._heading_index = index
         return self._heading_index
 
@@ -253,6 +269,17 @@ class _Doc:
                 if m.end() > best_end:
                     best, best_end = name, m.end()
         return best
+
+
+def _heading_level(mark: str) -> int:
+    """How deep a heading's number puts it: 'I.' 0, '1.' 1, '1.1.' 2, 'a)' 3, '##' by its hashes."""
+    if mark.startswith("#"):
+        return len(mark) - 1
+    if _ROMAN_MARK.fullmatch(mark):
+        return 0
+    if mark[:1].isdigit():
+        return mark.rstrip(".").count(".") + 1
+    return 3
 
 
 def extract_facts(norm: NormalizedText, meta: DocumentMeta, catalog: Catalog) -> list[Fact]:
@@ -353,7 +380,7 @@ def _someone_else(doc: _Doc, ind: Indicator, sentence: Sentence, pos: int) -> st
     place, level, province = doc.subjects(clause_start, sentence.start, pos)
     if ind.kind != "rank" and (place or (ind.scope == "agency" and level)):  # a rank names the nation by nature
         return "số liệu của cấp, đơn vị hoặc địa phương khác"
-    if ind.scope == "agency" and province:
+    if ind.scope == "agency" and (province or doc.heading_scope(sentence.paragraph) == "province"):
         return "số liệu toàn tỉnh trong báo cáo của một cơ quan"
     return ""
 

@@ -9,6 +9,7 @@ import pytest
 
 from etl.catalog import default_catalog, number_kind
 from etl.extract.names import NameContext, best_by_names, find_name, name_table, tokens, twins_by_level
+from etl.pipeline import process_bytes
 from tests.conftest import make_report
 
 CATALOG = default_catalog()
@@ -205,3 +206,15 @@ def test_a_figure_opened_as_part_of_a_whole_is_not_the_whole():
         "Trung tâm đã giải quyết 2.400 hồ sơ. Trong tổng số hồ sơ đã giải quyết, 610 hồ sơ thuộc lĩnh vực đất đai."
     )
     assert ("tthc_resolved", 2400) in found and not any(v == 610 for _, v in found)
+
+
+def test_a_section_about_the_whole_province_is_not_the_departments_own():
+    body = (
+        "UBND TỈNH PHÚ THỌ\nSỞ TƯ PHÁP\nSố: 12/BC-STP\n"
+        "BÁO CÁO\nKết quả giải quyết thủ tục hành chính năm 2025\n"
+        "I. KẾT QUẢ CHUNG CỦA TỈNH\n1. Hồ sơ\n"
+        "Trong năm, các cơ quan đã tiếp nhận 845.120 hồ sơ thủ tục hành chính.\n"
+        "II. KẾT QUẢ TẠI SỞ\nTrong năm, Sở đã tiếp nhận 3.410 hồ sơ thủ tục hành chính.\n"
+    )
+    found = {(f.indicator, f.value) for f in process_bytes("bc.txt", body.encode()).facts if f.role == "primary"}
+    assert ("tthc_received", 3410) in found and ("tthc_received", 845120) not in found
