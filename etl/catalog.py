@@ -74,6 +74,7 @@ class MentionConfig:
     average_words: re.Pattern[str]  # words making a figure an average
     part_of_whole: re.Pattern[str] | None = None  # 'Trong tổng số hồ sơ đã giải quyết, 1.037 …': a part
     own_unit: re.Pattern[str] | None = None  # a heading naming the reporter itself ('Kết quả tại Văn phòng')
+    unit_subject: re.Pattern[str] | None = None  # a unit opening a sentence as its subject ('Trung tâm …')
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +206,7 @@ def _mention_config(raw: dict, macros: dict[str, str]) -> MentionConfig:
         *(c(k) for k in ("total_words", "part_words", "average_words")),
         part_of_whole=c("part_of_whole") if "part_of_whole" in raw else None,
         own_unit=c("own_unit") if "own_unit" in raw else None,
+        unit_subject=c("unit_subject") if "unit_subject" in raw else None,
     )
 
 

@@ -299,6 +299,7 @@ def extract_document(norm: NormalizedText, meta: DocumentMeta, catalog: Catalog)
         stated[c.value].add(c.indicator.code)
     table_cands, table_left = _table_candidates(doc, stated)
     candidates.extend(table_cands)
+    candidates = [_at_its_level(doc, c) for c in candidates]
     candidates = _one_reading_per_number(candidates)
     facts: list[Fact] = []
     dropped: list[_Candidate] = []
@@ -886,6 +887,46 @@ def _in_role(cell: TableCell, ind: Indicator | None, score: float, why: str) -> 
     if cell.role == "average" and not _AVERAGE_LABEL.search(ind.label_vi.lower()):
         return None, 0.0, "số bình quân"
     return ind, score, why
+
+
+def _at_its_level(doc: _Doc, c: _Candidate) -> _Candidate:
+    """A prose figure of an indicator named alike at two levels (a Sở's own online payments, the
+    province's) goes to the level its subject speaks for; a table keeps its own reading."""
+    twin = name_table(doc.catalog).twins.get(c.indicator.code)
+    if twin is None or c.rule.id.endswith(".table"):
+        return c
+    level = _level_at(doc, c.sentence, c.num_start)
+    if level is None or level == c.indicator.scope:
+        return c
+    other = doc.catalog.get(twin)
+    return replace(c, indicator=other, period=_period_of(doc, other, c.sentence, c.num_start))
+
+
+def _level_at(doc: _Doc, sentence: Sentence, pos: int) -> str | None:
+    """Whose figure a prose number is: the whole province when its clause or sentence opens on
+    it, the reporter when a unit is the subject; a sentence with neither speaks of the subject
+    of the sentences before it in its paragraph; None when nothing says (the reading stands)."""
+    clause_start = max(doc.lower.rfind(";", sentence.start, pos) + 1, sentence.start)
+    if doc.subjects(clause_start, sentence.start, pos)[2]:
+        return "province"
+    for s in reversed([x for x in doc.segments.sentences_of(sentence.paragraph) if x.start <= sentence.start]):
+        said = _subject_of(doc, s.start, min(s.end, pos))
+        if said:
+            return said
+    return None
+
+
+def _subject_of(doc: _Doc, start: int, end: int) -> str | None:
+    """'province' or 'agency' when the opening words of a sentence name who it speaks of."""
+    cfg = doc.catalog.mention
+    stop = min(end, start + _SUBJECT_REACH)
+    if cfg is None:
+        return None
+    wide = cfg.province_wide.search(doc.lower, start, stop)
+    unit = cfg.unit_subject.search(doc.lower, start, stop) if cfg.unit_subject is not None else None
+    if wide and (unit is None or wide.start() < unit.start()):
+        return "province"
+    return "agency" if unit else None
 
 
 def _reporter_level(doc: _Doc) -> str:

@@ -218,3 +218,16 @@ def test_a_section_about_the_whole_province_is_not_the_departments_own():
     )
     found = {(f.indicator, f.value) for f in process_bytes("bc.txt", body.encode()).facts if f.role == "primary"}
     assert ("tthc_received", 3410) in found and ("tthc_received", 845120) not in found
+
+
+@pytest.mark.parametrize(
+    ("lead", "expected"),
+    [
+        ("Đến hết quý, toàn tỉnh có 1.210 dịch vụ công trực tuyến.", "online_payment_dossiers_province"),
+        ("Trung tâm đã giải quyết 3.500 hồ sơ đúng hạn.", "online_payment_dossiers"),
+    ],
+)
+def test_a_sentence_without_a_subject_speaks_of_the_one_before_it(lead, expected):
+    body = f"{lead} Trong quý, 4.420 hồ sơ được thanh toán phí, lệ phí trực tuyến."
+    found = {f.indicator for f in make_report(body, "Kết quả công tác quý II năm 2025").facts if f.value == 4420}
+    assert found == {expected}
