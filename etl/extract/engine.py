@@ -49,6 +49,7 @@ _NEAR_BEFORE = 40  # characters before a figure whose words may name it
 _NEAR_STOP = re.compile(r"[.;(]")
 _AVERAGE_LABEL = re.compile(r"trung bình|bình quân")
 _ACTION_OBJECT = re.compile(r"(?:^|\s)(?:cho|đối với)\s*$")
+_SAYS_ITS_CONTENT = re.compile(r":\s*\w")
 _ROMAN_MARK = re.compile(r"[ivxlc]{1,6}\.")
 _HEADING_LINE = re.compile(r"(?:[ivxlc]{1,6}\.|\d{1,2}(?:\.\d{1,2})*\.?|[a-zđ]\)|#+)\s+\S")
 
@@ -179,6 +180,27 @@ class _Doc:
                 k -= 1
             self._headings[paragraph] = found
         return self._headings[paragraph]
+
+    def is_target(self, sentence: Sentence) -> bool:
+        """A sentence that opens as a plan ('Phấn đấu …; lắp đặt thêm 40 camera'), or one under a
+        section of tasks ahead ('IV. Nhiệm vụ trọng tâm quý IV') rather than of results."""
+        cfg = self.catalog.mention
+        if cfg is None:
+            return False
+        opening = self.lower[sentence.start : sentence.start + 40]
+        if cfg.target_opening is not None and cfg.target_opening.search(opening):
+            return True
+        if cfg.target_heading is None:
+            return False
+        for j in self.headings(sentence.paragraph):
+            a, b = self.segments.paragraphs[j]
+            if _SAYS_ITS_CONTENT.search(self.lower, a, b):
+                continue  # 'VI. Kiến nghị, đề xuất: không có.' closes its own section
+            if cfg.result_heading is not None and cfg.result_heading.search(self.lower, a, b):
+                return False
+            if cfg.target_heading.match(self.lower, a, b):
+                return True
+        return False
 
     def heading_scope(self, paragraph: int) -> str | None:
         """'province' under a heading about the whole province ('I. Kết quả trên địa bàn toàn
@@ -400,6 +422,13 @@ def _fits_context(doc: _Doc, ind: Indicator, rule: Rule, sentence: Sentence, m: 
         window = doc.lower[max(sentence.start, m.start() - _NOT_BEFORE_WINDOW) : m.start()]
         if rule.not_before.search(window):
             return False
+    return _not_excluded(doc, ind, sentence, m)
+
+
+def _not_excluded(doc: _Doc, ind: Indicator, sentence: Sentence, m: re.Match[str]) -> bool:
+    """Not a plan (its clause, its sentence's opening, its section) nor what the indicator excludes."""
+    if not ind.allow_targets and doc.is_target(sentence):
+        return False
     excludes = [ind.exclude] + ([] if ind.allow_targets else [doc.catalog.exclude_clause])
     if any(p is not None for p in excludes):
         clause_start = max(doc.lower.rfind(";", sentence.start, m.start()) + 1, sentence.start)
@@ -811,6 +840,8 @@ def _not_ours(doc: _Doc, ind: Indicator, sentence: Sentence, q: Quantity) -> str
         return "một phần của tổng nêu trước"
     targets = doc.catalog.exclude_clause
     if not ind.allow_targets and targets is not None and targets.search(doc.lower, clause_start, phrase_end):
+        return "kế hoạch, mục tiêu"
+    if not ind.allow_targets and doc.is_target(sentence):
         return "kế hoạch, mục tiêu"
     if ind.exclude is not None and ind.exclude.search(doc.lower, clause_start, phrase_end):
         return "loại trừ theo danh mục"

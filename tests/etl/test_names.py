@@ -231,3 +231,23 @@ def test_a_sentence_without_a_subject_speaks_of_the_one_before_it(lead, expected
     body = f"{lead} Trong quý, 4.420 hồ sơ được thanh toán phí, lệ phí trực tuyến."
     found = {f.indicator for f in make_report(body, "Kết quả công tác quý II năm 2025").facts if f.value == 4420}
     assert found == {expected}
+
+
+def _report(body: str) -> set[tuple[str, float]]:
+    text = "UBND TỈNH NAM ĐỊNH\nSỞ KHOA HỌC VÀ CÔNG NGHỆ\nBÁO CÁO\nKết quả công tác quý III năm 2025\n" + body
+    return {(f.indicator, f.value) for f in process_bytes("bc.txt", text.encode()).facts if f.role == "primary"}
+
+
+def test_a_sentence_opening_as_a_plan_and_a_section_of_tasks_hold_no_result():
+    found = _report(
+        "I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ\nTrong quý, hệ thống tiếp nhận 1.240 phản ánh, kiến nghị.\n"
+        "Phấn đấu xử lý đúng hạn 100% phản ánh; lắp đặt thêm 60 camera AI giao thông.\n"
+        "II. NHIỆM VỤ QUÝ IV NĂM 2025\nTiếp nhận, xử lý 1.500 phản ánh qua hệ thống trong quý IV.\n"
+    )
+    assert ("hotline1022_received", 1240) in found
+    assert not {v for _, v in found} & {60, 1500}
+
+
+def test_a_section_about_citizens_requests_is_no_section_of_tasks():
+    found = _report("III. TIẾP NHẬN, XỬ LÝ PHẢN ÁNH, KIẾN NGHỊ\nTrong quý, hệ thống tiếp nhận 1.240 phản ánh.\n")
+    assert ("hotline1022_received", 1240) in found
