@@ -75,6 +75,7 @@ class MentionConfig:
     part_of_whole: re.Pattern[str] | None = None  # 'Trong tổng số hồ sơ đã giải quyết, 1.037 …': a part
     own_unit: re.Pattern[str] | None = None  # a heading naming the reporter itself ('Kết quả tại Văn phòng')
     unit_subject: re.Pattern[str] | None = None  # a unit opening a sentence as its subject ('Trung tâm …')
+    since_inception: re.Pattern[str] | None = None  # 'Từ khi triển khai đến nay': no report's window
     target_opening: re.Pattern[str] | None = None  # a sentence that opens as a plan ('Phấn đấu …; lắp thêm 40 …')
     target_heading: re.Pattern[str] | None = None  # a section of tasks ahead ('IV. Nhiệm vụ quý IV')
     result_heading: re.Pattern[str] | None = None  # a section of results, even of tasks ('Kết quả thực hiện nhiệm vụ')
@@ -210,6 +211,7 @@ def _mention_config(raw: dict, macros: dict[str, str]) -> MentionConfig:
         part_of_whole=c("part_of_whole") if "part_of_whole" in raw else None,
         own_unit=c("own_unit") if "own_unit" in raw else None,
         unit_subject=c("unit_subject") if "unit_subject" in raw else None,
+        since_inception=c("since_inception") if "since_inception" in raw else None,
         target_opening=c("target_opening") if "target_opening" in raw else None,
         target_heading=c("target_heading") if "target_heading" in raw else None,
         result_heading=c("result_heading") if "result_heading" in raw else None,

@@ -50,6 +50,9 @@ _NEAR_STOP = re.compile(r"[.;(]")
 _AVERAGE_LABEL = re.compile(r"trung bình|bình quân")
 _ACTION_OBJECT = re.compile(r"(?:^|\s)(?:cho|đối với)\s*$")
 _SAYS_ITS_CONTENT = re.compile(r":\s*\w")
+_NAMED_PARTS = re.compile(r"\s*(?:trong đó|bao gồm|gồm|kể cả|cụ thể|chia ra|riêng)")
+_RATE_AT = re.compile(r"[^\d]{0,12}[\d.,]+\s?%")
+_COUNT_BEFORE = re.compile(r"(?<![\w-])\d[\d.,]*\s+[^\W\d]+(?:\s+[^\W\d]+){0,8}\s*$")
 _ROMAN_MARK = re.compile(r"[ivxlc]{1,6}\.")
 _HEADING_LINE = re.compile(r"(?:[ivxlc]{1,6}\.|\d{1,2}(?:\.\d{1,2})*\.?|[a-zđ]\)|#+)\s+\S")
 
@@ -399,6 +402,10 @@ def _someone_else(doc: _Doc, ind: Indicator, sentence: Sentence, pos: int) -> st
     clause_start = max(doc.lower.rfind(";", sentence.start, pos) + 1, sentence.start)
     if cfg.average_words.search(doc.lower, clause_start, pos):
         return "số bình quân"
+    if cfg.since_inception is not None and cfg.since_inception.search(doc.lower, sentence.start, pos):
+        return "số lũy kế từ khi triển khai, không thuộc kỳ nào"
+    if _breakdown_in_parens(doc, sentence, pos):
+        return "phần của số trước ngoặc"
     # the subject opens the clause or the sentence: a body named later is an object or a partner
     place, level, province = doc.subjects(clause_start, sentence.start, pos)
     if ind.kind != "rank" and (place or (ind.scope == "agency" and level)):  # a rank names the nation by nature
@@ -406,6 +413,19 @@ def _someone_else(doc: _Doc, ind: Indicator, sentence: Sentence, pos: int) -> st
     if ind.scope == "agency" and (province or doc.heading_scope(sentence.paragraph) == "province"):
         return "số liệu toàn tỉnh trong báo cáo của một cơ quan"
     return ""
+
+
+def _breakdown_in_parens(doc: _Doc, sentence: Sentence, pos: int) -> bool:
+    """A figure in brackets right after a counted figure breaks that figure down ('03 đơn không đủ
+    điều kiện (02 đơn nặc danh, 01 đơn trùng nội dung)'): it is a part, no figure of its own."""
+    opened = doc.lower.rfind("(", sentence.start, pos)
+    if opened == -1 or doc.lower.find(")", opened, pos) != -1:
+        return False
+    if _PERIOD_LABEL.match(doc.lower, opened + 1):  # '(năm 2024: 2.516 hồ sơ)': another period's figure
+        return False
+    if _NAMED_PARTS.match(doc.lower, opened + 1) or _RATE_AT.match(doc.lower, pos):
+        return False  # '(trong đó 1.083 cuộc gọi đến …)', '(gồm 806 cuộc gọi vào …)', '(đạt 99,6%)'
+    return bool(_COUNT_BEFORE.search(doc.lower, max(sentence.start, opened - 60), opened))
 
 
 def _fits_context(doc: _Doc, ind: Indicator, rule: Rule, sentence: Sentence, m: re.Match[str]) -> bool:

@@ -251,3 +251,22 @@ def test_a_sentence_opening_as_a_plan_and_a_section_of_tasks_hold_no_result():
 def test_a_section_about_citizens_requests_is_no_section_of_tasks():
     found = _report("III. TIẾP NHẬN, XỬ LÝ PHẢN ÁNH, KIẾN NGHỊ\nTrong quý, hệ thống tiếp nhận 1.240 phản ánh.\n")
     assert ("hotline1022_received", 1240) in found
+
+
+def test_a_count_since_a_system_began_is_of_no_report_window():
+    found = _report("Từ khi đưa vào vận hành đến nay, hệ thống 1022 đã tiếp nhận 95.400 phản ánh, kiến nghị.\n")
+    assert not any(v == 95400 for _, v in found)
+
+
+def test_a_bracketed_breakdown_of_a_count_is_part_of_it_but_named_parts_are_figures():
+    found = _report(
+        "Sở tiếp nhận 15 đơn; trong đó 05 đơn không đủ điều kiện xử lý (03 đơn mạo danh, 02 đơn đã được giải quyết).\n"
+        "Tổng đài thực hiện 940 cuộc gọi (trong đó 610 cuộc gọi đến và 330 cuộc gọi đi).\n"
+    )
+    assert ("petitions_received", 15) in found and ("hotline1022_calls", 610) in found
+    assert ("petitions_resolved", 2) not in found
+
+
+def test_a_budget_sentence_is_no_spending():
+    found = _report("Dự toán chi thường xuyên năm 2025 giao cho Sở là 38,2 tỷ đồng.\n")
+    assert not any(v == 38_200_000_000 for _, v in found)
