@@ -52,7 +52,8 @@ _ACTION_OBJECT = re.compile(r"(?:^|\s)(?:cho|đối với)\s*$")
 _SAYS_ITS_CONTENT = re.compile(r":\s*\w")
 _NAMED_PARTS = re.compile(r"\s*(?:trong đó|bao gồm|gồm|kể cả|cụ thể|chia ra|riêng)")
 _RATE_AT = re.compile(r"[^\d]{0,12}[\d.,]+\s?%")
-_COUNT_BEFORE = re.compile(r"(?<![\w-])\d[\d.,]*\s+[^\W\d]+(?:\s+[^\W\d]+){0,8}\s*$")
+_COUNT_BEFORE = re.compile(r"(?<![\w-])\d[\d.,]*\s+([^\W\d]+)(?:\s+[^\W\d]+){0,8}\s*$")
+_NOUN_AFTER = re.compile(r"[^\d]{0,12}?[\d.,]+\s+([^\W\d]+)")
 _ROMAN_MARK = re.compile(r"[ivxlc]{1,6}\.")
 _HEADING_LINE = re.compile(r"(?:[ivxlc]{1,6}\.|\d{1,2}(?:\.\d{1,2})*\.?|[a-zđ]\)|#+)\s+\S")
 
@@ -416,8 +417,9 @@ def _someone_else(doc: _Doc, ind: Indicator, sentence: Sentence, pos: int) -> st
 
 
 def _breakdown_in_parens(doc: _Doc, sentence: Sentence, pos: int) -> bool:
-    """A figure in brackets right after a counted figure breaks that figure down ('03 đơn không đủ
-    điều kiện (02 đơn nặc danh, 01 đơn trùng nội dung)'): it is a part, no figure of its own."""
+    """A figure in brackets right after a count of the same noun breaks that count down ('03 đơn
+    không đủ điều kiện (02 đơn nặc danh, 01 đơn trùng nội dung)'): a part, no figure of its own.
+    Parts named by category ('62 người (công chức: 28; …)') are figures of their indicators."""
     opened = doc.lower.rfind("(", sentence.start, pos)
     if opened == -1 or doc.lower.find(")", opened, pos) != -1:
         return False
@@ -425,7 +427,9 @@ def _breakdown_in_parens(doc: _Doc, sentence: Sentence, pos: int) -> bool:
         return False
     if _NAMED_PARTS.match(doc.lower, opened + 1) or _RATE_AT.match(doc.lower, pos):
         return False  # '(trong đó 1.083 cuộc gọi đến …)', '(gồm 806 cuộc gọi vào …)', '(đạt 99,6%)'
-    return bool(_COUNT_BEFORE.search(doc.lower, max(sentence.start, opened - 60), opened))
+    whole = _COUNT_BEFORE.search(doc.lower, max(sentence.start, opened - 60), opened)
+    part = _NOUN_AFTER.match(doc.lower, pos)
+    return bool(whole and part and part.group(1) == whole.group(1))  # '03 đơn … (01 đơn …)': the same noun
 
 
 def _fits_context(doc: _Doc, ind: Indicator, rule: Rule, sentence: Sentence, m: re.Match[str]) -> bool:
