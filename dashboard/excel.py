@@ -1,4 +1,5 @@
-"""Excel exports with openpyxl: numbers as numbers, dates as dates, Vietnamese headers."""
+"""Excel exports with openpyxl: numbers as numbers, dates as dates, Vietnamese headers; every text
+through ``safe_text`` (no control characters) and formula-like texts kept as text."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from dashboard.formatting import (
     slug,
     vn_datetime,
 )
+from dashboard.safe_text import formula_like, safe_text
 
 # (source column, header, kind): kind says how the cell is written and formatted
 FACT_SHEET: list[tuple[str, str, str]] = [
@@ -66,11 +68,16 @@ def _column(df: pd.DataFrame, col: str, kind: str) -> list[object]:
         numbers = pd.to_numeric(series, errors="coerce")
         return [None if pd.isna(v) else int(v) if kind == "int" or float(v).is_integer() else float(v) for v in numbers]
     if kind == "raw":
-        return list(series)
+        return [_text(v) if isinstance(v, str) else v for v in series]
     labels = _LABELS.get(kind)
     if labels is not None:
-        return [None if pd.isna(v) else labels.get(str(v), str(v)) for v in series]
-    return [None if v is None or (isinstance(v, float) and pd.isna(v)) else " ".join(str(v).split()) for v in series]
+        return [None if pd.isna(v) else _text(labels.get(str(v), str(v))) for v in series]
+    return [None if v is None or (isinstance(v, float) and pd.isna(v)) else _text(str(v)) for v in series]
+
+
+def _text(value: str) -> str:
+    """A text cell's value: safe for the file, on one line (whitespace runs become one space)."""
+    return " ".join(safe_text(value).split())
 
 
 def _sheet(wb: Workbook, title: str, df: pd.DataFrame, columns: list[tuple[str, str, str]]) -> None:
@@ -94,6 +101,7 @@ def _sheet(wb: Workbook, title: str, df: pd.DataFrame, columns: list[tuple[str, 
     # it is appended, and registering a cell's style is most of what a new cell would cost.
     templates = [_template(ws, _FORMATS[kind]) if kind in _FORMATS else None for _, _, kind in columns]
     fractions = [_template(ws, _FRACTION) if kind == "number" else None for _, _, kind in columns]
+    quoted = {j: _quoted(ws) for j, template in enumerate(templates) if template is None}  # one per text column
     for row in zip(*values, strict=True) if values else []:
         out = list(row)
         for j, template in enumerate(templates):
@@ -101,12 +109,29 @@ def _sheet(wb: Workbook, title: str, df: pd.DataFrame, columns: list[tuple[str, 
                 cell = fractions[j] if isinstance(out[j], float) and fractions[j] is not None else template
                 cell.value = out[j]
                 out[j] = cell
+        for j, cell in quoted.items():
+            if isinstance(out[j], str) and formula_like(out[j]):
+                out[j] = _as_text(cell, out[j])
         ws.append(out)
 
 
 def _template(ws: object, number_format: str) -> WriteOnlyCell:
     cell = WriteOnlyCell(ws)
     cell.number_format = number_format
+    return cell
+
+
+def _quoted(ws: object) -> WriteOnlyCell:
+    """A text cell with Excel's quote prefix: shown as written, and still text when edited."""
+    cell = WriteOnlyCell(ws)
+    cell.quotePrefix = True
+    return cell
+
+
+def _as_text(cell: WriteOnlyCell, text: str) -> WriteOnlyCell:
+    """``text`` stored as a string even when it starts like a formula (openpyxl would write '=…' as one)."""
+    cell.value = text
+    cell.data_type = "s"
     return cell
 
 
