@@ -1,9 +1,10 @@
 """Text made safe once for every file the read side writes (Excel workbooks, the .docx report).
 
 A report's sentence may hold control characters or terminal escapes (``\\x01``, ``\\x1b[31m``):
-openpyxl refuses them (IllegalCharacterError) and lxml refuses what XML 1.0 cannot hold, so one
-bad report would take an export away from everyone. Spreadsheets also read text starting with
-``= + - @`` as a formula; ``formula_like`` says which texts the Excel writer must keep as text.
+a workbook cannot hold them (openpyxl refused them with IllegalCharacterError) and lxml refuses
+what XML 1.0 cannot hold, so one bad report would take an export away from everyone.
+Spreadsheets also read text starting with ``= + - @`` as a formula; ``formula_like`` says which
+texts the Excel writer must keep as text.
 """
 
 from __future__ import annotations
