@@ -185,6 +185,21 @@ def _citations(df: pd.DataFrame) -> list[str]:
     return [names[d] for d in df["doc_id"]]
 
 
+def rows_csv(df: pd.DataFrame) -> bytes:
+    """Rows too many for a sheet as UTF-8 CSV (with a BOM: Excel then reads Vietnamese). Texts go
+    through ``safe_text``; a CSV cell has no type, so a text starting like a formula gets a leading
+    apostrophe, or a spreadsheet opening the file would run it."""
+    texts = [c for c in df.columns if df[c].dtype == object or pd.api.types.is_string_dtype(df[c])]
+    return df.assign(**{c: df[c].map(_csv_text) for c in texts}).to_csv(index=False).encode("utf-8-sig")
+
+
+def _csv_text(value: object) -> object:
+    if not isinstance(value, str):
+        return value
+    text = safe_text(value)
+    return "'" + text if formula_like(text) else text
+
+
 def export_filename(what: str, filters: Filters, today: date | None = None) -> str:
     """'so-lieu_tay-ninh_2024_2026-11-21.xlsx': what, for whom, which years, and when."""
     parts = [slug(what)]

@@ -1,10 +1,12 @@
 """Hostile text never breaks an export: a report whose words hold control characters, terminal
-escapes, a character XML cannot hold and formula-like starts goes out through the Tra cứu export,
-the findings export and the compiled report (.docx and its Excel annex), and every file opens
-with its words, no control character, and every formula-like text stored as text."""
+escapes, a character XML cannot hold and formula-like starts goes out through the Tra cứu export
+(Excel, and CSV above Excel's row limit), the findings export and the compiled report (.docx and
+its Excel annex), and every file opens with its words, no control character, and every
+formula-like text stored as text."""
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import shutil
@@ -18,7 +20,7 @@ import pytest
 from dashboard import queries
 from dashboard.compiled_cli import generate
 from dashboard.db import connect
-from dashboard.excel import facts_workbook, findings_workbook
+from dashboard.excel import facts_workbook, findings_workbook, rows_csv
 from dashboard.filters import Filters
 from dashboard.safe_text import formula_like, safe_text
 from tests.app.test_compiled_report import TAY_NINH_2024
@@ -144,3 +146,17 @@ def test_the_compiled_report_of_a_hostile_report_opens_with_its_words(hostile_db
     cells = [c.text for t in opened.tables for row in t.rows for c in row.cells]
     assert any(c.lstrip().startswith("=1+1 đỏ") for c in cells)  # a label as written (its tab kept), minus its noise
     assert "@SUM(1+1)" in xml and "+1 " in xml and "HYPERLINK" in xml  # the file, quote and title in notes
+
+
+def test_the_csv_export_of_a_hostile_report_runs_no_formula(con):
+    """A CSV cell has no type: a spreadsheet would run '=…', so such a text starts with an apostrophe."""
+    rows = queries.facts(con, Filters(provinces=("Tây Ninh",)))
+    text = rows_csv(rows).decode("utf-8-sig")
+    table = list(csv.DictReader(io.StringIO(text)))
+    assert len(table) == len(rows) and not UNSAFE.search(text)
+    cells = [v for row in table for v in row.values()]
+    assert not [v for v in cells if formula_like(v)]
+    for column in ("label_vi", "quote", "sentence", "file_name"):
+        start = "'" + safe_text(STARTS[column] + NOISE)
+        assert all(row[column].startswith(start) and "đỏ" in row[column] for row in table), column
+    assert {float(row["value"]) for row in table} >= {31.0, 36.0}  # numbers stay numbers
