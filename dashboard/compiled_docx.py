@@ -2,7 +2,8 @@
 
 Takes a ``CompiledReport`` from ``compiled``; hands back the .docx bytes. Every figure written
 goes through ``_figure`` and so gets a real Word footnote naming its report (python-docx has no
-footnote API: the footnotes part is added here as OXML).
+footnote API: the footnotes part is added here as OXML). Every text goes through ``safe_text``
+(a report's control characters would make the file unwritable).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from lxml import etree
 from dashboard.compiled import CompiledReport, Figure, Period, Row, Section, Unit, match
 from dashboard.figures import NOT_REPORTED
 from dashboard.formatting import agency_short, vn_date, vn_datetime
+from dashboard.safe_text import safe_text
 
 FONT = "Times New Roman"
 BODY_PT = 14
@@ -87,7 +89,7 @@ def _run(p: etree._Element, text: str, *, bold: bool = False, italic: bool = Fal
     if line_break:
         _sub(r, "br")
     t = _sub(r, "t")
-    t.text = text
+    t.text = safe_text(text)
     t.set(_XML_SPACE, "preserve")
     p.append(r)
     return r
@@ -106,7 +108,7 @@ def _note_run(p: etree._Element, text: str | None, mark: str | None = None) -> e
         _sub(r, mark)
     if text is not None:
         t = _sub(r, "t")
-        t.text = text
+        t.text = safe_text(text)
         t.set(_XML_SPACE, "preserve")
     p.append(r)
     return r
@@ -214,7 +216,7 @@ def _para(
 ) -> Paragraph:
     paragraph = container.add_paragraph()
     if text:
-        run = paragraph.add_run(text)
+        run = paragraph.add_run(safe_text(text))
         run.bold, run.italic = bold, italic
         if size:
             run.font.size = Pt(size)
@@ -571,8 +573,8 @@ def render_docx(report: CompiledReport, today: date | None = None) -> bytes:
     document = docx.Document()
     _setup(document)
     properties = document.core_properties
-    properties.title, properties.author, properties.comments = report.title(), "Số liệu báo cáo", ""
-    properties.subject = f"Báo cáo tổng hợp – kỳ {report.scope.period.label} ({report.scope.period.dates})"
+    properties.title, properties.author, properties.comments = safe_text(report.title()), "Số liệu báo cáo", ""
+    properties.subject = safe_text(f"Báo cáo tổng hợp – kỳ {report.scope.period.label} ({report.scope.period.dates})")
     notes = Footnotes(document)
     _letterhead(document, report, today or date.today())
     _intro(document, report)

@@ -1,4 +1,6 @@
-"""Excel exports with openpyxl: numbers as numbers, dates as dates, Vietnamese headers."""
+"""Excel exports with XlsxWriter in constant-memory mode (each row goes to disk as it is written):
+numbers as numbers, dates as dates, Vietnamese headers; every text through ``safe_text`` (no
+control characters) and formula-like texts kept as text."""
 
 from __future__ import annotations
 
@@ -7,10 +9,9 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 from dashboard.filters import Filters
 from dashboard.formatting import (
@@ -20,6 +21,7 @@ from dashboard.formatting import (
     slug,
     vn_datetime,
 )
+from dashboard.safe_text import formula_like, safe_text
 
 # (source column, header, kind): kind says how the cell is written and formatted
 FACT_SHEET: list[tuple[str, str, str]] = [
@@ -46,16 +48,24 @@ SOURCE_SHEET: list[tuple[str, str, str]] = [
     ("position", "Trang", "text"),
     ("file_name", "Tệp", "text"),
 ]
-_HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
-_HEADER_FONT = Font(bold=True, color="FFFFFF")
 # whole numbers '#,##0' (9.280.000.000 in a Vietnamese Excel), fractions '#,##0.0#' (12,5) — never '55.'
-_FORMATS = {"number": "#,##0", "int": "0", "date": "DD/MM/YYYY"}
-_FRACTION = "#,##0.0#"
+_STYLES = {
+    "header": {"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E79", "pattern": 1, "valign": "vcenter",
+               "text_wrap": True},
+    "number": {"num_format": "#,##0"},
+    "fraction": {"num_format": "#,##0.0#"},
+    "int": {"num_format": "0"},
+    "date": {"num_format": "DD/MM/YYYY"},
+    "quoted": {"quote_prefix": True},  # Excel's text prefix: shown as written, still text when edited
+}  # fmt: skip
+# Never guess from a string: a text stays a text, whatever it starts with.
+_OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
+            "strings_to_urls": False}  # fmt: skip
 _LABELS = {"status": STATUS_LABELS, "qualifier": QUALIFIER_LABELS}
 
 
 def _column(df: pd.DataFrame, col: str, kind: str) -> list[object]:
-    """One column as the Python values openpyxl writes (vectorised: exports are large)."""
+    """One column as the Python values the sheet holds (vectorised: exports are large)."""
     if col not in df or df.empty:
         return [None] * len(df)
     series = df[col]
@@ -66,48 +76,63 @@ def _column(df: pd.DataFrame, col: str, kind: str) -> list[object]:
         numbers = pd.to_numeric(series, errors="coerce")
         return [None if pd.isna(v) else int(v) if kind == "int" or float(v).is_integer() else float(v) for v in numbers]
     if kind == "raw":
-        return list(series)
+        return [_text(v) if isinstance(v, str) else v for v in series]
     labels = _LABELS.get(kind)
     if labels is not None:
-        return [None if pd.isna(v) else labels.get(str(v), str(v)) for v in series]
-    return [None if v is None or (isinstance(v, float) and pd.isna(v)) else " ".join(str(v).split()) for v in series]
+        return [None if pd.isna(v) else _text(labels.get(str(v), str(v))) for v in series]
+    return [None if v is None or (isinstance(v, float) and pd.isna(v)) else _text(str(v)) for v in series]
 
 
-def _sheet(wb: Workbook, title: str, df: pd.DataFrame, columns: list[tuple[str, str, str]]) -> None:
-    """A write-only sheet: header row styled and frozen, autofilter, widths fitted to the data."""
-    ws = wb.create_sheet(title)
+def _text(value: str) -> str:
+    """A text cell's value: safe for the file, on one line (whitespace runs become one space)."""
+    return " ".join(safe_text(value).split())
+
+
+class _Book:
+    """An XlsxWriter workbook writing to memory, with its cell formats registered once."""
+
+    def __init__(self) -> None:
+        self.out = io.BytesIO()
+        self.wb = xlsxwriter.Workbook(self.out, _OPTIONS)
+        self.formats = {name: self.wb.add_format(style) for name, style in _STYLES.items()}
+
+    def close(self) -> bytes:
+        self.wb.close()
+        return self.out.getvalue()
+
+
+def _sheet(book: _Book, title: str, df: pd.DataFrame, columns: list[tuple[str, str, str]]) -> None:
+    """A sheet: header row styled and frozen, autofilter, widths fitted to the data; rows written in order."""
+    ws = book.wb.add_worksheet(title)
     values = [_column(df, col, kind) for col, _, kind in columns]
-    for j, (_, header, kind) in enumerate(columns, start=1):
-        sample = [len(str(v)) for v in values[j - 1][:500] if v is not None]
+    for j, (_, header, kind) in enumerate(columns):
+        sample = [len(str(v)) for v in values[j][:500] if v is not None]
         width = min(max([len(header), *sample]) + 2, 60)
-        ws.column_dimensions[get_column_letter(j)].width = max(width, 11 if kind == "date" else 6)
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(len(df), 0) + 1}"
-    header_cells = []
-    for _, header, _ in columns:
-        cell = WriteOnlyCell(ws, value=header)
-        cell.fill, cell.font = _HEADER_FILL, _HEADER_FONT
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-        header_cells.append(cell)
-    ws.append(header_cells)
-    # One formatted cell per column, reused row after row: a write-only sheet writes each row as
-    # it is appended, and registering a cell's style is most of what a new cell would cost.
-    templates = [_template(ws, _FORMATS[kind]) if kind in _FORMATS else None for _, _, kind in columns]
-    fractions = [_template(ws, _FRACTION) if kind == "number" else None for _, _, kind in columns]
-    for row in zip(*values, strict=True) if values else []:
-        out = list(row)
-        for j, template in enumerate(templates):
-            if template is not None and out[j] is not None:
-                cell = fractions[j] if isinstance(out[j], float) and fractions[j] is not None else template
-                cell.value = out[j]
-                out[j] = cell
-        ws.append(out)
+        ws.set_column(j, j, max(width, 11 if kind == "date" else 6))
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(len(df), 0), len(columns) - 1)
+    for j, (_, header, _) in enumerate(columns):
+        ws.write_string(0, j, header, book.formats["header"])
+    plan = [(j, *_cells(ws, kind, values[j], book.formats)) for j, (_, _, kind) in enumerate(columns)]
+    for r in range(len(df) if values else 0):
+        for j, write, column, formats in plan:
+            if column[r] is not None:
+                write(r + 1, j, column[r], formats[r])
 
 
-def _template(ws: object, number_format: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws)
-    cell.number_format = number_format
-    return cell
+def _cells(
+    ws: Worksheet, kind: str, column: list[object], formats: dict[str, Format]
+) -> tuple[Callable[..., object], list[object], list[Format | None]]:
+    """How one column is written, by its kind (never guessed from a value): the sheet's write
+    method, the values, each cell's format (fractions, formula-like texts kept as text)."""
+    if kind in ("int", "date"):
+        return (ws.write_number if kind == "int" else ws.write_datetime), column, [formats[kind]] * len(column)
+    if kind == "number":
+        number, fraction = formats["number"], formats["fraction"]
+        return ws.write_number, column, [fraction if isinstance(v, float) else number for v in column]
+    column = [None if v == "" else v for v in column]  # an empty text is no cell
+    quoted = [formats["quoted"] if isinstance(v, str) and formula_like(v) else None for v in column]
+    return (ws.write if kind == "raw" else ws.write_string), column, quoted  # raw: texts and counts
 
 
 def _positions(df: pd.DataFrame) -> list[str]:
@@ -117,7 +142,7 @@ def _positions(df: pd.DataFrame) -> list[str]:
 
 
 def _with_info(
-    wb: Workbook, filters: Filters, count: tuple[str, int], built_at: object, now: datetime | None = None
+    book: _Book, filters: Filters, count: tuple[str, int], built_at: object, now: datetime | None = None
 ) -> bytes:
     """Close with the 'Thông tin' sheet (filters, row count, export and build times) and serialise."""
     rows = [
@@ -127,10 +152,8 @@ def _with_info(
         ("Kho dữ liệu dựng lúc", vn_datetime(built_at) if built_at is not None else "không rõ"),
     ]
     info = pd.DataFrame(rows, columns=["key", "value"])
-    _sheet(wb, "Thông tin", info, [("key", "Mục", "text"), ("value", "Giá trị", "raw")])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    _sheet(book, "Thông tin", info, [("key", "Mục", "text"), ("value", "Giá trị", "raw")])
+    return book.close()
 
 
 def facts_workbook(
@@ -140,15 +163,15 @@ def facts_workbook(
     """Sheets 'Số liệu' (the rows), 'Nguồn' (their evidence) and 'Thông tin' (filters, times);
     ``progress`` hears the share done after each step (a large export takes a while)."""
     step = progress or (lambda _done: None)
-    wb = Workbook(write_only=True)
+    book = _Book()
     if not df.empty:
         df = df.assign(row_no=range(1, len(df) + 1), position=_positions(df), document=_citations(df))
     step(0.1)
-    _sheet(wb, "Số liệu", df, FACT_SHEET)
+    _sheet(book, "Số liệu", df, FACT_SHEET)
     step(0.5)
-    _sheet(wb, "Nguồn", df, SOURCE_SHEET)
+    _sheet(book, "Nguồn", df, SOURCE_SHEET)
     step(0.8)
-    data = _with_info(wb, filters, ("Số dòng", len(df)), built_at, now)
+    data = _with_info(book, filters, ("Số dòng", len(df)), built_at, now)
     step(1.0)
     return data
 
@@ -160,6 +183,21 @@ def _citations(df: pd.DataFrame) -> list[str]:
     docs = df.drop_duplicates("doc_id")[["doc_id", *columns]].to_dict("records")
     names = {r["doc_id"]: citation(r, None) for r in docs}
     return [names[d] for d in df["doc_id"]]
+
+
+def rows_csv(df: pd.DataFrame) -> bytes:
+    """Rows too many for a sheet as UTF-8 CSV (with a BOM: Excel then reads Vietnamese). Texts go
+    through ``safe_text``; a CSV cell has no type, so a text starting like a formula gets a leading
+    apostrophe, or a spreadsheet opening the file would run it."""
+    texts = [c for c in df.columns if df[c].dtype == object or pd.api.types.is_string_dtype(df[c])]
+    return df.assign(**{c: df[c].map(_csv_text) for c in texts}).to_csv(index=False).encode("utf-8-sig")
+
+
+def _csv_text(value: object) -> object:
+    if not isinstance(value, str):
+        return value
+    text = safe_text(value)
+    return "'" + text if formula_like(text) else text
 
 
 def export_filename(what: str, filters: Filters, today: date | None = None) -> str:
@@ -199,15 +237,15 @@ def findings_workbook(
 ) -> bytes:
     """Sheets 'Phát hiện' (one row per finding), 'Bằng chứng' (its facts) and 'Thông tin';
     documents named by their citation (``names``: doc_id -> citation)."""
-    wb = Workbook(write_only=True)
+    book = _Book()
     names = names or {}
     if not findings.empty:
         findings = findings.assign(
             row_no=range(1, len(findings) + 1), documents=["; ".join(names.get(d, d) for d in ds)
                                                            for ds in findings["doc_ids"]],
         )  # fmt: skip
-    _sheet(wb, "Phát hiện", findings, FINDING_SHEET)
+    _sheet(book, "Phát hiện", findings, FINDING_SHEET)
     if not evidence.empty:
         evidence = evidence.assign(position=_positions(evidence), document=_citations(evidence))
-    _sheet(wb, "Bằng chứng", evidence, EVIDENCE_SHEET)
-    return _with_info(wb, filters, ("Số phát hiện", len(findings)), built_at)
+    _sheet(book, "Bằng chứng", evidence, EVIDENCE_SHEET)
+    return _with_info(book, filters, ("Số phát hiện", len(findings)), built_at)

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, queries, reader, tables
-from dashboard.excel import export_filename, facts_workbook, findings_workbook
+from dashboard.excel import export_filename, facts_workbook, findings_workbook, rows_csv
 from dashboard.filters import Filters
 from dashboard.formatting import citation, md_escape, value_with_unit, vn_number
 
@@ -70,7 +70,7 @@ def excel_button(df: pd.DataFrame, filters: Filters, what: str = "Số liệu", 
     if len(df) > EXCEL_MAX_ROWS:
         st.warning(f"{vn_number(len(df))} dòng vượt giới hạn {vn_number(EXCEL_MAX_ROWS)} dòng của Excel: "
                    "thu hẹp bộ lọc, hoặc tải tệp CSV (mở được bằng Excel theo từng phần).")  # fmt: skip
-        st.download_button(f"Tải CSV ({vn_number(len(df))} dòng)", data=df.to_csv(index=False).encode("utf-8-sig"),
+        st.download_button(f"Tải CSV ({vn_number(len(df))} dòng)", data=rows_csv(df),
                            file_name=name.removesuffix(".xlsx") + ".csv", mime="text/csv", key=key + "_csv",
                            icon=":material/download:")  # fmt: skip
         return

@@ -8,6 +8,7 @@ the alarm (stopped) and has to be killed."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -106,6 +107,54 @@ def test_a_killed_build_leaves_no_live_worker_and_the_next_build_sweeps_its_left
     assert "0 văn bản đọc lại" in out
     assert "chờ" not in err and time.monotonic() - started < 30  # the dead build's lock went with it
     assert leftovers(db) == []
+
+
+def lineage(root: int) -> set[int]:
+    """Every process descended from ``root`` (its workers and their replacements), by parent pid."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        stat = _stat(int(entry.name)) if entry.name.isdigit() else None
+        if stat:
+            parents[int(entry.name)] = int(stat[1])
+    found, frontier = set(), {root}
+    while frontier:
+        frontier = {pid for pid, ppid in parents.items() if ppid in frontier} - found
+        found |= frontier
+    return found
+
+
+def _kill_all(pids: set[int]) -> None:
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("moment", ["workers-starting", "chunks-handed-over"])
+def test_no_worker_is_alive_a_second_after_its_build_is_killed(big_site, tmp_path, moment):
+    """SIGKILL of the build as its workers start (the race their start checks) and while they hand
+    chunks over: a second later no process the build started is alive. A zombie is not alive (it
+    has exited and holds no memory, file or lock; reaping an orphan is PID 1's job, and PID 1 may
+    do it only once a second)."""
+    raw, db = _copy(big_site, tmp_path)
+    proc = _etl("build", "--full", "--workers", "2", "--raw", str(raw), "--db", str(db))
+    reached = {
+        "workers-starting": lambda: len(children(proc.pid)) == 2,
+        "chunks-handed-over": lambda: list(db.parent.glob(f".{db.name}.spool-*/*.arrow")),
+    }[moment]
+    workers: set[int] = set()
+    try:
+        assert _wait_for(lambda: proc.poll() is not None or reached(), 60) and proc.poll() is None
+        workers = lineage(proc.pid)
+        assert len(workers) == 2, workers
+        os.kill(proc.pid, signal.SIGKILL)  # the build alone, not its process group
+        deadline = time.monotonic() + 1.0
+        proc.wait()  # not communicate(): a live worker would hold the pipes open
+        _wait_for(lambda: not any(alive(w) for w in workers), deadline - time.monotonic())
+        assert [w for w in workers if alive(w)] == [], "workers outlived their killed build by a second"
+    finally:
+        _kill_all({w for w in workers if alive(w)} | ({proc.pid} if proc.poll() is None else set()))
+        proc.communicate(timeout=30)
 
 
 @pytest.mark.slow
