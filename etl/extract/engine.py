@@ -46,7 +46,8 @@ _MENTION_CONFIDENCE = 0.6  # below every phrasing rule: a rule's reading of a nu
 _TABLE_CONFIDENCE = 0.8
 _PROSE_NAME_SCORE = 4.0  # a name of three syllables and its measure noun, at least
 _NEAR_BEFORE = 40  # characters before a figure whose words may name it
-_NEAR_STOP = re.compile(r"[.;(]")
+_NEAR_AFTER = 90  # characters after a figure whose words may name it
+_NEAR_STOP = re.compile(r"[.;(]|\d")
 _AVERAGE_LABEL = re.compile(r"trung bình|bình quân")
 _ACTION_OBJECT = re.compile(r"(?:^|\s)(?:cho|đối với)\s*$")
 _SAYS_ITS_CONTENT = re.compile(r":\s*\w")
@@ -834,7 +835,9 @@ def _named_in_prose(doc: _Doc, q: Quantity, clue: Clue) -> Indicator | None:
     measure = tokens(q.measure)
     kind = "rank" if clue.rank_like and q.kind == "count" else q.kind
     names = name_table(doc.catalog)
-    near = _NEAR_STOP.split(clue.after, maxsplit=1)[0]
+    window = doc.lower[q.end : q.end + _NEAR_AFTER]
+    stop = _NEAR_STOP.search(window)
+    near = window[: stop.start()] if stop else window  # its measure phrase, up to the next figure
     wide = bool(doc.catalog.mention and doc.catalog.mention.province_wide.search(clue.label))
     before = clue.label[-_NEAR_BEFORE:].rsplit(",", 1)[-1]  # 'Trong số người dùng, có 52 người …': a part
     ctx = NameContext(before + " " + near, kind, "", q.measure, "", "", wide, max_gap=0)

@@ -270,3 +270,8 @@ def test_a_bracketed_breakdown_of_a_count_is_part_of_it_but_named_parts_are_figu
 def test_a_budget_sentence_is_no_spending():
     found = _report("Dự toán chi thường xuyên năm 2025 giao cho Sở là 38,2 tỷ đồng.\n")
     assert not any(v == 38_200_000_000 for _, v in found)
+
+
+def test_a_long_measure_phrase_still_names_its_figure():
+    found = _prose("Đã xử lý 1.020 phản ánh; 57 phản ánh, kiến nghị của người dân đang trong quá trình xử lý.")
+    assert ("hotline1022_in_progress", 57) in found
