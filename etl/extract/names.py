@@ -13,6 +13,7 @@ The score of an indicator on a context, in words:
     counts half;
   * its measure noun in the unit column, right after the figure or as the label's head noun (the
     first noun: 'hồ sơ thủ tục hành chính' counts hồ sơ) adds one; another's head noun takes one;
+    a percentage, an amount or a rank says its unit by its kind, which adds one;
   * a figure of another kind (a percentage, an amount of money, a rank) never takes it;
   * a scope the header or label states ('được giao', 'có mặt') must be one the indicator accepts;
   * of two indicators named alike, one of the agency and one of the whole province, the
@@ -199,7 +200,7 @@ def rank_by_names(ctx: NameContext, table: NameTable) -> list[NameMatch]:
             own = qualified / 2
         if own == 0.0:
             continue
-        measured = _measure_score(ind, label, measure_words, head) if ctx.kind == "count" else 0.0
+        measured = _measure_score(ind, label, measure_words, head) if ctx.kind == "count" else 1.0
         level = 0.25 if ctx.province_wide and ind.level == "province" else 0.0
         out.append(NameMatch(ind.code, own + measured + level, " ".join(name)))
     out.sort(key=lambda m: -m.score)

@@ -275,3 +275,8 @@ def test_a_budget_sentence_is_no_spending():
 def test_a_long_measure_phrase_still_names_its_figure():
     found = _prose("Đã xử lý 1.020 phản ánh; 57 phản ánh, kiến nghị của người dân đang trong quá trình xử lý.")
     assert ("hotline1022_in_progress", 57) in found
+
+
+def test_an_amount_named_just_before_it_is_read():
+    found = _report("Trong quý, công đoàn Sở ủng hộ quỹ Vì người nghèo 12,4 triệu đồng.\n")
+    assert ("donations_vnd", 12_400_000) in found
