@@ -108,6 +108,7 @@ class Indicator:
     lower_is_better: bool = False  # a fall is good news (a rank, a backlog)
     names: tuple[str, ...] = ()  # what a table row or a report calls it: plain words, no regex
     measures: tuple[str, ...] = ()  # the nouns its figures count ('hồ sơ', 'phản ánh', 'lượt')
+    parts: tuple[str, ...] = ()  # the indicators it is the sum of: a table's bare total of them is it
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,6 +255,7 @@ def _indicator(raw: dict, macros: dict[str, str]) -> Indicator:
         lower_is_better=bool(raw.get("lower_is_better", False)),
         names=tuple(unify_tone_marks(n.lower()) for n in raw.get("names", ())),
         measures=tuple(unify_tone_marks(m.lower()) for m in raw.get("measures", (raw["unit"],))),
+        parts=tuple(raw.get("parts", ())),
     )
 
 

@@ -893,7 +893,8 @@ def _table_candidates(doc: _Doc, stated: dict[float, set[str]]) -> tuple[list[_C
         paragraph = doc.segments.paragraph_at(cell.quantity.num_start)
         a, b = doc.segments.paragraphs[paragraph]
         sentence = Sentence(a, b, paragraph)
-        ind, score, why = _table_indicator(doc, cell, sentence, frozenset(above[cell.table, cell.column]))
+        key = (cell.table, paragraph if cell.across else cell.column)  # where a total's parts stand
+        ind, score, why = _table_indicator(doc, cell, sentence, frozenset(above[key]))
         if ind is None:
             left.append((cell.quantity, sentence, why))
             continue
@@ -904,7 +905,7 @@ def _table_candidates(doc: _Doc, stated: dict[float, set[str]]) -> tuple[list[_C
             left.append((cell.quantity, sentence, "phần của dòng trên trong bảng"))
             continue
         whole[paragraph, cell.column] = ind.code
-        above[cell.table, cell.column].add(ind.code)
+        above[key].add(ind.code)
         cands.append(_table_candidate(doc, ind, cell, sentence, score))
     return cands, left
 
@@ -914,7 +915,7 @@ def _whole_of(doc: _Doc, parts: frozenset[str]) -> Indicator | None:
     for d in doc.catalog.derived:
         if set(d.sum_of) == parts:
             return doc.catalog.get(d.code)
-    return None
+    return next((i for i in doc.catalog.indicators if i.parts and set(i.parts) == parts), None)
 
 
 def _table_indicator(

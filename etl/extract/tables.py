@@ -69,6 +69,7 @@ class TableCell:
     is_total: bool  # a total row ('Tổng cộng') of a table listing units
     role: str = ""  # plan | average: what the column header says its figures are ('' a result)
     as_of: date | None = None  # the date the row label gives a count ('Hồ sơ tồn (đến ngày 14/12/2024)')
+    across: bool = False  # measures across the columns, periods down the rows: a row's cells are its parts
     column: int = 0  # the cell's column in its table
     table: int = 0  # the paragraph of the table's first line: tells one table from another
     part_of: int | None = None  # the paragraph of the row this one is a part of ('1.1', 'Trong đó: …')
@@ -341,7 +342,7 @@ def _cell(
         q = replace(q, kind="money", measure="")
     row_period = _row_period(label, report)
     if row_period is not None:  # periods down the rows, measures across the columns
-        return TableCell(q, header, "", unit_text, scale, row_period, "", True)
+        return TableCell(q, header, "", unit_text, scale, row_period, "", bool(_TOTAL.match(header)), across=True)
     cell_ = TableCell(q, label, header, unit_text, scale, period, "", bool(_TOTAL.match(label)))
     return replace(cell_, as_of=_label_date(label))
 

@@ -280,3 +280,18 @@ def test_a_long_measure_phrase_still_names_its_figure():
 def test_an_amount_named_just_before_it_is_read():
     found = _report("Trong quý, công đoàn Sở ủng hộ quỹ Vì người nghèo 12,4 triệu đồng.\n")
     assert ("donations_vnd", 12_400_000) in found
+
+
+def test_a_bare_total_over_exactly_an_indicators_parts_is_that_indicator():
+    by_rows = _table(
+        "| STT | Chỉ tiêu | Đơn vị tính | Kỳ báo cáo |\n|---|---|---|---|\n"
+        "| 1 | Văn bản điện tử đến | văn bản | 1.200 |\n| 2 | Văn bản điện tử đi | văn bản | 800 |\n"
+        "| | Tổng cộng | văn bản | 2.000 |\n"
+    )
+    assert ("edocs_exchanged", 2000) in by_rows
+    by_columns = _table(
+        "| STT | Thời điểm | Công chức | Viên chức | Hợp đồng lao động | Tổng cộng |\n|---|---|---|---|---|---|\n"
+        "| 1 | Năm 2025 | 30 | 22 | 4 | 56 |\n| 2 | Năm 2024 | 31 | 20 | 5 | 56 |\n",
+        "Tình hình nhân sự năm 2025",
+    )
+    assert ("staff_total", 56) in by_columns and ("staff_civil_servants", 30) in by_columns
