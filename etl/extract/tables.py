@@ -236,12 +236,15 @@ def _roles(headers: list[str], data: list[list[_Cell]]) -> tuple[int | None, int
         stt = 0
     unit = next((k for k in range(width) if _UNIT_HEADER.match(headers[k]) and _short_cells(data, k)), None)
     candidates = [k for k in range(width) if k not in (stt, unit)]
-    labelled = [k for k in candidates[:3] if _LABEL_HEADER.search(headers[k])]
-    if labelled:
-        return stt, labelled[0], unit
 
     def wordiness(k: int) -> int:
         return sum(1 for r in data if _is_label_text(r[k].text))
+
+    # a header naming labels ('Chỉ tiêu', 'Nội dung') over cells of words; not a measure's header
+    # that happens to hold such a word ('… của cơ quan' over figures)
+    labelled = [k for k in candidates[:3] if _LABEL_HEADER.search(headers[k]) and wordiness(k) * 2 >= len(data)]
+    if labelled:
+        return stt, labelled[0], unit
 
     best = max(candidates[:3], key=wordiness, default=None)
     return stt, best if best is not None and wordiness(best) else None, unit

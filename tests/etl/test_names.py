@@ -295,3 +295,12 @@ def test_a_bare_total_over_exactly_an_indicators_parts_is_that_indicator():
         "Tình hình nhân sự năm 2025",
     )
     assert ("staff_total", 56) in by_columns and ("staff_civil_servants", 30) in by_columns
+
+
+def test_a_measure_header_holding_a_label_word_is_no_label_column():
+    found = _table(
+        "| STT | Kỳ | Xếp hạng chỉ số chuyển đổi số (DTI) | Xếp hạng chỉ số cải cách hành chính của cơ quan |\n"
+        "|---|---|---|---|\n| | Đơn vị tính | hạng | hạng |\n| 1 | Năm 2024 | 14 | 9 |\n",
+        "Kết quả chuyển đổi số và cải cách hành chính năm 2024",
+    )
+    assert {("dti_rank", 14), ("par_index_rank", 9)} <= found
