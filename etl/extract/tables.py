@@ -50,6 +50,8 @@ _YEARLESS = re.compile(
     r"(?:^|\s)(?:tháng (?P<month>\d{1,2})(?![\d/])|(?P<months>\d{1,2}) tháng|quý (?P<quarter>iv|iii|ii|i)\b)"
 )
 _FROM_DATE = re.compile(r"từ (?:ngày )?(\d{1,2})/(\d{1,2})(?:/(\d{4}))?")
+_PAGE_BREAK_LINES = 4  # lines of page furniture ('Trang 1', a running header) a table may run across
+_PAGE_LINE_CHARS = 120
 _PART_NUMBER = re.compile(r"^(?:\d{1,2}\.\d{1,2}|[a-zđ]|-|\+)[.)]?$")
 _PART_LABEL = re.compile(r"^(?:trong đó|-|\+)")
 _SCALES = {"tỷ": 1e9, "tỉ": 1e9, "triệu": 1e6, "nghìn": 1e3, "ngàn": 1e3}
@@ -87,23 +89,47 @@ def read_tables(lower: str, segments: Segments, report: Period) -> list[TableCel
     out: list[TableCell] = []
     if "|" not in lower:
         return out
-    for block in _blocks(lower, segments):
-        out.extend(_read_table(lower, segments, block, report))
+    for block in _continued(lower, segments, _blocks(lower, segments)):
+        if len(block) >= 2:  # a table is two rows or more: one line with a bar is text
+            out.extend(_read_table(lower, segments, block, report))
     return out
 
 
+def _continued(lower: str, segments: Segments, blocks: list[list[int]]) -> list[list[int]]:
+    """A table continued after a page break without its header ('Trang 1', a running header
+    between) is one table with the part before it: the part has the same columns and opens on a
+    figure row."""
+    out: list[list[int]] = []
+    for block in blocks:
+        if out and _continues(lower, segments, out[-1], block):
+            out[-1] = out[-1] + block
+        else:
+            out.append(block)
+    return out
+
+
+def _continues(lower: str, segments: Segments, before: list[int], block: list[int]) -> bool:
+    gap = range(before[-1] + 1, block[0])
+    if len(gap) > _PAGE_BREAK_LINES or any(
+        segments.paragraphs[i][1] - segments.paragraphs[i][0] > _PAGE_LINE_CHARS for i in gap
+    ):
+        return False
+    first, last = _cells(lower, *segments.paragraphs[block[0]]), _cells(lower, *segments.paragraphs[before[-1]])
+    return len(first) == len(last) and _is_data_row(first)
+
+
 def _blocks(lower: str, segments: Segments) -> list[list[int]]:
-    """Runs of two or more consecutive lines that are table rows."""
+    """Runs of consecutive lines that are table rows (a single row may continue a table)."""
     blocks: list[list[int]] = []
     run: list[int] = []
     for i, (a, b) in enumerate(segments.paragraphs):
         if lower.find("|", a, b) != -1:
             run.append(i)
             continue
-        if len(run) >= 2:
+        if run:
             blocks.append(run)
         run = []
-    if len(run) >= 2:
+    if run:
         blocks.append(run)
     return blocks
 

@@ -304,3 +304,14 @@ def test_a_measure_header_holding_a_label_word_is_no_label_column():
         "Kết quả chuyển đổi số và cải cách hành chính năm 2024",
     )
     assert {("dti_rank", 14), ("par_index_rank", 9)} <= found
+
+
+def test_a_table_continued_after_a_page_break_without_its_header_keeps_its_columns():
+    found = _table(
+        "| STT | Chỉ tiêu | Đơn vị tính | Quý II/2025 | Cùng kỳ năm 2024 |\n"
+        "| 1 | Hồ sơ tiếp nhận | hồ sơ | 640 | 600 |\n"
+        "Trang 1\nSở Tư pháp - Báo cáo quý II năm 2025\n"
+        "| 2 | Hồ sơ đã giải quyết | hồ sơ | 630 | 590 |\n",
+        "Kết quả giải quyết thủ tục hành chính quý II năm 2025",
+    )
+    assert {("tthc_resolved", 630), ("tthc_resolved", 590)} <= found
