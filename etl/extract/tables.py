@@ -38,6 +38,7 @@ _AT_DATE = re.compile(r"(?:tại|vào) (?:thời điểm|ngày) (\d{1,2}/\d{1,2}
 _REPORT_ROW = re.compile(r"(?:số liệu )?(?:kỳ báo cáo|kỳ này|trong kỳ|thực hiện trong kỳ)")
 _PERIOD_WORDS = re.compile(r"cùng kỳ|năm (?:trước|\d{4})|\d{1,2} tháng|quý [ivx]+|tháng \d{1,2}|/\d{4}")
 _TOTAL = re.compile(r"^(?:tổng(?: cộng| số| chung)?|cộng|toàn tỉnh|toàn thành phố)\b")
+_TOTAL_LEAF = re.compile(r"(?:^| )(?:tổng cộng|tổng số|tổng|cộng)$")
 _SCALE_UNIT = re.compile(r"(tỷ|tỉ|triệu|nghìn|ngàn)\s+(.*)")
 _UNIT_IN_TEXT = re.compile(r"\(([^()]{1,25})\)\s*$")
 _BODY_NAME = re.compile(
@@ -371,7 +372,8 @@ def _cell(
         q = replace(q, kind="money", measure="")
     row_period = _row_period(label, report)
     if row_period is not None:  # periods down the rows, measures across the columns
-        return TableCell(q, header, "", unit_text, scale, row_period, "", bool(_TOTAL.match(header)), across=True)
+        total = bool(_TOTAL.match(header) or _TOTAL_LEAF.search(header))  # 'Kết quả thực hiện | Tổng số'
+        return TableCell(q, header, "", unit_text, scale, row_period, "", total, across=True)
     cell_ = TableCell(q, label, header, unit_text, scale, period, "", bool(_TOTAL.match(label)))
     return replace(cell_, as_of=_label_date(label))
 

@@ -315,3 +315,13 @@ def test_a_table_continued_after_a_page_break_without_its_header_keeps_its_colum
         "Kết quả giải quyết thủ tục hành chính quý II năm 2025",
     )
     assert {("tthc_resolved", 630), ("tthc_resolved", 590)} <= found
+
+
+def test_a_total_column_under_a_group_header_is_the_whole_of_the_columns_before_it():
+    found = _table(
+        "| STT | Kỳ | Kết quả | Kết quả | Kết quả |\n|---|---|---|---|---|\n"
+        "| STT | Kỳ | Biên chế công chức được giao | Biên chế viên chức được giao | Tổng số |\n"
+        "| 1 | Năm 2025 | 41 | 30 | 71 |\n",
+        "Tình hình biên chế năm 2025",
+    )
+    assert ("staff_quota_total", 71) in found
