@@ -102,18 +102,7 @@ def trend_chart(
                 )
             )  # fmt: skip
     if derived is not None and not derived.empty:
-        for province, rows in derived.groupby("province"):
-            fig.add_trace(
-                go.Scatter(
-                    x=rows["x"], y=rows["value"], mode="markers",
-                    name=f"{_plain(province)} — phát sinh giữa hai kỳ (suy ra)",
-                    marker={"symbol": "x", "size": 11, "color": "#7b7d7d"},
-                    customdata=rows[["period", "from", "to"]].assign(**{k: _plain(rows[k]) for k in ("from", "to")})
-                    .to_numpy(),
-                    hovertemplate="<b>Suy ra</b> %{y:,.0f}<br>Kỳ: %{customdata[0]}<br>Từ %{customdata[1]} và "
-                    "%{customdata[2]}<extra></extra>",
-                )
-            )  # fmt: skip
+        _add_derived(fig, derived)
     for k, (when, text) in enumerate(breaks):
         fig.add_vline(x=when.timestamp() * 1000, line={"dash": "dot", "color": "#c0392b", "width": 1.5})
         fig.add_annotation(x=when, y=1 - 0.09 * k, yref="paper", text=text, showarrow=False, xanchor="right",
@@ -126,6 +115,24 @@ def trend_chart(
     span = max(xs) - min(xs) + 2 * pad
     fig.update_xaxes(range=[min(xs) - pad, max(xs) + pad], **_period_ticks(points, official, span))
     return fig
+
+
+def _add_derived(fig: go.Figure, derived: pd.DataFrame) -> None:
+    """Derived in-period values as grey crosses; one from a pair the checks flag is red and its
+    hover carries the finding's mark."""
+    for province, rows in derived.groupby("province"):
+        fig.add_trace(
+            go.Scatter(
+                x=rows["x"], y=rows["value"], mode="markers",
+                name=f"{_plain(province)} — phát sinh giữa hai kỳ (suy ra)",
+                marker={"symbol": "x", "size": 11,
+                        "color": ["#c0392b" if f else "#7b7d7d" for f in rows["flagged"]]},
+                customdata=rows[["period", "from", "to", "mark"]].assign(**{k: _plain(rows[k]) for k in ("from", "to")})
+                .to_numpy(),
+                hovertemplate="<b>Suy ra</b> %{y:,.0f}<br>Kỳ: %{customdata[0]}<br>Từ %{customdata[1]} và "
+                "%{customdata[2]}%{customdata[3]}<extra></extra>",
+            )
+        )  # fmt: skip
 
 
 def _period_ticks(points: pd.DataFrame, official: pd.DataFrame | None, span: pd.Timedelta | None = None) -> dict:

@@ -8,7 +8,7 @@ from datetime import date, datetime
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, queries, reader, tables
+from dashboard import data, queries, reader, tables, trends
 from dashboard.excel import export_filename, facts_workbook, findings_workbook
 from dashboard.filters import Filters
 from dashboard.formatting import citation, md_escape, value_with_unit, vn_number
@@ -29,6 +29,17 @@ def explorer_columns(values: pd.Series) -> dict:
         "Văn bản": st.column_config.TextColumn("Văn bản", width="large"),
         "Trích dẫn": st.column_config.TextColumn("Câu nguồn", width=700),
     }
+
+
+def contradictions(rows: pd.DataFrame) -> None:
+    """Two year-to-date figures whose difference is negative: said as a finding (with a link to
+    the check's finding when there is one), never drawn as a figure."""
+    for row in rows.to_dict("records"):
+        st.warning(md_escape(trends.contradiction_text(row)), icon=":material/error:")
+        linked = data.fact_findings([f for f in row["fact_ids"] if f])
+        if linked:
+            st.page_link("pages/chat_luong.py", label="Xem phát hiện", icon=":material/arrow_forward:",
+                         query_params={"phat_hien": next(iter(linked.values()))})  # fmt: skip
 
 
 def evidence(fact_id: str) -> None:

@@ -59,15 +59,6 @@ def test_trà_vinh_reports_under_vĩnh_long_today(warehouse):
     assert set(current["reported_province"]) == {"Trà Vinh", "Vĩnh Long", "Bến Tre"}  # the three merged units
 
 
-def test_cumulative_figures_give_a_derived_in_period_value(warehouse):
-    con = connect(warehouse)
-    rows = queries.facts(con, Filters(provinces=("Tây Ninh",), year_from=2024, year_to=2024), ("tthc_received",))
-    con.close()
-    derived = trends.derived_in_period(trends.trend_points(rows))
-    assert list(derived["value"]) == [-5.0]  # 36 by 31/05, 31 by 31/07: the reports disagree
-    assert derived["period"].iloc[0] == "01/06/2024 – 31/07/2024"
-
-
 def test_tracker_lists_the_samples_and_flags_missing_reports(warehouse):
     con = connect(warehouse)
     rows = tracker.tracker(queries.documents(con, Filters()), queries.schedule(con))
