@@ -357,6 +357,25 @@ def schedule(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
+# a date line with its day left blank to be written by hand: 'Tây Ninh, ngày     tháng 8 năm 2024'
+_MONTH_ONLY_DATE = r"(?m)^[^\n,]{2,40},\s*ngày[\s.…_]*tháng\s+(\d{1,2})\s+năm\s+(\d{4})"
+
+
+def report_months(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Reports without a full date whose date line gives month and year (doc_id, year, month), so
+    the tracker can still tell a report sent in August from one due on 20 June."""
+    return con.execute(
+        """
+        SELECT doc_id, year::INTEGER AS year, month::INTEGER AS month FROM (
+            SELECT doc_id, regexp_extract(left(text, 3000), ?, 1) AS month,
+                   regexp_extract(left(text, 3000), ?, 2) AS year
+            FROM documents WHERE report_date IS NULL
+        ) WHERE month <> ''
+        """,
+        [_MONTH_ONLY_DATE, _MONTH_ONLY_DATE],
+    ).df()
+
+
 def latest_build(con: duckdb.DuckDBPyConnection) -> dict | None:
     df = con.execute("SELECT * FROM builds ORDER BY finished_at DESC LIMIT 1").df()
     return None if df.empty else df.iloc[0].to_dict()
