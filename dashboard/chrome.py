@@ -61,6 +61,8 @@ PATTERNS: list[tuple[str, str]] = [
 CSS = """
 [data-testid="stMainMenu"], [data-testid="stAppDeployButton"], [data-testid="stStatusWidget"],
 [data-testid="stToolbarActions"], .modebar-container { display: none !important; }
+/* a key-figure sparkline's hover prints the raw number ('2813493', a rank drawn as -44): the card says it */
+#vg-tooltip-element, .vg-tooltip { display: none !important; }
 """
 
 _SCRIPT = """

@@ -9,6 +9,7 @@ import pandas as pd
 
 from dashboard.figures import citations, ends, finding_mark, labels_of
 from dashboard.formatting import (
+    mid_sentence,
     period_short,
     period_text,
     value_with_unit,
@@ -87,7 +88,7 @@ def contradiction_text(row: dict) -> str:
     """'Tây Ninh: hai số lũy kế mâu thuẫn — 36 đến 31/05/2024 nhưng 31 đến 31/07/2024 …' (plain text)."""
     return (f"{row['province']}: {CONTRADICTION} — {row['from_text']} đến {vn_date(row['from_date'])} nhưng "
             f"{row['to_text']} đến {vn_date(row['to_date'])} (cùng tính từ {vn_date(row['start'])}); "
-            f"không suy ra được số phát sinh {row['period']}.")  # fmt: skip
+            f"không suy ra được số phát sinh {mid_sentence(row['period'])}.")  # fmt: skip
 
 
 def unit_breaks(changes: pd.DataFrame, points: pd.DataFrame) -> list[tuple[pd.Timestamp, str]]:
