@@ -198,11 +198,14 @@ def _wrap(labels: list[str], width: int = 22) -> list[str]:
     return out
 
 
+COVERAGE_LEGEND = {"không báo cáo": "#f2f5f9", "có số liệu": "#6c9bd2", "có cảnh báo": "#f0b429", "có lỗi": "#c0392b"}
+
+
 def coverage_heatmap(matrix: pd.DataFrame) -> go.Figure:
     """Which document reports which indicator; coloured where a check found a problem."""
     colors = [[0.0, "#f2f5f9"], [0.249, "#f2f5f9"], [0.25, "#6c9bd2"], [0.499, "#6c9bd2"],
               [0.5, "#f0b429"], [0.749, "#f0b429"], [0.75, "#c0392b"], [1.0, "#c0392b"]]  # fmt: skip
-    labels = {0: "không báo cáo", 1: "có số liệu", 2: "có cảnh báo", 3: "có lỗi"}
+    labels = dict(enumerate(COVERAGE_LEGEND))
     text = [[labels[int(v)] for v in row] for row in matrix.to_numpy()]
     fig = go.Figure(
         go.Heatmap(
@@ -220,8 +223,14 @@ def coverage_heatmap(matrix: pd.DataFrame) -> go.Figure:
             hovertemplate="%{y}<br>%{customdata}<br><b>%{text}</b><extra></extra>",
         )
     )
+    for label, color in COVERAGE_LEGEND.items():  # the legend: one square per colour, no data
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=label, hoverinfo="skip",
+                                 marker={"symbol": "square", "size": 14, "color": color,
+                                         "line": {"width": 1, "color": "#b0b7c0"}}))  # fmt: skip
     fig.update_layout(
-        height=max(300, 22 * len(matrix.index) + 120),
+        showlegend=True,
+        legend={"orientation": "h", "x": 0, "y": -0.02, "yanchor": "top", "title": None},
+        height=max(300, 22 * len(matrix.index) + 160),
         font={"family": FONT, "size": 12},
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
         xaxis={"side": "top", "tickangle": -30},

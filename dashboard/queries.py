@@ -211,11 +211,23 @@ def document(con: duckdb.DuckDBPyConnection, doc_id: str) -> tuple[dict | None, 
     return row.iloc[0].to_dict(), found
 
 
+# a mention whose number is part of a name, not a quantity: the measure read after it is a province
+# ('Fanpage 1022 Tây Ninh', 'Tổng đài 1022 Tây Ninh'), or the words just before it name a line
+_NAMING_NUMBER = (
+    "(EXISTS (SELECT 1 FROM (SELECT unnest([old_province, new_province]) AS name FROM admin_units"
+    " UNION SELECT province FROM documents) p"
+    " WHERE m.measure = lower(p.name) OR starts_with(m.measure, lower(p.name) || ' '))"
+    " OR regexp_matches(lower((SELECT substr(d.text, greatest(m.char_start - 29, 1), least(m.char_start, 30))"
+    " FROM documents d WHERE d.doc_id = m.doc_id)), '(tổng đài|đường dây nóng|đầu số|hotline|số điện thoại)\\s*$'))"
+)
+
+
 def mentions(con: duckdb.DuckDBPyConnection, doc_id: str) -> pd.DataFrame:
-    """The measured numbers of a document that no indicator took, in text order."""
+    """The measured numbers of a document that no indicator took, in text order; a number that
+    names a line ('Tổng đài 1022 Tây Ninh') is not a quantity and is left out."""
     return con.execute(
         "SELECT mention_key, value, measure, quote, char_start, char_end, sentence, page, reason "
-        "FROM mentions WHERE doc_id = ? ORDER BY char_start, char_end",
+        f"FROM mentions m WHERE doc_id = ? AND NOT {_NAMING_NUMBER} ORDER BY char_start, char_end",
         [doc_id],
     ).df()
 
