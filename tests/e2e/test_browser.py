@@ -258,3 +258,24 @@ def test_a_damaged_warehouse_shows_a_vietnamese_message(page, tmp_path):
         assert "Không đọc được kho dữ liệu" in shown
         assert not [e for e in ENGLISH if e in shown] and "Error" not in shown
         assert "cannot read the warehouse" in damaged["log"].read_text()  # the details go to the server log
+
+
+@pytest.mark.parametrize(
+    ("path", "where", "typed", "found"),
+    [
+        ("tra_cuu", "stSidebar", "tra vinh", "Trà Vinh"),  # the sidebar's Tỉnh
+        ("chat_luong", "stMainBlockContainer", "canh bao", "Cảnh báo"),  # Mức độ
+        ("xu_huong", "stMainBlockContainer", "xep hang", "Xếp hạng chỉ số chuyển đổi số (DTI) cấp tỉnh"),  # Chỉ tiêu
+    ],
+)
+def test_lists_match_without_tone_marks(page, server, path, where, typed, found):
+    open_page(page, server, path)
+    page.locator(f'[data-testid="{where}"] [data-testid="stMultiSelect"]').first.click()
+    page.wait_for_selector('[role="listbox"]')
+    page.keyboard.type(typed, delay=30)
+    option = page.get_by_role("option", name=found, exact=True)
+    try:
+        option.wait_for(timeout=5_000)
+    except Exception as error:  # noqa: BLE001 - the screenshot names the page
+        raise AssertionError(f"{typed!r} did not find {found!r}: {shot(page, f'khong-dau-{path}')}") from error
+    page.keyboard.press("Escape")
