@@ -27,6 +27,7 @@ def explorer_columns(values: pd.Series) -> dict:
         "Giá trị": st.column_config.NumberColumn("Giá trị", help="Số liệu như văn bản ghi",
                                                  width=tables.value_width(values)),  # fmt: skip
         "Kỳ": st.column_config.TextColumn("Kỳ", width=130),
+        "Ghi chú": st.column_config.TextColumn("Ghi chú", width=110, help="hơn, khoảng · đã sửa, đã loại · lỗi"),
         "Văn bản": st.column_config.TextColumn("Văn bản", width="large"),
         "Trích dẫn": st.column_config.TextColumn("Câu nguồn", width=700),
     }
