@@ -102,18 +102,7 @@ def trend_chart(
                 )
             )  # fmt: skip
     if derived is not None and not derived.empty:
-        for province, rows in derived.groupby("province"):
-            fig.add_trace(
-                go.Scatter(
-                    x=rows["x"], y=rows["value"], mode="markers",
-                    name=f"{_plain(province)} — phát sinh giữa hai kỳ (suy ra)",
-                    marker={"symbol": "x", "size": 11, "color": "#7b7d7d"},
-                    customdata=rows[["period", "from", "to"]].assign(**{k: _plain(rows[k]) for k in ("from", "to")})
-                    .to_numpy(),
-                    hovertemplate="<b>Suy ra</b> %{y:,.0f}<br>Kỳ: %{customdata[0]}<br>Từ %{customdata[1]} và "
-                    "%{customdata[2]}<extra></extra>",
-                )
-            )  # fmt: skip
+        _add_derived(fig, derived)
     for k, (when, text) in enumerate(breaks):
         fig.add_vline(x=when.timestamp() * 1000, line={"dash": "dot", "color": "#c0392b", "width": 1.5})
         fig.add_annotation(x=when, y=1 - 0.09 * k, yref="paper", text=text, showarrow=False, xanchor="right",
@@ -126,6 +115,24 @@ def trend_chart(
     span = max(xs) - min(xs) + 2 * pad
     fig.update_xaxes(range=[min(xs) - pad, max(xs) + pad], **_period_ticks(points, official, span))
     return fig
+
+
+def _add_derived(fig: go.Figure, derived: pd.DataFrame) -> None:
+    """Derived in-period values as grey crosses; one from a pair the checks flag is red and its
+    hover carries the finding's mark."""
+    for province, rows in derived.groupby("province"):
+        fig.add_trace(
+            go.Scatter(
+                x=rows["x"], y=rows["value"], mode="markers",
+                name=f"{_plain(province)} — phát sinh giữa hai kỳ (suy ra)",
+                marker={"symbol": "x", "size": 11,
+                        "color": ["#c0392b" if f else "#7b7d7d" for f in rows["flagged"]]},
+                customdata=rows[["period", "from", "to", "mark"]].assign(**{k: _plain(rows[k]) for k in ("from", "to")})
+                .to_numpy(),
+                hovertemplate="<b>Suy ra</b> %{y:,.0f}<br>Kỳ: %{customdata[0]}<br>Từ %{customdata[1]} và "
+                "%{customdata[2]}%{customdata[3]}<extra></extra>",
+            )
+        )  # fmt: skip
 
 
 def _period_ticks(points: pd.DataFrame, official: pd.DataFrame | None, span: pd.Timedelta | None = None) -> dict:
@@ -191,11 +198,14 @@ def _wrap(labels: list[str], width: int = 22) -> list[str]:
     return out
 
 
+COVERAGE_LEGEND = {"không báo cáo": "#f2f5f9", "có số liệu": "#6c9bd2", "có cảnh báo": "#f0b429", "có lỗi": "#c0392b"}
+
+
 def coverage_heatmap(matrix: pd.DataFrame) -> go.Figure:
     """Which document reports which indicator; coloured where a check found a problem."""
     colors = [[0.0, "#f2f5f9"], [0.249, "#f2f5f9"], [0.25, "#6c9bd2"], [0.499, "#6c9bd2"],
               [0.5, "#f0b429"], [0.749, "#f0b429"], [0.75, "#c0392b"], [1.0, "#c0392b"]]  # fmt: skip
-    labels = {0: "không báo cáo", 1: "có số liệu", 2: "có cảnh báo", 3: "có lỗi"}
+    labels = dict(enumerate(COVERAGE_LEGEND))
     text = [[labels[int(v)] for v in row] for row in matrix.to_numpy()]
     fig = go.Figure(
         go.Heatmap(
@@ -213,8 +223,14 @@ def coverage_heatmap(matrix: pd.DataFrame) -> go.Figure:
             hovertemplate="%{y}<br>%{customdata}<br><b>%{text}</b><extra></extra>",
         )
     )
+    for label, color in COVERAGE_LEGEND.items():  # the legend: one square per colour, no data
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=label, hoverinfo="skip",
+                                 marker={"symbol": "square", "size": 14, "color": color,
+                                         "line": {"width": 1, "color": "#b0b7c0"}}))  # fmt: skip
     fig.update_layout(
-        height=max(300, 22 * len(matrix.index) + 120),
+        showlegend=True,
+        legend={"orientation": "h", "x": 0, "y": -0.02, "yanchor": "top", "title": None},
+        height=max(300, 22 * len(matrix.index) + 160),
         font={"family": FONT, "size": 12},
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
         xaxis={"side": "top", "tickangle": -30},

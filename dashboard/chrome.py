@@ -1,5 +1,6 @@
 """Streamlit's own words in Vietnamese: what its config cannot turn off is hidden (CSS) or
-translated in the browser (a small script that rewrites its fixed English strings).
+translated in the browser (a small script that rewrites its fixed English strings, and lets its
+lists match without tone marks).
 
 Officials read only Vietnamese; Streamlit has no locale setting, so its menus, placeholders
 and dialogs ("Select all", "Page not found", "Press Enter to apply") are rewritten here.
@@ -61,6 +62,8 @@ PATTERNS: list[tuple[str, str]] = [
 CSS = """
 [data-testid="stMainMenu"], [data-testid="stAppDeployButton"], [data-testid="stStatusWidget"],
 [data-testid="stToolbarActions"], .modebar-container { display: none !important; }
+/* a key-figure sparkline's hover prints the raw number ('2813493', a rank drawn as -44): the card says it */
+#vg-tooltip-element, .vg-tooltip { display: none !important; }
 """
 
 _SCRIPT = """
@@ -85,6 +88,19 @@ _SCRIPT = """
     for (const el of els) for (const a of ["title", "aria-label", "placeholder"]) {
       const v = el.getAttribute(a); const w = v && turn(v); if (w && w !== v) el.setAttribute(a, w);
     }
+  };
+  // Lists (Tỉnh, Chỉ tiêu, Mức độ…) match without tone marks, as Tra cứu's search does: Streamlit's
+  // own filter lower-cases label and typed text, so while a list's search box has the focus,
+  // lower-casing also drops tone marks and reads đ as d ('tra vinh' finds 'Trà Vinh').
+  const lower = String.prototype.toLowerCase;
+  const plain = /^[\\x00-\\x7f]*$/;
+  const LIST = '[data-testid="stMultiSelect"] input, [data-testid="stSelectbox"] input';
+  String.prototype.toLowerCase = function () {
+    const s = lower.call(this);
+    if (plain.test(s)) return s;
+    const at = document.activeElement;
+    if (!at || !at.matches || !at.matches(LIST)) return s;
+    return s.normalize("NFD").replace(/[\\u0300-\\u036f]/g, "").replace(/đ/g, "d");
   };
   fix(document.body);
   new MutationObserver((ms) => { for (const m of ms) {

@@ -4,8 +4,9 @@ control characters) and formula-like texts kept as text."""
 
 from __future__ import annotations
 
+import hashlib
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 
 import pandas as pd
@@ -142,11 +143,14 @@ def _positions(df: pd.DataFrame) -> list[str]:
 
 
 def _with_info(
-    book: _Book, filters: Filters, count: tuple[str, int], built_at: object, now: datetime | None = None
+    book: _Book, filters: Filters, count: tuple[str, int], built_at: object, now: datetime | None = None,
+    view: Sequence[tuple[str, str]] = (),
 ) -> bytes:
-    """Close with the 'Thông tin' sheet (filters, row count, export and build times) and serialise."""
+    """Close with the 'Thông tin' sheet (filters, the page's own choices — search text, indicators,
+    severities: ``view`` — row count, export and build times) and serialise."""
     rows = [
         *filters.describe(),
+        *((label, value or "tất cả") for label, value in view),
         count,
         ("Thời điểm xuất", vn_datetime(now or datetime.now())),
         ("Kho dữ liệu dựng lúc", vn_datetime(built_at) if built_at is not None else "không rõ"),
@@ -158,7 +162,7 @@ def _with_info(
 
 def facts_workbook(
     df: pd.DataFrame, filters: Filters, built_at: object, now: datetime | None = None,
-    progress: Callable[[float], None] | None = None,
+    progress: Callable[[float], None] | None = None, view: Sequence[tuple[str, str]] = (),
 ) -> bytes:
     """Sheets 'Số liệu' (the rows), 'Nguồn' (their evidence) and 'Thông tin' (filters, times);
     ``progress`` hears the share done after each step (a large export takes a while)."""
@@ -171,7 +175,7 @@ def facts_workbook(
     step(0.5)
     _sheet(book, "Nguồn", df, SOURCE_SHEET)
     step(0.8)
-    data = _with_info(book, filters, ("Số dòng", len(df)), built_at, now)
+    data = _with_info(book, filters, ("Số dòng", len(df)), built_at, now, view)
     step(1.0)
     return data
 
@@ -200,8 +204,11 @@ def _csv_text(value: object) -> object:
     return "'" + text if formula_like(text) else text
 
 
-def export_filename(what: str, filters: Filters, today: date | None = None) -> str:
-    """'so-lieu_tay-ninh_2024_2026-11-21.xlsx': what, for whom, which years, and when."""
+def export_filename(
+    what: str, filters: Filters, today: date | None = None, view: Sequence[tuple[str, str]] = ()
+) -> str:
+    """'so-lieu_tay-ninh_2024_ho-so_2026-11-21.xlsx': what, for whom, which years, the view's
+    search and choices, and when; the other filters as a short mark, so two views never share a name."""
     parts = [slug(what)]
     if filters.provinces:
         parts.append("-".join(slug(p) for p in filters.provinces[:3]))
@@ -209,6 +216,10 @@ def export_filename(what: str, filters: Filters, today: date | None = None) -> s
         parts.append(str(filters.year_from))
     elif filters.year_from is not None or filters.year_to is not None:
         parts.append(f"{filters.year_from or ''}-{filters.year_to or ''}")
+    parts += [slug(value)[:30].strip("-") for _label, value in view if value and slug(value)]
+    others = (filters.agencies, filters.report_types, filters.groups, filters.units == "current")
+    if any(others):
+        parts.append("loc-" + hashlib.sha1(repr(others).encode()).hexdigest()[:6])  # noqa: S324 - a name, not security
     parts.append((today or date.today()).isoformat())
     return "_".join(parts) + ".xlsx"
 
@@ -233,7 +244,7 @@ EVIDENCE_SHEET: list[tuple[str, str, str]] = [
 
 def findings_workbook(
     findings: pd.DataFrame, evidence: pd.DataFrame, filters: Filters, built_at: object,
-    names: dict[str, str] | None = None,
+    names: dict[str, str] | None = None, view: Sequence[tuple[str, str]] = (),
 ) -> bytes:
     """Sheets 'Phát hiện' (one row per finding), 'Bằng chứng' (its facts) and 'Thông tin';
     documents named by their citation (``names``: doc_id -> citation)."""
@@ -248,4 +259,4 @@ def findings_workbook(
     if not evidence.empty:
         evidence = evidence.assign(position=_positions(evidence), document=_citations(evidence))
     _sheet(book, "Bằng chứng", evidence, EVIDENCE_SHEET)
-    return _with_info(book, filters, ("Số phát hiện", len(findings)), built_at)
+    return _with_info(book, filters, ("Số phát hiện", len(findings)), built_at, view=view)

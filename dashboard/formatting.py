@@ -51,12 +51,30 @@ def vn_datetime(value: datetime | pd.Timestamp | None) -> str:
 
 
 def period_text(period_start: object, period_end: object, as_of: object) -> str:
-    """'01/01/2024 – 31/07/2024' for a flow, 'tại 31/07/2024' for a stock."""
+    """'01/01–31/07/2024' or 'Năm 2024' for a flow, 'tại 31/07/2024' for a stock: one date style
+    on every page."""
     if not _missing(as_of):
         return f"tại {vn_date(as_of)}"
     if _missing(period_start) and _missing(period_end):
         return "không rõ kỳ"
-    return f"{vn_date(period_start) or '…'} – {vn_date(period_end) or '…'}"
+    if _missing(period_start) or _missing(period_end):
+        return f"{vn_date(period_start) or '…'}–{vn_date(period_end) or '…'}"
+    return date_range(period_start, period_end)
+
+
+def date_range(period_start: object, period_end: object) -> str:
+    """'Năm 2024' for a whole year, '01/01–31/07/2024' within one year, '01/12/2023–31/01/2024' across two."""
+    start, end = pd.Timestamp(period_start), pd.Timestamp(period_end)
+    if start.year == end.year and (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
+        return f"Năm {end.year}"
+    if start.year == end.year:
+        return f"{start:%d/%m}–{end:%d/%m/%Y}"
+    return f"{vn_date(start)}–{vn_date(end)}"
+
+
+def mid_sentence(period: str) -> str:
+    """A period name inside a sentence: 'so với năm 2021', not 'so với Năm 2021'."""
+    return period[:1].lower() + period[1:] if period.startswith(("Năm ", "Quý ")) else period
 
 
 def vn_sort_key(text: str) -> list[int]:
@@ -198,9 +216,7 @@ def period_short(period_start: object, period_end: object, as_of: object = None)
             return f"Quý {_ROMAN[end.month // 3]}/{end.year}"
         if start.month == 1 and months in (6, 9):
             return f"{months}T/{end.year}"
-    if start.year == end.year:
-        return f"{start:%d/%m}–{end:%d/%m/%Y}"
-    return f"{vn_date(start)}–{vn_date(end)}"
+    return date_range(start, end)
 
 
 def rank_text(value: object, of_n: object = None) -> str:

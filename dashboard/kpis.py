@@ -10,6 +10,7 @@ import pandas as pd
 from dashboard.figures import ends, finding_mark, is_true, length_days
 from dashboard.formatting import (
     citation,
+    mid_sentence,
     period_short,
     period_text,
     rank_text,
@@ -98,14 +99,21 @@ def _card(province: str, series: list[dict]) -> Card:
         document=citation(latest, None),
         finding=finding_mark(latest["finding_severity"], latest.get("finding_label")),
         order=int(latest["kpi_order"]),
-        trend=tuple(float(r["value"]) for r in reversed([latest, *comparable][:8])) if comparable else (),
+        trend=_sparkline([latest, *comparable][:8]) if comparable else (),
     )
+
+
+def _sparkline(newest_first: list[dict]) -> tuple[float, ...]:
+    """The card's line, oldest first; a rank is drawn negated (the axis reversed, as on Xu hướng),
+    so 44 → 40 rises: the sparkline has no axis and its hover is hidden (chrome.CSS)."""
+    sign = -1.0 if newest_first[0]["unit"] == "hạng" else 1.0
+    return tuple(sign * float(r["value"]) for r in reversed(newest_first))
 
 
 def _delta(latest: dict, prev: dict) -> tuple[str | None, str]:
     """The change against an earlier comparable figure; no change is a note, not a delta arrow."""
     diff = latest["value"] - prev["value"]
-    then = period_short(prev["period_start"], prev["period_end"], prev["as_of"])
+    then = mid_sentence(period_short(prev["period_start"], prev["period_end"], prev["as_of"]))
     if diff == 0:
         return None, f"Không đổi so với {then}."
     if latest["unit"] == "hạng":

@@ -31,3 +31,14 @@ def opened(rows: pd.DataFrame, clicked: list[int], asked: str | None) -> pd.Seri
         return rows.iloc[clicked[0]]
     ids = list(rows["finding_id"])
     return rows.iloc[ids.index(asked)] if asked in ids else None
+
+
+def link_notice(asked: str | None, shown: pd.DataFrame, every: pd.DataFrame) -> str | None:
+    """What to say when a link's ``?phat_hien=`` opens nothing: the finding is outside the filters,
+    or no finding has that id (an old link after a rebuild, or a mistyped one). Plain text."""
+    if not asked or asked in set(shown["finding_id"]):
+        return None
+    if asked in set(every["finding_id"]):
+        return "Phát hiện trong đường dẫn không thuộc bộ lọc đang chọn: bỏ bớt bộ lọc để xem."
+    return ("Không có phát hiện nào mang mã trong đường dẫn (đường dẫn cũ hoặc gõ sai); "
+            "các phát hiện hiện có ở bảng dưới.")

@@ -211,11 +211,23 @@ def document(con: duckdb.DuckDBPyConnection, doc_id: str) -> tuple[dict | None, 
     return row.iloc[0].to_dict(), found
 
 
+# a mention whose number is part of a name, not a quantity: the measure read after it is a province
+# ('Fanpage 1022 Tây Ninh', 'Tổng đài 1022 Tây Ninh'), or the words just before it name a line
+_NAMING_NUMBER = (
+    "(EXISTS (SELECT 1 FROM (SELECT unnest([old_province, new_province]) AS name FROM admin_units"
+    " UNION SELECT province FROM documents) p"
+    " WHERE m.measure = lower(p.name) OR starts_with(m.measure, lower(p.name) || ' '))"
+    " OR regexp_matches(lower((SELECT substr(d.text, greatest(m.char_start - 29, 1), least(m.char_start, 30))"
+    " FROM documents d WHERE d.doc_id = m.doc_id)), '(tổng đài|đường dây nóng|đầu số|hotline|số điện thoại)\\s*$'))"
+)
+
+
 def mentions(con: duckdb.DuckDBPyConnection, doc_id: str) -> pd.DataFrame:
-    """The measured numbers of a document that no indicator took, in text order."""
+    """The measured numbers of a document that no indicator took, in text order; a number that
+    names a line ('Tổng đài 1022 Tây Ninh') is not a quantity and is left out."""
     return con.execute(
         "SELECT mention_key, value, measure, quote, char_start, char_end, sentence, page, reason "
-        "FROM mentions WHERE doc_id = ? ORDER BY char_start, char_end",
+        f"FROM mentions m WHERE doc_id = ? AND NOT {_NAMING_NUMBER} ORDER BY char_start, char_end",
         [doc_id],
     ).df()
 
@@ -354,6 +366,25 @@ def schedule(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute(
         "SELECT s.* EXCLUDE (build_id), rt.label AS report_type_label FROM report_schedule s "
         "LEFT JOIN report_types rt ON rt.code = s.report_type"
+    ).df()
+
+
+# a date line with its day left blank to be written by hand: 'Tây Ninh, ngày     tháng 8 năm 2024'
+_MONTH_ONLY_DATE = r"(?m)^[^\n,]{2,40},\s*ngày[\s.…_]*tháng\s+(\d{1,2})\s+năm\s+(\d{4})"
+
+
+def report_months(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Reports without a full date whose date line gives month and year (doc_id, year, month), so
+    the tracker can still tell a report sent in August from one due on 20 June."""
+    return con.execute(
+        """
+        SELECT doc_id, year::INTEGER AS year, month::INTEGER AS month FROM (
+            SELECT doc_id, regexp_extract(left(text, 3000), ?, 1) AS month,
+                   regexp_extract(left(text, 3000), ?, 2) AS year
+            FROM documents WHERE report_date IS NULL
+        ) WHERE month <> ''
+        """,
+        [_MONTH_ONLY_DATE, _MONTH_ONLY_DATE],
     ).df()
 
 

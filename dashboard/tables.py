@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.figures import citations, finding_mark, labels_of
-from dashboard.formatting import STATUS_LABELS, period_short, vn_date, vn_value
+from dashboard.formatting import QUALIFIER_LABELS, STATUS_LABELS, period_short, vn_date, vn_value
 from dashboard.reader import coverage_text
 
 # What each shown column is called, whichever table shows it (pages and widgets name columns by
@@ -18,7 +18,7 @@ COLUMN_LABELS: dict[str, str] = {
     "period_start": "Từ ngày", "period_end": "Đến ngày", "report_date": "Ngày báo cáo", "facts": "Số liệu",
     "coverage": "Độ phủ", "file": "Tệp", "severity": "Mức độ", "check": "Kiểm tra", "message": "Chi tiết",
     "measure": "Đơn vị đo", "reason": "Lý do chưa gán", "index": "Chỉ số", "rank": "Xếp hạng", "score": "Điểm",
-    "source_url": "Nguồn công bố",
+    "source_url": "Nguồn công bố", "note": "Ghi chú",
 }  # fmt: skip
 
 
@@ -35,17 +35,27 @@ def _marks(rows: pd.DataFrame, severity: str, label: str) -> list[str]:
     return [finding_mark(s, lbl) for s, lbl in zip(rows[severity], labels_of(rows, label), strict=True)]
 
 
+def _notes(rows: pd.DataFrame) -> list[str]:
+    """What qualifies each figure, in a few words beside it: 'hơn', 'khoảng', 'đã loại', '✖ Lỗi'
+    (an exact, extracted figure without a finding has none)."""
+    inexact = [QUALIFIER_LABELS.get(q, "") if q in ("at_least", "about", "at_most") else "" for q in rows["qualifier"]]
+    changed = [STATUS_LABELS.get(s, s) if s != "extracted" else "" for s in rows["status"]]
+    marks = _marks(rows, "finding_severity", "finding_label")
+    return [" · ".join(p for p in parts if p) for parts in zip(inexact, changed, marks, strict=True)]
+
+
 def explorer_table(rows: pd.DataFrame) -> pd.io.formats.style.Styler:
-    """The explorer's columns in Vietnamese, the ones an official reads first on the left;
-    numbers stay numbers, shown the Vietnamese way."""
+    """The explorer's columns in Vietnamese, the ones an official reads first on the left — the
+    figure, then what qualifies it (``_notes``) before the long citation and sentence push the
+    rest off-screen; numbers stay numbers, shown the Vietnamese way."""
     table = _table(
         indicator=rows["label_vi"], value=rows["value"], unit=rows["unit"],
         period=[period_short(a, b, c) for a, b, c in zip(rows["period_start"], rows["period_end"], rows["as_of"],
                                                           strict=True)],
-        province=rows["province"], document=citations(rows, 60), sentence=_flat(rows["sentence"]),
+        province=rows["province"], note=_notes(rows), document=citations(rows, 60), sentence=_flat(rows["sentence"]),
         mark=_marks(rows, "finding_severity", "finding_label"),
-        status=[STATUS_LABELS.get(s, s) for s in rows["status"]], agency=rows["agency"], group=rows["group_label"],
-        year=rows["year"],
+        status=[STATUS_LABELS.get(s, s) for s in rows["status"]], agency=rows["agency"],
+        group=rows["group_label"], year=rows["year"],
     )  # fmt: skip
     return table.style.format({"Giá trị": lambda v: vn_value(v), "Năm": lambda v: "" if pd.isna(v) else str(int(v))})
 

@@ -7,6 +7,7 @@ from datetime import date
 
 import pandas as pd
 
+from dashboard import figures
 from dashboard.filters import Filters
 from dashboard.formatting import citation, vn_date, vn_sort_key
 
@@ -41,49 +42,103 @@ def _deadline(day_month: str, year: int) -> date | None:
         return None
 
 
-def tracker(docs: pd.DataFrame, schedule: pd.DataFrame, report_types: tuple[str, ...] = ()) -> pd.DataFrame:
-    """One row per province × agency × scheduled report × period, over the years each has reports
-    (only the schedule's ``report_types`` when some are chosen)."""
-    if docs.empty:
-        return pd.DataFrame()
-    if report_types:
-        schedule = schedule[schedule["report_type"].isin(report_types)]
+def expected_years(filters: Filters, docs: pd.DataFrame) -> tuple[int, ...]:
+    """The years the filter spans; without a year filter, every year from the first report in
+    scope to the last, so a year a province sent nothing in is still expected of it."""
+    if filters.year_from is not None and filters.year_to is not None:
+        return tuple(range(filters.year_from, filters.year_to + 1))
+    ends = pd.to_datetime(docs["period_end"]).dropna() if not docs.empty else pd.Series(dtype="datetime64[ns]")
+    return tuple(range(ends.min().year, ends.max().year + 1)) if not ends.empty else ()
+
+
+def sent_months(months: pd.DataFrame) -> dict[str, tuple[int, int]]:
+    """doc_id -> (year, month) of reports dated by month only (queries.report_months)."""
+    return {d: (int(y), int(m)) for d, y, m in zip(months["doc_id"], months["year"], months["month"], strict=True)}
+
+
+def tracker(
+    docs: pd.DataFrame,
+    schedule: pd.DataFrame,
+    filters: Filters = Filters(),  # noqa: B008 - frozen
+    provinces: tuple[str, ...] = (),
+    months: dict[str, tuple[int, int]] | None = None,
+) -> pd.DataFrame:
+    """One row per province × agency × scheduled report × year expected: the schedule (its report
+    types the filter chooses) × its provinces (else ``provinces``, else those of the reports) × the years of the
+    filter (``expected_years``), so a province that sent nothing in a year shows it as missing.
+
+    ``months``: reports dated by month only, judged late when the whole month is past the deadline."""
+    if filters.report_types:
+        schedule = schedule[schedule["report_type"].isin(filters.report_types)]
     docs = docs.assign(key=[_period_key(c, e) for c, e in zip(docs["period_code"], docs["period_end"], strict=True)])
-    rows, matched = [], set()
-    for (province, agency), mine in docs.groupby(["province", "agency"], dropna=False):
-        years = sorted({k[0] for k in mine["key"] if k})
-        for year in range(years[0], years[-1] + 1) if years else []:
-            for rule in schedule.to_dict("records"):
-                hit = mine[(mine["report_type"] == rule["report_type"]) & (mine["key"] == (year, rule["period"]))]
-                due = _deadline(rule["deadline"], year)
-                row = {"province": province, "agency": agency, "report_type": rule["report_type"], "year": year,
-                       "report_type_label": rule.get("report_type_label") or rule["report_type"],
-                       "period": rule["period"], "deadline": due}  # fmt: skip
-                if hit.empty:
-                    rows.append({**row, "status": MISSING, "doc_id": None, "report_number": None, "report_date": None})
-                    continue
-                for doc in hit.to_dict("records"):
-                    matched.add(doc["doc_id"])
-                    sent = doc["report_date"]
-                    late = (
-                        due is not None and sent is not None and not pd.isna(sent) and pd.Timestamp(sent).date() > due
-                    )
-                    status = UNDATED if sent is None or pd.isna(sent) else (LATE if late else RECEIVED)
-                    rows.append({**row, "status": status, "doc_id": doc["doc_id"], "document": citation(doc, 60),
-                                 "report_number": doc["report_number"], "report_date": sent})  # fmt: skip
-    for doc in docs[~docs["doc_id"].isin(matched)].to_dict("records"):
-        year, period = doc["key"] or (None, None)
-        rows.append({"province": doc["province"], "agency": doc["agency"], "report_type": doc["report_type"],
-                     "report_type_label": doc.get("report_type_label") or doc["report_type"],
-                     "year": year, "period": period, "deadline": None, "status": EXTRA, "doc_id": doc["doc_id"],
-                     "document": citation(doc, 60),
-                     "report_number": doc["report_number"], "report_date": doc["report_date"]})  # fmt: skip
-    out = pd.DataFrame(rows)
+    rules = schedule.to_dict("records")
+    rows = []
+    for province in filters.provinces or provinces or tuple(docs["province"].dropna().unique()):
+        for agency, mine in _by_agency(docs[docs["province"] == province], filters.agencies):
+            for year in expected_years(filters, docs):
+                rows += [row for rule in rules for row in _expected(province, agency, year, rule, mine, months or {})]
+    matched = {r["doc_id"] for r in rows if r["doc_id"] is not None}
+    rows += [_extra(doc) for doc in docs[~docs["doc_id"].isin(matched)].to_dict("records")]
+    return _ordered(pd.DataFrame(rows))
+
+
+def _by_agency(mine: pd.DataFrame, agencies: tuple[str, ...]) -> list[tuple[object, pd.DataFrame]]:
+    """A province's reports per agency; a province without any is expected of the agencies the
+    filter chooses, else once with its agency unknown."""
+    if mine.empty:
+        return [(a, mine) for a in agencies] or [(None, mine)]
+    return list(mine.groupby(mine["agency"].fillna(""), sort=False))
+
+
+def _expected(province: str, agency: object, year: int, rule: dict, mine: pd.DataFrame,
+              months: dict[str, tuple[int, int]]) -> list[dict]:  # fmt: skip
+    """The rows of one expected report: each report received for it, else one 'chưa nộp'."""
+    wanted = (year, rule["period"])
+    hit = mine[(mine["report_type"] == rule["report_type"]) & mine["key"].map(lambda k: k == wanted).astype(bool)]
+    due = _deadline(rule["deadline"], year)
+    row = {"province": province, "agency": agency or None, "report_type": rule["report_type"], "year": year,
+           "report_type_label": rule.get("report_type_label") or rule["report_type"],
+           "period": rule["period"], "deadline": due}  # fmt: skip
+    if hit.empty:
+        return [{**row, "status": MISSING, "doc_id": None, "report_number": None, "report_date": None}]
+    return [{**row, "status": _status(doc["report_date"], due, months.get(doc["doc_id"])), "doc_id": doc["doc_id"],
+             "document": citation(doc, 60), "report_number": doc["report_number"], "report_date": doc["report_date"],
+             "sent_month": months.get(doc["doc_id"])}
+            for doc in hit.to_dict("records")]  # fmt: skip
+
+
+def _status(sent: object, due: date | None, month: tuple[int, int] | None) -> str:
+    """Received or late by the report's date; by its month when only that is written (late when
+    the month begins after the deadline, on time when it ends by it)."""
+    if sent is not None and not pd.isna(sent):
+        return LATE if due is not None and pd.Timestamp(sent).date() > due else RECEIVED
+    if month is None or due is None:
+        return UNDATED
+    first = date(month[0], month[1], 1)
+    last = (pd.Timestamp(first) + pd.offsets.MonthEnd(0)).date()
+    return LATE if first > due else RECEIVED if last <= due else UNDATED
+
+
+def _extra(doc: dict) -> dict:
+    """A report the schedule does not ask for (or of a province or year not in scope)."""
+    year, period = doc["key"] or (None, None)
+    return {"province": doc["province"], "agency": doc["agency"], "report_type": doc["report_type"],
+            "report_type_label": doc.get("report_type_label") or doc["report_type"],
+            "year": year, "period": period, "deadline": None, "status": EXTRA, "doc_id": doc["doc_id"],
+            "document": citation(doc, 60), "report_number": doc["report_number"],
+            "report_date": doc["report_date"]}  # fmt: skip
+
+
+def _ordered(out: pd.DataFrame) -> pd.DataFrame:
+    """By province (Vietnamese order), agency, year, report type and period."""
+    if out.empty:
+        return out
     records = out.to_dict("records")
 
     def order(i: int) -> tuple:
         r = records[i]
-        return vn_sort_key(r["province"] or ""), str(r["agency"]), r["year"] or 0, r["report_type"], str(r["period"])
+        agency = "" if figures.absent(r["agency"]) else str(r["agency"])
+        return vn_sort_key(r["province"] or ""), agency, r["year"] or 0, r["report_type"], str(r["period"])
 
     return out.iloc[sorted(range(len(out)), key=order)].reset_index(drop=True)
 
@@ -92,7 +147,7 @@ def tracker_table(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Tỉnh": rows["province"],
-            "Cơ quan": rows["agency"],
+            "Cơ quan": rows["agency"].fillna("—"),
             "Loại báo cáo": rows["report_type_label"],
             "Kỳ": [
                 f"{PERIOD_LABELS.get(p, p or '')} {y if y else ''}".strip()
@@ -102,9 +157,21 @@ def tracker_table(rows: pd.DataFrame) -> pd.DataFrame:
             "Trạng thái": rows["status"],
             "Văn bản": rows["document"].fillna("") if "document" in rows else "",
             "Số hiệu": rows["report_number"].fillna(""),
-            "Ngày báo cáo": [vn_date(d) for d in rows["report_date"]],
+            "Ngày báo cáo": [_sent_text(d, m) for d, m in zip(rows["report_date"], _column(rows, "sent_month"),
+                                                               strict=True)],  # fmt: skip
         }
     )
+
+
+def _column(rows: pd.DataFrame, name: str) -> list[object]:
+    return list(rows[name]) if name in rows else [None] * len(rows)
+
+
+def _sent_text(sent: object, month: object) -> str:
+    """'28/10/2024', or 'tháng 8/2024' for a report dated by month only."""
+    if isinstance(month, tuple) and (sent is None or pd.isna(sent)):
+        return f"tháng {month[1]}/{month[0]}"
+    return vn_date(sent)
 
 
 def schedule_table(schedule: pd.DataFrame) -> pd.DataFrame:

@@ -9,11 +9,15 @@ import pandas as pd
 
 from dashboard.figures import citations, ends, finding_mark, labels_of
 from dashboard.formatting import (
+    mid_sentence,
     period_short,
     period_text,
     value_with_unit,
     vn_date,
+    vn_value,
 )
+
+CONTRADICTION = "hai số lũy kế mâu thuẫn"
 
 
 def trend_points(df: pd.DataFrame) -> pd.DataFrame:
@@ -42,23 +46,49 @@ def trend_points(df: pd.DataFrame) -> pd.DataFrame:
 def derived_in_period(points: pd.DataFrame) -> pd.DataFrame:
     """Between two figures counted from 1 January of one year, what happened in between (suy ra).
 
-    36 received by 31/05 and 31 by 31/07 give -5 for 01/06–31/07: a negative value shows the
-    two reports cannot both be right."""
+    Each row keeps both ends (values, dates, fact ids) and their finding marks: a difference is
+    only as good as the pair it comes from."""
     rows = []
     cumulative = (
         points[points.get("period_basis", pd.Series(dtype=str)) == "cumulative"] if not points.empty else points
     )
     for (province, _start), group in cumulative.groupby(["province", "period_start"]) if not cumulative.empty else []:
         ordered = group.sort_values("x").to_dict("records")
-        for a, b in zip(ordered, ordered[1:], strict=False):
-            if b["x"] <= a["x"]:
-                continue
-            start = pd.Timestamp(a["x"]) + pd.Timedelta(days=1)
-            rows.append({"province": province, "x": b["x"], "value": b["value"] - a["value"],
-                         "period": f"{vn_date(start)} – {vn_date(b['x'])}", "unit": b["unit"],
-                         "from": a.get("document", a["file_name"]),
-                         "to": b.get("document", b["file_name"])})  # fmt: skip
-    return pd.DataFrame(rows)
+        rows += [_derived_row(province, a, b) for a, b in zip(ordered, ordered[1:], strict=False) if b["x"] > a["x"]]
+    return pd.DataFrame(rows, columns=_DERIVED_COLUMNS)
+
+
+_DERIVED_COLUMNS = ["province", "x", "value", "period", "unit", "from", "to", "mark", "flagged", "fact_ids",
+                    "from_text", "to_text", "from_date", "to_date", "start"]  # fmt: skip
+
+
+def _derived_row(province: str, a: dict, b: dict) -> dict:
+    """One difference b − a, flagged when either end carries a finding (the pair the checks flag)."""
+    start = pd.Timestamp(a["x"]) + pd.Timedelta(days=1)
+    marks = list(dict.fromkeys(m for m in (a.get("mark", ""), b.get("mark", "")) if m))
+    return {"province": province, "x": b["x"], "value": b["value"] - a["value"],
+            "period": period_short(start, b["x"]), "unit": b["unit"],
+            "from": a.get("document", a.get("file_name")), "to": b.get("document", b.get("file_name")),
+            "mark": "".join(marks), "flagged": bool(marks), "fact_ids": (a.get("fact_id"), b.get("fact_id")),
+            "from_text": a.get("value_text", vn_value(a["value"])),
+            "to_text": b.get("value_text", vn_value(b["value"])),
+            "from_date": a["x"], "to_date": b["x"], "start": a["period_start"]}  # fmt: skip
+
+
+def split_derived(derived: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(figures to draw, contradictions): a negative flow cannot have happened, so it is never a
+    point on a chart but a finding that the two year-to-date figures disagree."""
+    if derived is None:
+        derived = pd.DataFrame(columns=_DERIVED_COLUMNS)
+    negative = derived["value"] < 0 if not derived.empty else pd.Series(dtype=bool)
+    return derived[~negative], derived[negative]
+
+
+def contradiction_text(row: dict) -> str:
+    """'Tây Ninh: hai số lũy kế mâu thuẫn — 36 đến 31/05/2024 nhưng 31 đến 31/07/2024 …' (plain text)."""
+    return (f"{row['province']}: {CONTRADICTION} — {row['from_text']} đến {vn_date(row['from_date'])} nhưng "
+            f"{row['to_text']} đến {vn_date(row['to_date'])} (cùng tính từ {vn_date(row['start'])}); "
+            f"không suy ra được số phát sinh {mid_sentence(row['period'])}.")  # fmt: skip
 
 
 def unit_breaks(changes: pd.DataFrame, points: pd.DataFrame) -> list[tuple[pd.Timestamp, str]]:

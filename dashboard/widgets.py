@@ -8,10 +8,11 @@ from datetime import date, datetime
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, queries, reader, tables
+from dashboard import data, queries, reader, tables, trends
 from dashboard.excel import export_filename, facts_workbook, findings_workbook, rows_csv
+from dashboard.figures import finding_mark
 from dashboard.filters import Filters
-from dashboard.formatting import citation, md_escape, value_with_unit, vn_number
+from dashboard.formatting import QUALIFIER_LABELS, citation, md_escape, value_with_unit, vn_number
 
 EXCEL_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXCEL_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header row
@@ -26,9 +27,28 @@ def explorer_columns(values: pd.Series) -> dict:
         "Giá trị": st.column_config.NumberColumn("Giá trị", help="Số liệu như văn bản ghi",
                                                  width=tables.value_width(values)),  # fmt: skip
         "Kỳ": st.column_config.TextColumn("Kỳ", width=130),
+        "Ghi chú": st.column_config.TextColumn("Ghi chú", width=110, help="hơn, khoảng · đã sửa, đã loại · lỗi"),
         "Văn bản": st.column_config.TextColumn("Văn bản", width="large"),
         "Trích dẫn": st.column_config.TextColumn("Câu nguồn", width=700),
     }
+
+
+def contradictions(rows: pd.DataFrame) -> None:
+    """Two year-to-date figures whose difference is negative: said as a finding (with a link to
+    the check's finding when there is one), never drawn as a figure."""
+    for row in rows.to_dict("records"):
+        st.warning(md_escape(trends.contradiction_text(row)), icon=":material/error:")
+        linked = data.fact_findings([f for f in row["fact_ids"] if f])
+        if linked:
+            st.page_link("pages/chat_luong.py", label="Xem phát hiện", icon=":material/arrow_forward:",
+                         query_params={"phat_hien": next(iter(linked.values()))})  # fmt: skip
+
+
+def figure_text(row: dict) -> str:
+    """'khoảng 30.000 hồ sơ': the value with its unit, after the word that qualifies it in the report."""
+    words = QUALIFIER_LABELS.get(str(row.get("qualifier") or ""), "")
+    value = value_with_unit(row["value"], row["unit"], row.get("denominator"))
+    return f"{words} {value}" if words and words != QUALIFIER_LABELS["sum"] else value
 
 
 def evidence(fact_id: str) -> None:
@@ -41,8 +61,10 @@ def evidence(fact_id: str) -> None:
     status = {"corrected": " · :orange[đã sửa]", "rejected": " · :red[đã loại]"}.get(row.get("status"), "")
     with st.container(border=True):
         label, province = (md_escape(row[k]) for k in ("label_vi", "province"))
-        value = md_escape(value_with_unit(row["value"], row["unit"], row.get("denominator")))
-        st.markdown(f"**{label}**: {value} — {province}{status}")
+        value = md_escape(figure_text(row))
+        mark = finding_mark(row.get("finding_severity"), row.get("finding_label"))
+        flagged = f" · :red[{md_escape(mark)}]" if mark else ""
+        st.markdown(f"**{label}**: {value} — {province}{status}{flagged}")
         st.caption(f"Nguồn: {md_escape(citation(row, None))}{where} · tệp {md_escape(row['file_name'])}")
         st.markdown(reader.evidence_markdown(row["sentence"], row["quote"]))
 
@@ -52,21 +74,25 @@ def _built_at() -> object:
     return build["finished_at"] if build else None
 
 
-def findings_excel_button(rows: pd.DataFrame, filters: Filters, names: dict[str, str] | None = None) -> None:
-    """The findings on screen and the figures they rest on (one query for all) as an Excel file."""
+def findings_excel_button(rows: pd.DataFrame, filters: Filters, names: dict[str, str] | None = None,
+                          view: tuple[tuple[str, str], ...] = ()) -> None:  # fmt: skip
+    """The findings on screen and the figures they rest on (one query for all) as an Excel file;
+    ``view``: the page's own choices, recorded in 'Thông tin' and the file name."""
     evidence_rows = data.cached(queries.findings_evidence, list(rows["finding_id"]))
     st.download_button(
         f"Tải Excel ({len(rows)} phát hiện)",
-        data=findings_workbook(rows, evidence_rows, filters, _built_at(), names),
-        file_name=export_filename("Chất lượng dữ liệu", filters, date.today()),
+        data=findings_workbook(rows, evidence_rows, filters, _built_at(), names, view),
+        file_name=export_filename("Chất lượng dữ liệu", filters, date.today(), view),
         mime=EXCEL_MIME, key="excel_phat_hien", icon=":material/download:", disabled=rows.empty,
     )  # fmt: skip
 
 
-def excel_button(df: pd.DataFrame, filters: Filters, what: str = "Số liệu", key: str = "excel") -> None:
-    """Download the rows on screen as an Excel file named for what and when. A large export is
-    built only when asked, with a progress bar; one too large for Excel is offered as CSV."""
-    name = export_filename(what, filters, date.today())
+def excel_button(df: pd.DataFrame, filters: Filters, what: str = "Số liệu", key: str = "excel",
+                 view: tuple[tuple[str, str], ...] = ()) -> None:  # fmt: skip
+    """Download the rows on screen as an Excel file named for what, which view and when (``view``:
+    the page's search and choices, also recorded in 'Thông tin'). A large export is built only
+    when asked, with a progress bar; one too large for Excel is offered as CSV."""
+    name = export_filename(what, filters, date.today(), view)
     if len(df) > EXCEL_MAX_ROWS:
         st.warning(f"{vn_number(len(df))} dòng vượt giới hạn {vn_number(EXCEL_MAX_ROWS)} dòng của Excel: "
                    "thu hẹp bộ lọc, hoặc tải tệp CSV (mở được bằng Excel theo từng phần).")  # fmt: skip
@@ -80,7 +106,7 @@ def excel_button(df: pd.DataFrame, filters: Filters, what: str = "Số liệu", 
         return
     bar = st.progress(0.0, text=f"Đang tạo tệp Excel ({vn_number(len(df))} dòng)…") if len(df) > EXCEL_AT_ONCE else None
     workbook = facts_workbook(df, filters, _built_at(), datetime.now(),
-                              progress=(lambda done: bar.progress(done)) if bar else None)  # fmt: skip
+                              progress=(lambda done: bar.progress(done)) if bar else None, view=view)  # fmt: skip
     if bar:
         bar.empty()
         st.session_state.pop(key + "_lam", None)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import charts, data, figures, quality, queries, sidebar, tables, widgets
 from dashboard.filters import Filters
-from dashboard.formatting import md_escape
+from dashboard.formatting import md_code, md_escape
 
 filters = sidebar.page_filters()
 st.title("Chất lượng dữ liệu")
@@ -20,6 +20,9 @@ severities = left.multiselect("Mức độ", list(severity_labels), format_func=
 checks = right.multiselect("Kiểm tra", quality.check_titles(found), key="kiem_tra", placeholder="Tất cả",
                            select_all=False)  # fmt: skip
 rows = quality.narrow(found, severities, checks)
+notice = quality.link_notice(asked, rows, data.cached(queries.findings, Filters()))
+if notice:
+    st.warning(f"{notice} Mã: {md_code(asked[:40])}")  # the link's text, never its Markdown
 
 counts = quality.severity_counts(found, severity_labels)
 for column, (code, label) in zip(st.columns(len(severity_labels)), severity_labels.items(), strict=True):
@@ -34,7 +37,8 @@ else:
                          selection_mode="single-row", key="bang_phat_hien",
                          column_config={k: st.column_config.TextColumn(k, width=w)
                                         for k, w in widths.items()})  # fmt: skip
-    widgets.findings_excel_button(rows, filters, names)
+    widgets.findings_excel_button(rows, filters, names, view=(
+        ("Mức độ", ", ".join(map(severity_labels.get, severities))), ("Kiểm tra", ", ".join(checks))))
     finding = quality.opened(rows, list(event.selection.rows) if event and event.selection else [], asked)
     if finding is not None:
         st.markdown(f"**{md_escape(finding['title'])}** — {md_escape(finding['message'])}")  # text from reports
@@ -50,5 +54,5 @@ matrix = tables.coverage_matrix(data.cached(queries.coverage, filters), names)
 if matrix.empty:
     st.info("Không có số liệu nào phù hợp với bộ lọc đang chọn.")
 else:
-    st.caption("Mỗi ô: văn bản (cột) có nêu chỉ tiêu (dòng) không; vàng là có cảnh báo, đỏ là có lỗi.")
+    st.caption("Mỗi ô: văn bản (cột) có nêu chỉ tiêu (dòng) không; chú giải màu dưới biểu đồ.")
     st.plotly_chart(charts.coverage_heatmap(matrix), key="do_phu", config=charts.CONFIG)

@@ -10,7 +10,9 @@ st.caption("Đối chiếu các văn bản đã nhận với lịch báo cáo (l
            "hạn gửi — các yếu tố Nghị định 09/2019/NĐ-CP yêu cầu).")  # fmt: skip
 
 schedule = data.cached(queries.schedule)
-rows = tracker.tracker(data.cached(queries.documents, tracker.scope(filters)), schedule, filters.report_types)
+provinces = tuple(data.options(filters.units).provinces)  # expected of every province, not only senders
+months = tracker.sent_months(data.cached(queries.report_months))
+rows = tracker.tracker(data.cached(queries.documents, tracker.scope(filters)), schedule, filters, provinces, months)
 if rows.empty:
     st.info("Không có văn bản nào phù hợp với bộ lọc đang chọn.")
     st.stop()

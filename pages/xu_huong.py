@@ -28,10 +28,11 @@ for code in codes:
     official = trends.official_ranks(data.cached(queries.reference_indices), trends.official_index(points),
                                     set(points["province"]), filters.units)  # fmt: skip
     breaks = trends.unit_breaks(data.cached(queries.unit_changes), points) if filters.units == "current" else []
-    derived = trends.derived_in_period(points) if show_derived else None
+    derived, contradictions = trends.split_derived(trends.derived_in_period(points) if show_derived else None)
     figure = charts.trend_chart(points, labels[code], unit, official, breaks, derived)
     event = st.plotly_chart(figure, on_select="rerun", selection_mode="points", key=f"bieu_do_{code}",
                             config=charts.CONFIG)
+    widgets.contradictions(contradictions)
     if breaks:
         st.caption("Đường chấm đỏ: thời điểm đơn vị hành chính thay đổi; trước đó là số liệu của các đơn vị cũ.")
     picked = trends.picked_points(event.selection if event else None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import kpis, queries, tracker, trends
+from dashboard import kpis, queries, trends
 from dashboard.db import connect
 from dashboard.filters import Filters
 from etl.reference import load_reference
@@ -59,42 +59,6 @@ def test_trà_vinh_reports_under_vĩnh_long_today(warehouse):
     assert set(current["reported_province"]) == {"Trà Vinh", "Vĩnh Long", "Bến Tre"}  # the three merged units
 
 
-def test_cumulative_figures_give_a_derived_in_period_value(warehouse):
-    con = connect(warehouse)
-    rows = queries.facts(con, Filters(provinces=("Tây Ninh",), year_from=2024, year_to=2024), ("tthc_received",))
-    con.close()
-    derived = trends.derived_in_period(trends.trend_points(rows))
-    assert list(derived["value"]) == [-5.0]  # 36 by 31/05, 31 by 31/07: the reports disagree
-    assert derived["period"].iloc[0] == "01/06/2024 – 31/07/2024"
-
-
-def test_tracker_lists_the_samples_and_flags_missing_reports(warehouse):
-    con = connect(warehouse)
-    rows = tracker.tracker(queries.documents(con, Filters()), queries.schedule(con))
-    con.close()
-    got = rows.dropna(subset=["doc_id"]).set_index("doc_id")
-    assert got.loc["000_542a35844e80859c.txt", ["province", "year", "period"]].tolist() == ["Tây Ninh", 2024, "H1"]
-    assert got.loc["001_5244b78082e0eeed.txt", ["report_type", "period"]].tolist() == ["dan_van_chinh_quyen", "Y"]
-    assert got.loc["002_6ad88f1f69047679.txt", ["province", "year", "status"]].tolist() == [
-        "Trà Vinh",
-        2020,
-        tracker.RECEIVED,
-    ]
-    assert got.loc["004_f3cae4251c6f1b42.txt", "period"] == "H1"
-    missing = rows[rows["status"] == tracker.MISSING]
-    tay_ninh = missing[(missing["province"] == "Tây Ninh") & (missing["year"] == 2024)]
-    assert ((tay_ninh["report_type"] == "dan_chu_co_so") & (tay_ninh["period"] == "Y")).any()
-
-
-def test_late_report_is_flagged():
-    docs = pd.DataFrame([{"doc_id": "a", "province": "X", "agency": "Y", "report_type": "dan_van_chinh_quyen",
-                          "period_label": "năm 2024", "period_code": "Y", "period_end": pd.Timestamp("2024-12-14"),
-                          "report_date": pd.Timestamp("2025-01-05"), "report_number": "1/BC"}])  # fmt: skip
-    schedule = pd.DataFrame([{"report_type": "dan_van_chinh_quyen", "period": "Y", "deadline": "20/12"}])
-    rows = tracker.tracker(docs, schedule)
-    assert rows["status"].tolist() == [tracker.LATE]
-
-
 def test_compare_page_warns_and_shows_official_ranks(app):
     at = app("pages/so_sanh.py")
     shown = texts(at)
@@ -115,13 +79,6 @@ def test_compare_under_todays_units_compares_the_unit_a_province_joined(app):
     table = at.dataframe[0].value
     assert "Vĩnh Long" in table.columns and "Trà Vinh" not in table.columns
     assert (table["Vĩnh Long"] != "không báo cáo").any()  # Trà Vinh's figures, under today's unit
-
-
-def test_tracker_page_renders(app):
-    at = app("pages/theo_doi.py")
-    assert not at.exception
-    table = at.dataframe[0].value
-    assert {"✖ chưa nộp", "✔ đã nộp"} <= set(table["Trạng thái"])
 
 
 def test_units_switch_in_the_link(app):

@@ -6,11 +6,12 @@ import io
 from datetime import date, datetime
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from dashboard import queries
 from dashboard.db import connect
-from dashboard.excel import export_filename, facts_workbook
+from dashboard.excel import export_filename, facts_workbook, findings_workbook
 from dashboard.filters import Filters
 from tests.conftest import ROOT
 
@@ -66,3 +67,28 @@ def test_empty_export_is_still_a_workbook():
 
     wb = openpyxl.load_workbook(io.BytesIO(facts_workbook(pd.DataFrame(), Filters(), None)))
     assert wb["Số liệu"].max_row == 1
+
+
+def test_the_information_sheet_records_the_search_and_the_pages_choices(con):
+    filters = Filters(provinces=("Tây Ninh",))
+    view = (("Tìm trong câu nguồn", "ho so"), ("Chỉ tiêu", ""))
+    rows = queries.facts(con, filters, (), "ho so")
+    info = dict(openpyxl.load_workbook(io.BytesIO(facts_workbook(rows, filters, None, view=view)))["Thông tin"]
+                .iter_rows(min_row=2, values_only=True))  # fmt: skip
+    assert info["Tìm trong câu nguồn"] == "ho so" and info["Chỉ tiêu"] == "tất cả"
+    assert {"Cơ quan", "Loại báo cáo", "Nhóm chỉ tiêu", "Đơn vị hành chính"} <= set(info)
+    found = queries.findings(con, Filters())
+    findings = findings_workbook(found, pd.DataFrame(), Filters(), None, view=(("Mức độ", "Lỗi"), ("Kiểm tra", "")))
+    info = dict(openpyxl.load_workbook(io.BytesIO(findings))["Thông tin"].iter_rows(min_row=2, values_only=True))
+    assert info["Mức độ"] == "Lỗi" and info["Kiểm tra"] == "tất cả"
+
+
+def test_different_views_get_different_file_names():
+    day = date(2026, 11, 21)
+    plain = export_filename("Số liệu", Filters(), day)
+    searched = export_filename("Số liệu", Filters(), day, (("Tìm trong câu nguồn", "hồ sơ"),))
+    assert searched == "so-lieu_ho-so_2026-11-21.xlsx"
+    by_agency = export_filename("Số liệu", Filters(agencies=("Sở Nội vụ",)), day)
+    by_group = export_filename("Số liệu", Filters(groups=("tthc",)), day)
+    current = export_filename("Số liệu", Filters(units="current"), day)
+    assert len({plain, searched, by_agency, by_group, current}) == 5

@@ -54,7 +54,7 @@ PAGE_QUERIES: dict[str, tuple[Callable[[duckdb.DuckDBPyConnection, Filters], pd.
     "latest_facts (Tổng quan, So sánh)": (lambda c, f: queries.latest_facts(c, f), ["province", "indicator"]),
     "documents (Văn bản)": (queries.documents, ["doc_id"]),
     "tracker (Theo dõi)": (lambda c, f: tracker.tracker(queries.documents(c, tracker.scope(f)), queries.schedule(c),
-                                                      f.report_types),
+                                                      f),
                            ["province", "agency", "report_type", "year", "period", "doc_id"]),  # fmt: skip
     "findings (Chất lượng)": (queries.findings, ["finding_id"]),
     "coverage (Chất lượng)": (queries.coverage, ["indicator", "doc_id"]),

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import charts, chrome, comparison, figures, kpis, queries, review, tables, tracker, trends, widgets
 from dashboard.db import connect
 from dashboard.filters import Filters
-from dashboard.formatting import citation, fold, period_short, value_with_unit
+from dashboard.formatting import citation, fold, mid_sentence, period_short, period_text, value_with_unit
 from tests.app.conftest import texts
 from tests.conftest import ROOT
 
@@ -52,6 +52,25 @@ def test_a_report_is_cited_the_way_officials_cite_it():
 )
 def test_a_period_is_named_as_written(start, end, as_of, expected):
     assert period_short(start, end, as_of) == expected
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "as_of", "expected"),
+    [
+        ("2022-01-01", "2022-12-31", None, "Năm 2022"),
+        ("2024-01-01", "2024-07-31", None, "01/01–31/07/2024"),
+        ("2024-01-01", "2024-06-30", None, "01/01–30/06/2024"),  # spelled out where a period is stated in full
+        ("2023-10-01", "2024-03-31", None, "01/10/2023–31/03/2024"),
+        (None, None, "2024-07-31", "tại 31/07/2024"),
+    ],
+)
+def test_one_date_style_for_a_period_in_full(start, end, as_of, expected):
+    assert period_text(start, end, as_of) == expected
+
+
+def test_a_period_inside_a_sentence_is_not_capitalised():
+    assert mid_sentence("Năm 2021") == "năm 2021" and mid_sentence("Quý II/2024") == "quý II/2024"
+    assert mid_sentence("6T/2024") == "6T/2024"
 
 
 def test_the_unit_is_written_once():
@@ -102,8 +121,9 @@ def test_ranks_read_40_of_63_and_no_change_is_not_an_arrow(con):
     by_code = {c.indicator: c for c in cards["Tây Ninh"]}
     dti = by_code["dti_rank"]
     assert dti.value == "40/63"
-    assert dti.delta == "lên 4 bậc so với Năm 2021" and dti.delta_color == "green" and dti.delta_arrow == "up"
-    assert dti.trend == (44.0, 40.0)  # the sparkline, oldest first
+    assert dti.delta == "lên 4 bậc so với năm 2021" and dti.delta_color == "green" and dti.delta_arrow == "up"
+    assert dti.period == "Năm 2022"  # a whole year, as officials name it
+    assert dti.trend == (-44.0, -40.0) and dti.trend[-1] > dti.trend[0]  # oldest first; 44 → 40 rises
     assert all("không đổi" not in (c.delta or "") for c in by_code.values())
     assert "Không đổi" in by_code["staff_total"].note
     assert [code for code, _ in kpis.kpi_slots(cards)] == [c.indicator for c in cards["Tây Ninh"]]

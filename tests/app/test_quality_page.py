@@ -5,8 +5,9 @@ from __future__ import annotations
 import io
 
 import openpyxl
+import pandas as pd
 
-from dashboard import queries
+from dashboard import charts, queries
 from dashboard.db import connect
 from dashboard.excel import findings_workbook
 from dashboard.filters import Filters
@@ -67,3 +68,28 @@ def test_findings_export_opens_with_openpyxl(warehouse):
     proof = list(wb["Bằng chứng"].iter_rows(min_row=2, values_only=True))
     assert len(proof) == sum(len(f) for f in found["fact_ids"])
     assert all(isinstance(p[2], (int, float)) and p[5] for p in proof)
+
+
+def test_an_unknown_finding_in_a_link_says_so(app):
+    at = app("pages/chat_luong.py", phat_hien="khong-co-ma-nay")
+    assert not at.exception
+    warned = " ".join(w.value for w in at.warning)
+    assert "Không có phát hiện nào mang mã trong đường dẫn" in warned and "`khong-co-ma-nay`" in warned
+    assert not any("đường dẫn" in w.value for w in app("pages/chat_luong.py").warning)
+
+
+def test_a_finding_outside_the_filters_says_so(app, warehouse):
+    con = connect(warehouse)
+    found = queries.findings(con, Filters())
+    con.close()
+    finding = found[found["province"] == "Tây Ninh"]["finding_id"].iloc[0]
+    at = app("pages/chat_luong.py", phat_hien=finding, tinh="Trà Vinh")
+    assert any("không thuộc bộ lọc đang chọn" in w.value for w in at.warning)
+
+
+def test_the_coverage_heatmap_has_a_legend():
+    matrix = pd.DataFrame([[0, 1], [2, 3]], index=["Chỉ tiêu A", "Chỉ tiêu B"],
+                          columns=["BC 1 · TN · x", "BC 2 · TN · y"])
+    fig = charts.coverage_heatmap(matrix)
+    legend = [t.name for t in fig.data if t.showlegend is not False and t.type == "scatter"]
+    assert legend == ["không báo cáo", "có số liệu", "có cảnh báo", "có lỗi"] and fig.layout.showlegend
