@@ -90,9 +90,10 @@ def read_tables(lower: str, segments: Segments, report: Period) -> list[TableCel
     out: list[TableCell] = []
     if "|" not in lower:
         return out
+    units_seen: dict[tuple[str, ...], list[str]] = {}  # a header repeated after a page break keeps its units
     for block in _continued(lower, segments, _blocks(lower, segments)):
         if len(block) >= 2:  # a table is two rows or more: one line with a bar is text
-            out.extend(_read_table(lower, segments, block, report))
+            out.extend(_read_table(lower, segments, block, report, units_seen))
     return out
 
 
@@ -157,7 +158,9 @@ def _cells(lower: str, a: int, b: int) -> list[_Cell]:
     return cells
 
 
-def _read_table(lower: str, segments: Segments, block: list[int], report: Period) -> list[TableCell]:
+def _read_table(
+    lower: str, segments: Segments, block: list[int], report: Period, units_seen: dict[tuple[str, ...], list[str]]
+) -> list[TableCell]:
     every = [(i, _cells(lower, *segments.paragraphs[i])) for i in block]
     kept = [(i, r) for i, r in every if not all(_SEPARATOR.match(c.text) or not c.text for c in r)]
     rows = [r for _, r in kept]
@@ -169,8 +172,7 @@ def _read_table(lower: str, segments: Segments, block: list[int], report: Period
     if first_data is None:
         return []
     header_rows = [r for r in rows[:first_data] if not all(_FILLER.match(c.text) for c in r) and not _is_section(r)]
-    header_rows, column_units = _unit_row(header_rows, width)
-    headers = [_join(r[col].text for r in header_rows) for col in range(width)]
+    headers, column_units = _headers_and_units(header_rows, width, units_seen)
     data = rows[first_data:]
     data_paragraphs = [i for i, _ in kept[first_data:]]
     stt, label_col, unit_col = _roles(headers, data)
@@ -210,6 +212,18 @@ def _read_table(lower: str, segments: Segments, block: list[int], report: Period
                     replace(made, topic=section + " \n " + title, column=col, table=block[0], part_of=parent, role=role)
                 )
     return out
+
+
+def _headers_and_units(
+    header_rows: list[list[_Cell]], width: int, units_seen: dict[tuple[str, ...], list[str]]
+) -> tuple[list[str], list[str]]:
+    """Each column's header (header rows joined) and unit; a header repeated after a page break
+    without its unit row keeps the units it had before."""
+    header_rows, column_units = _unit_row(header_rows, width)
+    headers = [_join(r[col].text for r in header_rows) for col in range(width)]
+    if any(column_units):
+        units_seen[tuple(headers)] = column_units
+    return headers, column_units if any(column_units) else units_seen.get(tuple(headers), column_units)
 
 
 def _unit_row(header_rows: list[list[_Cell]], width: int) -> tuple[list[list[_Cell]], list[str]]:

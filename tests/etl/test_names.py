@@ -325,3 +325,13 @@ def test_a_total_column_under_a_group_header_is_the_whole_of_the_columns_before_
         "Tình hình biên chế năm 2025",
     )
     assert ("staff_quota_total", 71) in found
+
+
+def test_a_header_repeated_after_a_page_break_keeps_its_units():
+    header = "| STT | Kỳ | Tỷ lệ tinh giản biên chế | Công chức |\n|---|---|---|---|\n"
+    found = _table(
+        header + "| | Đơn vị tính | % | người |\n| 1 | Năm 2025 | 4,5 | 120 |\n"
+        "Trang 1\n\n" + header + "| 2 | Năm 2024 | 3,2 | 118 |\n",
+        "Tình hình biên chế năm 2025",
+    )
+    assert {("staff_downsizing_rate", 4.5), ("staff_downsizing_rate", 3.2)} <= found
