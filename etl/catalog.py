@@ -17,7 +17,17 @@ from etl.normalize import unify_tone_marks
 from etl.text.literals import required_words
 from etl.text.numbers import DIGITLESS_MACROS, MACROS
 
-__all__ = ["Catalog", "Derived", "Frame", "Indicator", "MentionConfig", "Rule", "load_catalog", "number_kind"]
+__all__ = [
+    "Catalog",
+    "Derived",
+    "Frame",
+    "Indicator",
+    "MentionConfig",
+    "Rule",
+    "last_scope",
+    "load_catalog",
+    "number_kind",
+]
 
 CATALOG_PATH = Path(__file__).with_name("indicators.toml")
 _MACRO = re.compile(r"\{([A-Z_]+)\}")
@@ -302,6 +312,16 @@ def number_kind(ind: Indicator) -> str:
     if ind.unit == "đồng":
         return "money"
     return "rank" if ind.kind == "rank" else "count"
+
+
+def last_scope(scopes: tuple[tuple[str, re.Pattern[str]], ...], text: str) -> str | None:
+    """The scope (quota / actual / unused) whose marker ends last in ``text``, or None."""
+    best, best_end = None, -1
+    for name, pattern in scopes:
+        for m in pattern.finditer(text):
+            if m.end() > best_end:
+                best, best_end = name, m.end()
+    return best
 
 
 @lru_cache(maxsize=1)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from itertools import accumulate
 
-from etl.catalog import Catalog, Indicator, Rule
+from etl.catalog import Catalog, Indicator, Rule, last_scope
 from etl.extract.mentions import (
     Clue,
     Quantity,
@@ -289,13 +289,7 @@ class _Doc:
 
     def scope_at(self, sentence: Sentence, pos: int) -> str | None:
         """Name of the last scope marker before ``pos`` in its sentence."""
-        prefix = self.lower[sentence.start : pos]
-        best, best_end = None, -1
-        for name, pattern in self.catalog.scopes:
-            for m in pattern.finditer(prefix):
-                if m.end() > best_end:
-                    best, best_end = name, m.end()
-        return best
+        return last_scope(self.catalog.scopes, self.lower[sentence.start : pos])
 
 
 def _heading_level(mark: str) -> int:
@@ -952,7 +946,7 @@ def _at_its_level(doc: _Doc, c: _Candidate) -> _Candidate:
     """A prose figure of an indicator named alike at two levels (a Sở's own online payments, the
     province's) goes to the level its subject speaks for; a table keeps its own reading."""
     twin = name_table(doc.catalog).twins.get(c.indicator.code)
-    if twin is None or c.rule.id.endswith(".table"):
+    if twin is None or c.rule.id == "table":
         return c
     level = _level_at(doc, c.sentence, c.num_start)
     if level is None or level == c.indicator.scope:
@@ -1037,19 +1031,10 @@ def _table_framed(
     ind = verdict.indicator
     if ind is None:
         return None, 0.0, verdict.reason
-    scope = _header_scope(doc, cell.header_label)
+    scope = last_scope(doc.catalog.scopes, cell.header_label)
     if (ind.require_scope is not None and scope != ind.require_scope) or (scope and scope in ind.forbid_scopes):
         return None, 0.0, "cột ghi phạm vi khác (được giao / có mặt)"
     return ind, verdict.score, ""
-
-
-def _header_scope(doc: _Doc, header: str) -> str | None:
-    best, end = None, -1
-    for name, pattern in doc.catalog.scopes:
-        for m in pattern.finditer(header):
-            if m.end() > end:
-                best, end = name, m.end()
-    return best
 
 
 def _table_candidate(doc: _Doc, ind: Indicator, cell: TableCell, sentence: Sentence, score: float) -> _Candidate:

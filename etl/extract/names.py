@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from etl.catalog import Catalog, Indicator, number_kind
+from etl.catalog import Catalog, Indicator, last_scope, number_kind
 from etl.normalize import unify_tone_marks
 
 __all__ = [
@@ -141,16 +141,6 @@ def _best_name(
     return best, which
 
 
-def _scope(table: NameTable, text: str) -> str | None:
-    """The last scope marker in the text (the catalog's [scopes]), or None."""
-    found, end = None, -1
-    for name, pattern in table.scopes:
-        for m in pattern.finditer(text):
-            if m.end() > end:
-                found, end = name, m.end()
-    return found
-
-
 def _kinds(kind: str) -> tuple[str, ...]:
     return ("rank", "count") if kind == "rank" else (kind,)
 
@@ -183,7 +173,7 @@ def rank_by_names(ctx: NameContext, table: NameTable) -> list[NameMatch]:
     label, caption = tokens(ctx.label, ab), tokens(ctx.caption, ab)
     measure_words = tokens(" ".join((ctx.unit, ctx.after)), ab)
     lowered = unify_tone_marks((ctx.header + " \n " + ctx.label).lower())
-    scope = _scope(table, lowered)
+    scope = last_scope(table.scopes, lowered)
     kinds = _kinds(ctx.kind)
     head = _head_noun(measure_words, table.measure_nouns) or _head_noun(label, table.measure_nouns)
     out: list[NameMatch] = []
