@@ -10,6 +10,7 @@ import re
 import unicodedata
 
 from etl.models import NormalizedText
+from etl.text.numbers import unify_digit_groups
 
 __all__ = ["normalize", "normalize_phrase", "unify_tone_marks"]
 
@@ -146,7 +147,7 @@ def _content(text: str, runs: list[tuple[int, int]]) -> str:
 def normalize(text: str) -> NormalizedText:
     """Build the matching copy of ``text``; paragraphs end with a single newline."""
     nfc, nfc_offsets = _nfc_with_offsets(text)
-    nfc = unify_tone_marks(nfc)
+    nfc = unify_digit_groups(unify_tone_marks(nfc))
     parts: list[str] = []
     anchors: list[tuple[int, int]] = []  # (normalised start, nfc start) of each copied run
     out_len = 0

@@ -15,6 +15,7 @@ from etl.extract.mentions import (
     Quantity,
     Verdict,
     classify,
+    find_number_words,
     find_ordinal_ranks,
     find_quantities,
     is_rank_like,
@@ -24,7 +25,7 @@ from etl.extract.mentions import (
 from etl.extract.names import NameContext, best_by_names, name_table, tokens, twins_by_level
 from etl.extract.tables import TableCell, read_tables
 from etl.models import DocumentMeta, Fact, Mention, NormalizedText, Period
-from etl.text.numbers import QUALIFIER_TAIL, parse_numeral, qualifier_of, scale_of, scaled
+from etl.text.numbers import QUALIFIER_TAIL, number_words_pattern, parse_numeral, qualifier_of, scale_of, scaled
 from etl.text.periods import PeriodMention, find_period_mentions, names_report_period, parse_date, shift_years
 from etl.text.segments import Segments, Sentence, segment
 
@@ -710,17 +711,34 @@ def _prose_candidates(doc: _Doc, claimed: dict[int, int]) -> tuple[list[_Candida
     left: list[tuple[Quantity, Sentence, str]] = []
     if doc.catalog.mention is None:
         return cands, left
-    for i in doc.segments.numeric:
+    worded = {doc.segments.paragraph_at(m.start()) for m in _number_words(doc.catalog).finditer(doc.lower)}
+    for i in sorted(worded.union(doc.segments.numeric)):
         a, b = doc.segments.paragraphs[i]
         if doc.lower.find("|", a, b) == -1:  # a table row is read by the table model
             _read_paragraph(doc, a, b, claimed, cands, left)
     return cands, left
 
 
+_NUMBER_WORDS: dict[str, re.Pattern[str]] = {}
+# Measure nouns a count in words is read before; not 'hạng' (ranks in words are ordinals), money or '%'.
+_NOT_WORDED = frozenset({"%", "hạng", "đồng", "bộ"})
+
+
+def _number_words(catalog: Catalog) -> re.Pattern[str]:
+    """The catalog's measure nouns after a count in words ('sáu đơn'), compiled once per catalog."""
+    if catalog.sha256 not in _NUMBER_WORDS:
+        nouns = {m for ind in catalog.indicators for m in ind.measures} - _NOT_WORDED
+        _NUMBER_WORDS[catalog.sha256] = number_words_pattern(tuple(sorted(nouns)))
+    return _NUMBER_WORDS[catalog.sha256]
+
+
 def _paragraph_quantities(doc: _Doc, a: int, b: int, claimed: dict[int, int]) -> list[Quantity]:
-    """The numbers of a paragraph, and its ranks written in words where it may hold one."""
+    """The numbers of a paragraph, its counts in words and its ranks in words where it may hold one."""
     quantities = find_quantities(doc.lower, a, b, claimed)
     lower = doc.lower
+    worded = find_number_words(lower, a, b, _number_words(doc.catalog))
+    if worded:
+        quantities = sorted(quantities + worded, key=lambda q: q.start)
     if lower.find("hạng", a, b) != -1 or lower.find("thứ", a, b) != -1 or lower.find("dẫn đầu", a, b) != -1:
         ordinals = find_ordinal_ranks(lower, a, b)
         if ordinals:

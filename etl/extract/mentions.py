@@ -15,13 +15,23 @@ import re
 from dataclasses import dataclass, replace
 
 from etl.catalog import Catalog, Frame, Indicator
-from etl.text.numbers import MACROS, QUALIFIER_TAIL, parse_numeral, qualifier_of, scale_of, scaled
+from etl.text.numbers import (
+    MACROS,
+    QUALIFIER_TAIL,
+    YEAR_WORDS,
+    parse_number_words,
+    parse_numeral,
+    qualifier_of,
+    scale_of,
+    scaled,
+)
 
 __all__ = [
     "Clue",
     "Quantity",
     "Verdict",
     "classify",
+    "find_number_words",
     "find_ordinal_ranks",
     "find_quantities",
     "is_rank_like",
@@ -118,6 +128,25 @@ def find_ordinal_ranks(lower: str, start: int, end: int) -> list[Quantity]:
         value = float(_ORDINALS[word]) if word else 1.0
         at = m.start("word") if word else m.start()
         out.append(Quantity(at, at, m.end(), value, "exact", None, "ordinal", ""))
+    return out
+
+
+def find_number_words(lower: str, start: int, end: int, pattern: re.Pattern[str]) -> list[Quantity]:
+    """Counts in words before a measure noun ('sáu đơn', 'mười hai cuộc'), read like digits."""
+    out = []
+    for m in pattern.finditer(lower, start, end):
+        at = m.start()
+        if at and (lower[at - 1].isalnum() or lower[at - 1] in "/-"):
+            continue
+        before = lower[max(start, at - 8) : at].split()
+        if m.group("words").startswith("năm") and before and before[-1] in YEAR_WORDS:
+            continue  # 'trong năm hồ sơ …': the year
+        words = _MEASURE_WORDS.match(lower, m.end("words"))
+        measure = _measure_of(words.group(1)) if words else ""
+        tail = QUALIFIER_TAIL.search(lower, max(start, at - 14), at)
+        qual, begin = (tail.group(1), tail.start(1)) if tail else (None, at)
+        value = float(parse_number_words(m.group("words")))
+        out.append(Quantity(begin, at, m.end("words"), value, qualifier_of(qual), None, "count", measure))
     return out
 
 

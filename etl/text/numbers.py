@@ -20,6 +20,10 @@ __all__ = [
     "qualifier_of",
     "scale_of",
     "scaled",
+    "unify_digit_groups",
+    "YEAR_WORDS",
+    "number_words_pattern",
+    "parse_number_words",
 ]
 
 _QUALIFIERS = {
@@ -153,3 +157,62 @@ def scaled(value: float, scale: float) -> float:
     a whole result is kept whole."""
     product = Decimal(repr(value)) * Decimal(repr(scale))
     return float(product.to_integral_value()) if product == product.to_integral_value() else float(product)
+
+
+# Thousands written with a space: "12 688", "1 234 567", a non-breaking or thin space between the
+# groups ("12\u00a0673"). A no-break, thin or figure space only ever groups digits; a plain space
+# does when the number then runs into a word ("12 688 hồ sơ"), a cell's end or a line's end, and
+# is not itself the tail of a list of numbers ("120 115 5": three columns of a text table).
+_SPACE_GROUPED = re.compile(
+    r"(?<![\d.,/])(?<!\d )\d{1,3}(?:(?P<sep>[ \u00a0\u2007\u2009\u202f])\d{3})(?:(?P=sep)\d{3})*(?![\d]|[.,/]\d)"
+)
+_WORD_OR_END = re.compile(r" ?(?:[^\W\d_]|\||%|$)", re.MULTILINE)
+
+
+def unify_digit_groups(text: str) -> str:
+    """'12 688 hồ sơ' -> '12.688 hồ sơ', of the same length, so offsets into the text still hold."""
+    if not any(ch.isdigit() for ch in text):
+        return text
+    out: list[str] | None = None
+    for m in _SPACE_GROUPED.finditer(text):
+        sep = m.group("sep")
+        if sep == " " and not _WORD_OR_END.match(text, m.end()):
+            continue
+        if out is None:
+            out = list(text)
+        for i in range(m.start(), m.end()):
+            if out[i] == sep:
+                out[i] = "."
+    return "".join(out) if out is not None else text
+
+
+# Counts written in words before their measure noun: 'sáu đơn', 'mười hai cuộc', 'hai mươi lăm hồ sơ'.
+_UNITS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5, "lăm": 5, "sáu": 6, "bảy": 7, "bẩy": 7,
+          "tám": 8, "chín": 9}  # fmt: skip
+_FIRST = "một|hai|ba|bốn|năm|sáu|bảy|bẩy|tám|chín"
+_TAIL = "mốt|một|hai|ba|bốn|tư|lăm|năm|sáu|bảy|bẩy|tám|chín"
+_NUMBER_WORDS = rf"(?:(?:{_FIRST}) mươi(?: (?:{_TAIL}))?|mười(?: (?:{_TAIL}))?|{_FIRST})"
+# 'năm' is the year more often than five: not after the words that make it one ('trong năm', 'cả năm').
+YEAR_WORDS = frozenset("trong của cả hằng hàng mỗi các những đầu cuối giữa nửa qua sang tháng một".split())  # noqa: SIM905 - a word list reads best as words
+
+
+def number_words_pattern(measures: tuple[str, ...]) -> re.Pattern[str]:
+    """A count in words right before one of ``measures`` (lower case); group 'words' is the number.
+
+    The caller checks the word before it (a letter, or a year word before 'năm')."""
+    nouns = "|".join(sorted((re.escape(m) for m in measures), key=len, reverse=True))
+    return re.compile(rf"(?P<words>{_NUMBER_WORDS}) (?=(?:{nouns})(?![^\W\d_]))")
+
+
+def parse_number_words(words: str) -> int:
+    """'sáu' -> 6, 'mười hai' -> 12, 'hai mươi lăm' -> 25, 'ba mươi mốt' -> 31."""
+    parts = words.split()
+    if parts[0] == "mười":
+        return 10 + (_tail(parts[1]) if len(parts) > 1 else 0)
+    if len(parts) >= 2 and parts[1] == "mươi":
+        return 10 * _UNITS[parts[0]] + (_tail(parts[2]) if len(parts) > 2 else 0)
+    return _UNITS[parts[0]]
+
+
+def _tail(word: str) -> int:
+    return 1 if word == "mốt" else _UNITS[word]

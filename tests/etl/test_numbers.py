@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from etl.text.numbers import parse_number, parse_numeral
+from etl.text.numbers import number_words_pattern, parse_number, parse_number_words, parse_numeral, unify_digit_groups
 
 
 @pytest.mark.parametrize(
@@ -81,3 +81,43 @@ def test_a_scale_word_multiplies_in_decimal_so_amounts_stay_whole():
 
     assert scaled(64.9, 1e9) == 64_900_000_000 and scaled(0.1, 3) == 0.3
     assert parse_number("64,9 tỷ đồng").value == 64_900_000_000
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("tiếp nhận 12 688 hồ sơ", "tiếp nhận 12.688 hồ sơ"),
+        ("12\u00a0673 hồ sơ", "12.673 hồ sơ"),  # no-break space
+        ("1\u202f234\u202f567 đồng", "1.234.567 đồng"),  # narrow no-break space
+        ("| 4 120 | 3 998 |", "| 4.120 | 3.998 |"),  # cells
+        ("Hồ sơ 120 115 5", "Hồ sơ 120 115 5"),  # three columns of a text table, not one number
+        ("năm 2024 100 hồ sơ", "năm 2024 100 hồ sơ"),  # a year is no thousands group
+        ("12  688 hồ sơ", "12  688 hồ sơ"),  # a column gap is two spaces
+        ("1.234 và 5 678,5 triệu", "1.234 và 5 678,5 triệu"),  # a decimal after a plain space: not grouped
+    ],
+)
+def test_space_grouped_thousands_become_dots_of_the_same_length(text, want):
+    got = unify_digit_groups(text)
+    assert got == want and len(got) == len(text)
+
+
+@given(st.integers(min_value=1000, max_value=10**12))
+def test_space_grouped_thousands_round_trip(n):
+    spaced = f"{n:,}".replace(",", "\u00a0")
+    assert parse_numeral(unify_digit_groups(spaced)) == n
+
+
+@pytest.mark.parametrize(
+    ("words", "value"),
+    [("sáu", 6), ("năm", 5), ("mười", 10), ("mười hai", 12), ("mười lăm", 15), ("hai mươi", 20),
+     ("hai mươi lăm", 25), ("ba mươi mốt", 31), ("chín mươi chín", 99), ("bốn", 4)],
+)  # fmt: skip
+def test_counts_in_words(words, value):
+    assert parse_number_words(words) == value
+
+
+def test_counts_in_words_are_found_only_before_a_measure_noun():
+    pattern = number_words_pattern(("đơn", "cuộc", "hồ sơ"))
+    text = "nhận sáu đơn, mở mười hai cuộc; một số hồ sơ; hai mươi lăm hồ sơ"
+    found = [m.group("words") for m in pattern.finditer(text)]
+    assert found == ["sáu", "mười hai", "hai mươi lăm"]
