@@ -38,7 +38,8 @@ _AT_DATE = re.compile(r"(?:tại|vào) (?:thời điểm|ngày) (\d{1,2}/\d{1,2}
 _REPORT_ROW = re.compile(r"(?:số liệu )?(?:kỳ báo cáo|kỳ này|trong kỳ|thực hiện trong kỳ)")
 _PERIOD_WORDS = re.compile(r"cùng kỳ|năm (?:trước|\d{4})|\d{1,2} tháng|quý [ivx]+|tháng \d{1,2}|/\d{4}")
 _TOTAL = re.compile(r"^(?:tổng(?: cộng| số| chung)?|cộng|toàn tỉnh|toàn thành phố)\b")
-_TOTAL_LEAF = re.compile(r"(?:^| )(?:tổng cộng|tổng số|tổng|cộng)$")
+# a column header ending in a total word, its unit after it maybe: "Kết quả thực hiện | Tổng số (người)"
+_TOTAL_LEAF = re.compile(r"(?:^| )(?:tổng cộng|tổng số|tổng|cộng)(?: \([^()]{1,25}\))?$")
 _SCALE_UNIT = re.compile(r"(tỷ|tỉ|triệu|nghìn|ngàn)\s+(.*)")
 _UNIT_IN_TEXT = re.compile(r"\(([^()]{1,25})\)\s*$")
 _BODY_NAME = re.compile(

@@ -79,6 +79,19 @@ def test_the_more_specific_name_and_its_measure_win(label, unit, expected):
     assert _best(label, unit=unit) == expected
 
 
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("Camera AI an ninh trật tự", "camera_security_ai"),  # not 'camera [AI] an ninh trật tự'
+        ("Camera an ninh trật tự có tích hợp AI", "camera_security_ai"),
+        ("Camera an ninh trật tự", "camera_security_total"),
+        ("Camera AI giao thông", "camera_traffic_ai"),
+    ],
+)
+def test_a_qualified_name_beats_the_plain_name_it_contains(label, expected):
+    assert _best(label, unit="camera") == expected
+
+
 def test_a_percentage_takes_only_a_rate_and_a_count_never_does():
     assert _best("Tỷ lệ giải quyết đúng hạn", "pct") == "tthc_ontime_rate"
     assert _best("Giải quyết đúng hạn", "count") is None

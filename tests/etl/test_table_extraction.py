@@ -139,3 +139,15 @@ def test_unassigned_numbers_in_a_table_are_kept_with_a_reason():
     ex = process_bytes("bao-cao.md", _markdown())
     kept = {m.value: m.reason for m in ex.mentions}
     assert 1001.0 in kept and kept[1001.0]
+
+
+@pytest.mark.parametrize("group", ["Kết quả thực hiện", ""])  # a merged group header as Word repeats it, or blank
+def test_a_total_column_with_its_unit_under_a_group_header_is_the_whole_of_its_parts(group):
+    body = (
+        "Biểu 01. Văn bản điện tử năm 2025\n\n"
+        f"| STT | Kỳ báo cáo | {group} | {group} | {group} |\n|---|---|---|---|---|\n"
+        "| | | Văn bản điện tử nhận (văn bản) | Văn bản điện tử gửi (văn bản) | Tổng số (văn bản) |\n"
+        "| 1 | Năm 2025 | 57.703 | 253.608 | 311.311 |\n| 2 | Năm 2024 | 50.652 | 210.224 | 260.876 |\n"
+    )
+    facts = {(f.indicator, f.value) for f in make_report(body, "Kết quả chuyển đổi số năm 2025").facts}
+    assert {("edocs_exchanged", 311311), ("edocs_exchanged", 260876), ("edocs_received", 57703)} <= facts
