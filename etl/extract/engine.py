@@ -26,12 +26,20 @@ from etl.extract.names import NameContext, best_by_names, name_table, tokens, tw
 from etl.extract.tables import TableCell, read_tables
 from etl.models import DocumentMeta, Fact, Mention, NormalizedText, Period
 from etl.text.numbers import QUALIFIER_TAIL, number_words_pattern, parse_numeral, qualifier_of, scale_of, scaled
-from etl.text.periods import PeriodMention, find_period_mentions, names_report_period, parse_date, shift_years
+from etl.text.periods import (
+    PeriodMention,
+    find_period_mentions,
+    names_report_period,
+    opening_since,
+    parse_date,
+    shift_years,
+)
 from etl.text.segments import Segments, Sentence, segment
 
 __all__ = ["extract_document", "extract_facts"]
 
 _LOCAL_WINDOW = 300  # characters before a figure searched for its own period
+_OPENING_REACH = 12  # a paragraph's opening window starts within this, after its number ('2. ', 'a) ')
 _NOT_BEFORE_WINDOW = 40
 _MERGE_GAP = 120  # scanning a short gap costs less than starting another scan
 _TOPIC_REACH = 2000  # characters of a long paragraph read around a figure for its topic
@@ -500,6 +508,8 @@ def _period_of(doc: _Doc, ind: Indicator, sentence: Sentence, pos: int) -> tuple
     if local is None and ind.kind == "rank":
         local = _earlier_year(doc, sentence)
     if local is None:
+        local = _opening_window(doc, sentence)
+    if local is None:
         local = doc.heading_period(sentence.paragraph)
     period = _resolve_mention(local, report) if local else report
     if ind.kind == "rank" and local is not None and local.kind == "year":
@@ -530,6 +540,17 @@ def _dated_paragraph(doc: _Doc, sentence: Sentence) -> date | None:
     starts, dates = doc.paragraph_dates(sentence.paragraph)
     k = bisect.bisect_right(starts, sentence.start) - 1
     return dates[k] if k >= 0 else None
+
+
+def _opening_window(doc: _Doc, sentence: Sentence) -> PeriodMention | None:
+    """A window a paragraph opens with ('2. Từ ngày 01/7/2025, …', 'Từ 15/12 đến 14/6, …') holds for
+    every figure of the paragraph, in its later sentences too."""
+    found, _ = doc.paragraph_mentions(sentence.paragraph)
+    a, b = doc.segments.paragraphs[sentence.paragraph]
+    first = found[0] if found else None
+    if first is None or first.kind not in ("range", "since") or first.start > a + _OPENING_REACH:
+        first = opening_since(doc.lower, a, b)
+    return first if first is not None and first.end <= sentence.start else None
 
 
 def _earlier_year(doc: _Doc, sentence: Sentence) -> PeriodMention | None:

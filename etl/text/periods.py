@@ -22,6 +22,7 @@ __all__ = [
     "find_period_mentions",
     "month_end",
     "names_report_period",
+    "opening_since",
     "parse_date",
     "shift_years",
 ]
@@ -296,3 +297,17 @@ _DAY_BEFORE = re.compile(r"(?<![\d.,/])\d{1,2}\s+$")  # a day, not the end of a 
 def _is_date_tail(text: str, pos: int) -> bool:
     """'ngày 10 tháng 5 năm 2024': the 'tháng 5 năm 2024' is part of a date."""
     return bool(_DAY_BEFORE.search(text, max(0, pos - 10), pos))
+
+
+# A paragraph opening 'Từ ngày 01/7/2025, …' (after its number): a window with no end said, which
+# runs to the report's end. Only at an opening: 'có hiệu lực từ ngày 01/7/2025' inside a sentence is not one.
+_OPENING_SINCE = re.compile(rf"(?:\d{{1,2}}[.)]\s*|[a-zđ]\)\s*|[-+•]\s*)?(?:kể\s+)?từ\s+(?P<a>{DATE})\s*,")
+
+
+def opening_since(lower: str, start: int, end: int) -> PeriodMention | None:
+    """The window ``lower[start:end]`` (a paragraph) opens with, when it opens 'từ ngày …,'."""
+    m = _OPENING_SINCE.match(lower, start, end)
+    if m is None:
+        return None
+    d = parse_date(m.group("a"))
+    return PeriodMention(m.start("a"), m.end("a"), "since", Period(d, None, f"từ {_fmt(d)}")) if d else None

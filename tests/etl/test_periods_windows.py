@@ -84,3 +84,20 @@ def test_not_windows(text):
 
 def test_a_long_number_before_the_month_is_not_a_day():
     assert _one("tổng đài 1022 tháng 7 năm 2025") == ("month", date(2025, 7, 1), date(2025, 7, 31))
+
+
+def test_a_window_a_paragraph_opens_with_holds_for_its_later_sentences():
+    from tests.conftest import make_report
+
+    body = (
+        "a) Kể từ ngày 15/12/2024 đến ngày 30/6/2025, Thanh tra Sở hoạt động theo quy định cũ. "
+        "Trong thời gian này, Thanh tra Sở đã thực hiện 9 cuộc thanh tra.\n\n"
+        "b) Từ ngày 01/7/2025, chức năng thanh tra chuyển về Thanh tra tỉnh. "
+        "Sở tiến hành 4 cuộc kiểm tra chuyên ngành.\n\n"
+        "Luật có hiệu lực từ ngày 01/7/2025, theo đó Sở đã tiếp nhận 120 hồ sơ.\n"
+    )
+    ex = make_report(body, "Báo cáo công tác thanh tra năm 2025")
+    got = {f.value: (f.period_start, f.period_end) for f in ex.facts}
+    assert got[9] == (date(2024, 12, 15), date(2025, 6, 30))
+    assert got[4] == (date(2025, 7, 1), date(2025, 12, 31))
+    assert got[120] == (date(2025, 1, 1), date(2025, 12, 31))  # a date inside a sentence opens no window
