@@ -6,7 +6,7 @@ import bisect
 import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from itertools import accumulate
 
 from etl.catalog import Catalog, Indicator, Rule, last_scope
@@ -32,6 +32,7 @@ from etl.text.periods import (
     names_report_period,
     opening_since,
     parse_date,
+    shift_months,
     shift_years,
 )
 from etl.text.segments import Segments, Sentence, segment
@@ -569,14 +570,27 @@ def _resolve_mention(mention: PeriodMention, report: Period) -> Period:
         return shift_years(report, -1)
     if mention.kind == "year" and report.end and p.end and p.end.year == report.end.year:
         return report
+    if mention.kind == "month" and _is_monthly_cycle(report) and p.end:
+        # a month of a report run on a cycle: 'tháng 10' is the report of 25/9–25/10 itself, and
+        # 'kỳ tháng 9' beside it the cycle before (25/8–25/9)
+        assert report.end is not None
+        named = report.end if report.end.day >= 15 else report.end.replace(day=1) - timedelta(days=1)
+        return shift_months(report, (p.end.year - named.year) * 12 + p.end.month - named.month)
     if mention.kind in ("quarter", "months", "month") and names_report_period(p, report):
         return report  # the report's own period by its name, over the window it really covers
     if mention.kind == "since" and p.start:  # 'lũy kế từ ngày 01/7 đến nay'
         return Period(p.start, report.end) if report.end and report.end >= p.start else report
     if mention.kind == "until" and p.end:
-        start = report.start if report.start and report.start.year == p.end.year else None
+        # the report's start, unless the window ends before it ('từ đầu năm đến hết ngày 25/9' in a
+        # report of 25/9–25/10 runs from 1 January)
+        start = report.start if report.start and report.start.year == p.end.year and report.start < p.end else None
         return Period(start or date(p.end.year, 1, 1), p.end)
     return p
+
+
+def _is_monthly_cycle(report: Period) -> bool:
+    """A month's report from a day other than the 1st (25/9–25/10, 15/11–14/12)."""
+    return bool(report.start and report.end and report.start.day > 1 and 27 <= (report.end - report.start).days <= 32)
 
 
 def _one_reading_per_number(candidates: list[_Candidate]) -> list[_Candidate]:

@@ -23,6 +23,7 @@ __all__ = [
     "month_end",
     "names_report_period",
     "opening_since",
+    "shift_months",
     "parse_date",
     "shift_years",
 ]
@@ -98,10 +99,27 @@ def _date_of(groups: tuple[str | None, ...]) -> date | None:
 
 def names_report_period(period: Period, report: Period) -> bool:
     """'Quý I/2025' over a report of 15/12/2024–14/3/2025 is the report's own period, by its name:
-    both ends within a month of the report's."""
+    both ends within a month of the report's, and most of the report inside it ('tháng 9' is not
+    the report of 25/9–25/10, which is 'tháng 10')."""
     if not (period.start and period.end and report.start and report.end):
         return False
-    return abs((period.start - report.start).days) <= 31 and abs((period.end - report.end).days) <= 31
+    if abs((period.start - report.start).days) > 31 or abs((period.end - report.end).days) > 31:
+        return False
+    overlap = (min(period.end, report.end) - max(period.start, report.start)).days + 1
+    return overlap * 2 > (report.end - report.start).days + 1
+
+
+def shift_months(period: Period, months: int) -> Period:
+    """The same window ``months`` earlier or later: a cycle report of 25/9–25/10 a month back is 25/8–25/9."""
+
+    def move(d: date | None) -> date | None:
+        if d is None:
+            return None
+        k = d.year * 12 + d.month - 1 + months
+        y, m = divmod(k, 12)
+        return date(y, m + 1, min(d.day, month_end(y, m + 1).day))
+
+    return Period(move(period.start), move(period.end), period.label)
 
 
 def shift_years(period: Period, years: int) -> Period:

@@ -101,3 +101,18 @@ def test_a_window_a_paragraph_opens_with_holds_for_its_later_sentences():
     assert got[9] == (date(2024, 12, 15), date(2025, 6, 30))
     assert got[4] == (date(2025, 7, 1), date(2025, 12, 31))
     assert got[120] == (date(2025, 1, 1), date(2025, 12, 31))  # a date inside a sentence opens no window
+
+
+def test_another_month_beside_a_report_run_on_a_cycle_is_that_cycles_window():
+    from tests.conftest import make_report
+
+    body = (
+        "Trong kỳ, Tổng đài tiếp nhận tổng cộng 1.500 phản ánh, kiến nghị. Để so sánh, kỳ báo cáo tháng 8/2025 "
+        "Tổng đài tiếp nhận 1.320 phản ánh, kiến nghị; tính từ đầu năm đến hết ngày 15/8/2025, "
+        "Tổng đài ghi nhận 9.800 phản ánh, kiến nghị.\n"
+    )
+    ex = make_report(body, "Kết quả tiếp nhận phản ánh tháng 9 năm 2025 (từ ngày 16/8/2025 đến ngày 15/9/2025)")
+    got = {f.value: (f.period_start, f.period_end) for f in ex.facts}
+    assert got[1500] == (date(2025, 8, 16), date(2025, 9, 15))
+    assert got[1320] == (date(2025, 7, 16), date(2025, 8, 15))  # not calendar August, not the report's own
+    assert got[9800] == (date(2025, 1, 1), date(2025, 8, 15))  # from the year's start, not from 16/8
