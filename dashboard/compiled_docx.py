@@ -302,7 +302,7 @@ def _own_period_note(figure: Figure, period: Period) -> str:
 def _citation(figure: Figure) -> str:
     """The footnote: which report, where in it, the words it was read from, and any caveat."""
     source = figure.source
-    parts = [f"{figure.label}: {_quantity(figure, True)} ({figure.own_period}). {source.citation()}"]
+    parts = [f"{figure.label}: {_quantity(figure, True)} ({mid_sentence(figure.own_period)}). {source.citation()}"]
     if source.title:
         parts.append(f"“{' '.join(source.title.split())}”")
     if source.kind == "pdf" and figure.page:
@@ -502,8 +502,9 @@ def _report_line(unit: Unit) -> str:
 
 def _intro(document: Document, report: CompiledReport) -> None:
     period = report.scope.period
-    built = f", kho dữ liệu dựng lúc {vn_datetime(report.built_at)}" if report.built_at is not None else ""
-    which = period.full if period.full.startswith("kỳ ") else f"kỳ {period.full}"
+    built = f"; kho dữ liệu dựng lúc {vn_datetime(report.built_at)}" if report.built_at is not None else ""
+    which = period.label if period.label.startswith("kỳ ") else f"kỳ {period.label}"
+    which += "" if period.full == period.label else f": {period.dates}"  # 'kỳ quý III năm 2024: 01/07–30/09/2024'
     _para(document, f"Căn cứ số liệu trong các báo cáo của các cơ quan, đơn vị gửi về ({which}{built}), "
                     "tổng hợp kết quả như sau:", indent=True)  # fmt: skip
     _para(document, "Quy ước: mỗi số liệu có chú thích cuối trang ghi rõ báo cáo nguồn (số, ngày, cơ quan); "
