@@ -20,7 +20,17 @@ import pandas as pd
 from dashboard import excel, queries
 from dashboard.filters import DOCUMENTS, FACTS, Filters
 from dashboard.filters import Source as FilterSource
-from dashboard.formatting import QUALIFIER_LABELS, slug, vn_date, vn_number, vn_sort_key, vn_value
+from dashboard.formatting import (
+    QUALIFIER_LABELS,
+    date_range,
+    original_name,
+    period_text,
+    slug,
+    vn_date,
+    vn_number,
+    vn_sort_key,
+    vn_value,
+)
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 NO_PROVINCE, NO_AGENCY = "Không rõ tỉnh", "Không rõ cơ quan"  # a report whose letterhead was not read
@@ -45,7 +55,13 @@ class Period:
 
     @property
     def dates(self) -> str:
-        return f"{vn_date(self.start)} – {vn_date(self.end)}"
+        """'01/01–30/06/2024', 'Năm 2024': the project's one date style."""
+        return date_range(self.start, self.end)
+
+    @property
+    def full(self) -> str:
+        """'6 tháng đầu năm 2024 (01/01–30/06/2024)'; 'năm 2024' alone, as its dates say no more."""
+        return self.label if self.dates.lower() in self.label.lower() else f"{self.label} ({self.dates})"
 
 
 def shift_year(day: date, years: int) -> date:
@@ -94,7 +110,7 @@ def _build_period(kind: str, groups: tuple[str, ...], code: str) -> Period:
     start, end = _vn_day(groups[0]), _vn_day(groups[1])
     if end < start:
         raise ValueError(f"Kỳ {code!r}: ngày kết thúc trước ngày bắt đầu")
-    return Period(start, end, f"từ ngày {vn_date(start)} đến ngày {vn_date(end)}", code)
+    return Period(start, end, f"kỳ {date_range(start, end)}", code)
 
 
 PERIOD_KINDS = {"year": "Năm", "6T": "6 tháng đầu năm", "9T": "9 tháng", "Q": "Quý", "T": "Tháng", "window": "Tùy chọn"}
@@ -112,7 +128,7 @@ def period_code(kind: str, year: int, part: int = 1, start: date | None = None, 
 
 
 def parse_period(text: str) -> Period:
-    """'6T/2024' → 01/01/2024–30/06/2024 "6 tháng đầu năm 2024"; ValueError (in Vietnamese) otherwise."""
+    """'6T/2024' → 01/01–30/06/2024 "6 tháng đầu năm 2024"; ValueError (in Vietnamese) otherwise."""
     code = " ".join(str(text).split())
     for pattern, kind in _PATTERNS:
         match = pattern.fullmatch(code)
@@ -149,6 +165,30 @@ class Source:
     title: str | None
     kind: str
     period_label: str | None
+    period_start: date | None = None  # the report's own period
+    period_end: date | None = None
+
+    @property
+    def period_text(self) -> str:
+        """The report's period in the one date style: its own words ('6 tháng đầu năm 2024', 'Năm
+        2024'), or its dates ('01/01–31/07/2024') when the words are dates."""
+        label = " ".join(str(self.period_label or "").split())
+        if label and not re.search(r"\d{1,2}/\d{1,2}/\d{4}", label):
+            return label[:1].upper() + label[1:]
+        if self.period_start and self.period_end:
+            return date_range(self.period_start, self.period_end)
+        return label or "không rõ kỳ"
+
+    @property
+    def stated_on(self) -> date | None:
+        """The latest day the report speaks from: its date or the end of its period."""
+        days = [d for d in (self.report_date, self.period_end) if d]
+        return max(days) if days else None
+
+    @property
+    def shown_name(self) -> str:
+        """The file the report was uploaded as ('' for a stored name that is only a hash)."""
+        return original_name(self.file_name)
 
     def citation(self, with_agency: bool = True) -> str:
         """'Báo cáo số 412/BC-STTTT ngày 12/12/2023 của Sở Thông tin và Truyền thông (Quảng Ninh)';
@@ -192,12 +232,8 @@ class Figure:
 
     @property
     def own_period(self) -> str:
-        """'01/01/2024 – 31/05/2024' for a flow, 'tại 31/07/2024' for a stock."""
-        if self.as_of:
-            return f"tại {vn_date(self.as_of)}"
-        if self.period_start and self.period_end:
-            return f"{vn_date(self.period_start)} – {vn_date(self.period_end)}"
-        return "không rõ kỳ"
+        """'01/01–31/05/2024' or 'Năm 2023' for a flow, 'tại 31/07/2024' for a stock (one date style)."""
+        return period_text(self.period_start, self.period_end, self.as_of)
 
     @property
     def value_text(self) -> str:
@@ -358,6 +394,7 @@ _CANDIDATES_SQL = """
            f.finding_severity, f.finding_titles, f.group_code, f.group_label, f.sort_order,
            f.doc_id, f.file_name, coalesce(f.province, '{no_province}') AS province,
            coalesce(f.agency, '{no_agency}') AS agency, f.period_label, f.report_date,
+           f.report_period_start, f.report_period_end,
            d.report_number, d.title, d.kind AS doc_kind,
            c.correction, i.kpi_order, s.label AS finding_label
     FROM (SELECT * FROM fact_view WHERE {where}) f
@@ -378,7 +415,8 @@ _CANDIDATES_SQL = """
 
 _DOCUMENTS_SQL = """
     SELECT doc_id, file_name, report_number, report_date, coalesce(agency, '{no_agency}') AS agency,
-           coalesce(province, '{no_province}') AS province, title, kind, period_label, period_start, period_end
+           coalesce(province, '{no_province}') AS province, title, kind, period_label,
+           period_start AS report_period_start, period_end AS report_period_end
     FROM document_view
     WHERE {where} AND period_end >= ? AND period_start <= ?
 """
@@ -400,20 +438,27 @@ def _source(row: dict) -> Source:
         doc_id=row["doc_id"], file_name=row["file_name"], report_number=_none(row["report_number"]),
         report_date=_day(row["report_date"]), agency=_none(row["agency"]), province=_none(row["province"]),
         title=_none(row["title"]), kind=row.get("doc_kind") or row.get("kind") or "",
-        period_label=_none(row["period_label"]),
+        period_label=_none(row["period_label"]), period_start=_day(row["report_period_start"]),
+        period_end=_day(row["report_period_end"]),
     )  # fmt: skip
 
 
 def _figure(row: dict) -> Figure:
+    """A figure as its report states it: a stock dated after the report was written (a year's plan
+    dated 31/12 in a report of August) is dated the day the report speaks from."""
     page = _none(row["page"])
+    source = _source(row)
+    as_of = _day(row["as_of"])
+    if as_of and source.stated_on and as_of > source.stated_on:
+        as_of = source.stated_on
     return Figure(
         fact_id=row["fact_id"], indicator=row["indicator"], label=row["label_vi"], unit=row["unit"], kind=row["kind"],
         value=float(row["value"]), qualifier=row["qualifier"], period_start=_day(row["period_start"]),
-        period_end=_day(row["period_end"]), as_of=_day(row["as_of"]), page=None if page is None else int(page),
+        period_end=_day(row["period_end"]), as_of=as_of, page=None if page is None else int(page),
         quote=" ".join(str(row["quote"]).split()), status=row["status"], extracted_value=float(row["extracted_value"]),
         correction=_none(row["correction"]), finding_severity=_none(row["finding_severity"]),
         finding_label=_none(row["finding_label"]) or _none(row["finding_severity"]),
-        finding_titles=_none(row["finding_titles"]), source=_source(row),
+        finding_titles=_none(row["finding_titles"]), source=source,
     )  # fmt: skip
 
 
@@ -426,7 +471,9 @@ def _where(scope: Scope, source: FilterSource) -> tuple[str, list[object]]:
 
 def _units(con: duckdb.DuckDBPyConnection, scope: Scope, previous: Period) -> list[Unit]:
     """Agencies in scope: those that reported in the period or the same period last year, and
-    every agency asked for by name (with no report, it is listed as "không báo cáo")."""
+    every agency asked for by name (with no report, it is listed as "không báo cáo"). A unit's
+    reports for the period are those whose own period lies within it: a full-year report is not
+    one sent for the first six months."""
     where, params = _where(scope, DOCUMENTS)
     sql = _DOCUMENTS_SQL.format(no_province=NO_PROVINCE, no_agency=NO_AGENCY, where=where)
     rows = con.execute(sql, [*params, previous.start, scope.period.end]).df()
@@ -434,8 +481,10 @@ def _units(con: duckdb.DuckDBPyConnection, scope: Scope, previous: Period) -> li
     for row in rows.to_dict("records"):
         key = (row["province"], row["agency"])
         reports.setdefault(key, [])
-        if _day(row["period_end"]) >= scope.period.start and _day(row["period_start"]) <= scope.period.end:
-            reports[key].append(_source(row))
+        source = _source(row)
+        start, end = source.period_start, source.period_end
+        if start and end and scope.period.start <= start and end <= scope.period.end:
+            reports[key].append(source)
     for province in scope.provinces:
         for agency in scope.agencies:
             reports.setdefault((province, agency), [])

@@ -97,7 +97,7 @@ def main(argv: list[str]) -> int:
     xlsx.write_bytes(workbook)
     rows = sum(len(s.rows) for s in report.sections)
     print(f"Báo cáo: {out}\nPhụ lục số liệu: {xlsx}")
-    print(f"Kỳ: {scope.period.label} ({scope.period.dates}); cơ quan: {len(report.units)}; "
+    print(f"Kỳ: {scope.period.full}; cơ quan: {len(report.units)}; "
           f"nhóm chỉ tiêu: {len(report.sections)}; dòng số liệu: {rows}; có phát hiện: {len(report.flagged)}; "
           f"không cùng kỳ (phụ lục II): {len(report.omissions)}")  # fmt: skip
     silent = [u.name for u in report.units if not u.reports]

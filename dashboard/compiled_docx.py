@@ -30,7 +30,7 @@ from lxml import etree
 
 from dashboard.compiled import CompiledReport, Figure, Period, Row, Section, Unit, match
 from dashboard.figures import NOT_REPORTED
-from dashboard.formatting import agency_short, vn_date, vn_datetime
+from dashboard.formatting import agency_short, mid_sentence, period_text, vn_date, vn_datetime
 from dashboard.safe_text import safe_text
 
 FONT = "Times New Roman"
@@ -40,21 +40,23 @@ NOTE_PT = 10
 FINDING_MARK = "(*)"
 CORRECTED_MARK = "(đã sửa)"
 NO_DATA = "không có số liệu"
-# How a key figure reads in a sentence; {v} is the figure with its unit.
+NBSP, WORD_JOINER = "\u00a0", "\u2060"  # no line break between a number, its unit and its footnote mark
+# How a key figure reads in a sentence: {v} is the figure with its unit ('36 hồ sơ'), {n} without.
 _PHRASES = {
-    "staff_total": "có {v} cán bộ, công chức, viên chức và người lao động",
-    "tthc_received": "tiếp nhận {v} hồ sơ TTHC",
-    "tthc_resolved": "giải quyết {v} hồ sơ TTHC",
+    "staff_total": "có {n} cán bộ, công chức, viên chức và người lao động",
+    "tthc_received": "tiếp nhận {v} TTHC",
+    "tthc_resolved": "giải quyết {v} TTHC",
     "tthc_ontime_rate": "giải quyết đúng hạn, sớm hạn {v} hồ sơ TTHC",
-    "hotline1022_received": "tiếp nhận {v} phản ánh qua Tổng đài 1022",
-    "hotline1022_resolved": "xử lý {v} phản ánh qua Tổng đài 1022",
-    "camera_traffic_total": "có {v} camera giao thông tập trung",
-    "camera_traffic_ai": "có {v} camera AI giao thông",
-    "dti_rank": "xếp hạng DTI thứ {v}",
+    "hotline1022_received": "tiếp nhận {v} qua Tổng đài 1022",
+    "hotline1022_resolved": "xử lý {v} qua Tổng đài 1022",
+    "camera_traffic_total": "có {v} giao thông tập trung",
+    "camera_traffic_ai": "có {v} AI giao thông",
+    "dti_rank": "xếp hạng DTI thứ {n}",
 }
 _SENTENCES_PER_GROUP = 2  # sentences for a group without key figures: its first figures
 _HEADERS = ("Chỉ tiêu", "Đơn vị tính", "Kỳ báo cáo", "Cùng kỳ", "So sánh")
-_WIDTHS_CM = (5.7, 2.0, 3.0, 3.0, 2.8)  # 16,5 cm: A4 less the 3 cm and 1,5 cm margins
+# 16,5 cm: A4 less the 3 cm and 1,5 cm margins; a figure's column holds '999.999.999.999' and its mark
+_WIDTHS_CM = (5.0, 1.8, 3.4, 3.4, 2.9)
 
 
 _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -300,13 +302,13 @@ def _own_period_note(figure: Figure, period: Period) -> str:
 def _citation(figure: Figure) -> str:
     """The footnote: which report, where in it, the words it was read from, and any caveat."""
     source = figure.source
-    parts = [f"{figure.label}: {figure.value_text} {figure.unit if figure.unit != '%' else ''}".rstrip()
-             + f" ({figure.own_period}). {source.citation()}"]  # fmt: skip
+    parts = [f"{figure.label}: {_quantity(figure, True)} ({mid_sentence(figure.own_period)}). {source.citation()}"]
     if source.title:
         parts.append(f"“{' '.join(source.title.split())}”")
     if source.kind == "pdf" and figure.page:
         parts.append(f"trang {figure.page}")
-    parts.append(f"tệp {source.file_name}")
+    if source.shown_name:  # the name it was uploaded under; a stored, hashed name is never shown
+        parts.append(f"tệp gốc {source.shown_name}")
     parts.append(f"trích: “{figure.quote}”")
     text = ", ".join(parts) + "."
     if figure.is_corrected:
@@ -316,14 +318,32 @@ def _citation(figure: Figure) -> str:
     return text
 
 
-def _figure(p: etree._Element, figure: Figure, notes: Footnotes, *, size: int | None = None,
-            period: Period | None = None) -> None:  # fmt: skip
-    """A figure, its marks, its own period when it is not ``period``, and its footnote, appended to
-    the paragraph element ``p``."""
+def _quantity(figure: Figure, with_unit: bool) -> str:
+    """'9.280.000.000 đồng', 'hơn 340', 'hạng 3' held together by no-break spaces: a line never
+    ends between a number and its unit ('12,5%' has none; in a table the unit has its own column)."""
+    text = figure.value_text
+    if with_unit and figure.unit == "hạng":
+        text = f"hạng {text}"
+    elif with_unit and figure.unit not in ("%", ""):
+        text = f"{text} {figure.unit}"
+    return text.replace(" ", NBSP)
+
+
+def _marks(figure: Figure) -> str:
+    """' (*) (đã sửa)': what the reader must know about a figure, '' for a plain one."""
     flags = ((FINDING_MARK, bool(figure.finding_severity)), (CORRECTED_MARK, figure.is_corrected))
-    marks = [mark for mark, on in flags if on]
-    _run(p, " ".join([figure.value_text, *marks]), size=size)
+    return "".join(f" {mark}" for mark, on in flags if on)
+
+
+def _figure(p: etree._Element, figure: Figure, notes: Footnotes, *, size: int | None = None,
+            period: Period | None = None, unit: bool = False, marks: bool = True) -> None:  # fmt: skip
+    """A figure (with its unit when ``unit``) and its footnote mark, with no break between them (a
+    word joiner), then its marks (unless the sentence puts them after its noun) and its own period
+    when it is not ``period``, appended to the paragraph element ``p``."""
+    _run(p, _quantity(figure, unit) + WORD_JOINER, size=size)
     notes.cite(p, figure)
+    if marks and _marks(figure):
+        _run(p, _marks(figure), size=size)
     own = _own_period_note(figure, period) if period is not None else ""
     if own:
         _run(p, own, italic=True, size=(size or BODY_PT) - 1, line_break=True)
@@ -335,28 +355,32 @@ def _lead(figure: Figure, period: Period) -> str:
         return f"Tại ngày {vn_date(figure.as_of)}"
     if match(figure, period) == "exact":
         return f"Trong {period.label}"
-    return f"Từ ngày {vn_date(figure.period_start)} đến ngày {vn_date(figure.period_end)}"
+    own = period_text(figure.period_start, figure.period_end, None)
+    return f"Trong {mid_sentence(own)}" if own.startswith("Năm ") else f"Trong kỳ {own}"
 
 
 def _sentence(document: Document, row: Row, period: Period, notes: Footnotes) -> None:
-    """'Trong 6 tháng đầu năm 2024, Sở TT&TT Tây Ninh tiếp nhận 36¹ hồ sơ TTHC, giảm 3 hồ sơ so với cùng kỳ.'"""
+    """'Trong 6 tháng đầu năm 2024, Sở TT&TT Tây Ninh tiếp nhận 36 hồ sơ¹ TTHC, giảm 3 hồ sơ so với
+    cùng kỳ.' — every figure with its unit ('9.280.000.000 đồng'), or glued to the noun it counts."""
     figure = row.current
-    unit_word = "" if figure.unit in ("%", "hạng") else f" {figure.unit}"
-    phrase = _PHRASES.get(row.indicator, f"báo cáo {row.label[0].lower() + row.label[1:]} là {{v}}{unit_word}")
-    before, after = phrase.split("{v}")
+    phrase = _PHRASES.get(row.indicator, f"báo cáo {row.label[0].lower() + row.label[1:]} là {{v}}")
+    with_unit = "{v}" in phrase
+    before, after = phrase.replace("{n}", "{v}").split("{v}")
+    if not with_unit and after.startswith(" "):
+        after = NBSP + after[1:]  # 'có 55¹ cán bộ': the number stays with the noun it counts
     p = _para(document, indent=True)._p
     _run(p, f"{_lead(figure, period)}, {agency_short(row.unit.agency, row.unit.province)} {before}")
-    _figure(p, figure, notes)
-    tail = after if row.indicator in _PHRASES else ""
+    _figure(p, figure, notes, unit=with_unit, marks=False)
+    after += _marks(figure)  # 'tiếp nhận 31 hồ sơ¹ TTHC (*)'
     previous = row.previous
     if previous is None:
-        _run(p, f"{tail}; cùng kỳ năm trước không có số liệu.")
+        _run(p, f"{after}; cùng kỳ năm trước không có số liệu.")
     elif row.comparison.startswith(("tăng", "giảm", "bằng", "giữ")):
-        _run(p, f"{tail}, {row.comparison} so với cùng kỳ năm {previous.end.year}.")
+        _run(p, f"{after}, {row.comparison} so với cùng kỳ năm {previous.end.year}.")
     else:
-        _run(p, f"{tail}; cùng kỳ năm trước ")
-        _figure(p, previous, notes)
-        _run(p, f" ({previous.own_period}), {row.comparison}.")
+        _run(p, f"{after}; cùng kỳ năm trước ")
+        _figure(p, previous, notes, unit=True)
+        _run(p, f" ({mid_sentence(previous.own_period)}), {row.comparison}.")
 
 
 def _sentence_rows(section: Section) -> list[Row]:
@@ -388,16 +412,29 @@ def _grid(document: Document, headers: tuple[str, ...], widths: tuple[float, ...
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     _fix_widths(table, widths)
     for cell, header in zip(table.rows[0].cells, headers, strict=True):
-        _cell_text(cell, header, bold=True)
+        keep = _sub(_cell_text(cell, header, bold=True).find(_w("pPr")), "keepNext")  # with the first row
+        keep.getparent().insert(0, keep)  # keepNext comes first in w:pPr
     _repeat_header(table)
     return table
 
 
 def _repeat_header(table: Table) -> None:
+    """The header row is repeated at the top of every page the table runs over, and never split."""
     tr_pr = table.rows[0]._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    tr_pr.append(header)
+    _sub(tr_pr, "cantSplit")
+    _sub(tr_pr, "tblHeader", val="true")
+
+
+def _rows_whole(document: Document) -> None:
+    """No table row of the report splits across two pages (w:cantSplit), the letterhead and the
+    signature block included: a row, a figure's cell or a header ('Đơn vị' / 'tính') stays whole."""
+    for tr in document.element.body.iter(_w("tr")):
+        tr_pr = tr.find(_w("trPr"))
+        if tr_pr is None:
+            tr_pr = etree.Element(_w("trPr"))
+            tr.insert(1 if tr.find(_w("tblPrEx")) is not None else 0, tr_pr)
+        if tr_pr.find(_w("cantSplit")) is None:
+            tr_pr.insert(0, etree.Element(_w("cantSplit")))
 
 
 def _add_row(table: Table, widths: tuple[float, ...], span: bool = False) -> list[etree._Element]:
@@ -459,15 +496,17 @@ def _report_line(unit: Unit) -> str:
     if not unit.reports:
         return f"- {unit.name}: {NOT_REPORTED}."
     listed = "; ".join(f"{s.citation(with_agency=False)}" + (f" “{' '.join(s.title.split())}”" if s.title else "")
-                       + f" (kỳ: {s.period_label or 'không rõ'})" for s in unit.reports)  # fmt: skip
+                       + f" (kỳ: {mid_sentence(s.period_text)})" for s in unit.reports)  # fmt: skip
     return f"- {unit.name}: {listed}."
 
 
 def _intro(document: Document, report: CompiledReport) -> None:
     period = report.scope.period
-    built = f", kho dữ liệu dựng lúc {vn_datetime(report.built_at)}" if report.built_at is not None else ""
-    _para(document, f"Căn cứ số liệu trong các báo cáo của các cơ quan, đơn vị gửi về (kỳ {period.label}: "
-                    f"{period.dates}{built}), tổng hợp kết quả như sau:", indent=True)  # fmt: skip
+    built = f"; kho dữ liệu dựng lúc {vn_datetime(report.built_at)}" if report.built_at is not None else ""
+    which = period.label if period.label.startswith("kỳ ") else f"kỳ {period.label}"
+    which += "" if period.full == period.label else f": {period.dates}"  # 'kỳ quý III năm 2024: 01/07–30/09/2024'
+    _para(document, f"Căn cứ số liệu trong các báo cáo của các cơ quan, đơn vị gửi về ({which}{built}), "
+                    "tổng hợp kết quả như sau:", indent=True)  # fmt: skip
     _para(document, "Quy ước: mỗi số liệu có chú thích cuối trang ghi rõ báo cáo nguồn (số, ngày, cơ quan); "
                     f"số liệu có kỳ khác kỳ báo cáo được ghi kèm kỳ của số liệu; {FINDING_MARK} là số liệu có "
                     f"phát hiện kiểm tra chất lượng (Phụ lục I); “{CORRECTED_MARK}” là số liệu đã được hiệu đính; "
@@ -510,7 +549,7 @@ def _findings_annex(document: Document, report: CompiledReport, notes: Footnotes
     if not flagged:
         _para(document, "Không có số liệu nào trong báo cáo có phát hiện kiểm tra chất lượng.", indent=True)
         return
-    widths = (1.2, 3.3, 3.6, 3.2, 5.2)
+    widths = (1.2, 3.1, 3.3, 3.5, 5.4)
     table = _grid(document, ("STT", "Đơn vị", "Chỉ tiêu", "Số liệu", "Phát hiện"), widths)
     lines = _finding_lines(report)
     for k, (row, figure) in enumerate(flagged, start=1):
@@ -540,7 +579,7 @@ def _omissions_annex(document: Document, report: CompiledReport, notes: Footnote
         return
     _para(document, f"Các số liệu dưới đây có kỳ khác kỳ báo cáo ({report.scope.period.dates}) nên không đưa vào "
                     "các bảng; ghi lại để tham khảo, không dùng như số liệu của kỳ báo cáo.", indent=True)  # fmt: skip
-    widths = (1.2, 3.5, 4.5, 3.0, 4.3)
+    widths = (1.2, 3.3, 4.2, 3.5, 4.3)
     table = _grid(document, ("STT", "Đơn vị", "Chỉ tiêu", "Số liệu", "Kỳ của số liệu"), widths)
     for k, omission in enumerate(report.omissions, start=1):
         cells = _add_row(table, widths)
@@ -555,16 +594,16 @@ def _sources_annex(document: Document, report: CompiledReport) -> None:
     _annex_heading(document, "III", "DANH MỤC BÁO CÁO NGUỒN", report)
     sources = {f.source.doc_id: f.source for f in report.figures}
     sources.update({o.figure.source.doc_id: o.figure.source for o in report.omissions})
-    widths = (1.2, 6.2, 3.2, 5.9)
-    table = _grid(document, ("STT", "Báo cáo", "Kỳ báo cáo", "Tệp"), widths)
+    widths = (1.2, 11.3, 4.0)
+    table = _grid(document, ("STT", "Báo cáo", "Kỳ báo cáo"), widths)
     ordered = sorted(sources.values(), key=lambda s: (s.province or "", s.report_date or date.min, s.doc_id))
     for k, source in enumerate(ordered, start=1):
         cells = _add_row(table, widths)
         _cell_text(cells[0], str(k))
         title = f" “{' '.join(source.title.split())}”" if source.title else ""
-        _cell_text(cells[1], source.citation() + title, align="left")
-        _cell_text(cells[2], source.period_label or "không rõ")
-        _cell_text(cells[3], source.file_name, align="left")
+        uploaded = f" (tệp gốc: {source.shown_name})" if source.shown_name else ""  # never a stored, hashed name
+        _cell_text(cells[1], source.citation() + title + uploaded, align="left")
+        _cell_text(cells[2], source.period_text)
 
 
 def render_docx(report: CompiledReport, today: date | None = None) -> bytes:
@@ -574,7 +613,7 @@ def render_docx(report: CompiledReport, today: date | None = None) -> bytes:
     _setup(document)
     properties = document.core_properties
     properties.title, properties.author, properties.comments = safe_text(report.title()), "Số liệu báo cáo", ""
-    properties.subject = safe_text(f"Báo cáo tổng hợp – kỳ {report.scope.period.label} ({report.scope.period.dates})")
+    properties.subject = safe_text(f"Báo cáo tổng hợp – {report.scope.period.full}")
     notes = Footnotes(document)
     _letterhead(document, report, today or date.today())
     _intro(document, report)
@@ -589,6 +628,7 @@ def render_docx(report: CompiledReport, today: date | None = None) -> bytes:
     _findings_annex(document, report, notes)
     _omissions_annex(document, report, notes)
     _sources_annex(document, report)
+    _rows_whole(document)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

@@ -19,6 +19,7 @@ from dashboard.formatting import (
     QUALIFIER_LABELS,
     STATUS_LABELS,
     citation,
+    original_name,
     slug,
     vn_datetime,
 )
@@ -47,7 +48,7 @@ SOURCE_SHEET: list[tuple[str, str, str]] = [
     ("sentence", "Câu nguồn", "text"),
     ("quote", "Cụm số liệu", "text"),
     ("position", "Trang", "text"),
-    ("file_name", "Tệp", "text"),
+    ("uploaded", "Tệp", "text"),  # the name it was uploaded under; blank for a stored, hashed name
 ]
 # whole numbers '#,##0' (9.280.000.000 in a Vietnamese Excel), fractions '#,##0.0#' (12,5) — never '55.'
 _STYLES = {
@@ -169,7 +170,8 @@ def facts_workbook(
     step = progress or (lambda _done: None)
     book = _Book()
     if not df.empty:
-        df = df.assign(row_no=range(1, len(df) + 1), position=_positions(df), document=_citations(df))
+        df = df.assign(row_no=range(1, len(df) + 1), position=_positions(df), document=_citations(df),
+                       uploaded=_uploaded(df))  # fmt: skip
     step(0.1)
     _sheet(book, "Số liệu", df, FACT_SHEET)
     step(0.5)
@@ -178,6 +180,13 @@ def facts_workbook(
     data = _with_info(book, filters, ("Số dòng", len(df)), built_at, now, view)
     step(1.0)
     return data
+
+
+def _uploaded(df: pd.DataFrame) -> pd.Series | str:
+    """Each row's file as it was uploaded (once per file): never the stored, hashed name."""
+    if "file_name" not in df:
+        return ""
+    return df["file_name"].map({f: original_name(f) for f in df["file_name"].unique()})
 
 
 def _citations(df: pd.DataFrame) -> list[str]:

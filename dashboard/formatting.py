@@ -171,11 +171,28 @@ def _sentence_case(title: str) -> str:
     return title
 
 
+# How the warehouse stores a report: a sample as '000_542a35844e80859c.txt', an upload as
+# 'imports/<sha256>__<the name it was uploaded under>'. Officials never see the hash.
+_STORED_NAME = re.compile(r"(?:\d{3}_[0-9a-f]{16}(?:\.\w+)?|[0-9a-f]{64}__(?P<name>.+))")
+NO_CITATION = "Báo cáo không rõ số, ngày, cơ quan"
+
+
+def original_name(file_name: object) -> str:
+    """The name a report was uploaded under ('bao-cao.docx' of '<sha256>__bao-cao.docx'); '' when
+    the stored name is only a hash ('000_542a….txt'), so no hashed name ever reaches a screen."""
+    if _missing(file_name) or not file_name:
+        return ""
+    name = str(file_name).replace("\\", "/").rsplit("/", 1)[-1]
+    stored = _STORED_NAME.fullmatch(name)
+    return (stored.group("name") or "") if stored else name
+
+
 def citation(doc: Mapping[str, object], width: int | None = 70) -> str:
     """A report named the way an official cites it, from the warehouse's metadata:
     'Báo cáo số 123/BC-STTTT ngày 28/10/2024 — Sở TT&TT Tây Ninh — Kết quả thực hiện …'.
 
-    The file name is used only when the report has neither number, date, agency nor title."""
+    The uploaded file's name is used only when the report has neither number, date, agency nor
+    title (and never a stored, hashed name)."""
     number, when = doc.get("report_number"), doc.get("report_date")
     head = "Báo cáo" + (f" số {number}" if not _missing(number) and number else "")
     head += f" ngày {vn_date(when)}" if not _missing(when) else ""
@@ -188,7 +205,7 @@ def citation(doc: Mapping[str, object], width: int | None = 70) -> str:
         parts.append(str(doc.get("period_label")))
     parts = [p for p in parts if p]
     if parts == ["Báo cáo"]:
-        return str(doc.get("file_name") or "")
+        return original_name(doc.get("file_name")) or NO_CITATION
     return " — ".join(parts)
 
 

@@ -168,13 +168,15 @@ def latest_facts(
 
 def documents(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Loaded reports under the filters (year = the year the report's period ends; a group filter
-    keeps the reports giving a figure of the group), with their coverage."""
+    keeps the reports giving a figure of the group), with their coverage and ``link_id``: a short,
+    stable id for a link (the file's hash, cut), as the stored file name is never shown."""
     where, params = filters.where(DOCUMENTS)
     # coverage as the view document_coverage defines it, counted for the chosen documents only
     sql = f"""
         WITH d AS (
             SELECT doc_id, file_name, province, agency, report_type, report_type_label, period_label,
-                   period_start, period_end, period_code, report_date, report_number, title, kind, size_bytes
+                   period_start, period_end, period_code, report_date, report_number, title, kind, size_bytes,
+                   left(sha256, 10) AS link_id
             FROM {filters.view(DOCUMENTS)} WHERE {where}
         ), f AS (
             SELECT doc_id, count(*) FILTER (WHERE role = 'primary') AS facts,

@@ -423,13 +423,19 @@ def editor(stored_hash: str | None) -> str | None:
     return None
 
 
+def known_report(doc_id: str) -> str:
+    """The report an upload duplicates, as officials cite it (its stored file name is a hash)."""
+    meta, _ = data.cached(queries.document, str(doc_id))
+    return citation(meta, None) if meta else "một báo cáo đã có trong kho"
+
+
 def _upload_messages(rows: list[dict]) -> None:
     for row in rows:
         if row["type"] == "error":
             st.error(md_escape(row["error"]))
         elif row["type"] == "duplicate":
             st.warning(f"{md_escape(row['file'])}: đã có trong kho (trùng nội dung với "
-                       f"{md_escape(row['duplicate_of'])}) — sẽ không nhập lại.")  # fmt: skip
+                       f"{md_escape(known_report(row['duplicate_of']))}) — sẽ không nhập lại.")  # fmt: skip
 
 
 def _review_staged(row: dict, labels: dict[str, str], report_types: dict[str, str]) -> None:

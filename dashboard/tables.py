@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.figures import citations, finding_mark, labels_of
-from dashboard.formatting import QUALIFIER_LABELS, STATUS_LABELS, period_short, vn_date, vn_value
+from dashboard.formatting import QUALIFIER_LABELS, STATUS_LABELS, original_name, period_short, vn_date, vn_value
 from dashboard.reader import coverage_text
 
 # What each shown column is called, whichever table shows it (pages and widgets name columns by
@@ -68,12 +68,14 @@ def value_width(values: pd.Series) -> int:
 
 
 def documents_table(docs: pd.DataFrame) -> pd.DataFrame:
+    """The loaded reports by citation; 'Tệp' is the name a report was uploaded under, blank for a
+    stored, hashed name."""
     return _table(
         document=citations(docs, 80), province=docs["province"], agency=docs["agency"],
         report_type=docs["report_type_label"], period_label=docs["period_label"],
         period_start=[vn_date(d) for d in docs["period_start"]], period_end=[vn_date(d) for d in docs["period_end"]],
         report_date=[vn_date(d) for d in docs["report_date"]], facts=docs["facts"],
-        coverage=[coverage_text(c) for c in docs["coverage"]], file=docs["file_name"],
+        coverage=[coverage_text(c) for c in docs["coverage"]], file=[original_name(f) for f in docs["file_name"]],
     )  # fmt: skip
 
 

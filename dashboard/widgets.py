@@ -12,7 +12,7 @@ from dashboard import data, queries, reader, tables, trends
 from dashboard.excel import export_filename, facts_workbook, findings_workbook, rows_csv
 from dashboard.figures import finding_mark
 from dashboard.filters import Filters
-from dashboard.formatting import QUALIFIER_LABELS, citation, md_escape, value_with_unit, vn_number
+from dashboard.formatting import QUALIFIER_LABELS, citation, md_escape, original_name, value_with_unit, vn_number
 
 EXCEL_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXCEL_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header row
@@ -65,7 +65,9 @@ def evidence(fact_id: str) -> None:
         mark = finding_mark(row.get("finding_severity"), row.get("finding_label"))
         flagged = f" · :red[{md_escape(mark)}]" if mark else ""
         st.markdown(f"**{label}**: {value} — {province}{status}{flagged}")
-        st.caption(f"Nguồn: {md_escape(citation(row, None))}{where} · tệp {md_escape(row['file_name'])}")
+        uploaded = original_name(row.get("file_name"))  # the name it was uploaded under, never a stored hash
+        named = f" · tệp {md_escape(uploaded)}" if uploaded else ""
+        st.caption(f"Nguồn: {md_escape(citation(row, None))}{where}{named}")
         st.markdown(reader.evidence_markdown(row["sentence"], row["quote"]))
 
 

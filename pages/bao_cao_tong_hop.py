@@ -35,7 +35,7 @@ except ValueError as exc:
 scope = compiled.Scope(period, filters.provinces, filters.agencies, filters.groups)
 if filters.units == "current":
     st.info("Báo cáo tổng hợp ghi số liệu theo đơn vị đã báo cáo (như văn bản nguồn), không gộp theo đơn vị hiện nay.")
-st.markdown(f"**Kỳ:** {md_escape(period.label)} ({md_escape(period.dates)})")
+st.markdown(f"**Kỳ:** {md_escape(period.full)}")
 if st.button("Tạo báo cáo", type="primary", icon=":material/description:"):
     with st.spinner("Đang tổng hợp…"):
         report, document, workbook = generate(warehouse_path(), scope)

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, figures, queries, reader, sidebar, tables
-from dashboard.formatting import citation, md_escape, period_short
+from dashboard.formatting import citation, md_escape, original_name, period_short
 
 filters = sidebar.page_filters()
 st.title("Văn bản")
@@ -16,13 +16,16 @@ if docs.empty:
 
 st.dataframe(tables.documents_table(docs), hide_index=True, width="stretch")
 names = dict(zip(docs["doc_id"], figures.citations(docs, 90), strict=True))
-asked = st.query_params.get("van_ban")  # the link keeps the document's id, the picker shows its name
+links = dict(zip(docs["doc_id"], docs["link_id"], strict=True))
+# the link holds the report's short id (an old link's stored file name still opens it); the picker its name
+asked = st.query_params.get("van_ban")
+asked_id = next((d for d, link in links.items() if link == asked), asked)
 ids = list(docs["doc_id"])
-doc_id = st.selectbox("Mở văn bản", ids, index=ids.index(asked) if asked in ids else None, key="van_ban_chon",
-                      format_func=lambda d: names.get(d, d), placeholder="Chọn văn bản để đọc")  # fmt: skip
+doc_id = st.selectbox("Mở văn bản", ids, index=ids.index(asked_id) if asked_id in ids else None, key="van_ban_chon",
+                      format_func=lambda d: names.get(d, "Văn bản"), placeholder="Chọn văn bản để đọc")  # fmt: skip
 if doc_id:
-    st.query_params["van_ban"] = doc_id
-elif asked is not None and asked not in ids:
+    st.query_params["van_ban"] = links[doc_id]
+elif asked is not None and asked_id not in ids:
     st.warning("Đường dẫn nêu một văn bản không có trong phạm vi lọc hiện tại.")
 if doc_id:
     meta, found = data.cached(queries.document, doc_id)
@@ -31,9 +34,11 @@ if doc_id:
         st.stop()
     st.subheader(md_escape(citation(meta, None)))  # the report's own words, shown as text
     period = period_short(meta["period_start"], meta["period_end"]) if pd.notna(meta["period_end"]) else "không rõ kỳ"
+    uploaded = original_name(meta["file_name"])  # the name it was uploaded under, never the stored, hashed one
+    named = f" · Tệp: {md_escape(uploaded)}" if uploaded else ""
     st.caption(
         f"{md_escape(meta['report_type_label'] or meta['report_type'])} · Kỳ báo cáo: {md_escape(period)} · "
-        f"{len(found)} số liệu · {reader.coverage_caption(meta)} · Tệp: {md_escape(meta['file_name'])}"
+        f"{len(found)} số liệu · {reader.coverage_caption(meta)}{named}"
     )
     st.caption("Số liệu được tô vàng, tên chỉ tiêu ghi ở nhãn nhỏ ngay sau; rê chuột lên để xem đầy đủ.")
     show_unassigned = st.toggle("Hiện số liệu chưa gán chỉ tiêu", key="chua_gan", bind="query-params",

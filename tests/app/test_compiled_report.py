@@ -29,6 +29,11 @@ TAY_NINH_6T = compiled.Scope(compiled.parse_period("6T/2024"), provinces=("Tây 
 VINH_LONG_Q3 = compiled.Scope(compiled.parse_period("Q3/2024"), provinces=("Vĩnh Long",))
 
 
+def plain(text: str) -> str:
+    """Text as read: the no-break space a space, the (invisible) word joiner gone."""
+    return text.replace("\u2060", "").replace("\u00a0", " ")
+
+
 class Opened:
     """A generated .docx read back: paragraphs, tables and footnotes by number."""
 
@@ -38,7 +43,7 @@ class Opened:
         part = next(p for p in self.doc.part.package.iter_parts() if str(p.partname) == "/word/footnotes.xml")
         root = etree.fromstring(part.blob)
         self.footnotes = {
-            int(n.get(qn("w:id"))): "".join(t.text or "" for t in n.iter(qn("w:t")))
+            int(n.get(qn("w:id"))): plain("".join(t.text or "" for t in n.iter(qn("w:t"))))
             for n in root.iter(qn("w:footnote"))
             if int(n.get(qn("w:id"))) > 0
         }
@@ -81,13 +86,17 @@ def half_year(warehouse: Path) -> Opened:
         ("9t/2024", date(2024, 1, 1), date(2024, 9, 30), "9 tháng năm 2024"),
         ("Q3/2024", date(2024, 7, 1), date(2024, 9, 30), "quý III năm 2024"),
         ("T2/2024", date(2024, 2, 1), date(2024, 2, 29), "tháng 2 năm 2024"),
-        ("01/01/2024-31/07/2024", date(2024, 1, 1), date(2024, 7, 31), "từ ngày 01/01/2024 đến ngày 31/07/2024"),
+        ("01/01/2024-31/07/2024", date(2024, 1, 1), date(2024, 7, 31), "kỳ 01/01–31/07/2024"),
     ],
 )
 def test_periods_are_read_as_officials_write_them(code, start, end, label):
     period = compiled.parse_period(code)
     assert (period.start, period.end, period.label) == (start, end, label)
     assert compiled.parse_period("T2/2024").previous_year().end == date(2023, 2, 28)
+    # in full, in the one date style: the dates only where the words do not already say them
+    full = {"2024": "năm 2024", "6T/2024": "6 tháng đầu năm 2024 (01/01–30/06/2024)",
+            "01/01/2024-31/07/2024": "kỳ 01/01–31/07/2024"}  # fmt: skip
+    assert compiled.parse_period(code).full == full.get(code, compiled.parse_period(code).full)
 
 
 @pytest.mark.parametrize("code", ["2024/6", "Q5/2024", "31/07/2024-01/01/2024", "32/01/2024-01/02/2024", ""])
@@ -127,7 +136,7 @@ def test_table_cells_hold_vietnamese_numbers_with_their_own_period(year_report):
     assert edocs[1].text == "văn bản"
     assert edocs[2].text.startswith("2.813.493")
     # its period (to 31/07) is not the whole year: the cell says so
-    assert "(01/01/2024 – 31/07/2024)" in edocs[2].text
+    assert "(01/01–31/07/2024)" in edocs[2].text
     staff = opened.row("Tổng số cán bộ công chức viên chức và người lao động")
     assert staff[2].text.startswith("55") and "tại 28/10/2024" in staff[2].text
     assert staff[3].text.startswith("53") and "tại 25/10/2023" in staff[3].text
@@ -146,7 +155,7 @@ def test_every_figure_has_a_footnote_naming_its_report(year_report):
     report, opened, _ = year_report
     edocs = opened.row("Văn bản điện tử trao đổi liên thông")
     (note,) = opened.notes_of(edocs[2])
-    assert "2.813.493 văn bản" in note and "004_f3cae4251c6f1b42.txt" in note
+    assert "2.813.493 văn bản" in note and "004_f3cae4251c6f1b42.txt" not in note and "tệp" not in note
     assert "của Sở Thông tin và Truyền thông (Tây Ninh)" in note
     assert "trích: “văn bản trao đổi liên thông là 2.813.493”" in note
     for cells in opened.rows():
@@ -170,7 +179,7 @@ def test_a_footnote_cites_number_date_and_agency(warehouse):
 def test_a_figure_with_an_open_finding_is_marked_and_annexed(year_report):
     report, opened, _ = year_report
     received = opened.row("Hồ sơ thủ tục hành chính tiếp nhận")
-    assert received[2].text.startswith("31 (*)")
+    assert plain(received[2].text).startswith("31 (*)")
     annex_start = opened.paragraphs.index("SỐ LIỆU CÓ PHÁT HIỆN KIỂM TRA CHẤT LƯỢNG")
     assert opened.paragraphs[annex_start - 1] == "Phụ lục I"
     annex = next(t for t in opened.doc.tables if t.rows[0].cells[-1].text == "Phát hiện")
@@ -187,12 +196,12 @@ def test_a_period_mismatch_is_never_presented_as_the_chosen_period(half_year):
     assert not any(text.startswith("2.813.493") for text in in_tables)
     annex = next(t for t in opened.doc.tables if t.rows[0].cells[-1].text == "Kỳ của số liệu")
     edocs = next(r.cells for r in annex.rows if r.cells[2].text == "Văn bản điện tử trao đổi liên thông")
-    assert edocs[3].text.startswith("2.813.493") and edocs[4].text == "01/01/2024 – 31/07/2024"
+    assert edocs[3].text.startswith("2.813.493") and edocs[4].text == "01/01–31/07/2024"
     # a figure to 31/05 is shown with its own period, in the table and in the sentence
     received = opened.row("Hồ sơ thủ tục hành chính tiếp nhận")
-    assert received[2].text.startswith("36") and "(01/01/2024 – 31/05/2024)" in received[2].text
+    assert received[2].text.startswith("36") and "(01/01–31/05/2024)" in received[2].text
     sentence = opened.paragraph("tiếp nhận 36")
-    assert sentence.text.startswith("Từ ngày 01/01/2024 đến ngày 31/05/2024, Sở TT&TT Tây Ninh tiếp nhận 36")
+    assert plain(sentence.text).startswith("Trong kỳ 01/01–31/05/2024, Sở TT&TT Tây Ninh tiếp nhận 36 hồ sơ TTHC")
     assert not any("Trong 6 tháng đầu năm 2024" in p for p in opened.paragraphs)
 
 
@@ -227,7 +236,7 @@ def test_a_corrected_figure_says_so(tmp_path):
     assert not build_warehouse(raw, db, workers=1).errors
     opened = Opened(generate(db, VINH_LONG_Q3)[1])
     row = opened.row("Lượt tiếp công dân")
-    assert row[2].text.startswith("13 (đã sửa)")
+    assert plain(row[2].text).startswith("13 (đã sửa)")
     note = opened.notes_of(row[2])[0]
     assert "Số liệu đã sửa: giá trị trích xuất 12, sửa thành 13" in note and "Sai lỗi đánh máy" in note
 
@@ -286,3 +295,77 @@ def test_the_page_offers_both_downloads(app):
     assert any("Đã tạo: Tổng hợp số liệu năm 2024 – Tây Ninh" in s.value for s in at.success)
     labels = [b.label for b in at.get("download_button")]
     assert labels == ["Tải báo cáo (.docx)", "Tải phụ lục số liệu (.xlsx)"]
+
+
+# ------------------------------------------------------------------ layout as a word processor lays it out (issue 21)
+
+NBSP, WORD_JOINER = "\u00a0", "\u2060"
+# a report's period written twice over with its year: '01/01/2024 – 31/07/2024' instead of '01/01–31/07/2024'
+_TWO_FULL_DATES = re.compile(r"\d{2}/\d{2}/(\d{4}) ?[–-] ?\d{2}/\d{2}/\1")
+
+
+def _body(opened: Opened):
+    return opened.doc.element.body
+
+
+def _all_text(opened: Opened) -> list[str]:
+    """Every text the reader sees: paragraphs, table cells and footnotes."""
+    cells = [c.text for t in opened.doc.tables for r in t.rows for c in r.cells]
+    return [*opened.paragraphs, *cells, *opened.footnotes.values()]
+
+
+def test_no_table_row_breaks_across_pages_and_headers_repeat(year_report):
+    _, opened, _ = year_report
+    rows = list(_body(opened).iter(qn("w:tr")))
+    assert rows
+    for tr in rows:
+        tr_pr = tr.find(qn("w:trPr"))
+        assert tr_pr is not None and tr_pr.find(qn("w:cantSplit")) is not None, "a row may split across pages"
+    for table in opened.doc.tables[1:-1]:  # every grid but the letterhead and the signature block
+        if table.rows[0].cells[0].text in ("Chỉ tiêu", "STT"):
+            assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+
+
+def test_a_number_keeps_its_unit_and_its_footnote(year_report):
+    _, opened, _ = year_report
+    for ref in _body(opened).iter(qn("w:footnoteReference")):
+        run = ref.getparent()
+        before = run.getprevious()
+        text = "".join(t.text or "" for t in before.iter(qn("w:t")))
+        # no break opportunity between the figure and its mark: nothing but the figure (and its unit) before it
+        assert text.endswith(WORD_JOINER), repr(text)
+        assert re.search(r"\d%?(\u00a0\S+)*\u2060$", text), repr(text)
+    money = opened.paragraph("kế hoạch vốn đầu tư công được giao")
+    assert f"9.280.000.000{NBSP}đồng" in money.text  # a money sentence carries its unit
+    received = opened.paragraph("tiếp nhận 31")
+    assert f"tiếp nhận 31{NBSP}hồ{NBSP}sơ" in received.text
+
+
+def test_a_report_speaks_of_its_own_dates_not_the_year_end(year_report):
+    _, opened, _ = year_report
+    # the August 2024 report states the plan 'tính đến 31/7/2024': not 'tại ngày 31/12/2024'
+    assert not [t for t in _all_text(opened) if "31/12/2024" in t]
+    money = opened.paragraph("kế hoạch vốn đầu tư công được giao")
+    assert money.text.startswith("Tại ngày 31/07/2024, ")
+
+
+def test_only_reports_of_the_period_are_listed_as_sent(half_year):
+    opened = half_year
+    start = opened.paragraphs.index("I. TÌNH HÌNH BÁO CÁO")
+    listed = " ".join(opened.paragraphs[start + 1 : opened.paragraphs.index("II. SỐ LIỆU THEO NHÓM CHỈ TIÊU")])
+    assert "Kết quả thực hiện dân chủ ở cơ sở 6 tháng đầu năm 2024" in listed
+    assert "năm 2024”" not in listed.replace("6 tháng đầu năm 2024”", "")  # the full-year report is not of the period
+    assert "KẾT QUẢ THỰC HIỆN CÔNG TÁC CẢI CÁCH HÀNH CHÍNH" not in listed  # nor the one to 31/07
+
+
+def test_dates_read_in_the_one_date_style(year_report, half_year):
+    for opened in (year_report[1], half_year):
+        texts = _all_text(opened)
+        assert not [t for t in texts if _TWO_FULL_DATES.search(t)]
+        assert not [t for t in texts if re.search(r"\d{2}/\d{2}/\d{4} - \d{2}/\d{2}/\d{4}", t)]
+    opened = year_report[1]
+    edocs = opened.row("Văn bản điện tử trao đổi liên thông")
+    assert "(01/01–31/07/2024)" in edocs[2].text
+    sources = next(t for t in opened.doc.tables if t.rows[0].cells[1].text == "Báo cáo")
+    periods = {r.cells[2].text for r in sources.rows[1:]}
+    assert periods == {"6 tháng đầu năm 2024", "Năm 2024", "Năm 2023", "01/01–31/07/2024"}

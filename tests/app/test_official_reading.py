@@ -12,7 +12,15 @@ from streamlit.testing.v1 import AppTest
 from dashboard import charts, chrome, comparison, figures, kpis, queries, review, tables, tracker, trends, widgets
 from dashboard.db import connect
 from dashboard.filters import Filters
-from dashboard.formatting import citation, fold, mid_sentence, period_short, period_text, value_with_unit
+from dashboard.formatting import (
+    citation,
+    fold,
+    mid_sentence,
+    original_name,
+    period_short,
+    period_text,
+    value_with_unit,
+)
 from tests.app.conftest import texts
 from tests.conftest import ROOT
 
@@ -37,6 +45,11 @@ def test_a_report_is_cited_the_way_officials_cite_it():
     assert short.endswith("…") and len(short.split(" — ")[-1]) <= 30
     assert citation({**doc, "report_number": None, "report_date": None}, None).startswith("Báo cáo — Sở TT&TT")
     assert citation({"file_name": "x.txt"}) == "x.txt"  # nothing else known: the file name is all there is
+    # ... but never a stored, hashed name: the name it was uploaded under, or that nothing is known
+    assert citation({"file_name": "000_542a35844e80859c.txt"}) == "Báo cáo không rõ số, ngày, cơ quan"
+    assert citation({"file_name": "a" * 64 + "__bao-cao quy 1.docx"}) == "bao-cao quy 1.docx"
+    assert original_name("imports/" + "b" * 64 + "__x.pdf") == "x.pdf"
+    assert original_name("000_542a35844e80859c.txt") == ""
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@ word processor (LibreOffice converts it to PDF without error, and the PDF reads 
 
 from __future__ import annotations
 
+import re
 import subprocess
 import urllib.parse
 from pathlib import Path
@@ -63,10 +64,31 @@ def test_libreoffice_converts_the_report_and_the_pdf_reads_right(server, tmp_pat
     text = " ".join(" ".join(pages).split())
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in pages[0]
     assert "Tổng hợp số liệu 6 tháng đầu năm 2024 – Tây Ninh" in text
-    assert "Từ ngày 01/01/2024 đến ngày 31/05/2024, Sở TT&TT Tây Ninh tiếp nhận 36" in text
-    assert "000_542a35844e80859c.txt" in text  # a footnote, printed at the foot of a page
+    assert "Trong kỳ 01/01–31/05/2024, Sở TT&TT Tây Ninh tiếp nhận 36 hồ sơ" in text
+    # a footnote, printed at the foot of a page, cites the report by its title, never by its stored file name
+    assert "“Kết quả thực hiện dân chủ ở cơ sở 6 tháng đầu năm 2024”, trích:" in text
+    assert not re.search(r"\d{3}_[0-9a-f]{16}", text)
     assert "Phụ lục II" in text and "2.813.493" in text
     assert first_page_png(tmp_path / "bao-cao.pdf", "bao-cao-tong-hop-6t-2024").stat().st_size > 10_000
+
+
+def test_no_number_and_no_table_row_breaks_in_libreoffice(server, tmp_path):
+    """Laid out by LibreOffice: a figure never breaks inside its digits ('9.280.000.00' / '0'), and a
+    table row (the header 'Đơn vị' / 'tính' included) never splits across two pages."""
+    scope = compiled.Scope(compiled.parse_period("2024"), provinces=("Tây Ninh",))
+    _, document, _ = generate(server["db"], scope)
+    path = tmp_path / "nam-2024.docx"
+    path.write_bytes(document)
+    pages = pdf_pages(to_pdf(path, tmp_path))
+    # a digit group cut short at a line's end ('9.280.000.00' / '0'), or a line starting with '.000'
+    cut = re.compile(r"\S*(?:\d\.\d{1,2}\r?\n\d|\d\r?\n\.\d{3})\S*")
+    broken = [m.group() for page in pages for m in cut.finditer(page)]
+    assert not broken, broken
+    for number, page in enumerate(pages, start=1):
+        headers = [m.group(1) for m in re.finditer(r"Chỉ tiêu\s+Đơn vị(\s+\S+)", page)]
+        assert all(h.split() == ["tính"] for h in headers), (number, headers)
+    text = " ".join(" ".join(pages).split())
+    assert "9.280.000.000 đồng" in text
 
 
 def test_the_page_makes_both_files_for_download(page, server, tmp_path):
