@@ -626,9 +626,16 @@ def _resolve(doc: _Doc, ind: Indicator, cands: list[_Candidate], dropped: list[_
     return facts
 
 
-def _preference(doc: _Doc, ind: Indicator, c: _Candidate) -> tuple[bool, float, float, int]:
-    """Order of one indicator's readings for one period: a stated total, the surer, the larger flow."""
-    return (not _is_total(doc, c), -round(c.confidence, 1), -c.value if ind.kind == "flow" else 0.0, c.start)
+def _preference(doc: _Doc, ind: Indicator, c: _Candidate) -> tuple[bool, bool, float, float, int]:
+    """Order of one indicator's readings for one period: a stated total, a stock said of its date
+    ('Tính đến ngày 31/7/2025, còn 103 hồ sơ'), the surer, the larger flow."""
+    dated = ind.kind == "stock" and _is_dated(doc, c)
+    return (not _is_total(doc, c), not dated, -round(c.confidence, 1), -c.value if ind.kind == "flow" else 0.0, c.start)
+
+
+def _is_dated(doc: _Doc, c: _Candidate) -> bool:
+    """Whether the figure's sentence names the date it is of before it ('tính đến ngày …')."""
+    return any(m.kind == "until" and m.end <= c.num_start for m in doc.mentions(c.sentence))
 
 
 def _is_total(doc: _Doc, c: _Candidate) -> bool:

@@ -116,3 +116,15 @@ def test_another_month_beside_a_report_run_on_a_cycle_is_that_cycles_window():
     assert got[1500] == (date(2025, 8, 16), date(2025, 9, 15))
     assert got[1320] == (date(2025, 7, 16), date(2025, 8, 15))  # not calendar August, not the report's own
     assert got[9800] == (date(2025, 1, 1), date(2025, 8, 15))  # from the year's start, not from 16/8
+
+
+def test_of_two_stocks_the_one_said_of_its_date_is_the_figure():
+    from tests.conftest import make_report
+
+    body = (
+        "Sau sắp xếp, Trung tâm nhận bàn giao 64 hồ sơ đang giải quyết từ đơn vị cũ. "
+        "Kết quả trong tháng: đã giải quyết 310 hồ sơ. Tính đến ngày 30/9/2025, còn 58 hồ sơ đang giải quyết.\n"
+    )
+    ex = make_report(body, "Báo cáo kết quả giải quyết thủ tục hành chính tháng 9 năm 2025")
+    primary = {f.indicator: f.value for f in ex.facts if f.role == "primary"}
+    assert primary["tthc_pending"] == 58
