@@ -27,13 +27,21 @@ def _units() -> str:
     )  # fmt: skip
 
 
+def ignored_in_link(key: str, valid: list[str], label: str) -> str | None:
+    """What to say about values of ``?key=`` in the link that are not among ``valid`` (the labels
+    a list shows), which a bound widget drops silently; None when every value is understood."""
+    bad = [v for v in st.query_params.get_all(key) if v not in valid]
+    if not bad:
+        return None
+    shown = ", ".join(md_code(v[:40]) for v in bad[:3])  # the link's text, never its Markdown or a link
+    return f"Đã bỏ qua giá trị không hợp lệ trong đường dẫn ({label}): {shown}"
+
+
 def _ignore_invalid(key: str, valid: list[str], label: str) -> None:
     """Say which values in the link were not understood; the widget then drops them."""
-    raw = st.query_params.get_all(key)
-    bad = [v for v in raw if v not in valid]
-    if bad:
-        shown = ", ".join(md_code(v[:40]) for v in bad[:3])  # the link's text, never its Markdown or a link
-        st.sidebar.warning(f"Đã bỏ qua giá trị không hợp lệ trong đường dẫn ({label}): {shown}")
+    notice = ignored_in_link(key, valid, label)
+    if notice:
+        st.sidebar.warning(notice)
 
 
 def _multiselect(label: str, key: str, values: list[str], fmt: Callable[[str], str] = str) -> tuple[str, ...]:

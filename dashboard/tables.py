@@ -67,6 +67,13 @@ def value_width(values: pd.Series) -> int:
     return max(8 * longest + 32, 80)
 
 
+def text_width(values: object, low: int = 80, high: int = 420) -> int:
+    """Pixels a text column needs for its longest value (the grid cuts a cell without a tooltip),
+    between ``low`` and ``high``: a longer one still reads whole in the grid's cell view."""
+    longest = max((len(str(v)) for v in values if isinstance(v, str)), default=0)
+    return int(min(max(7.2 * longest + 24, low), high))
+
+
 def documents_table(docs: pd.DataFrame) -> pd.DataFrame:
     return _table(
         document=citations(docs, 80), province=docs["province"], agency=docs["agency"],
@@ -78,13 +85,14 @@ def documents_table(docs: pd.DataFrame) -> pd.DataFrame:
 
 
 def findings_table(findings: pd.DataFrame, names: dict[str, str] | None = None) -> pd.DataFrame:
-    """One row per finding; the indicator tells apart two findings of the same check and message,
-    and each document is named by its citation (``names``: doc_id -> citation)."""
+    """One row per finding, the province second so it stays on screen; the indicator tells apart
+    two findings of the same check and message, and each document is named by its citation
+    (``names``: doc_id -> citation)."""
     names = names or {}
     return _table(
-        severity=_marks(findings, "severity", "severity_label"),
+        severity=_marks(findings, "severity", "severity_label"), province=findings["province"],
         indicator=findings["labels"].fillna("") if "labels" in findings else "",
-        check=findings["title"], message=findings["message"], province=findings["province"],
+        check=findings["title"], message=findings["message"],
         document=["; ".join(names.get(d, d) for d in docs) for docs in findings["doc_ids"]],
     )  # fmt: skip
 
