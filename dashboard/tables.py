@@ -52,7 +52,7 @@ def explorer_table(rows: pd.DataFrame) -> pd.io.formats.style.Styler:
         indicator=rows["label_vi"], value=rows["value"], unit=rows["unit"],
         period=[period_short(a, b, c) for a, b, c in zip(rows["period_start"], rows["period_end"], rows["as_of"],
                                                           strict=True)],
-        province=rows["province"], note=_notes(rows), document=citations(rows, 60), sentence=_flat(rows["sentence"]),
+        province=rows["province"], note=_notes(rows), document=citations(rows, None), sentence=_flat(rows["sentence"]),
         mark=_marks(rows, "finding_severity", "finding_label"),
         status=[STATUS_LABELS.get(s, s) for s in rows["status"]], agency=rows["agency"],
         group=rows["group_label"], year=rows["year"],
@@ -76,7 +76,7 @@ def text_width(values: object, low: int = 80, high: int = 420) -> int:
 
 def documents_table(docs: pd.DataFrame) -> pd.DataFrame:
     return _table(
-        document=citations(docs, 80), province=docs["province"], agency=docs["agency"],
+        document=citations(docs, None), province=docs["province"], agency=docs["agency"],
         report_type=docs["report_type_label"], period_label=docs["period_label"],
         period_start=[vn_date(d) for d in docs["period_start"]], period_end=[vn_date(d) for d in docs["period_end"]],
         report_date=[vn_date(d) for d in docs["report_date"]], facts=docs["facts"],
