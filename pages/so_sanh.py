@@ -18,9 +18,8 @@ else:
     provinces = st.multiselect("Các tỉnh so sánh", available, key="so_sanh", bind="query-params",
                                default=comparison.default_provinces(filters.provinces, available),
                                select_all=False, placeholder="Chọn tỉnh")  # fmt: skip
-per_month = st.toggle("Quy số liệu theo kỳ về bình quân tháng", key="theo_thang",
-                      help="Các kỳ báo cáo dài ngắn khác nhau; bình quân tháng giúp so sánh số liệu phát sinh "
-                      "trong kỳ.")  # fmt: skip
+per_month = st.toggle("Quy số liệu phát sinh trong kỳ về bình quân tháng", key="theo_thang",
+                      help=comparison.PER_MONTH_HELP)
 if filters.units == "current":  # figures then carry today's units: a former province is compared as its unit
     provinces, moved = comparison.as_current_units(provinces, data.cached(queries.unit_changes))
     if moved:
