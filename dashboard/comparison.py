@@ -124,12 +124,15 @@ def default_provinces(chosen: tuple[str, ...], available: list[str]) -> list[str
     return list(dict.fromkeys(default))[:2] or available[:2]
 
 
-def as_current_units(provinces: list[str], changes: pd.DataFrame) -> tuple[list[str], list[tuple[str, str, str]]]:
-    """Provinces named as they reported, as today's units (figures under today's units carry only
-    those names): the units, once each, and (old name, unit, since) for each name that changed."""
+def as_current_units(
+    provinces: list[str], changes: pd.DataFrame, kind: str = "province"
+) -> tuple[list[str], list[tuple[str, str, str]]]:
+    """Provinces (or agencies: ``kind``) named as they reported, as today's units (figures under
+    today's units carry only those names): the units, once each, and (old name, unit, since) for
+    each name that changed."""
     merged = {
         r["old_name"]: (r["new_name"], vn_date(r["effective_date"]))
-        for r in changes[changes["kind"] == "province"].to_dict("records")
+        for r in changes[changes["kind"] == kind].to_dict("records")
         if r["old_name"] != r["new_name"]
     }
     moved = [(p, *merged[p]) for p in provinces if p in merged]
