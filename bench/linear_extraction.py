@@ -16,7 +16,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from etl.pipeline import process_bytes  # noqa: E402 - after the path is set
 
-UNIT = "Sở tiếp nhận 1.234 hồ sơ, giải quyết 1.200 hồ sơ, đang giải quyết 34 hồ sơ; Tổng đài 1022 tiếp nhận 420 cuộc gọi, "
+UNIT = (
+    "Sở tiếp nhận 1.234 hồ sơ, giải quyết 1.200 hồ sơ, đang giải quyết 34 hồ sơ; "
+    "Tổng đài 1022 tiếp nhận 420 cuộc gọi, "
+)
 
 
 def seconds(megabytes: float, paragraphs: bool) -> float:

@@ -13,6 +13,7 @@ PALETTE = ["#1f4e79", "#c0392b", "#2e8b57", "#d68910", "#6c3483", "#117a65", "#7
 FONT = "Be Vietnam Pro, Segoe UI, Roboto, Arial, sans-serif"
 # plotly's toolbar speaks English ("Download plot as a PNG"): charts are shown without it
 CONFIG = {"displayModeBar": False, "displaylogo": False}
+HOVER_WIDTH = 60  # characters per line of a hover text: a long name or citation wraps, never cut
 
 
 def _plain(values: object) -> object:
@@ -55,11 +56,13 @@ def trend_chart(
     breaks: list[tuple[pd.Timestamp, str]] = (),  # type: ignore[assignment]
     derived: pd.DataFrame | None = None,
 ) -> go.Figure:
-    """One series per province; the hover names value, period and source document.
+    """One series per province; the hover names the indicator, value, period and source document,
+    each whole over lines of at most HOVER_WIDTH characters.
 
     Flows are counted from the start of each year, so a line joins the points of one year only.
     """
     fig = go.Figure()
+    named = "<b>%{fullData.name}</b><br>" + _wrap([_plain(label)], HOVER_WIDTH)[0]
     cumulative = points["kind"].iloc[0] in ("flow", "rate")
     single = points.groupby("province")["x"].nunique().max() == 1  # one point per series: a labelled value
     for i, province in enumerate(sorted(points["province"].unique(), key=vn_sort_key)):
@@ -79,10 +82,10 @@ def trend_chart(
                     line={"color": PALETTE[i % len(PALETTE)], "width": 2},
                     marker={"size": 11},
                     customdata=seg[["fact_id", "period", "document", "value_text", "mark"]]
-                    .assign(document=_plain(seg["document"]))
+                    .assign(document=_wrap(list(_plain(seg["document"])), HOVER_WIDTH))
                     .to_numpy(),
                     hovertemplate=(
-                        "<b>%{fullData.name}</b><br>%{customdata[3]}"
+                        named + "<br>%{customdata[3]}"
                         "<br>Kỳ: %{customdata[1]}<br>Nguồn: %{customdata[2]}%{customdata[4]}<extra></extra>"
                     ),
                 )
@@ -111,7 +114,7 @@ def trend_chart(
     xs = list(points["x"]) + [w for w, _ in breaks]
     pad = pd.Timedelta(days=120 if single else 45)
     fig.update_layout(showlegend=True)
-    fig = _layout(fig, unit, label)
+    fig = _layout(fig, unit, _wrap([_plain(label)], 90)[0])  # a long name over two lines, never cut
     span = max(xs) - min(xs) + 2 * pad
     fig.update_xaxes(range=[min(xs) - pad, max(xs) + pad], **_period_ticks(points, official, span))
     return fig
@@ -127,8 +130,8 @@ def _add_derived(fig: go.Figure, derived: pd.DataFrame) -> None:
                 name=f"{_plain(province)} — phát sinh giữa hai kỳ (suy ra)",
                 marker={"symbol": "x", "size": 11,
                         "color": ["#c0392b" if f else "#7b7d7d" for f in rows["flagged"]]},
-                customdata=rows[["period", "from", "to", "mark"]].assign(**{k: _plain(rows[k]) for k in ("from", "to")})
-                .to_numpy(),
+                customdata=rows[["period", "from", "to", "mark"]]
+                .assign(**{k: _wrap(list(_plain(rows[k])), HOVER_WIDTH) for k in ("from", "to")}).to_numpy(),
                 hovertemplate="<b>Suy ra</b> %{y:,.0f}<br>Kỳ: %{customdata[0]}<br>Từ %{customdata[1]} và "
                 "%{customdata[2]}%{customdata[3]}<extra></extra>",
             )
@@ -184,9 +187,12 @@ def compare_group(bars: pd.DataFrame, title: str, unit: str, provinces: list[str
 
 
 def _wrap(labels: list[str], width: int = 22) -> list[str]:
-    """Long indicator names over several lines under the bars."""
+    """Long texts over several lines (plotly's <br>): names under the bars, hover texts."""
     out = []
     for label in labels:
+        if not isinstance(label, str):
+            out.append("")
+            continue
         lines, line = [], ""
         for word in str(label).split():
             if line and len(line) + len(word) > width:

@@ -16,12 +16,27 @@ from dashboard.formatting import (
     vn_value,
 )
 
+UNEQUAL_PERIODS = "không cùng kỳ"
+PER_MONTH_HELP = ("Các kỳ báo cáo dài ngắn khác nhau; bình quân tháng giúp so sánh số liệu phát sinh trong kỳ "
+                  "(hồ sơ tiếp nhận, đơn thư, tiền xử phạt…). Chỉ áp dụng cho số liệu phát sinh: xếp hạng, tỷ lệ "
+                  "và số liệu tại một ngày (tồn, biên chế, camera…) giữ nguyên như báo cáo.")  # fmt: skip
 
-def _compare_cell(h: dict, per_month: bool) -> str:
-    suffix = "/tháng" if per_month and h["kind"] == "flow" else ""
+
+def _compare_cell(h: dict) -> str:
+    suffix = "/tháng" if h["per_month"] else ""
     mark = finding_mark(h["finding_severity"], h.get("finding_label"))
     value = rank_text(h["value"], h.get("denominator")) if h["unit"] == "hạng" else vn_value(h["value"], h["unit"])
     return f"{value}{suffix} ({h['period']})" + (f" {mark}" if mark else "")
+
+
+def _per_month(latest: pd.DataFrame, per_month: bool) -> pd.DataFrame:
+    """With the toggle on, a flow over a known period (the indicator's kind in the warehouse) as
+    its monthly average; ratings, ranks, rates and stocks, and a flow without its period, stay as
+    reported. ``per_month`` (column): which values were divided, so only they read '/tháng'."""
+    days = (pd.to_datetime(latest["period_end"]) - pd.to_datetime(latest["period_start"])).dt.days
+    months = (days + 1).clip(lower=1) / (365.25 / 12)
+    divided = (latest["kind"] == "flow") & months.notna() if per_month else pd.Series(False, index=latest.index)
+    return latest.assign(value=latest["value"].where(~divided, latest["value"] / months), per_month=divided)
 
 
 def compare_frames(
@@ -34,12 +49,7 @@ def compare_frames(
     if df.empty:
         return pd.DataFrame(), pd.DataFrame(), {}
     df = df.assign(_end=ends)
-    latest = df.sort_values("_end", ascending=False).drop_duplicates(["province", "indicator"])
-    if per_month:
-        days = (pd.to_datetime(latest["period_end"]) - pd.to_datetime(latest["period_start"])).dt.days
-        m = (days + 1).clip(lower=1) / (365.25 / 12)
-        flows = latest["kind"] == "flow"
-        latest = latest.assign(value=latest["value"].where(~flows | m.isna(), latest["value"] / m))
+    latest = _per_month(df.sort_values("_end", ascending=False).drop_duplicates(["province", "indicator"]), per_month)
     latest = latest.assign(
         period=[
             period_text(a, b, c)
@@ -51,34 +61,34 @@ def compare_frames(
         (r["province"], r["indicator"]): r
         for r in latest[
             ["province", "indicator", "value", "unit", "kind", "period", "finding_severity", "finding_label", "agency",
-             "scope", "period_basis", "denominator"]
+             "scope", "period_basis", "denominator", "per_month"]
         ].to_dict("records")
     }  # fmt: skip
     rows: list[dict] = []
-    warnings: dict[str, list[str]] = {"không cùng kỳ": [], "khác cơ quan báo cáo": [], "khác cách tính kỳ": []}
+    warnings: dict[str, list[str]] = {UNEQUAL_PERIODS: [], "khác cơ quan báo cáo": [], "khác cách tính kỳ": []}
     for code, label, unit in zip(indicators["indicator"], indicators["label_vi"], indicators["unit"], strict=True):
         row = {"Chỉ tiêu": label, "Đơn vị": unit}
         hits = [found.get((province, code)) for province in provinces]
         for province, h in zip(provinces, hits, strict=True):
-            row[province] = NOT_REPORTED if h is None else _compare_cell(h, per_month)
+            row[province] = NOT_REPORTED if h is None else _compare_cell(h)
         present = [h for h in hits if h is not None]
         if len({h["period"] for h in present}) > 1:
-            warnings["không cùng kỳ"].append(label)
+            warnings[UNEQUAL_PERIODS].append(label)
         if any(h["scope"] == "agency" for h in present) and len({h["agency"] for h in present}) > 1:
             warnings["khác cơ quan báo cáo"].append(label)
         if len({h["period_basis"] for h in present}) > 1:
             warnings["khác cách tính kỳ"].append(label)
         rows.append(row)
-    return pd.DataFrame(rows), _shared_bars(latest, provinces, per_month), warnings
+    return pd.DataFrame(rows), _shared_bars(latest, provinces), warnings
 
 
-def _shared_bars(latest: pd.DataFrame, provinces: list[str], per_month: bool) -> pd.DataFrame:
+def _shared_bars(latest: pd.DataFrame, provinces: list[str]) -> pd.DataFrame:
     """The figures to draw: only indicators at least two of the provinces report (a lone bar
     compares nothing), with the value as written and the period for under each bar."""
     mine = latest[latest["province"].isin(provinces)]
     shared = mine.groupby("indicator")["province"].transform("nunique") >= 2
     mine = mine[shared]
-    suffix = ["/tháng" if per_month and k == "flow" else "" for k in mine["kind"]]
+    suffix = ["/tháng" if divided else "" for divided in mine["per_month"]]
     return mine.assign(
         value_text=[(value_with_unit(v, u, n) if u == "hạng" else vn_value(v, u)) + x for v, u, n, x in
                     zip(mine["value"], mine["unit"], mine["denominator"], suffix, strict=True)],  # fmt: skip
@@ -102,7 +112,7 @@ def official_in_years(reference: pd.DataFrame, year_from: int | None, year_to: i
 
 DEFAULT_PAIR = ("Tây Ninh", "Trà Vinh")  # the page's first comparison when the sidebar names fewer than two
 _EXPLAIN = {
-    "không cùng kỳ": "số liệu của các kỳ khác nhau (ghi trong ngoặc)",
+    UNEQUAL_PERIODS: "số liệu của các kỳ khác nhau (ghi trong ngoặc)",
     "khác cơ quan báo cáo": "số liệu do các cơ quan khác nhau báo cáo",
     "khác cách tính kỳ": "một bên tính lũy kế từ đầu năm, bên kia tính trong kỳ hoặc tại một ngày",
 }
@@ -114,12 +124,15 @@ def default_provinces(chosen: tuple[str, ...], available: list[str]) -> list[str
     return list(dict.fromkeys(default))[:2] or available[:2]
 
 
-def as_current_units(provinces: list[str], changes: pd.DataFrame) -> tuple[list[str], list[tuple[str, str, str]]]:
-    """Provinces named as they reported, as today's units (figures under today's units carry only
-    those names): the units, once each, and (old name, unit, since) for each name that changed."""
+def as_current_units(
+    provinces: list[str], changes: pd.DataFrame, kind: str = "province"
+) -> tuple[list[str], list[tuple[str, str, str]]]:
+    """Provinces (or agencies: ``kind``) named as they reported, as today's units (figures under
+    today's units carry only those names): the units, once each, and (old name, unit, since) for
+    each name that changed."""
     merged = {
         r["old_name"]: (r["new_name"], vn_date(r["effective_date"]))
-        for r in changes[changes["kind"] == "province"].to_dict("records")
+        for r in changes[changes["kind"] == kind].to_dict("records")
         if r["old_name"] != r["new_name"]
     }
     moved = [(p, *merged[p]) for p in provinces if p in merged]
@@ -144,6 +157,13 @@ def warning_texts(warnings: dict[str, list[str]]) -> list[str]:
 
 
 def chart_groups(bars: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
-    """(title, unit, rows) of one compact chart per indicator group and unit, in catalog order."""
+    """(title, unit, rows) of one compact chart per indicator group and unit, in catalog order; a
+    chart that puts different periods side by side says so in its title ('… — không cùng kỳ')."""
     groups = bars.sort_values("sort_order").groupby(["group_label", "unit"], sort=False)
-    return [(f"{group} ({unit})", unit, rows) for (group, unit), rows in groups]
+    return [(f"{group} ({unit})" + (f" — {UNEQUAL_PERIODS}" if _unequal(rows) else ""), unit, rows)
+            for (group, unit), rows in groups]  # fmt: skip
+
+
+def _unequal(rows: pd.DataFrame) -> bool:
+    """Whether some indicator of the chart has bars of different periods."""
+    return bool((rows.groupby("indicator")["period"].nunique() > 1).any())

@@ -20,6 +20,7 @@ from dashboard.formatting import (
     STATUS_LABELS,
     citation,
     original_name,
+    rank_text,
     slug,
     vn_datetime,
 )
@@ -32,7 +33,7 @@ FACT_SHEET: list[tuple[str, str, str]] = [
     ("agency", "Cơ quan", "text"),
     ("report_type_label", "Loại báo cáo", "text"),  # the warehouse's label (report_types)
     ("label_vi", "Chỉ tiêu", "text"),
-    ("value", "Giá trị", "number"),
+    ("value", "Giá trị", "value"),
     ("unit", "Đơn vị", "text"),
     ("qualifier", "Ghi chú số liệu", "qualifier"),
     ("period_start", "Từ ngày", "date"),
@@ -59,7 +60,11 @@ _STYLES = {
     "int": {"num_format": "0"},
     "date": {"num_format": "DD/MM/YYYY"},
     "quoted": {"quote_prefix": True},  # Excel's text prefix: shown as written, still text when edited
+    "wrap": {"text_wrap": True, "valign": "top"},  # a text longer than its column: whole, over lines
+    "quoted_wrap": {"quote_prefix": True, "text_wrap": True, "valign": "top"},
+    "rank": {"align": "right"},  # '40/63': a rank with the number of provinces ranked
 }  # fmt: skip
+_MAX_WIDTH = 60  # characters; a longer text wraps inside its column, never cut
 # Never guess from a string: a text stays a text, whatever it starts with.
 _OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
             "strings_to_urls": False}  # fmt: skip
@@ -71,6 +76,8 @@ def _column(df: pd.DataFrame, col: str, kind: str) -> list[object]:
     if col not in df or df.empty:
         return [None] * len(df)
     series = df[col]
+    if kind == "value":
+        return _values(df)
     if kind == "date":
         stamps = pd.to_datetime(series, errors="coerce")
         return [None if pd.isna(v) else v.date() for v in stamps]
@@ -83,6 +90,19 @@ def _column(df: pd.DataFrame, col: str, kind: str) -> list[object]:
     if labels is not None:
         return [None if pd.isna(v) else _text(labels.get(str(v), str(v))) for v in series]
     return [None if v is None or (isinstance(v, float) and pd.isna(v)) else _text(str(v)) for v in series]
+
+
+def _values(df: pd.DataFrame) -> list[object]:
+    """'Giá trị': numbers stay numbers; a rank whose number of provinces ranked the warehouse
+    keeps (facts.denominator) is the text '40/63', as officials write it."""
+    numbers = _column(df, "value", "number")
+    if "unit" not in df or "denominator" not in df:
+        return numbers
+    out: list[object] = []
+    for number, unit, of_n in zip(numbers, df["unit"], df["denominator"], strict=True):
+        ranked = unit == "hạng" and number is not None and not pd.isna(of_n)
+        out.append(rank_text(number, of_n) if ranked else number)
+    return out
 
 
 def _text(value: str) -> str:
@@ -104,37 +124,55 @@ class _Book:
 
 
 def _sheet(book: _Book, title: str, df: pd.DataFrame, columns: list[tuple[str, str, str]]) -> None:
-    """A sheet: header row styled and frozen, autofilter, widths fitted to the data; rows written in order."""
+    """A sheet: header row styled and frozen, autofilter, widths fitted to the data (a longer text
+    wraps), printed landscape one page wide with the header on every page; rows written in order."""
     ws = book.wb.add_worksheet(title)
     values = [_column(df, col, kind) for col, _, kind in columns]
+    widths = []
     for j, (_, header, kind) in enumerate(columns):
         sample = [len(str(v)) for v in values[j][:500] if v is not None]
-        width = min(max([len(header), *sample]) + 2, 60)
-        ws.set_column(j, j, max(width, 11 if kind == "date" else 6))
+        width = max(min(max([len(header), *sample]) + 2, _MAX_WIDTH), 11 if kind == "date" else 6)
+        ws.set_column(j, j, width)
+        widths.append(width)
+    _print_setup(ws)
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(df), 0), len(columns) - 1)
     for j, (_, header, _) in enumerate(columns):
         ws.write_string(0, j, header, book.formats["header"])
-    plan = [(j, *_cells(ws, kind, values[j], book.formats)) for j, (_, _, kind) in enumerate(columns)]
+    plan = [(j, *_cells(ws, kind, values[j], book.formats, widths[j])) for j, (_, _, kind) in enumerate(columns)]
     for r in range(len(df) if values else 0):
         for j, write, column, formats in plan:
             if column[r] is not None:
                 write(r + 1, j, column[r], formats[r])
 
 
+def _print_setup(ws: Worksheet) -> None:
+    """Printed as officials file it: A4 landscape, every column on one page's width (as many pages
+    down as needed), the header row repeated on each page."""
+    ws.set_paper(9)  # A4
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
+
+
 def _cells(
-    ws: Worksheet, kind: str, column: list[object], formats: dict[str, Format]
+    ws: Worksheet, kind: str, column: list[object], formats: dict[str, Format], width: float = _MAX_WIDTH
 ) -> tuple[Callable[..., object], list[object], list[Format | None]]:
     """How one column is written, by its kind (never guessed from a value): the sheet's write
-    method, the values, each cell's format (fractions, formula-like texts kept as text)."""
+    method, the values, each cell's format (fractions, ranks, formula-like texts kept as text, a
+    text longer than its column wrapped)."""
     if kind in ("int", "date"):
         return (ws.write_number if kind == "int" else ws.write_datetime), column, [formats[kind]] * len(column)
-    if kind == "number":
-        number, fraction = formats["number"], formats["fraction"]
-        return ws.write_number, column, [fraction if isinstance(v, float) else number for v in column]
+    if kind in ("number", "value"):
+        kinds = ["rank" if isinstance(v, str) else "fraction" if isinstance(v, float) else "number" for v in column]
+        return (ws.write if kind == "value" else ws.write_number), column, [formats[k] for k in kinds]
     column = [None if v == "" else v for v in column]  # an empty text is no cell
-    quoted = [formats["quoted"] if isinstance(v, str) and formula_like(v) else None for v in column]
-    return (ws.write if kind == "raw" else ws.write_string), column, quoted  # raw: texts and counts
+    cell_formats = []
+    for v in column:
+        text = isinstance(v, str)
+        name = ("quoted" if text and formula_like(v) else "") + ("_wrap" if text and len(v) > width - 2 else "")
+        cell_formats.append(formats[name.lstrip("_")] if name else None)
+    return (ws.write if kind == "raw" else ws.write_string), column, cell_formats  # raw: texts and counts
 
 
 def _positions(df: pd.DataFrame) -> list[str]:
@@ -244,7 +282,7 @@ FINDING_SHEET: list[tuple[str, str, str]] = [
 EVIDENCE_SHEET: list[tuple[str, str, str]] = [
     ("row_no", "STT phát hiện", "int"),
     ("label_vi", "Chỉ tiêu", "text"),
-    ("value", "Giá trị", "number"),
+    ("value", "Giá trị", "value"),
     ("document", "Văn bản", "text"),
     ("position", "Trang", "text"),
     ("sentence", "Câu nguồn", "text"),

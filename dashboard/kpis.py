@@ -10,6 +10,7 @@ import pandas as pd
 from dashboard.figures import ends, finding_mark, is_true, length_days
 from dashboard.formatting import (
     citation,
+    md_escape,
     mid_sentence,
     period_short,
     period_text,
@@ -40,6 +41,7 @@ class Card:
     trend: tuple[float, ...] = ()  # the recent comparable values, oldest first, for a sparkline
     delta_arrow: str = "auto"
     order: int = 0  # the key figure's place among the cards (indicators.kpi_order)
+    full_label: str = ""  # the indicator's whole name (the card shows its short label, cut when narrow)
 
 
 def _comparable(latest: pd.Series | dict, earlier: pd.Series | dict) -> bool:
@@ -99,6 +101,7 @@ def _card(province: str, series: list[dict]) -> Card:
         document=citation(latest, None),
         finding=finding_mark(latest["finding_severity"], latest.get("finding_label")),
         order=int(latest["kpi_order"]),
+        full_label=latest["label_vi"],
         trend=_sparkline([latest, *comparable][:8]) if comparable else (),
     )
 
@@ -119,6 +122,15 @@ def _delta(latest: dict, prev: dict) -> tuple[str | None, str]:
     if latest["unit"] == "hạng":
         return f"{'xuống' if diff > 0 else 'lên'} {vn_value(abs(diff))} bậc so với {then}", ""
     return f"{'+' if diff > 0 else '-'}{vn_value(abs(diff), latest['unit'])} so với {then}", ""
+
+
+def card_help(label: str, full_label: str, document: str = "") -> str:
+    """A card's tooltip: its label whole (a narrow card cuts it, 'Tổng số CBCCVC và người la…'),
+    the indicator's full name when that differs, and the report the figure comes from (Markdown)."""
+    name = f"**{md_escape(label)}**"
+    if full_label and full_label != label:
+        name += f" — {md_escape(full_label)}"
+    return name + (f"\n\nNguồn: {md_escape(document)}" if document else "")
 
 
 def kpi_slots(cards: dict[str, list[Card]]) -> list[tuple[str, str]]:
@@ -150,7 +162,7 @@ def other_figures(df: pd.DataFrame) -> pd.DataFrame:
             "Chỉ tiêu": [r["label_vi"] for r in rows],
             "Giá trị": [value_with_unit(r["value"], r["unit"], r.get("denominator")) for r in rows],
             "Kỳ": [period_text(r["period_start"], r["period_end"], r["as_of"]) for r in rows],
-            "Văn bản": [citation(r, 80) for r in rows],
+            "Văn bản": [citation(r, None) for r in rows],
         },
         columns=OTHER_COLUMNS,
     )

@@ -228,7 +228,7 @@ def mentions(con: duckdb.DuckDBPyConnection, doc_id: str) -> pd.DataFrame:
     """The measured numbers of a document that no indicator took, in text order; a number that
     names a line ('Tổng đài 1022 Tây Ninh') is not a quantity and is left out."""
     return con.execute(
-        "SELECT mention_key, value, measure, quote, char_start, char_end, sentence, page, reason "
+        "SELECT mention_key, value, measure, quote, char_start, char_end, sentence, sentence_start, page, reason "
         f"FROM mentions m WHERE doc_id = ? AND NOT {_NAMING_NUMBER} ORDER BY char_start, char_end",
         [doc_id],
     ).df()

@@ -82,3 +82,20 @@ def evidence_markdown(sentence: str, quote: str) -> str:
     if at < 0:
         return md_escape(flat)
     return md_escape(flat[:at]) + f":orange-background[**{md_escape(q)}**]" + md_escape(flat[at + len(q) :])
+
+
+def quote_in_context(sentence: object, quote: str, near: int | None = None, words: int = 4) -> str:
+    """'«… đối với 01 công chức; bổ nhiệm 02 …»': a figure named by the words around it in its
+    sentence (the occurrence nearest ``near``, its offset in the sentence, when it recurs), so
+    a picker tells apart figures without character offsets."""
+    q = " ".join(str(quote).split())
+    flat = " ".join(str(sentence or "").split())
+    starts = [m.start() for m in re.finditer(re.escape(q), flat)] if q else []
+    if not starts:
+        return f"«{q}»"
+    at = min(starts, key=lambda s: abs(s - near)) if near is not None else starts[0]
+    before, after = flat[:at], flat[at + len(q) :]
+    head = re.search(rf"(?:\S+\s*){{0,{words}}}$", before).group()  # the words as written, spaces kept
+    tail = re.match(rf"(?:\s*\S+){{0,{words}}}", after).group()
+    return ("«" + ("… " if len(head) < len(before) else "") + head + q + tail
+            + (" …" if len(tail) < len(after) else "") + "»")  # fmt: skip

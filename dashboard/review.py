@@ -25,6 +25,7 @@ from dashboard.changes import change_text, target_text
 from dashboard.db import warehouse_path
 from dashboard.filters import Filters
 from dashboard.formatting import citation, md_escape, period_text, vn_datetime, vn_value
+from dashboard.reader import quote_in_context
 
 PENDING = "sua_doi_cho"  # the corrections recorded, not yet applied
 RESULT = "ket_qua_ap_dung"  # what the last publish or save did, shown on the next run
@@ -69,44 +70,77 @@ def _text(value: object, field: str) -> str | None:
     return None if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
 
 
-def metadata_form(key: str, doc_sha256: str, meta: dict, report_types: dict[str, str]) -> None:
-    """Fields of the document's metadata; a changed field becomes a correction with its reason
-    (``report_types``: code -> label, from the warehouse)."""
-    types = list(report_types)
-    with st.form(f"meta_{key}"):
-        c1, c2, c3 = st.columns(3)
-        province = c1.text_input("Tỉnh, thành phố", meta.get("province") or "", key=f"tinh_{key}")
-        agency = c2.text_input("Cơ quan", meta.get("agency") or "", key=f"cq_{key}")
-        current = meta.get("report_type") if meta.get("report_type") in types else "khac"
-        rtype = c3.selectbox("Loại báo cáo", types, index=types.index(current),
-                             format_func=report_types.get, key=f"loai_{key}")  # fmt: skip
-        d1, d2, d3 = st.columns(3)
-        label = d1.text_input("Kỳ báo cáo", meta.get("period_label") or "", key=f"ky_{key}")
-        start = d2.date_input("Từ ngày", _date(meta.get("period_start")), format="DD/MM/YYYY", key=f"tu_{key}")
-        end = d3.date_input("Đến ngày", _date(meta.get("period_end")), format="DD/MM/YYYY", key=f"den_{key}")
-        why = st.text_input("Lý do sửa thông tin văn bản", key=f"ly_do_meta_{key}")
-        if not st.form_submit_button("Ghi nhận sửa thông tin văn bản"):
-            return
-    new = {
-        "province": province,
-        "agency": agency,
-        "report_type": rtype,
-        "period_label": label,
-        "period_start": start.isoformat() if start else None,
-        "period_end": end.isoformat() if end else None,
-    }
+_META_WIDGETS = {"province": "tinh", "agency": "cq", "report_type": "loai", "period_label": "ky",
+                 "period_start": "tu", "period_end": "den"}  # field -> widget key  # fmt: skip
+
+
+def _meta_values(meta: dict, types: list[str]) -> dict[str, object]:
+    """The form's fields as the document has them (what an empty form shows)."""
+    return {
+        "province": meta.get("province") or "", "agency": meta.get("agency") or "",
+        "report_type": meta.get("report_type") if meta.get("report_type") in types else "khac",
+        "period_label": meta.get("period_label") or "",
+        "period_start": _date(meta.get("period_start")), "period_end": _date(meta.get("period_end")),
+    }  # fmt: skip
+
+
+def _meta_key(key: str, doc_sha256: str, meta: dict) -> str:
+    """The form's widget keys: per document and per state of its metadata, so a form never shows
+    another document's fields or, after publishing, the fields as they were before."""
+    seen = repr(sorted((k, str(meta.get(k))) for k in _META_WIDGETS))
+    return f"{key}_{hashlib.sha1((doc_sha256 + seen).encode()).hexdigest()[:8]}"  # noqa: S324 - a name
+
+
+def _reset_meta(key: str, values: dict[str, object]) -> None:
+    state = st.session_state
+    for field, widget in _META_WIDGETS.items():
+        state[f"{widget}_{key}"] = values[field]
+    state[f"ly_do_meta_{key}"] = ""
+
+
+def _record_meta(key: str, doc_sha256: str, meta: dict, report_types: dict[str, str]) -> None:
+    """The metadata form's submit: stage each changed field with the reason, then show the
+    document's own values again (the form empties, as the figure form does)."""
+    state = st.session_state
+    values = _meta_values(meta, list(report_types))
+    new = {field: _text(state.get(f"{widget}_{key}"), field) for field, widget in _META_WIDGETS.items()}
     old = {k: _text(meta.get(k), k) for k in new}
     changed = {k: v for k, v in new.items() if (v or None) != (old[k] or None)}
+    why = (state.get(f"ly_do_meta_{key}") or "").strip()
     if not changed:
-        st.info("Không có thay đổi.")
-    elif not why.strip():
-        st.error("Cần ghi lý do sửa.")
-    else:
-        for field, value in changed.items():
-            stage({"doc_sha256": doc_sha256, "field": field, "old_value": old[field], "new_value": value,
-                   "why": why.strip(), "label": "Thông tin văn bản",
-                   "change": change_text(field, old[field], value, {}, report_types)})  # fmt: skip
-        st.success(f"Đã ghi nhận {len(changed)} sửa đổi; bấm nút lưu/công bố để áp dụng.")
+        _notice(f"meta_{key}", "info", "Không có thay đổi.")
+        return
+    if not why:
+        _notice(f"meta_{key}", "error", "Cần ghi lý do sửa.")
+        return
+    for field, value in changed.items():
+        stage({"doc_sha256": doc_sha256, "field": field, "old_value": old[field], "new_value": value,
+               "why": why, "label": "Thông tin văn bản",
+               "change": change_text(field, old[field], value, {}, report_types)})  # fmt: skip
+    _notice(f"meta_{key}", "success", f"Đã ghi nhận {len(changed)} sửa đổi; bấm nút lưu/công bố để áp dụng.")
+    _reset_meta(key, values)
+
+
+def metadata_form(key: str, doc_sha256: str, meta: dict, report_types: dict[str, str]) -> None:
+    """Fields of the document's metadata; a changed field becomes a correction with its reason
+    (``report_types``: code -> label, from the warehouse); the form empties after each record."""
+    types = list(report_types)
+    key = _meta_key(key, doc_sha256, meta)
+    for field, value in _meta_values(meta, types).items():  # the document's values until the editor types
+        st.session_state.setdefault(f"{_META_WIDGETS[field]}_{key}", value)
+    with st.form(f"meta_{key}"):
+        c1, c2, c3 = st.columns(3)
+        c1.text_input("Tỉnh, thành phố", key=f"tinh_{key}")
+        c2.text_input("Cơ quan", key=f"cq_{key}")
+        c3.selectbox("Loại báo cáo", types, format_func=report_types.get, key=f"loai_{key}")
+        d1, d2, d3 = st.columns(3)
+        d1.text_input("Kỳ báo cáo", key=f"ky_{key}")
+        d2.date_input("Từ ngày", None, format="DD/MM/YYYY", key=f"tu_{key}")
+        d3.date_input("Đến ngày", None, format="DD/MM/YYYY", key=f"den_{key}")
+        st.text_input("Lý do sửa thông tin văn bản", key=f"ly_do_meta_{key}")
+        st.form_submit_button("Ghi nhận sửa thông tin văn bản", on_click=_record_meta,
+                              args=(key, doc_sha256, meta, report_types))  # fmt: skip
+    _show_notice(f"meta_{key}")
 
 
 def _describe(row: dict, labels: dict[str, str]) -> str:
@@ -145,6 +179,8 @@ def _show_notice(key: str) -> None:
         st.success(text)
     elif kind == "error":
         st.error(text)
+    elif kind == "info":
+        st.info(text)
 
 
 def _clear_fact_form(key: str) -> None:
@@ -217,10 +253,40 @@ def fact_form(key: str, doc_sha256: str, facts: pd.DataFrame, labels: dict[str, 
 
 
 def _describe_mention(row: dict) -> str:
-    """'17 chuyến · «17 chuyến khảo sát» · ký tự 120–129 · why': unique per figure (its span)."""
-    quote = " ".join(str(row["quote"]).split())[:60]
-    where = f"ký tự {row['char_start']}–{row['char_end']}"
-    return f"{vn_value(row['value'])} {row['measure']} · «{quote}» · {where} · {row['reason']}"
+    """'19 sở · «… tổng cộng có 19 sở, ngành …» · why': the figure by its words, the words around
+    it telling apart two alike in one sentence (never character offsets)."""
+    start, sentence_start = row.get("char_start"), row.get("sentence_start")
+    near = None if figures.absent(start) or figures.absent(sentence_start) else int(start) - int(sentence_start)
+    words = quote_in_context(row.get("sentence"), row["quote"], near)
+    return f"{vn_value(row['value'])} {row['measure']} · {words} · {row['reason']}"
+
+
+def mention_names(rows: dict[str, dict]) -> dict[str, str]:
+    """Each unassigned figure's name in the picker; two that read alike get '(lần 2)'."""
+    names: dict[str, str] = {}
+    for key, row in rows.items():
+        name = _describe_mention(row)
+        seen = sum(1 for n in names.values() if n == name or n.startswith(name + " (lần "))
+        names[key] = f"{name} (lần {seen + 1})" if seen else name
+    return names
+
+
+def _record_mention(key: str, doc_sha256: str, rows: dict[str, dict], names: dict[str, str],
+                    labels: dict[str, str]) -> None:  # fmt: skip
+    """The assignment form's submit: stage it, then empty the form (the figure stays picked)."""
+    state = st.session_state
+    chosen, indicator = state.get(f"chua_gan_{key}"), state.get(f"gan_chi_tieu_{key}") or ""
+    why = (state.get(f"ly_do_gan_{key}") or "").strip()
+    if not indicator or not why:
+        _notice(f"gan_{key}", "error", "Cần chọn chỉ tiêu để gán." if not indicator else "Cần ghi lý do gán chỉ tiêu.")
+        return
+    row = rows[chosen]
+    old = f"{vn_value(row['value'])} {row['measure']}".strip()
+    stage({"doc_sha256": doc_sha256, "fact_key": chosen, "field": "assign", "old_value": old,
+           "new_value": indicator, "why": why, "label": names[chosen],
+           "change": change_text("assign", old, indicator, labels)})  # fmt: skip
+    _notice(f"gan_{key}", "success", "Đã ghi nhận gán chỉ tiêu; bấm nút lưu/công bố để áp dụng.")
+    state[f"gan_chi_tieu_{key}"], state[f"ly_do_gan_{key}"] = "", ""
 
 
 def mention_form(key: str, doc_sha256: str, mentions: pd.DataFrame, labels: dict[str, str]) -> None:
@@ -231,26 +297,15 @@ def mention_form(key: str, doc_sha256: str, mentions: pd.DataFrame, labels: dict
         st.caption("Văn bản này không có số liệu nào chưa gán chỉ tiêu.")
         return
     rows = {r["mention_key"]: r for r in mentions.to_dict("records")}
+    names = mention_names(rows)
     with st.form(f"gan_{key}"):
-        chosen = st.selectbox("Số liệu chưa gán", list(rows), format_func=lambda k: _describe_mention(rows[k]),
-                              key=f"chua_gan_{key}")  # fmt: skip
-        indicator = st.selectbox("Chỉ tiêu", ["", *labels], format_func=lambda c: labels.get(c, "— chọn chỉ tiêu —"),
-                                 key=f"gan_chi_tieu_{key}")  # fmt: skip
-        why = st.text_input("Lý do", key=f"ly_do_gan_{key}")
-        if not st.form_submit_button("Ghi nhận gán chỉ tiêu"):
-            return
-    if not indicator:
-        st.error("Cần chọn chỉ tiêu để gán.")
-        return
-    if not why.strip():
-        st.error("Cần ghi lý do gán chỉ tiêu.")
-        return
-    row = rows[chosen]
-    old = f"{vn_value(row['value'])} {row['measure']}".strip()
-    stage({"doc_sha256": doc_sha256, "fact_key": chosen, "field": "assign", "old_value": old,
-           "new_value": indicator, "why": why.strip(), "label": _describe_mention(row),
-           "change": change_text("assign", old, indicator, labels)})  # fmt: skip
-    st.success("Đã ghi nhận gán chỉ tiêu; bấm nút lưu/công bố để áp dụng.")
+        st.selectbox("Số liệu chưa gán", list(rows), format_func=names.get, key=f"chua_gan_{key}")
+        st.selectbox("Chỉ tiêu", ["", *labels], format_func=lambda c: labels.get(c, "— chọn chỉ tiêu —"),
+                     key=f"gan_chi_tieu_{key}")  # fmt: skip
+        st.text_input("Lý do", key=f"ly_do_gan_{key}")
+        st.form_submit_button("Ghi nhận gán chỉ tiêu", on_click=_record_mention,
+                              args=(key, doc_sha256, rows, names, labels))  # fmt: skip
+    _show_notice(f"gan_{key}")
 
 
 def pending_table(doc_sha256s: set[str] | None = None) -> pd.DataFrame:
@@ -346,7 +401,7 @@ def staged_facts(row: dict) -> pd.DataFrame:
 
 def staged_mentions(row: dict) -> pd.DataFrame:
     """An upload's measured numbers no indicator took, as the ETL's preview lists them."""
-    cols = ["mention_key", "value", "measure", "quote", "char_start", "char_end", "reason"]
+    cols = ["mention_key", "value", "measure", "quote", "char_start", "char_end", "sentence", "reason"]
     return pd.DataFrame(row.get("mentions") or [], columns=cols)
 
 

@@ -8,12 +8,13 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from dashboard import data, queries
+from dashboard import comparison, data, queries
 from dashboard.filters import Filters
-from dashboard.formatting import md_code, vn_datetime, vn_sorted
+from dashboard.formatting import md_code, md_escape, vn_datetime, vn_sorted
 
 FILTER_KEYS = ("tinh", "nam", "co_quan", "loai", "nhom")
 UNITS = {"reported": "Như báo cáo", "current": "Theo đơn vị hiện nay"}
+RENAMED = "doi_ten_trong_duong_dan"  # session key: the former names a link carried and what they became
 
 
 def _units() -> str:
@@ -27,19 +28,50 @@ def _units() -> str:
     )  # fmt: skip
 
 
+def ignored_in_link(key: str, valid: list[str], label: str) -> str | None:
+    """What to say about values of ``?key=`` in the link that are not among ``valid`` (the labels
+    a list shows), which a bound widget drops silently; None when every value is understood."""
+    bad = [v for v in st.query_params.get_all(key) if v not in valid]
+    if not bad:
+        return None
+    shown = ", ".join(md_code(v[:40]) for v in bad[:3])  # the link's text, never its Markdown or a link
+    return f"Đã bỏ qua giá trị không hợp lệ trong đường dẫn ({label}): {shown}"
+
+
 def _ignore_invalid(key: str, valid: list[str], label: str) -> None:
     """Say which values in the link were not understood; the widget then drops them."""
+    notice = ignored_in_link(key, valid, label)
+    if notice:
+        st.sidebar.warning(notice)
+
+
+def _as_today(key: str, kind: str, valid: list[str]) -> list[str]:
+    """Under today's units, a former name in the link (``?tinh=Trà Vinh``) is chosen as the unit
+    it joined (Vĩnh Long), once per link, with a notice while that unit stays chosen; the former
+    names understood so (not 'invalid') are returned."""
     raw = st.query_params.get_all(key)
-    bad = [v for v in raw if v not in valid]
-    if bad:
-        shown = ", ".join(md_code(v[:40]) for v in bad[:3])  # the link's text, never its Markdown or a link
-        st.sidebar.warning(f"Đã bỏ qua giá trị không hợp lệ trong đường dẫn ({label}): {shown}")
+    chosen, moved = comparison.as_current_units(raw, data.cached(queries.unit_changes), kind)
+    renamed: dict[str, tuple[tuple[str, ...], list]] = st.session_state.setdefault(RENAMED, {})
+    link, done = renamed.get(key, ((), []))
+    if moved and link != tuple(raw):  # a link not seen yet: choose today's units once
+        renamed[key] = (tuple(raw), moved)
+        done = moved
+        st.session_state[key] = [v for v in chosen if v in valid]  # a bound widget is set through its state
+    shown = [(old, new, since) for old, new, since in done if new in st.session_state.get(key, [])]
+    if shown:
+        st.sidebar.info("Theo đơn vị hiện nay, " + "; ".join(
+            f"{md_escape(old)} nay thuộc {md_escape(new)} (từ {since})" for old, new, since in shown) +
+            ": bộ lọc chọn đơn vị hiện nay.")  # fmt: skip
+    return [old for old, _, _ in moved]
 
 
-def _multiselect(label: str, key: str, values: list[str], fmt: Callable[[str], str] = str) -> tuple[str, ...]:
-    _ignore_invalid(key, [fmt(v) for v in values], label)  # the URL holds the labels shown
+def _multiselect(label: str, key: str, values: list[str], fmt: Callable[[str], str] = str,
+                 kind: str | None = None) -> tuple[str, ...]:  # fmt: skip
+    """A list filter bound to the URL; ``kind`` (under today's units): former names map to today's."""
+    understood = _as_today(key, kind, [fmt(v) for v in values]) if kind else []
+    _ignore_invalid(key, [fmt(v) for v in values] + understood, label)  # the URL holds the labels shown
     chosen = st.sidebar.multiselect(
-        label, values, default=[], key=key, bind="query-params", format_func=fmt, placeholder="Tất cả",
+        label, values, key=key, bind="query-params", format_func=fmt, placeholder="Tất cả",
         select_all=False,
     )
     return tuple(chosen)
@@ -67,9 +99,10 @@ def sidebar_filters(opts: queries.Options) -> Filters:
     if units == "current":
         opts = data.options("current")
     types = data.vocabulary().report_types
-    provinces = _multiselect("Tỉnh, thành phố", "tinh", vn_sorted(opts.provinces))
+    today = units == "current"
+    provinces = _multiselect("Tỉnh, thành phố", "tinh", vn_sorted(opts.provinces), kind="province" if today else None)
     year_from, year_to = _years(opts.years)
-    agencies = _multiselect("Cơ quan", "co_quan", vn_sorted(opts.agencies))
+    agencies = _multiselect("Cơ quan", "co_quan", vn_sorted(opts.agencies), kind="agency" if today else None)
     chosen_types = _multiselect("Loại báo cáo", "loai", opts.report_types, lambda t: types.get(t, t))
     groups = _multiselect("Nhóm chỉ tiêu", "nhom", list(opts.groups), lambda g: opts.groups.get(g, g))
     return Filters(provinces, year_from, year_to, agencies, chosen_types, groups, units)

@@ -52,7 +52,7 @@ def explorer_table(rows: pd.DataFrame) -> pd.io.formats.style.Styler:
         indicator=rows["label_vi"], value=rows["value"], unit=rows["unit"],
         period=[period_short(a, b, c) for a, b, c in zip(rows["period_start"], rows["period_end"], rows["as_of"],
                                                           strict=True)],
-        province=rows["province"], note=_notes(rows), document=citations(rows, 60), sentence=_flat(rows["sentence"]),
+        province=rows["province"], note=_notes(rows), document=citations(rows, None), sentence=_flat(rows["sentence"]),
         mark=_marks(rows, "finding_severity", "finding_label"),
         status=[STATUS_LABELS.get(s, s) for s in rows["status"]], agency=rows["agency"],
         group=rows["group_label"], year=rows["year"],
@@ -67,11 +67,18 @@ def value_width(values: pd.Series) -> int:
     return max(8 * longest + 32, 80)
 
 
+def text_width(values: object, low: int = 80, high: int = 420) -> int:
+    """Pixels a text column needs for its longest value (the grid cuts a cell without a tooltip),
+    between ``low`` and ``high``: a longer one still reads whole in the grid's cell view."""
+    longest = max((len(str(v)) for v in values if isinstance(v, str)), default=0)
+    return int(min(max(7.2 * longest + 24, low), high))
+
+
 def documents_table(docs: pd.DataFrame) -> pd.DataFrame:
     """The loaded reports by citation; 'Tệp' is the name a report was uploaded under, blank for a
     stored, hashed name."""
     return _table(
-        document=citations(docs, 80), province=docs["province"], agency=docs["agency"],
+        document=citations(docs, None), province=docs["province"], agency=docs["agency"],
         report_type=docs["report_type_label"], period_label=docs["period_label"],
         period_start=[vn_date(d) for d in docs["period_start"]], period_end=[vn_date(d) for d in docs["period_end"]],
         report_date=[vn_date(d) for d in docs["report_date"]], facts=docs["facts"],
@@ -80,13 +87,14 @@ def documents_table(docs: pd.DataFrame) -> pd.DataFrame:
 
 
 def findings_table(findings: pd.DataFrame, names: dict[str, str] | None = None) -> pd.DataFrame:
-    """One row per finding; the indicator tells apart two findings of the same check and message,
-    and each document is named by its citation (``names``: doc_id -> citation)."""
+    """One row per finding, the province second so it stays on screen; the indicator tells apart
+    two findings of the same check and message, and each document is named by its citation
+    (``names``: doc_id -> citation)."""
     names = names or {}
     return _table(
-        severity=_marks(findings, "severity", "severity_label"),
+        severity=_marks(findings, "severity", "severity_label"), province=findings["province"],
         indicator=findings["labels"].fillna("") if "labels" in findings else "",
-        check=findings["title"], message=findings["message"], province=findings["province"],
+        check=findings["title"], message=findings["message"],
         document=["; ".join(names.get(d, d) for d in docs) for docs in findings["doc_ids"]],
     )  # fmt: skip
 

@@ -102,7 +102,7 @@ def _expected(province: str, agency: object, year: int, rule: dict, mine: pd.Dat
     if hit.empty:
         return [{**row, "status": MISSING, "doc_id": None, "report_number": None, "report_date": None}]
     return [{**row, "status": _status(doc["report_date"], due, months.get(doc["doc_id"])), "doc_id": doc["doc_id"],
-             "document": citation(doc, 60), "report_number": doc["report_number"], "report_date": doc["report_date"],
+             "document": citation(doc, None), "report_number": doc["report_number"], "report_date": doc["report_date"],
              "sent_month": months.get(doc["doc_id"])}
             for doc in hit.to_dict("records")]  # fmt: skip
 
@@ -125,7 +125,7 @@ def _extra(doc: dict) -> dict:
     return {"province": doc["province"], "agency": doc["agency"], "report_type": doc["report_type"],
             "report_type_label": doc.get("report_type_label") or doc["report_type"],
             "year": year, "period": period, "deadline": None, "status": EXTRA, "doc_id": doc["doc_id"],
-            "document": citation(doc, 60), "report_number": doc["report_number"],
+            "document": citation(doc, None), "report_number": doc["report_number"],
             "report_date": doc["report_date"]}  # fmt: skip
 
 

@@ -34,7 +34,7 @@ def trend_points(df: pd.DataFrame) -> pd.DataFrame:
             value_with_unit(v, u, df.get("denominator", pd.Series([None] * len(df))).iloc[i])
             for i, (v, u) in enumerate(zip(df["value"], df["unit"], strict=True))
         ],  # fmt: skip
-        document=citations(df, 60),
+        document=citations(df, None),  # whole: the chart's hover wraps it
         mark=[
             f"<br>{finding_mark(s, lbl)}: {html.escape(str(t), quote=False)}" if finding_mark(s) else ""  # plotly: HTML
             for s, lbl, t in zip(df["finding_severity"], labels_of(df), df["finding_titles"], strict=True)

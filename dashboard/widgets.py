@@ -19,11 +19,12 @@ EXCEL_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header row
 EXCEL_AT_ONCE = 5_000  # up to this many rows the file is built with the page; above, on request
 
 
-def explorer_columns(values: pd.Series) -> dict:
-    """Chỉ tiêu, Giá trị, Đơn vị and Kỳ fit on screen first; Giá trị is as wide as its longest
-    figure (never cut); the source sentence gets the room it needs."""
+def explorer_columns(values: pd.Series, labels: pd.Series | None = None) -> dict:
+    """Chỉ tiêu, Giá trị, Đơn vị and Kỳ fit on screen first; Chỉ tiêu as wide as its longest name
+    (up to 400 px) and Giá trị as its longest figure (never cut); the source sentence gets the room it needs."""
     return {
-        "Chỉ tiêu": st.column_config.TextColumn("Chỉ tiêu", width=300),
+        "Chỉ tiêu": st.column_config.TextColumn("Chỉ tiêu", width=300 if labels is None else
+                                                tables.text_width(labels, low=200, high=400)),  # fmt: skip
         "Giá trị": st.column_config.NumberColumn("Giá trị", help="Số liệu như văn bản ghi",
                                                  width=tables.value_width(values)),  # fmt: skip
         "Kỳ": st.column_config.TextColumn("Kỳ", width=130),
@@ -31,6 +32,15 @@ def explorer_columns(values: pd.Series) -> dict:
         "Văn bản": st.column_config.TextColumn("Văn bản", width="large"),
         "Trích dẫn": st.column_config.TextColumn("Câu nguồn", width=700),
     }
+
+
+def text_columns(table: pd.DataFrame, wide: tuple[str, ...] = (), fitted: tuple[str, ...] = ()) -> dict:
+    """Column widths so a table's texts read whole: ``wide`` columns (a citation, a sentence) get
+    the grid's large width, ``fitted`` ones the width of their longest value."""
+    config = {k: st.column_config.TextColumn(k, width="large") for k in wide if k in table}
+    config |= {k: st.column_config.TextColumn(k, width=tables.text_width(table[k], high=320)) for k in fitted
+               if k in table}  # fmt: skip
+    return config
 
 
 def contradictions(rows: pd.DataFrame) -> None:

@@ -10,17 +10,23 @@ filters = sidebar.page_filters()
 st.title("Chất lượng dữ liệu")
 severity_labels = data.vocabulary().severities  # code -> label, the most serious first
 found = data.cached(queries.findings, filters)
+every = data.cached(queries.findings, Filters())
 all_docs = data.cached(queries.documents, Filters())
-names = dict(zip(all_docs["doc_id"], figures.citations(all_docs, 60), strict=True))
+names = dict(zip(all_docs["doc_id"], figures.citations(all_docs, None), strict=True))  # whole: table, Excel
 asked = st.query_params.get("phat_hien")  # a link from a marked figure ("✖ Lỗi: xem phát hiện")
 
+titles = quality.check_titles(every)  # every check that found something: a shared link's choice stays valid
+for notice in (sidebar.ignored_in_link("muc_do", list(severity_labels.values()), "Mức độ"),
+               sidebar.ignored_in_link("kiem_tra", titles, "Kiểm tra")):  # fmt: skip
+    if notice:
+        st.warning(notice)
 left, right = st.columns(2)
-severities = left.multiselect("Mức độ", list(severity_labels), format_func=severity_labels.get,
-                              key="muc_do", placeholder="Tất cả", select_all=False)  # fmt: skip
-checks = right.multiselect("Kiểm tra", quality.check_titles(found), key="kiem_tra", placeholder="Tất cả",
+severities = left.multiselect("Mức độ", list(severity_labels), format_func=severity_labels.get, key="muc_do",
+                              bind="query-params", placeholder="Tất cả", select_all=False)  # fmt: skip
+checks = right.multiselect("Kiểm tra", titles, key="kiem_tra", bind="query-params", placeholder="Tất cả",
                            select_all=False)  # fmt: skip
 rows = quality.narrow(found, severities, checks)
-notice = quality.link_notice(asked, rows, data.cached(queries.findings, Filters()))
+notice = quality.link_notice(asked, rows, every)
 if notice:
     st.warning(f"{notice} Mã: {md_code(asked[:40])}")  # the link's text, never its Markdown
 
@@ -32,11 +38,13 @@ st.subheader("Các phát hiện")
 if rows.empty:
     st.info("Không có phát hiện nào phù hợp với bộ lọc đang chọn.")
 else:
-    widths = {"Mức độ": 100, "Chỉ tiêu": 220, "Kiểm tra": 280, "Chi tiết": 320, "Tỉnh": 90, "Văn bản": "large"}
-    event = st.dataframe(tables.findings_table(rows, names), hide_index=True, width="stretch", on_select="rerun",
-                         selection_mode="single-row", key="bang_phat_hien",
-                         column_config={k: st.column_config.TextColumn(k, width=w)
-                                        for k, w in widths.items()})  # fmt: skip
+    table = tables.findings_table(rows, names)
+    widths = {"Mức độ": 100, "Tỉnh": 90, "Chỉ tiêu": tables.text_width(table["Chỉ tiêu"], high=260),
+              "Kiểm tra": tables.text_width(table["Kiểm tra"], high=360),
+              "Chi tiết": tables.text_width(table["Chi tiết"], high=320), "Văn bản": "large"}  # fmt: skip
+    event = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+                         key="bang_phat_hien", column_config={k: st.column_config.TextColumn(k, width=w)
+                                                             for k, w in widths.items()})  # fmt: skip
     widgets.findings_excel_button(rows, filters, names, view=(
         ("Mức độ", ", ".join(map(severity_labels.get, severities))), ("Kiểm tra", ", ".join(checks))))
     finding = quality.opened(rows, list(event.selection.rows) if event and event.selection else [], asked)
@@ -50,7 +58,8 @@ else:
         st.caption("Chọn một dòng để xem các câu nguồn cạnh nhau.")
 
 st.subheader("Độ phủ số liệu theo văn bản")
-matrix = tables.coverage_matrix(data.cached(queries.coverage, filters), names)
+short = dict(zip(all_docs["doc_id"], figures.citations(all_docs, 60), strict=True))  # the heatmap's hover
+matrix = tables.coverage_matrix(data.cached(queries.coverage, filters), short)
 if matrix.empty:
     st.info("Không có số liệu nào phù hợp với bộ lọc đang chọn.")
 else:

@@ -4,7 +4,7 @@ import dataclasses
 
 import streamlit as st
 
-from dashboard import charts, comparison, data, queries, sidebar, tables
+from dashboard import charts, comparison, data, queries, sidebar, tables, widgets
 from dashboard.formatting import md_escape, vn_sorted
 
 filters = sidebar.page_filters()
@@ -18,9 +18,8 @@ else:
     provinces = st.multiselect("Các tỉnh so sánh", available, key="so_sanh", bind="query-params",
                                default=comparison.default_provinces(filters.provinces, available),
                                select_all=False, placeholder="Chọn tỉnh")  # fmt: skip
-per_month = st.toggle("Quy số liệu theo kỳ về bình quân tháng", key="theo_thang",
-                      help="Các kỳ báo cáo dài ngắn khác nhau; bình quân tháng giúp so sánh số liệu phát sinh "
-                      "trong kỳ.")  # fmt: skip
+per_month = st.toggle("Quy số liệu phát sinh trong kỳ về bình quân tháng", key="theo_thang",
+                      help=comparison.PER_MONTH_HELP)
 if filters.units == "current":  # figures then carry today's units: a former province is compared as its unit
     provinces, moved = comparison.as_current_units(provinces, data.cached(queries.unit_changes))
     if moved:
@@ -36,8 +35,9 @@ if table.empty:
     st.stop()
 for text in comparison.warning_texts(warnings):
     st.warning(text)
+indicator = st.column_config.TextColumn(pinned=True, width=tables.text_width(table["Chỉ tiêu"], low=200, high=360))
 st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 600),
-             column_config={"Chỉ tiêu": st.column_config.TextColumn(pinned=True)})  # fmt: skip
+             column_config={"Chỉ tiêu": indicator, **widgets.text_columns(table, fitted=tuple(provinces))})
 
 reference = data.cached(queries.reference_indices, tuple(provinces))
 official = comparison.official_in_years(reference, filters.year_from, filters.year_to)
@@ -48,7 +48,7 @@ else:
     st.caption("Từ nguồn công bố (DTI, PAR INDEX, PCI, PAPI); số ước tính không được coi là chính thức. "
                "So với xếp hạng các báo cáo tự nêu ở bảng trên.")  # fmt: skip
     st.dataframe(tables.official_table(official), hide_index=True, width="stretch",
-                 column_config={"Nguồn công bố": st.column_config.LinkColumn("Nguồn công bố")})  # fmt: skip
+                 column_config={"Nguồn công bố": st.column_config.LinkColumn(width="large")})
 
 st.subheader("Biểu đồ theo nhóm chỉ tiêu")
 if bars.empty:

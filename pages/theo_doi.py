@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import data, queries, sidebar, tracker
+from dashboard import data, queries, sidebar, tracker, widgets
 
 filters = sidebar.page_filters()
 st.title("Theo dõi nộp báo cáo")
@@ -21,7 +21,10 @@ for column, (status, count) in zip(st.columns(4), tracker.status_counts(rows).it
     column.metric(status, count, border=True)
 if st.toggle("Chỉ hiện báo cáo chưa nộp hoặc nộp muộn", key="chi_thieu"):
     rows = tracker.missing_or_late(rows)
-st.dataframe(tracker.tracker_table(rows), hide_index=True, width="stretch", height=min(38 + 35 * len(rows), 640),
-             column_config={"Văn bản": st.column_config.TextColumn("Văn bản", width="large")})  # fmt: skip
+shown = tracker.tracker_table(rows)
+st.dataframe(shown, hide_index=True, width="stretch", height=min(38 + 35 * len(rows), 640),
+             column_config=widgets.text_columns(shown, wide=("Văn bản",), fitted=("Cơ quan", "Loại báo cáo", "Kỳ")))
 with st.expander("Lịch báo cáo đang áp dụng"):
-    st.dataframe(tracker.schedule_table(schedule), hide_index=True, width="stretch")
+    plan = tracker.schedule_table(schedule)
+    st.dataframe(plan, hide_index=True, width="stretch", column_config=widgets.text_columns(
+        plan, wide=("Căn cứ",), fitted=("Loại báo cáo", "Ghi chú")))  # fmt: skip

@@ -5,7 +5,7 @@ import dataclasses
 
 import streamlit as st
 
-from dashboard import data, figures, kpis, sidebar
+from dashboard import data, figures, kpis, sidebar, tables
 from dashboard.formatting import md_escape
 
 filters = sidebar.page_filters()
@@ -14,6 +14,8 @@ st.caption("Số liệu mới nhất của mỗi tỉnh; mức thay đổi so v�
            "đường nhỏ là các kỳ gần đây.")  # fmt: skip
 
 key_figures = data.vocabulary().kpis
+indicators = data.options().indicators
+full_labels = dict(zip(indicators["code"], indicators["label_vi"], strict=True))
 cards = kpis.kpi_cards(data.latest_facts(filters, tuple(key_figures), per_indicator=24))
 provinces = kpis.sorted_provinces(filters.provinces or data.options(filters.units).provinces)
 slots = kpis.kpi_slots(cards)  # the same figure sits in the same place for every province
@@ -21,15 +23,16 @@ linked = data.fact_findings([c.fact_id for items in cards.values() for c in item
 PER_ROW = 4
 
 
-def draw(card: kpis.Card | None, label: str) -> None:
-    """One card of the grid: value, change, sparkline, then its period and marks inside the border."""
+def draw(card: kpis.Card | None, code: str, label: str) -> None:
+    """One card of the grid: value, change, sparkline, then its period and marks inside the border;
+    its tooltip names it whole (a narrow card cuts the label)."""
     with st.container(border=True, height=230):
         if card is None:
-            st.metric(md_escape(label), "—")
+            st.metric(md_escape(label), "—", help=kpis.card_help(label, full_labels.get(code, "")))
             st.caption(figures.NOT_REPORTED)
             return
         st.metric(md_escape(card.label), card.value, delta=card.delta, delta_color=card.delta_color,
-                  delta_arrow=card.delta_arrow, help=f"Nguồn: {md_escape(card.document)}",
+                  delta_arrow=card.delta_arrow, help=kpis.card_help(card.label, card.full_label, card.document),
                   chart_data=list(card.trend) or None, chart_type="line")  # fmt: skip
         st.caption(md_escape(card.period) + (f" · {md_escape(card.note)}" if card.note else ""))
         if card.finding and card.fact_id in linked:
@@ -43,7 +46,7 @@ for province in [p for p in provinces if p in cards]:
     for start in range(0, len(slots), PER_ROW):
         for column, (code, label) in zip(st.columns(PER_ROW), slots[start : start + PER_ROW], strict=False):
             with column:
-                draw(by_code.get(code), label)
+                draw(by_code.get(code), code, label)
 
 without = [p for p in provinces if p not in cards]
 others = kpis.other_figures(data.latest_facts(dataclasses.replace(filters, provinces=tuple(without))))
@@ -55,6 +58,8 @@ if reporting:
     if cards:
         st.subheader("Các tỉnh chưa có chỉ tiêu chính")
     st.info(md_escape(kpis.unreported_text(reporting, list(key_figures.values()))))
-    st.dataframe(others, hide_index=True, width="stretch")
+    st.dataframe(others, hide_index=True, width="stretch", column_config={
+        "Chỉ tiêu": st.column_config.TextColumn(width=tables.text_width(others["Chỉ tiêu"], high=380)),
+        "Văn bản": st.column_config.TextColumn(width="large")})  # fmt: skip
 if silent and cards:
     st.caption(f"Không có số liệu nào trong phạm vi lọc: {md_escape(', '.join(silent))} — xem trang Tra cứu.")

@@ -22,7 +22,7 @@ st.caption(f"{len(rows)} số liệu")
 st.caption("Chọn một dòng để xem câu nguồn trong văn bản.")
 event = st.dataframe(tables.explorer_table(rows), hide_index=True, width="stretch", on_select="rerun",
                      selection_mode="single-row", key="bang_so_lieu", height=min(38 + 35 * len(rows), 640),
-                     column_config=widgets.explorer_columns(rows["value"]))  # fmt: skip
+                     column_config=widgets.explorer_columns(rows["value"], rows["label_vi"]))  # fmt: skip
 view = (("Tìm trong câu nguồn", text), ("Chỉ tiêu", ", ".join(map(labels.get, codes))))  # in the file and its name
 widgets.excel_button(rows, filters, view=view)
 selected = event.selection.rows if event and event.selection else []

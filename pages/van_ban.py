@@ -4,7 +4,7 @@ figure marked, and on request the measured numbers no indicator took."""
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, figures, queries, reader, sidebar, tables
+from dashboard import data, figures, queries, reader, sidebar, tables, widgets
 from dashboard.formatting import citation, md_escape, original_name, period_short
 
 filters = sidebar.page_filters()
@@ -14,8 +14,10 @@ if docs.empty:
     st.info("Không có văn bản nào phù hợp với bộ lọc đang chọn.")
     st.stop()
 
-st.dataframe(tables.documents_table(docs), hide_index=True, width="stretch")
-names = dict(zip(docs["doc_id"], figures.citations(docs, 90), strict=True))
+listing = tables.documents_table(docs)
+st.dataframe(listing, hide_index=True, width="stretch", column_config=widgets.text_columns(
+    listing, wide=("Văn bản",), fitted=("Cơ quan", "Loại báo cáo", "Kỳ báo cáo", "Độ phủ")))  # fmt: skip
+names = dict(zip(docs["doc_id"], figures.citations(docs, None), strict=True))
 links = dict(zip(docs["doc_id"], docs["link_id"], strict=True))
 # the link holds the report's short id (an old link's stored file name still opens it); the picker its name
 asked = st.query_params.get("van_ban")
@@ -52,4 +54,6 @@ if doc_id:
             st.caption("Mọi số liệu đo đếm của văn bản đã được gán chỉ tiêu.")
         else:
             st.caption(f"{len(unassigned)} số liệu, tô :violet-background[màu tím] trong văn bản ở trên.")
-            st.dataframe(tables.mentions_table(unassigned), hide_index=True, width="stretch")
+            listed = tables.mentions_table(unassigned)
+            st.dataframe(listed, hide_index=True, width="stretch", column_config=widgets.text_columns(
+                listed, wide=("Trích dẫn",), fitted=("Đơn vị đo", "Lý do chưa gán")))  # fmt: skip

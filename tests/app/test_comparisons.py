@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 
-from dashboard import kpis, queries, trends
+from dashboard import comparison, kpis, queries, trends
 from dashboard.db import connect
 from dashboard.filters import Filters
 from etl.reference import load_reference
@@ -108,3 +110,59 @@ def test_kpi_card_compares_with_the_newest_period_of_the_same_length():
     assert card.delta.startswith("+5") and "2024" in card.delta  # against Jan–Jun 2024, not Jan–Sep
     [alone] = kpis.kpi_cards(df[df["fact_id"].isin(["new_half", "nine_months"])])["Tây Ninh"]
     assert alone.delta is None and alone.note.startswith("Kỳ trước có độ dài khác")
+
+
+def _compare_row(province: str, indicator: str, value: float, kind: str, unit: str, start: str | None,
+                 end: str | None, as_of: str | None = None, **extra: object) -> dict:  # fmt: skip
+    return {
+        "province": province, "indicator": indicator, "value": value, "unit": unit, "kind": kind,
+        "label_vi": indicator, "group_label": extra.get("group", "Nhóm"), "sort_order": extra.get("order", 1),
+        "period_start": pd.Timestamp(start) if start else pd.NaT, "period_end": pd.Timestamp(end) if end else pd.NaT,
+        "as_of": pd.Timestamp(as_of) if as_of else pd.NaT, "finding_severity": None, "finding_label": None,
+        "agency": "Sở TT&TT", "scope": "province", "period_basis": "cumulative", "denominator": extra.get("of_n"),
+    }  # fmt: skip
+
+
+def test_the_per_month_toggle_divides_only_flows_over_a_known_period():
+    df = pd.DataFrame([
+        _compare_row("Tây Ninh", "ho_so", 600, "flow", "hồ sơ", "2024-01-01", "2024-06-30"),
+        _compare_row("Trà Vinh", "ho_so", 1200, "flow", "hồ sơ", "2024-01-01", "2024-12-31"),
+        _compare_row("Tây Ninh", "tien_phat", 5_000_000, "flow", "đồng", None, None, "2024-10-28", order=2),
+        _compare_row("Tây Ninh", "ty_le", 98.5, "rate", "%", "2024-01-01", "2024-06-30", order=3),
+        _compare_row("Tây Ninh", "xep_hang", 40, "rank", "hạng", "2022-01-01", "2022-12-31", of_n=63, order=4),
+        _compare_row("Tây Ninh", "bien_che", 63, "stock", "người", None, None, "2024-07-31", order=5),
+    ])  # fmt: skip
+    table, bars, _ = comparison.compare_frames(df, ["Tây Ninh", "Trà Vinh"], per_month=True)
+    shown = dict(zip(table["Chỉ tiêu"], table["Tây Ninh"], strict=True))
+    assert shown["ho_so"].startswith("100,3/tháng (")  # 600 over 182 days
+    assert table.loc[table["Chỉ tiêu"] == "ho_so", "Trà Vinh"].iloc[0].startswith("99,8/tháng (")  # 1200 over 366
+    assert shown["tien_phat"].startswith("5.000.000 (")  # a flow without its period: as reported, no '/tháng'
+    assert shown["ty_le"].startswith("98,5% (") and shown["xep_hang"].startswith("40/63 (")
+    assert shown["bien_che"].startswith("63 (")
+    assert set(bars[bars["value_text"].str.endswith("/tháng")]["indicator"]) == {"ho_so"}
+
+
+def test_a_chart_putting_different_periods_side_by_side_says_so():
+    df = pd.DataFrame([
+        _compare_row("Tây Ninh", "ho_so", 600, "flow", "hồ sơ", "2024-01-01", "2024-06-30", group="TTHC"),
+        _compare_row("Trà Vinh", "ho_so", 1200, "flow", "hồ sơ", "2024-01-01", "2024-12-31", group="TTHC"),
+        _compare_row("Tây Ninh", "camera", 259, "stock", "camera", None, None, "2024-07-31", group="Camera"),
+        _compare_row("Trà Vinh", "camera", 120, "stock", "camera", None, None, "2024-07-31", group="Camera"),
+    ])  # fmt: skip
+    _, bars, _ = comparison.compare_frames(df, ["Tây Ninh", "Trà Vinh"], per_month=False)
+    titles = [title for title, _, _ in comparison.chart_groups(bars)]
+    assert titles == ["TTHC (hồ sơ) — không cùng kỳ", "Camera (camera)"]
+
+
+def test_the_compare_page_says_what_the_toggle_applies_to_and_marks_its_charts(app):
+    at = app("pages/so_sanh.py")
+    toggle = at.toggle(key="theo_thang")
+    assert "Chỉ áp dụng cho số liệu phát sinh" in toggle.help
+    toggle.set_value(True).run()
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value
+    dti = table[table["Chỉ tiêu"] == "Xếp hạng chỉ số chuyển đổi số (DTI) cấp tỉnh"]["Tây Ninh"].iloc[0]
+    rate = table[table["Chỉ tiêu"] == "Tỷ lệ hồ sơ giải quyết đúng hạn / sớm hạn"]["Tây Ninh"].iloc[0]
+    assert dti.startswith("40/63 (") and rate.startswith("100% (")
+    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    assert titles and all(t.endswith("— không cùng kỳ") for t in titles)  # Tây Ninh 2024 beside Trà Vinh 2020

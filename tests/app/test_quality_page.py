@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 
 import openpyxl
 import pandas as pd
@@ -93,3 +94,33 @@ def test_the_coverage_heatmap_has_a_legend():
     fig = charts.coverage_heatmap(matrix)
     legend = [t.name for t in fig.data if t.showlegend is not False and t.type == "scatter"]
     assert legend == ["không báo cáo", "có số liệu", "có cảnh báo", "có lỗi"] and fig.layout.showlegend
+
+
+def test_the_severity_and_check_filters_live_in_the_link(app):
+    check = "Số lũy kế giảm khi kỳ báo cáo dài hơn"
+    at = app("pages/chat_luong.py", muc_do="Lỗi", kiem_tra=check)  # a shared link reopens the same view
+    assert not at.exception, at.exception
+    assert at.multiselect(key="muc_do").value == ["loi"] and at.multiselect(key="kiem_tra").value == [check]
+    assert set(at.dataframe[0].value["Kiểm tra"]) == {check}
+    assert not any("đường dẫn" in w.value for w in at.warning)
+    bound = {w.key: w.proto.query_param_key for w in at.multiselect}  # the browser writes a choice into the link
+    assert bound["muc_do"] == "muc_do" and bound["kiem_tra"] == "kiem_tra"
+
+
+def test_an_unknown_severity_or_check_in_the_link_is_said_not_dropped_silently(app):
+    at = app("pages/chat_luong.py", muc_do=["Lỗi", "Nguy hiểm"], kiem_tra="Kiểm tra không có")
+    assert not at.exception, at.exception
+    warned = " ".join(w.value for w in at.warning)
+    assert "(Mức độ): `Nguy hiểm`" in warned and "(Kiểm tra): `Kiểm tra không có`" in warned
+    assert at.multiselect(key="muc_do").value == ["loi"]  # what was understood is kept
+
+
+def test_the_province_is_on_screen_and_key_columns_are_wide_enough(app):
+    at = app("pages/chat_luong.py")
+    table = at.dataframe[0]
+    assert list(table.value.columns)[:2] == ["Mức độ", "Tỉnh"]
+    widths = {k: v.get("width") for k, v in json.loads(table.proto.columns).items()}
+    assert widths["Văn bản"] == "large"
+    longest = max(len(t) for t in table.value["Kiểm tra"])
+    assert widths["Kiểm tra"] >= min(7 * longest, 360)  # the checks' titles read whole
+    assert sum(widths[k] for k in ("Mức độ", "Tỉnh")) <= 200

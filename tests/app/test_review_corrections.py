@@ -5,6 +5,7 @@ editor asked for, then clears the review."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 import duckdb
@@ -126,3 +127,40 @@ def test_publishing_shows_what_was_applied_and_clears_the_review(site, monkeypat
     assert not [b for b in at.button if b.key == "cong_bo"] and not remove_buttons(at)
     assert not at.expander and at.file_uploader[0].value in (None, [])  # no staged review, an empty uploader
     assert not at.warning  # the published file is not offered again as a duplicate
+
+
+def _field(at: AppTest, label: str):
+    return next(w for w in at.main.text_input if w.label == label)
+
+
+def test_the_metadata_form_empties_after_each_record(site, monkeypatch):
+    at = editor_on_document(monkeypatch)
+    before = _field(at, "Cơ quan").value
+    _field(at, "Cơ quan").input("Sở Khoa học và Công nghệ")
+    _field(at, "Lý do sửa thông tin văn bản").input("Sở đã hợp nhất")
+    next(b for b in at.button if b.label == "Ghi nhận sửa thông tin văn bản").click().run()
+    assert not at.exception, at.exception
+    assert "Cơ quan: " in shown(at) and "Sở Khoa học và Công nghệ" in shown(at)  # pending, in words
+    assert _field(at, "Lý do sửa thông tin văn bản").value == ""  # the form is empty again
+    assert _field(at, "Cơ quan").value == before  # showing the document's own value
+    _field(at, "Kỳ báo cáo").input("Quý II năm 2024")  # the next record asks its own reason
+    next(b for b in at.button if b.label == "Ghi nhận sửa thông tin văn bản").click().run()
+    assert any("Cần ghi lý do" in e.value for e in at.error)
+    assert _field(at, "Kỳ báo cáo").value == "Quý II năm 2024"  # a refused record keeps what was typed
+    assert len(remove_buttons(at)) == 1
+
+
+def test_the_assignment_form_empties_and_names_figures_by_their_words(site, monkeypatch):
+    at = editor_on_document(monkeypatch)
+    picker = at.selectbox(key="chua_gan_cu")
+    names = picker.options
+    assert names and len(set(names)) == len(names)  # each figure told apart
+    assert not any("ký tự" in n or re.search(r"\d+–\d+", n) for n in names)  # no character offsets
+    assert all(re.fullmatch(r"[\d.,]+ .+ · «.+» · .+", n) for n in names), names[:3]
+    at.selectbox(key="gan_chi_tieu_cu").select("staff_total")
+    at.text_input(key="ly_do_gan_cu").input("Số người của Sở")
+    next(b for b in at.button if b.label == "Ghi nhận gán chỉ tiêu").click().run()
+    assert not at.exception, at.exception
+    assert any("Đã ghi nhận gán chỉ tiêu" in s.value for s in at.success)
+    assert at.selectbox(key="gan_chi_tieu_cu").value == "" and at.text_input(key="ly_do_gan_cu").value == ""
+    assert len(remove_buttons(at)) == 1
