@@ -131,10 +131,16 @@ def _next(words: tuple[str, ...], syllable: str, lo: int, hi: int) -> int:
 
 
 def _best_name(
-    names: tuple[tuple[str, ...], ...], words: tuple[str, ...], max_gap: int = _MAX_GAP
+    names: tuple[tuple[str, ...], ...],
+    words: tuple[str, ...],
+    max_gap: int = _MAX_GAP,
+    present: frozenset[str] | None = None,
 ) -> tuple[float, tuple[str, ...]]:
     best, which = 0.0, ()
+    present = present if present is not None else frozenset(words)
     for name in names:
+        if name[0] not in present:  # most names: their first syllable is absent, nothing to scan
+            continue
         score = find_name(name, words, max_gap)
         if score > best:
             best, which = score, name
@@ -176,6 +182,7 @@ def rank_by_names(ctx: NameContext, table: NameTable) -> list[NameMatch]:
     scope = last_scope(table.scopes, lowered)
     kinds = _kinds(ctx.kind)
     head = _head_noun(measure_words, table.measure_nouns) or _head_noun(label, table.measure_nouns)
+    in_label = frozenset(label)
     out: list[NameMatch] = []
     for ind in table.indicators:
         if ind.number_kind not in kinds:
@@ -184,7 +191,7 @@ def rank_by_names(ctx: NameContext, table: NameTable) -> list[NameMatch]:
             continue
         if scope in ind.forbid_scopes:
             continue
-        own, name = _best_name(ind.names, label, ctx.max_gap)
+        own, name = _best_name(ind.names, label, ctx.max_gap, in_label)
         if own == 0.0:
             qualified, name = _best_name(ind.names, caption)
             own = qualified / 2
