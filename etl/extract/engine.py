@@ -40,6 +40,8 @@ from etl.text.segments import Segments, Sentence, segment
 __all__ = ["extract_document", "extract_facts"]
 
 _LOCAL_WINDOW = 300  # characters before a figure searched for its own period
+# An average over a length of time, after 'bình quân' / 'trung bình'.
+_OVER_TIME = re.compile(r"\s(?:\d{1,2}|cả|các|của)\s(?:tháng|quý|năm|kỳ)")
 _OPENING_REACH = 12  # a paragraph's opening window starts within this, after its number ('2. ', 'a) ')
 _NOT_BEFORE_WINDOW = 40
 _MERGE_GAP = 120  # scanning a short gap costs less than starting another scan
@@ -406,8 +408,9 @@ def _someone_else(doc: _Doc, ind: Indicator, sentence: Sentence, pos: int) -> st
     if cfg is None:
         return ""
     clause_start = max(doc.lower.rfind(";", sentence.start, pos) + 1, sentence.start)
-    if cfg.average_words.search(doc.lower, clause_start, pos):
-        return "số bình quân"
+    average = cfg.average_words.search(doc.lower, clause_start, pos)
+    if average and not (ind.kind == "rate" and _OVER_TIME.match(doc.lower, average.end())):
+        return "số bình quân"  # a rate averaged over its window ('bình quân 4 tháng đạt 99,7%') is that window's
     if cfg.since_inception is not None and cfg.since_inception.search(doc.lower, sentence.start, pos):
         return "số lũy kế từ khi triển khai, không thuộc kỳ nào"
     if _breakdown_in_parens(doc, sentence, pos):

@@ -53,6 +53,8 @@ _FUNCTION_WORDS = frozenset(
     "và của từ là tỉnh thành năm tháng ngày đến trong tại với cho được đã có theo về so trên dưới giờ phút "  # noqa: SIM905 - a word list reads best as words
     "các những này đó khi nếu thì mà hay hoặc như tăng giảm đạt bằng chiếm".split()
 )
+# Words after a number that make it a length of time ('bình quân 4 tháng', 'trong 30 ngày').
+_DURATIONS = frozenset({"tháng", "năm", "quý", "ngày", "tuần", "giờ", "phút", "giây"})
 _ORDINALS = {"nhất": 1, "nhì": 2, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5}
 _ORDINAL = re.compile(
     r"(?:xếp hạng|xếp thứ|đứng thứ|đứng vị trí thứ|vị trí thứ|hạng) (?P<word>nhất|nhì|hai|ba|tư|bốn|năm)(?![\w/]| \d)"
@@ -183,6 +185,8 @@ def _quantity(lower: str, m: re.Match[str]) -> Quantity | None:
         qual, start = tail.group(1), tail.start(1)
     words = _MEASURE_WORDS.match(lower, end) if kind == "count" else None
     measure = _measure_of(words.group(1)) if words else ""
+    if not den and words and words.group(1).split(" ", 1)[0].strip() in _DURATIONS:
+        return None  # '4 tháng', '30 ngày': a length of time, which names a window, not a figure
     denominator = parse_numeral(den) if den else None
     return Quantity(start, m.start("num"), end, value, qualifier_of(qual), denominator, kind, measure)
 

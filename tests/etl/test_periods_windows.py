@@ -128,3 +128,16 @@ def test_of_two_stocks_the_one_said_of_its_date_is_the_figure():
     ex = make_report(body, "Báo cáo kết quả giải quyết thủ tục hành chính tháng 9 năm 2025")
     primary = {f.indicator: f.value for f in ex.facts if f.role == "primary"}
     assert primary["tthc_pending"] == 58
+
+
+def test_a_length_of_time_is_no_figure_and_a_rate_averaged_over_it_is_its_windows():
+    from tests.conftest import make_report
+
+    body = (
+        "Kể từ ngày 01/4/2025 đến hết tháng 9/2025, Bộ phận một cửa giải quyết 8.400 hồ sơ; "
+        "tỷ lệ giải quyết đúng hạn trung bình 6 tháng đạt 98,4%. Bình quân mỗi ngày tiếp nhận 70 hồ sơ.\n"
+    )
+    ex = make_report(body, "Báo cáo tháng 9 năm 2025")
+    facts = {f.indicator: (f.value, f.period_start) for f in ex.facts if f.role == "primary"}
+    assert facts["tthc_ontime_rate"] == (98.4, date(2025, 4, 1))
+    assert all(f.value not in (6, 70) for f in ex.facts)  # a duration; a daily average
