@@ -53,6 +53,9 @@ _DOCUMENT_REF = re.compile(r"(?<!\w)số\s|/|quyết định|kế hoạch|công 
 _PERIOD_LABEL = re.compile(
     r"(?:năm \d{4}|cùng kỳ(?: năm (?:trước|\d{4}))?|năm trước|kỳ trước|quý [ivx]+(?:/\d{4})?)\s?:?"
 )
+_COMPARED = re.compile(
+    r"so với (?:cùng kỳ(?: năm (?:trước|\d{4}))?|năm (?:trước|\d{4})|kỳ trước|quý [ivx]+/\d{4}|tháng \d{1,2}/\d{4})\s?$"
+)
 _PHRASE_STOP = re.compile(r"[,;.(]")
 _MENTION_CONFIDENCE = 0.6  # below every phrasing rule: a rule's reading of a number wins
 _TABLE_CONFIDENCE = 0.8
@@ -97,6 +100,7 @@ class _Doc:
         self.meta = meta
         self.catalog = catalog
         self.segments: Segments = segment(norm.text, norm.lower)
+        self.read_by_rules: dict[int, _Candidate] = {}  # a phrasing rule's figures by where their number starts
         self.report = Period(meta.period_start, meta.period_end, meta.period_label)
         self._mentions: dict[int, tuple[tuple[PeriodMention, ...], list[int]]] = {}
         self._context_hits: dict[tuple[int, str], bool] = {}
@@ -325,6 +329,7 @@ def extract_document(norm: NormalizedText, meta: DocumentMeta, catalog: Catalog)
     doc = _Doc(norm, meta, catalog)
     candidates = _rule_candidates(doc)
     claimed = {c.num_start: c.end for c in candidates}
+    doc.read_by_rules = {c.num_start: c for c in candidates}
     prose_cands, left = _prose_candidates(doc, claimed)
     candidates.extend(prose_cands)
     stated: dict[float, set[str]] = defaultdict(set)  # a table repeating the prose's figure means it
@@ -800,6 +805,10 @@ def _read_paragraph(doc: _Doc, a: int, b: int, claimed: dict[int, int], cands: l
     for k, q in enumerate(quantities):
         if q.kind == "claimed" or not_a_count.search(doc.lower, max(a, q.start - 16), q.start):
             prev_end = q.end  # the next figure's label starts after what this one's reading took
+            read = doc.read_by_rules.get(q.num_start) if q.kind == "claimed" else None
+            if read is not None:  # a rule's figure lends its indicator as a frame's does
+                again = find_quantities(doc.lower, q.num_start, min(b, q.num_start + 60))
+                last = (read, again[0]) if again else last
             continue
         sentence = doc.segments.sentence_at(q.num_start)
         hi = min(quantities[k + 1].start if k + 1 < len(quantities) else b, sentence.end)
@@ -829,11 +838,20 @@ def _earlier_figure(
     """Another period's figure beside one just read, in its words: '2.884 hồ sơ (năm 2024: 2.516
     hồ sơ)', '… (cùng kỳ: 1.100)'. It is the same indicator, of the period its label names."""
     cand, read = last
-    if cand.sentence != sentence or q.kind != "count" or not _PERIOD_LABEL.fullmatch(label.strip()):
+    if cand.sentence != sentence or q.kind != "count":
+        return None
+    if not (_PERIOD_LABEL.fullmatch(label.strip()) or _compared_in_parens(doc, cand.end, q.start)):
         return None
     if q.measure and q.measure != read.measure:
         return None
     return _candidate_of(doc, cand.indicator, q, sentence, cand.rule, cand.confidence, in_parens=False)
+
+
+def _compared_in_parens(doc: _Doc, lo: int, pos: int) -> bool:
+    """'… tăng 31% so với quý I/2025 (số liệu cộng gộp … là 36.150 hồ sơ)': a figure in the brackets
+    after a comparison with a period is the compared period's figure."""
+    opened = doc.lower.rfind("(", lo, pos)
+    return opened != -1 and doc.lower.find(")", opened, pos) == -1 and bool(_COMPARED.search(doc.lower, lo, opened))
 
 
 def _candidate_of(

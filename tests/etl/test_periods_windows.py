@@ -141,3 +141,16 @@ def test_a_length_of_time_is_no_figure_and_a_rate_averaged_over_it_is_its_window
     facts = {f.indicator: (f.value, f.period_start) for f in ex.facts if f.role == "primary"}
     assert facts["tthc_ontime_rate"] == (98.4, date(2025, 4, 1))
     assert all(f.value not in (6, 70) for f in ex.facts)  # a duration; a daily average
+
+
+def test_a_figure_in_brackets_after_a_comparison_is_the_compared_periods():
+    from tests.conftest import make_report
+
+    body = (
+        "Trong quý II, Trung tâm tiếp nhận 5.210 hồ sơ, giảm 4% so với quý II/2024 "
+        "(theo số liệu của đơn vị trước sắp xếp là 5.430 hồ sơ).\n"
+    )
+    ex = make_report(body, "Báo cáo quý II năm 2025")
+    got = {f.value: (f.indicator, f.period_start, f.period_end) for f in ex.facts}
+    assert got[5430] == ("tthc_received", date(2024, 4, 1), date(2024, 6, 30))
+    assert got[5210][1:] == (date(2025, 4, 1), date(2025, 6, 30))
