@@ -35,7 +35,10 @@ def seconds(megabytes: float, paragraphs: bool) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=float, nargs="+", default=[0.5, 1.0, 2.0, 4.0])
+    parser.add_argument("--smoke", action="store_true", help="two small sizes (seconds)")
     args = parser.parse_args(argv)
+    if args.smoke:
+        args.sizes = [0.02, 0.04]
     print(f"{'MB':>5} {'one paragraph s':>16} {'paragraphs s':>13} {'× of 1 MB':>10}")
     base = None
     for mb in args.sizes:
