@@ -56,7 +56,7 @@ AGENCIES: tuple[str, ...] = (
     "Sở Nông nghiệp và Phát triển nông thôn", "Sở Nông nghiệp và Môi trường",
     "Sở Lao động - Thương binh và Xã hội", "Sở Văn hóa, Thể thao và Du lịch",
     "Sở Văn hóa và Thể thao", "Sở Du lịch", "Sở Ngoại vụ", "Sở Dân tộc và Tôn giáo",
-    "Thanh tra tỉnh", "Văn phòng Ủy ban nhân dân tỉnh", "Ban Dân tộc tỉnh",
+    "Thanh tra tỉnh", "Văn phòng UBND tỉnh", "Ban Dân tộc tỉnh",
     "Công an tỉnh", "Ban Quản lý các khu công nghiệp", "Ban Quản lý Khu kinh tế",
 )  # fmt: skip
 
@@ -78,7 +78,7 @@ AGENCY_ALIASES: dict[str, str] = {
     "sở gtvt": "Sở Giao thông vận tải",
     "sở vhttdl": "Sở Văn hóa, Thể thao và Du lịch",
     "sở vh,tt&dl": "Sở Văn hóa, Thể thao và Du lịch",
-    "văn phòng ubnd tỉnh": "Văn phòng Ủy ban nhân dân tỉnh",
+    "văn phòng ủy ban nhân dân tỉnh": "Văn phòng UBND tỉnh",
 }
 
 

@@ -44,6 +44,9 @@ def _meta(text: str):
             "Trung tâm Phục vụ hành chính công phường Tân Định",
         ),
         ("UBND TỈNH ĐẮK LẮK\nBAN TIẾP CÔNG DÂN", "Ban Tiếp công dân tỉnh Đắk Lắk"),
+        # the People's Committee's office, under its parent or named whole: written as officials shorten it
+        ("UBND TỈNH BÌNH PHƯỚC\nVĂN PHÒNG", "Văn phòng UBND tỉnh"),
+        ("VĂN PHÒNG ỦY BAN NHÂN DÂN TỈNH BÌNH PHƯỚC", "Văn phòng UBND tỉnh"),
         (
             "BAN TIẾP CÔNG DÂN TRUNG ƯƠNG\nTRỤ SỞ TIẾP CÔNG DÂN TRUNG ƯƠNG\nTẠI THÀNH PHỐ ĐÀ NẴNG",
             "Trụ sở Tiếp công dân Trung ương tại thành phố Đà Nẵng",
