@@ -11,7 +11,7 @@ from tests.conftest import make_report
 
 ROWS = list(csv.DictReader((Path(__file__).parent / "families.csv").open(encoding="utf-8")))
 # The share of cases read right today; raise it as families are added, never lower it.
-FLOOR = 0.83
+FLOOR = 0.87
 
 
 def _report_text(row: dict[str, str]) -> str:
