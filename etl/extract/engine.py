@@ -25,7 +25,13 @@ from etl.extract.mentions import (
 from etl.extract.names import NameContext, best_by_names, name_table, tokens, twins_by_level
 from etl.extract.tables import TableCell, read_tables
 from etl.models import DocumentMeta, Fact, Mention, NormalizedText, Period
-from etl.text.numbers import QUALIFIER_TAIL, number_words_pattern, parse_numeral, qualifier_of, scale_of, scaled
+from etl.text.numbers import (
+    QUALIFIER_TAIL,
+    number_words_pattern,
+    qualifier_of,
+    scaled,
+    value_of,
+)
 from etl.text.periods import (
     PeriodMention,
     find_period_mentions,
@@ -493,7 +499,6 @@ def _value_of(rule: Rule, m: re.Match[str], has_num: bool) -> tuple[float | None
     if not has_num:
         return None, "exact", None, start
     groups = m.re.groupindex
-    scale = scale_of(m.group("scale")) if "scale" in groups else 1.0
     qual = m.group("qual") if "qual" in groups else None
     if qual is None and m.start() == m.start("num"):
         tail = QUALIFIER_TAIL.search(m.string, max(0, m.start() - 14), m.start())
@@ -501,7 +506,7 @@ def _value_of(rule: Rule, m: re.Match[str], has_num: bool) -> tuple[float | None
             qual, start = tail.group(1), tail.start(1)
     den_text = m.group("den") if "den" in groups else None
     try:
-        value = scaled(parse_numeral(m.group("num")), scale)
+        value = value_of(m)
     except ValueError:
         return None, "exact", None, start
     return value, qualifier_of(qual), float(den_text) if den_text else None, start

@@ -22,8 +22,7 @@ from etl.text.numbers import (
     parse_number_words,
     parse_numeral,
     qualifier_of,
-    scale_of,
-    scaled,
+    value_of,
 )
 
 __all__ = [
@@ -109,8 +108,11 @@ def find_quantities(lower: str, start: int, end: int, claimed: dict[int, int] | 
     A number a rule already read (``claimed``: its position -> the end of the rule's match) is
     handed back unparsed, as kind 'claimed', ending where the rule's reading ends."""
     out: list[Quantity] = []
+    read_to = start  # a number inside the amount just read ('1 tỷ 140 triệu') is part of it
     for run in _DIGIT_RUN.finditer(lower, start, end):  # a plain scan; the full pattern only where needed
         pos = run.start()
+        if pos < read_to:
+            continue
         taken = claimed.get(pos) if claimed else None
         if taken is not None:
             out.append(Quantity(pos, pos, max(run.end(), taken), 0.0, "exact", None, "claimed", ""))
@@ -119,6 +121,7 @@ def find_quantities(lower: str, start: int, end: int, claimed: dict[int, int] | 
         q = _quantity(lower, m) if m is not None else None
         if q is not None:
             out.append(q)
+            read_to = m.end() if m is not None else read_to
     return out
 
 
@@ -165,7 +168,7 @@ def _quantity(lower: str, m: re.Match[str]) -> Quantity | None:
     if lower.startswith(("/", "-"), m.end()) and _is_code(lower, m.end()):
         return None  # 123/bc-ubnd
     try:
-        value = scaled(parse_numeral(num), scale_of(m.group("scale")))
+        value = value_of(m)
     except ValueError:
         return None
     end = m.end()

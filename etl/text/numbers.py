@@ -21,6 +21,7 @@ __all__ = [
     "scale_of",
     "scaled",
     "unify_digit_groups",
+    "value_of",
     "YEAR_WORDS",
     "number_words_pattern",
     "parse_number_words",
@@ -59,7 +60,11 @@ MAX_DIGITS = 18
 _DEN_GUARD = rf"(?!/\d(?:\.?\d){{{MAX_DIGITS}}})"
 # A qualifier just before a number that a rule's pattern did not include.
 QUALIFIER_TAIL = re.compile(rf"(?:^|\s)({_QUAL_RE})\s$")
-_SCALE_RE = r"(?:\s?(?P<scale>tỷ|tỉ|triệu|nghìn|ngàn)(?![^\W\d_]))?"
+# A scale word, and the smaller amount that may follow it: '1 tỷ 140 triệu', '2 triệu 500 nghìn'.
+_SCALE_RE = (
+    r"(?:\s?(?P<scale>tỷ|tỉ|triệu|nghìn|ngàn)(?![^\W\d_])"
+    r"(?:\s(?P<rest>\d{1,3}(?:,\d+)?)\s(?P<scale2>triệu|nghìn|ngàn)(?![^\W\d_]))?)?"
+)
 
 MACROS: dict[str, str] = {
     # a quantity: optional qualifier, the number, optional scale word
@@ -147,9 +152,21 @@ def parse_number(text: str) -> ParsedNumber:
     m = _STANDALONE.match(lowered)
     if not m:
         raise ValueError(f"không đọc được số: {text!r}")
-    value = scaled(parse_numeral(m.group("num")), scale_of(m.group("scale")))
+    value = value_of(m)
     den = m.group("den")
     return ParsedNumber(value, qualifier_of(m.group("qual")), _finite(den) if den else None)
+
+
+def value_of(m: re.Match[str]) -> float:
+    """The amount a {NUM} match states: its number times its scale word, plus a smaller amount
+    after it ('1 tỷ 140 triệu' is 1 140 000 000)."""
+    groups = m.re.groupindex
+    scale = scale_of(m.group("scale")) if "scale" in groups else 1.0
+    value = scaled(parse_numeral(m.group("num")), scale)
+    rest = m.group("rest") if "rest" in groups else None
+    if rest and scale_of(m.group("scale2")) < scale:
+        value = float(Decimal(repr(value)) + Decimal(repr(scaled(parse_numeral(rest), scale_of(m.group("scale2"))))))
+    return value
 
 
 def scaled(value: float, scale: float) -> float:

@@ -121,3 +121,20 @@ def test_counts_in_words_are_found_only_before_a_measure_noun():
     text = "nhận sáu đơn, mở mười hai cuộc; một số hồ sơ; hai mươi lăm hồ sơ"
     found = [m.group("words") for m in pattern.finditer(text)]
     assert found == ["sáu", "mười hai", "hai mươi lăm"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("1 tỷ 140 triệu đồng", 1_140_000_000), ("2 triệu 500 nghìn", 2_500_000), ("3,5 tỷ 20 triệu", 3_520_000_000),
+     ("hơn 1 tỷ 50 triệu", 1_050_000_000)],
+)  # fmt: skip
+def test_an_amount_in_two_scale_words_adds_up(text, value):
+    assert parse_number(text).value == value
+
+
+def test_the_smaller_amount_of_a_compound_is_no_figure_of_its_own():
+    from tests.conftest import make_report
+
+    ex = make_report("Thanh tra Sở ban hành 14 quyết định xử phạt với tổng số tiền phạt 1 tỷ 140 triệu đồng.")
+    assert ("fines_vnd", 1_140_000_000) in {(f.indicator, f.value) for f in ex.facts}
+    assert all(m.value != 140_000_000 for m in ex.mentions)
