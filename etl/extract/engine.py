@@ -596,7 +596,10 @@ def _resolve_mention(mention: PeriodMention, report: Period) -> Period:
     if mention.kind == "until" and p.end:
         # the report's start, unless the window ends before it ('từ đầu năm đến hết ngày 25/9' in a
         # report of 25/9–25/10 runs from 1 January)
-        start = report.start if report.start and report.start.year == p.end.year and report.start < p.end else None
+        # the report's start (a cycle year may start in December of the year before), unless the window
+        # ends before it or runs longer than a year
+        within = report.start is not None and report.start < p.end <= report.start + timedelta(days=366)
+        start = report.start if within else None
         return Period(start or date(p.end.year, 1, 1), p.end)
     return p
 

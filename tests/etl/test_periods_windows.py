@@ -154,3 +154,13 @@ def test_a_figure_in_brackets_after_a_comparison_is_the_compared_periods():
     got = {f.value: (f.indicator, f.period_start, f.period_end) for f in ex.facts}
     assert got[5430] == ("tthc_received", date(2024, 4, 1), date(2024, 6, 30))
     assert got[5210][1:] == (date(2025, 4, 1), date(2025, 6, 30))
+
+
+def test_a_count_until_the_end_of_a_cycle_year_runs_from_the_cycles_start():
+    from tests.conftest import make_report
+
+    body = "Đến ngày 14/12/2025, Sở đã giải quyết 141/153 đơn thuộc thẩm quyền, đạt tỷ lệ 92,2%.\n"
+    title = "Báo cáo công tác giải quyết khiếu nại, tố cáo năm 2025 (từ ngày 15/12/2024 đến ngày 14/12/2025)"
+    ex = make_report(body, title)
+    got = {f.indicator: (f.period_start, f.period_end) for f in ex.facts if f.role == "primary"}
+    assert got["petitions_resolved"] == (date(2024, 12, 15), date(2025, 12, 14))
