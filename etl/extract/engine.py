@@ -515,10 +515,7 @@ def _value_of(rule: Rule, m: re.Match[str], has_num: bool) -> tuple[float | None
 def _period_of(doc: _Doc, ind: Indicator, sentence: Sentence, pos: int) -> tuple[date | None, date | None, date | None]:
     """The figure's own period: a period said just before it, else the report's."""
     report = doc.report
-    local = None
-    for mention in doc.mentions(sentence):
-        if mention.end <= pos and mention.start >= pos - _LOCAL_WINDOW:
-            local = mention
+    local = _local_period(doc, ind, sentence, pos)
     if local is None and ind.kind == "rank":
         local = _earlier_year(doc, sentence)
     if local is None:
@@ -537,6 +534,15 @@ def _period_of(doc: _Doc, ind: Indicator, sentence: Sentence, pos: int) -> tuple
     if ind.kind == "stock":
         return None, None, _as_of(doc, sentence, period, dated=local is not None)
     return period.start, period.end, None
+
+
+def _local_period(doc: _Doc, ind: Indicator, sentence: Sentence, pos: int) -> PeriodMention | None:
+    """The last period said in the figure's sentence before it; for a rank, the last year (a rank is
+    of its assessed year, not of the month its index was published: 'Chỉ số CCHC năm 2024 … công bố
+    tháng 4/2025, Sở xếp thứ 11/19')."""
+    near = [m for m in doc.mentions(sentence) if m.end <= pos and m.start >= pos - _LOCAL_WINDOW]
+    years = [m for m in near if m.kind == "year"] if ind.kind == "rank" else []
+    return (years or near or [None])[-1]
 
 
 def _as_of(doc: _Doc, sentence: Sentence, period: Period, dated: bool) -> date | None:

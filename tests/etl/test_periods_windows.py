@@ -164,3 +164,15 @@ def test_a_count_until_the_end_of_a_cycle_year_runs_from_the_cycles_start():
     ex = make_report(body, title)
     got = {f.indicator: (f.period_start, f.period_end) for f in ex.facts if f.role == "primary"}
     assert got["petitions_resolved"] == (date(2024, 12, 15), date(2025, 12, 14))
+
+
+def test_a_rank_is_of_its_assessed_year_not_of_the_month_its_index_was_published():
+    from tests.conftest import make_report
+
+    body = (
+        "Kết quả Chỉ số cải cách hành chính năm 2023 của các sở, ngành được Ủy ban nhân dân tỉnh "
+        "công bố vào tháng 3/2024: Sở xếp thứ 5/20 cơ quan, đơn vị.\n"
+    )
+    ex = make_report(body, "Báo cáo cải cách hành chính 6 tháng đầu năm 2024")
+    got = {f.indicator: (f.value, f.period_start, f.period_end) for f in ex.facts if f.role == "primary"}
+    assert got["par_index_rank"] == (5, date(2023, 1, 1), date(2023, 12, 31))
