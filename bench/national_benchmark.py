@@ -17,6 +17,7 @@ import os
 import random
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -87,6 +88,7 @@ def main() -> None:
     ap.add_argument("--kinds", type=int, default=4)
     ap.add_argument("--repeat", type=int, default=1, help="full builds to run; each is printed, then the median")
     ap.add_argument("--smoke", action="store_true", help="four documents in a temporary folder: seconds")
+    ap.add_argument("--baseline", metavar="GIT_REF", help="also build with this earlier commit, to compare")
     a = ap.parse_args()
     if not a.smoke:
         run(a, 20)
@@ -95,6 +97,27 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         a.out = Path(tmp)
         run(a, 2)
+
+
+def baseline_speed(ref: str, raw: Path, out: Path) -> float:
+    """Documents/s of a full build by an earlier commit (a detached worktree, the same packages)."""
+    tree = Path(tempfile.mkdtemp(prefix="baseline-"))
+    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), ref], check=True,
+                   capture_output=True)  # fmt: skip
+    try:
+        db = out / "baseline.duckdb"
+        db.unlink(missing_ok=True)
+        code = (
+            "import sys; from pathlib import Path; from etl.build import build_warehouse; "
+            "r = build_warehouse(Path(sys.argv[1]), Path(sys.argv[2])); print(r.documents / r.seconds)"
+        )
+        done = subprocess.run([sys.executable, "-c", code, str(raw), str(db)], cwd=tree, check=True,
+                              capture_output=True, text=True)  # fmt: skip
+        db.unlink(missing_ok=True)
+        return float(done.stdout.strip().splitlines()[-1])
+    finally:
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=False,
+                       capture_output=True)  # fmt: skip
 
 
 def run(a: argparse.Namespace, repeat_queries: int) -> None:
@@ -118,6 +141,8 @@ def run(a: argparse.Namespace, repeat_queries: int) -> None:
     if a.repeat > 1:
         print(f"full build, median of {a.repeat}: {statistics.median(speeds):.0f} documents/s "
               f"(this machine's speed varies between runs by up to ±15 %)")  # fmt: skip
+    if a.baseline:
+        print(f"the same corpus built by {a.baseline}: {baseline_speed(a.baseline, raw, a.out):.0f} documents/s")
     r, n_truth = recall(db, a.out / "truth.csv")
     print(f"extraction vs truth: recall {r:.3f} over {n_truth} true figures")
     text, _ = document(random.Random(7), "Cần Thơ", "Sở Y tế", 2025, "cai_cach_hanh_chinh", filler_paragraphs())
