@@ -3,6 +3,7 @@
     python bench/table_layouts.py               # the full matrix: ~50 layouts x docx, PDF, md pipe, md HTML
     python bench/table_layouts.py --quick       # a handful of layouts, no PDF (seconds; also --smoke)
     python bench/table_layouts.py --out /tmp/lay --show-misses 3   # keep the files, print some misses
+    python bench/table_layouts.py --kinds unruled   # one file type (docx, pdf, unruled, md, html)
 
 Table layouts are enumerable, so they are generated rather than collected: orientation (measures
 on rows, periods on columns / measures on columns, periods on rows) x header depth (one row; two
@@ -10,9 +11,11 @@ rows with a merged group header "Kết quả thực hiện", or the same with it
 merged) x where the unit is (a "Đơn vị tính" column or row, the label "(hồ sơ)", the column
 header, the caption "ĐVT: triệu đồng") x a totals row "Tổng cộng" under its parts x a table
 continued across a page break (header repeated or lost) x file type (.docx with real merged cells,
-.pdf made from that .docx by LibreOffice, .md pipe table, .md with an HTML <table>). Each table is
-filled with figures of catalog indicators (their label_vi, unit, a plausible value in [min, max])
-inside a small report (letterhead, BÁO CÁO, a title naming the period, one sentence, a caption).
+.pdf made from that .docx by LibreOffice, .md pipe table, .md with an HTML <table>; and "unruled":
+a .pdf made the same way from the .docx with the table's borders and table style removed, its
+columns then aligned only by position). Each table is filled with figures of catalog indicators
+(their label_vi, unit, a plausible value in [min, max]) inside a small report (letterhead, BÁO
+CÁO, a title naming the period, one sentence, a caption).
 No prose is generated: only table cells carry figures.
 
 Each file's expected facts are written as ../shared/dev2/gold.csv rows (value in the catalog unit:
@@ -46,7 +49,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the project's packages
 
 SCORER = ROOT.parent / "shared" / "tools" / "score_extraction.py"
-FILE_TYPES = ("docx", "pdf", "md", "html")
+FILE_TYPES = ("docx", "pdf", "unruled", "md", "html")
+PDF_TYPES = ("pdf", "unruled")  # made from a .docx by LibreOffice
 GOLD_FIELDS = ["doc", "indicator", "value", "alt_values", "unit", "period_start", "period_end", "as_of",
                "qualifier", "quote"]  # fmt: skip
 DOCS_FIELDS = ["doc", "province", "agency", "report_label", "period_start", "period_end", "report_date"]
@@ -249,7 +253,7 @@ class Report:
 
     stem: str
     layout: Layout
-    kind: str  # docx | pdf | md | html
+    kind: str  # docx | pdf | unruled | md | html
     province: tuple[str, str]
     agency: str
     number: str
@@ -264,7 +268,7 @@ class Report:
 
     @property
     def doc(self) -> str:
-        return f"{self.stem}.{'md' if self.kind in ('md', 'html') else self.kind}"
+        return f"{self.stem}.{'md' if self.kind in ('md', 'html') else 'pdf' if self.kind in PDF_TYPES else 'docx'}"
 
     @property
     def agency_full(self) -> str:
@@ -643,8 +647,9 @@ def _th(cell: Cell) -> str:
     return f"<th{attrs}>{html.escape(cell.text)}</th>"
 
 
-def write_docx(report: Report, path: Path) -> None:
-    """A Word report: letterhead table, title, the figures table with real merged cells (gridSpan, vMerge).
+def write_docx(report: Report, path: Path, ruled: bool = True) -> None:
+    """A Word report: letterhead table, title, the figures table with real merged cells (gridSpan, vMerge);
+    ``ruled=False`` draws no table border (Word with borders off), so the PDF has no lines to follow.
 
     A continued table is two Word tables with a page break between; the page header and footer then
     stand between the two parts in the PDF."""
@@ -673,6 +678,8 @@ def write_docx(report: Report, path: Path) -> None:
                 doc.add_paragraph(_continued_caption(report))
         _docx_table(doc, header, body, repeat=report.layout.continued == "repeat")
     doc.add_paragraph(report.closing())
+    if not ruled:
+        _unrule(doc)
     doc.save(str(path))
 
 
@@ -724,6 +731,16 @@ def _docx_table(doc: object, header: Grid, body: list[list[str]], repeat: bool) 
             table.cell(r, c).text = text
 
 
+def _unrule(doc: object) -> None:
+    """Every table without borders: its table style and any table or cell borders removed."""
+    from docx.oxml.ns import qn
+
+    body = doc.element.body  # type: ignore[attr-defined]
+    for tag in ("w:tblStyle", "w:tblBorders", "w:tcBorders"):
+        for el in list(body.iter(qn(tag))):
+            el.getparent().remove(el)
+
+
 def convert_pdfs(docx_files: list[Path], out_dir: Path) -> None:
     """All .docx to .pdf in one LibreOffice run (its start-up is most of the time)."""
     if not docx_files:
@@ -748,7 +765,7 @@ def write_report(report: Report, folder: Path) -> Path:
     else:
         src = folder / "pdf-src"
         src.mkdir(exist_ok=True)
-        write_docx(report, src / f"{report.stem}.docx")
+        write_docx(report, src / f"{report.stem}.docx", ruled=report.kind == "pdf")
     return folder / report.doc
 
 
@@ -907,7 +924,7 @@ def _row(name: str, files: int, s: Score, per_kind: dict[str, Score] | None, kin
     pe = s.period_exact / s.found if s.found else 0.0
     text = f"{name:34} {files:>5} {s.expected:>8} {s.found:>6} {s.recall:>7.3f} {s.precision:>9.3f} {pe:>9.3f}"
     if per_kind:
-        text += "".join(f" {per_kind[k].recall:>6.2f}" if k in per_kind else f" {'':>6}" for k in kinds)
+        text += "".join(f" {per_kind[k].recall:>7.2f}" if k in per_kind else f" {'':>7}" for k in kinds)
     return text
 
 
@@ -919,7 +936,7 @@ def print_table(layouts: list[Layout], kinds: tuple[str, ...], scores: dict[tupl
         cells[(name, kind)].add(one)
         files[name] += 1
     head = f"{'layout':34} {'files':>5} {'expected':>8} {'found':>6} {'recall':>7} {'precision':>9} {'per_exact':>9}"
-    print(head + "".join(f" {k:>6}" for k in kinds))
+    print(head + "".join(f" {k:>7}" for k in kinds))
     total = Score()
     for layout in layouts:
         per_kind = {k: cells[(layout.name, k)] for k in kinds if (layout.name, k) in cells}
@@ -928,7 +945,7 @@ def print_table(layouts: list[Layout], kinds: tuple[str, ...], scores: dict[tupl
             s.add(one)
         total.add(s)
         print(_row(layout.name, files[layout.name], s, per_kind, kinds))
-    print("-" * (len(head) + 7 * len(kinds)))
+    print("-" * (len(head) + 8 * len(kinds)))
     print(_row("TOTAL", len(scores), total, None, kinds))
     print("\nby file type and by dimension:")
     by_name = {x.name: x for x in layouts}
@@ -987,12 +1004,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", "--smoke", action="store_true", help="a handful of layouts, no PDF (seconds)")
     ap.add_argument("--out", help="keep the generated files, gold.csv, docs.csv and pred.jsonl here")
     ap.add_argument("--show-misses", type=int, default=0, metavar="N", help="print N misses / wrong facts per file")
+    ap.add_argument("--kinds", default=",".join(FILE_TYPES), help="file types to generate, comma-separated")
     a = ap.parse_args(argv)
     layouts = quick_layouts() if a.quick else all_layouts()
-    kinds = tuple(k for k in FILE_TYPES if not (a.quick and k == "pdf"))
-    if "pdf" in kinds and shutil.which("soffice") is None:
+    kinds = tuple(k for k in FILE_TYPES if k in a.kinds.split(",") and not (a.quick and k in PDF_TYPES))
+    if set(kinds) & set(PDF_TYPES) and shutil.which("soffice") is None:
         print("soffice not found (apt-get install libreoffice-writer-nogui): no PDF layouts", file=sys.stderr)
-        kinds = tuple(k for k in kinds if k != "pdf")
+        kinds = tuple(k for k in kinds if k not in PDF_TYPES)
     folder = Path(a.out) if a.out else Path(tempfile.mkdtemp(prefix="table-layouts-"))
     folder.mkdir(parents=True, exist_ok=True)
     try:

@@ -18,11 +18,12 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from etl.models import SourceText
 from etl.sources import DEFAULT_MAX_BYTES, SUFFIXES, UnreadableError, read_regular, shown, too_large, unsupported
 from etl.text.html_tables import html_tables_to_rows
+from etl.text.pdf_tables import UnruledTable, find_unruled_tables, may_hold_unruled
 
 __all__ = ["DEFAULT_MAX_BYTES", "DOCX_LIMITS", "SUFFIXES", "ReadError", "decode_text", "read_bytes", "read_document"]
 
@@ -324,7 +325,11 @@ def _pdf_text(name: str, data: bytes) -> tuple[str, tuple[int, ...]]:
         if reader.is_encrypted:
             raise _named(name, "PDF được đặt mật khẩu")
         with _PlumberPages(data) as plumber:
-            pages = [_pdf_page_text(page, i, plumber) for i, page in enumerate(reader.pages)]
+            pages: list[str] = []
+            for i, page in enumerate(reader.pages):
+                pages.append(_pdf_page_text(page, i, plumber))
+                if plumber.broken_row and i:
+                    pages[i - 1] = _mended(pages[i - 1], *plumber.broken_row)
     except ReadError:
         raise
     except Exception as exc:  # pypdf raises many error types for damaged files
@@ -360,14 +365,24 @@ def _why_no_text(reader: Any) -> str:
 
 
 def _pdf_page_text(page: Any, index: int, plumber: _PlumberPages) -> str:
-    """A page that draws lines goes through pdfplumber for its tables; the rest, and any page
-    pdfplumber fails on, is read by pypdf (several times faster on plain text)."""
+    """A page that draws lines goes through pdfplumber for its tables; so does one whose plain
+    text holds rows of figures (an unruled table) or that follows a page an unruled table ran to
+    the foot of (the table may go on).
+    The rest, and any page pdfplumber fails on, is read by pypdf (several times faster)."""
+    plumber.broken_row = None
     if _may_hold_table(page):
         try:
             return plumber.text(index)
         except Exception:  # pdfminer raises many error types; pypdf reads the page instead
+            plumber.carried = None
+    text = page.extract_text() or ""
+    if plumber.carried is not None or may_hold_unruled(text):
+        try:
+            return plumber.text(index, ruled=False) or text
+        except Exception:  # as above: pypdf's text stands
             pass
-    return page.extract_text() or ""
+    plumber.carried = None
+    return text
 
 
 def _may_hold_table(page: Any) -> bool:
@@ -409,6 +424,8 @@ class _PlumberPages:
     def __init__(self, data: bytes) -> None:
         self._data = data
         self._pdf: Any = None
+        self.carried: UnruledTable | None = None  # an unruled table the last page ended with
+        self.broken_row: tuple[str, str] | None = None  # its last row, and that row ended on this page
 
     def __enter__(self) -> _PlumberPages:
         return self
@@ -417,24 +434,64 @@ class _PlumberPages:
         if self._pdf is not None:
             self._pdf.close()
 
-    def text(self, index: int) -> str:
-        """The page's text with its tables as pipe rows; the page's parsed objects are dropped after."""
+    def text(self, index: int, ruled: bool = True) -> str | None:
+        """The page's text with its tables as pipe rows; the page's parsed objects are dropped after.
+        Without ``ruled`` only unruled tables are looked for, and None says the page has none."""
         if self._pdf is None:
             import pdfplumber
 
             self._pdf = pdfplumber.open(io.BytesIO(self._data))
         page = self._pdf.pages[index]
         try:
-            return _plumber_page_text(page)
+            read = _plumber_page_text(page, self.carried, ruled)
+            self.carried, self.broken_row = read.carried, read.broken_row
+            return read.text
         finally:
             page.close()
 
 
-def _plumber_page_text(page: Any) -> str:
-    """The page's text lines with each ruled table, as pipe rows, where it stands on the page."""
-    tables = [(t.bbox, rows) for t in page.find_tables() if (rows := _pdf_table_rows(t))]
+class _PageRead(NamedTuple):
+    """A page read by pdfplumber: its text (None: an unruled search found nothing), the unruled
+    table running to its foot, and (old, new) for the last row of the page before when the
+    row's end was found at the top of this page."""
+
+    text: str | None
+    carried: UnruledTable | None = None
+    broken_row: tuple[str, str] | None = None
+
+
+def _plumber_page_text(page: Any, carried: UnruledTable | None = None, ruled: bool = True) -> _PageRead:
+    """The page's text lines with each table, as pipe rows, where it stands on the page.
+
+    Ruled tables first, then unruled ones among the words outside them. With no table at all the
+    text is pdfplumber's for a ruled page, None for an unruled one (the caller has pypdf's)."""
+    tables = [(t.bbox, rows) for t in page.find_tables() if (rows := _pdf_table_rows(t))] if ruled else []
+    rest = page.filter(lambda obj: not any(_inside(obj, box) for box, _ in tables)) if tables else page
+    unruled = find_unruled_tables(rest.extract_words(), carried)
+    tables += [(t.bbox, [_pipe_row(row) for row in t.rows]) for t in unruled]
     if not tables:
-        return page.extract_text() or ""
+        return _PageRead((page.extract_text() or "") if ruled else None)
+    ends = unruled[-1] if unruled and unruled[-1].ends_page else None
+    return _PageRead(_page_with_tables(page, tables), ends, _broken_row(carried, unruled))
+
+
+def _broken_row(carried: UnruledTable | None, unruled: list[UnruledTable]) -> tuple[str, str] | None:
+    """The last row of the page before as written there, and with the cells that end it here."""
+    if carried is None or not unruled or not unruled[0].tail:
+        return None
+    last = carried.rows[-1]
+    ended = [" ".join(f"{a} {b}".split()) for a, b in zip(last, unruled[0].tail, strict=True)]
+    return _pipe_row(last), _pipe_row(ended)
+
+
+def _mended(text: str, old: str, new: str) -> str:
+    """The page's text with its last ``old`` row replaced by ``new``."""
+    at = text.rfind(old)
+    return text if at < 0 else text[:at] + new + text[at + len(old) :]
+
+
+def _page_with_tables(page: Any, tables: list[tuple[tuple[float, float, float, float], list[str]]]) -> str:
+    """The text lines outside the tables, and each table's rows where the table stands."""
     boxes = [bbox for bbox, _ in tables]
     outside = page.filter(lambda obj: not any(_inside(obj, box) for box in boxes))
     items = [(line["top"], line["text"]) for line in outside.extract_text_lines(return_chars=False)]
