@@ -94,3 +94,17 @@ def warehouse(raw_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     report = build_warehouse(raw_dir, db)
     assert not report.errors, report.errors
     return db
+
+
+def golden_fact_key(doc: str, indicator: str, value: float) -> str:
+    """The key a correction names a sample's figure by (indicator@span), read from its golden file so
+    tests follow the extraction when a figure's quoted span changes."""
+    import json
+
+    path = ROOT / "tests" / "etl" / "golden" / f"{doc}.facts.jsonl"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        primary = row.get("role") == "primary" and row.get("indicator") == indicator
+        if primary and float(row.get("value", "nan")) == value:
+            return f"{indicator}@{row['char_start']}-{row['char_end']}"
+    raise KeyError(f"{doc}: no primary {indicator} = {value} in its golden file")

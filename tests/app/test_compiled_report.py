@@ -22,7 +22,7 @@ from lxml import etree
 
 from dashboard import compiled
 from dashboard.compiled_cli import generate, main
-from tests.conftest import RAW, REPORTS, ROOT
+from tests.conftest import RAW, REPORTS, ROOT, golden_fact_key
 
 TAY_NINH_2024 = compiled.Scope(compiled.parse_period("2024"), provinces=("Tây Ninh",))
 TAY_NINH_6T = compiled.Scope(compiled.parse_period("6T/2024"), provinces=("Tây Ninh",))
@@ -157,7 +157,7 @@ def test_every_figure_has_a_footnote_naming_its_report(year_report):
     (note,) = opened.notes_of(edocs[2])
     assert "2.813.493 văn bản" in note and "004_f3cae4251c6f1b42.txt" not in note and "tệp" not in note
     assert "của Sở Thông tin và Truyền thông (Tây Ninh)" in note
-    assert "trích: “văn bản trao đổi liên thông là 2.813.493”" in note
+    assert "trích: “2.813.493 văn bản”" in note  # the figure's own words, as the extraction quotes it
     for cells in opened.rows():
         for cell in cells[2:4]:
             if re.match(r"\d", cell.text):
@@ -228,8 +228,9 @@ def test_a_corrected_figure_says_so(tmp_path):
     shutil.copytree(RAW.parent / "reference", tmp_path / "data" / "reference")
     source = REPORTS / "vinh_long_stp_tiep_cong_dan_q3_2024.txt"
     shutil.copy(source, raw / source.name)
+    key = golden_fact_key(source.name, "citizen_receptions", 12)
     correction = {"doc_sha256": hashlib.sha256(source.read_bytes()).hexdigest(), "field": "value",
-                  "fact_key": "citizen_receptions@392-408", "old_value": "12", "new_value": "13",
+                  "fact_key": key, "old_value": "12", "new_value": "13",
                   "why": "Sai lỗi đánh máy", "who": "kiểm thử", "at": "2026-11-30T09:00:00"}  # fmt: skip
     (tmp_path / "data" / "corrections.jsonl").write_text(json.dumps(correction, ensure_ascii=False) + "\n")
     db = tmp_path / "warehouse.duckdb"

@@ -14,10 +14,11 @@ from streamlit.testing.v1 import AppTest
 from dashboard.auth import hash_password
 from tests.app.conftest import texts
 from tests.app.test_import_page import NEW_REPORT, PASSWORD, open_import, sign_in
+from tests.conftest import golden_fact_key
 
 DOC = "000_542a35844e80859c.txt"
-STAFF = "staff_total@1437-1495"  # 55 người at 31/05/2024
-RECEIVED = "tthc_received@8353-8373"  # 36 hồ sơ, 01/01–31/05/2024
+STAFF = golden_fact_key(DOC, "staff_total", 55)  # 55 người at 31/05/2024
+RECEIVED = golden_fact_key(DOC, "tthc_received", 36)  # 36 hồ sơ, 01/01–31/05/2024
 RAW_WORDS = ("status", "rejected", "extracted", "period_start", "as_of", "36.0", "31000.0")
 
 
