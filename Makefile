@@ -34,7 +34,8 @@ lint: $(DEVSTAMP)
 test: warehouse lint $(DEVSTAMP)
 	$(PY) -m pytest -m "not browser and not slow"
 
-# The slow cases (atomicity under kills, long interleavings, hostile files over a second each); CI runs them.
+# The slow cases (atomicity under kills, long interleavings, hostile files over a second each,
+# Spark reading the Parquet export: needs Java); CI runs them.
 slow: warehouse $(DEVSTAMP)
 	$(PY) -m pytest -m "slow and not browser"
 
