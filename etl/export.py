@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl.rows import SCHEMA_PATH
+from contract import SCHEMA_PATH
 
 __all__ = ["SPARK_NAMES", "export_parquet", "province_key", "view_statements"]
 

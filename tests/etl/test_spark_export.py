@@ -133,15 +133,19 @@ def test_a_filter_on_a_vietnamese_name_finds_its_rows(spark_views, bac_ninh_expo
 
 @pytest.mark.parametrize("view", VIEWS)
 def test_each_view_gives_duckdbs_rows_in_spark(spark_views, bac_ninh_export, view):
-    """On the same Parquet, and on the warehouse file itself."""
+    """On the same Parquet, column for column; on the warehouse file, in the warehouse's columns
+    (a view over `facts.*` there lacks the export's province and partition key)."""
     db, out = bac_ninh_export
     spark_names, spark_rows = _spark_rows(spark_views, f"SELECT * FROM {view}")
-    for con in (connect(out), connect(db)):
-        names, rows = _duck_rows(con, f"SELECT * FROM {view}")
-        con.close()
-        assert spark_names == names
-        assert spark_rows == rows
-    assert sum(spark_rows.values()) > 0
+    con = connect(out)
+    names, rows = _duck_rows(con, f"SELECT * FROM {view}")
+    con.close()
+    assert spark_names == names
+    assert spark_rows == rows and sum(rows.values()) > 0
+    con = connect(db)
+    names, rows = _duck_rows(con, f"SELECT * FROM {view}")
+    con.close()
+    assert _spark_rows(spark_views, f"SELECT {', '.join(names)} FROM {view}")[1] == rows
 
 
 def test_per_province_sums_are_exact_in_both_engines(spark_views, bac_ninh_export):

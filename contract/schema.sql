@@ -1,4 +1,5 @@
--- The warehouse the dashboard reads. etl/ writes it; dashboard/ only reads it.
+-- The warehouse the dashboard reads. etl/ writes it; dashboard/ only reads it; both read this
+-- file, the contract between them (with vocabulary.toml beside it).
 -- Every row carries the build that wrote it; facts point into documents.text.
 
 CREATE TABLE builds (
@@ -68,7 +69,7 @@ CREATE TABLE indicators (
     official_index  VARCHAR                -- the published index in reference_indices it is ranked in (DTI)
 );
 
--- The vocabulary the dashboard shows, from etl/vocabulary.py.
+-- The vocabulary the dashboard shows, from contract/vocabulary.toml.
 CREATE TABLE severities (
     code        VARCHAR PRIMARY KEY,       -- loi | canh_bao | thong_tin
     label       VARCHAR NOT NULL,
@@ -79,6 +80,15 @@ CREATE TABLE severities (
 CREATE TABLE report_types (
     code        VARCHAR PRIMARY KEY,       -- documents.report_type, report_schedule.report_type
     label       VARCHAR NOT NULL,
+    sort_order  INTEGER NOT NULL,
+    build_id    VARCHAR NOT NULL
+);
+
+-- What a fact's status means; kept: whether it counts (kept_facts, fact_view.kept).
+CREATE TABLE statuses (
+    code        VARCHAR PRIMARY KEY,       -- extracted | corrected | rejected
+    label       VARCHAR NOT NULL,
+    kept        BOOLEAN NOT NULL,
     sort_order  INTEGER NOT NULL,
     build_id    VARCHAR NOT NULL
 );
@@ -213,6 +223,15 @@ CREATE TABLE report_schedule (             -- the reports expected, as Decree 09
 -- no `* EXCLUDE`/`* REPLACE` (columns are named), and only four functions whose names differ, which
 -- etl/export.py renames for Spark (unnest, array_to_string, array_extract, list_value).
 
+-- The facts that count: every reader's rule for leaving out what a reviewer rejected
+-- (statuses.kept, from the vocabulary).
+CREATE VIEW kept_facts AS
+SELECT f.* FROM facts f JOIN statuses s ON s.code = f.status WHERE s.kept;
+
+-- The kept figures of rank indicators (indicators.kind): a smaller number is a better place.
+CREATE VIEW rank_facts AS
+SELECT k.* FROM kept_facts k JOIN indicators i ON i.code = k.indicator WHERE i.kind = 'rank';
+
 -- Each fact with the findings that involve it.
 CREATE VIEW finding_facts AS
 SELECT finding_id, check_id, severity, title, unnest(fact_ids) AS fact_id FROM findings;
@@ -232,10 +251,12 @@ SELECT
     d.province AS reported_province, d.agency AS reported_agency,
     coalesce(au.new_province, d.province) AS current_province,
     coalesce(al.new_agency, d.agency) AS current_agency,
-    i.short_label, i.kpi_order, i.lower_is_better, i.official_index
+    i.short_label, i.kpi_order, i.lower_is_better, i.official_index,
+    coalesce(st.kept, false) AS kept
 FROM facts f
 JOIN documents d USING (doc_id)
 JOIN indicators i ON i.code = f.indicator
+LEFT JOIN statuses st ON st.code = f.status
 LEFT JOIN admin_units au ON au.old_province = d.province
 LEFT JOIN agency_lineage al ON al.old_agency = d.agency
 LEFT JOIN fact_findings q USING (fact_id);
@@ -250,7 +271,7 @@ SELECT d.doc_id,
 FROM documents d
 LEFT JOIN (
     SELECT doc_id, count(*) AS assigned
-    FROM (SELECT DISTINCT doc_id, char_start, char_end FROM facts WHERE status <> 'rejected') spans
+    FROM (SELECT DISTINCT doc_id, char_start, char_end FROM kept_facts) spans
     GROUP BY doc_id
 ) f USING (doc_id)
 LEFT JOIN (SELECT doc_id, count(*) AS unassigned FROM mentions GROUP BY doc_id) m USING (doc_id);
@@ -269,7 +290,7 @@ SELECT
     group_code, group_label, label_vi, label_en, scope, kind, sort_order,
     finding_severity, finding_titles,
     reported_province, reported_agency, current_province, current_agency,
-    short_label, kpi_order, lower_is_better, official_index
+    short_label, kpi_order, lower_is_better, official_index, kept
 FROM fact_view;
 
 -- The dashboard's one filter path (dashboard/filters.py): documents and findings under the same
@@ -280,8 +301,8 @@ FROM fact_view;
 -- The indicator groups each document gives a kept figure of (read only under a group filter).
 CREATE VIEW document_groups AS
 SELECT DISTINCT x.doc_id, i.group_code
-FROM facts x JOIN indicators i ON i.code = x.indicator
-WHERE x.role = 'primary' AND x.status <> 'rejected';
+FROM kept_facts x JOIN indicators i ON i.code = x.indicator
+WHERE x.role = 'primary';
 
 -- A document's year is the year its period ends; its groups are in document_groups. Every column
 -- of documents but text and page_starts.
@@ -343,8 +364,8 @@ FROM finding_view;
 CREATE VIEW province_totals AS
 SELECT d.province, f.year, f.indicator, f.unit, count(*) AS facts,
        sum(CAST(f.value AS DECIMAL(38, 6))) AS total, max(f.period_end) AS latest_period_end
-FROM facts f
+FROM kept_facts f
 JOIN documents d ON d.doc_id = f.doc_id
 JOIN indicators i ON i.code = f.indicator
-WHERE f.status <> 'rejected' AND f.role = 'primary' AND i.kind <> 'rank'
+WHERE f.role = 'primary' AND i.kind <> 'rank'
 GROUP BY d.province, f.year, f.indicator, f.unit;
