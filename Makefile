@@ -19,9 +19,9 @@ $(DEVSTAMP): $(STAMP) requirements-dev.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $(DEVSTAMP)
 
-# Rebuilt when missing or older than any report or any ETL source file.
+# Rebuilt when missing or older than any report or any ETL or contract source file.
 warehouse: $(STAMP)
-	@if [ ! -f $(DB) ] || [ -n "$$(find $(RAW) data/reference data/corrections.jsonl etl -newer $(DB) -type f 2>/dev/null | head -n 1)" ]; then \
+	@if [ ! -f $(DB) ] || [ -n "$$(find $(RAW) data/reference data/corrections.jsonl etl contract -newer $(DB) -type f 2>/dev/null | head -n 1)" ]; then \
 		$(PY) -m etl build --raw $(RAW) --db $(DB) || echo "Cảnh báo: có tệp không đọc được (xem trên); các tệp khác đã được nạp."; \
 	else echo "Kho dữ liệu $(DB) đã cập nhật."; fi
 
@@ -34,7 +34,8 @@ lint: $(DEVSTAMP)
 test: warehouse lint $(DEVSTAMP)
 	$(PY) -m pytest -m "not browser and not slow"
 
-# The slow cases (atomicity under kills, long interleavings, hostile files over a second each); CI runs them.
+# The slow cases (atomicity under kills, long interleavings, hostile files over a second each,
+# Spark reading the Parquet export: needs Java); CI runs them.
 slow: warehouse $(DEVSTAMP)
 	$(PY) -m pytest -m "slow and not browser"
 

@@ -6,7 +6,8 @@ The log keeps the ETL's field names and raw values; only this module turns them 
 
 from __future__ import annotations
 
-from dashboard.formatting import STATUS_LABELS, vn_date, vn_value
+from contract import STATUS_LABELS
+from dashboard.formatting import vn_date, vn_value
 
 FIELD_LABELS = {
     "value": "Giá trị",

@@ -7,6 +7,7 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
+from contract import is_rank
 from dashboard.formatting import vn_sort_key
 
 PALETTE = ["#1f4e79", "#c0392b", "#2e8b57", "#d68910", "#6c3483", "#117a65", "#7b7d7d"]
@@ -26,7 +27,8 @@ def _plain(values: object) -> object:
     return html.escape(values, quote=False) if isinstance(values, str) else values
 
 
-def _layout(fig: go.Figure, unit: str, title: str = "") -> go.Figure:
+def _layout(fig: go.Figure, unit: str, title: str = "", rank: bool = False) -> go.Figure:
+    """Vietnamese number formats; a rank's axis reversed (a smaller number is a better place)."""
     fig.update_layout(
         title={"text": title, "font": {"size": 15}},
         separators=",.",  # decimal comma, thousands dot
@@ -40,8 +42,8 @@ def _layout(fig: go.Figure, unit: str, title: str = "") -> go.Figure:
         tickformat=",.1f" if unit == "%" else ",.0f",
         ticksuffix="%" if unit == "%" else "",
         gridcolor="#e5e8ec",
-        rangemode="tozero" if unit not in ("hạng",) else "normal",
-        autorange="reversed" if unit == "hạng" else True,
+        rangemode="tozero" if not rank else "normal",
+        autorange="reversed" if rank else True,
         title=unit,
     )
     fig.update_xaxes(tickformat="%d/%m/%Y", gridcolor="#f0f2f5")
@@ -114,7 +116,8 @@ def trend_chart(
     xs = list(points["x"]) + [w for w, _ in breaks]
     pad = pd.Timedelta(days=120 if single else 45)
     fig.update_layout(showlegend=True)
-    fig = _layout(fig, unit, _wrap([_plain(label)], 90)[0])  # a long name over two lines, never cut
+    # a long name over two lines, never cut
+    fig = _layout(fig, unit, _wrap([_plain(label)], 90)[0], rank=is_rank(points["kind"].iloc[0]))
     span = max(xs) - min(xs) + 2 * pad
     fig.update_xaxes(range=[min(xs) - pad, max(xs) + pad], **_period_ticks(points, official, span))
     return fig
@@ -178,7 +181,7 @@ def compare_group(bars: pd.DataFrame, title: str, unit: str, provinces: list[str
             )
         )
     # each (indicator, province · period) category holds one bar: overlay leaves no empty slots
-    fig = _layout(fig, unit, title)
+    fig = _layout(fig, unit, title, rank=bool(len(bars)) and is_rank(bars["kind"].iloc[0]))
     fig.update_layout(barmode="overlay", height=360, showlegend=False, bargap=0.3,
                       margin={"l": 10, "r": 10, "t": 50, "b": 10})  # fmt: skip
     fig.update_xaxes(tickformat=None, type="multicategory")

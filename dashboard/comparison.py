@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from contract import is_rank
 from dashboard.figures import NOT_REPORTED, ends, finding_mark
 from dashboard.formatting import (
     md_escape,
@@ -25,7 +26,7 @@ PER_MONTH_HELP = ("Các kỳ báo cáo dài ngắn khác nhau; bình quân thán
 def _compare_cell(h: dict) -> str:
     suffix = "/tháng" if h["per_month"] else ""
     mark = finding_mark(h["finding_severity"], h.get("finding_label"))
-    value = rank_text(h["value"], h.get("denominator")) if h["unit"] == "hạng" else vn_value(h["value"], h["unit"])
+    value = rank_text(h["value"], h.get("denominator")) if is_rank(h["kind"]) else vn_value(h["value"], h["unit"])
     return f"{value}{suffix} ({h['period']})" + (f" {mark}" if mark else "")
 
 
@@ -90,11 +91,12 @@ def _shared_bars(latest: pd.DataFrame, provinces: list[str]) -> pd.DataFrame:
     mine = mine[shared]
     suffix = ["/tháng" if divided else "" for divided in mine["per_month"]]
     return mine.assign(
-        value_text=[(value_with_unit(v, u, n) if u == "hạng" else vn_value(v, u)) + x for v, u, n, x in
-                    zip(mine["value"], mine["unit"], mine["denominator"], suffix, strict=True)],  # fmt: skip
+        value_text=[(value_with_unit(v, u, n, k) if is_rank(k) else vn_value(v, u)) + x for v, u, n, k, x in
+                    zip(mine["value"], mine["unit"], mine["denominator"], mine["kind"], suffix,
+                        strict=True)],  # fmt: skip
         tick=[period_short(a, b, c) for a, b, c in zip(mine["period_start"], mine["period_end"], mine["as_of"],
                                                        strict=True)],  # fmt: skip
-    )[["indicator", "label_vi", "unit", "group_label", "province", "value", "value_text", "period", "tick",
+    )[["indicator", "label_vi", "unit", "kind", "group_label", "province", "value", "value_text", "period", "tick",
        "sort_order"]]  # fmt: skip
 
 

@@ -17,6 +17,7 @@ from datetime import date, datetime
 import duckdb
 import pandas as pd
 
+from contract import QUARTERS, is_rank
 from dashboard import excel, queries
 from dashboard.filters import DOCUMENTS, FACTS, Filters
 from dashboard.filters import Source as FilterSource
@@ -32,7 +33,6 @@ from dashboard.formatting import (
     vn_value,
 )
 
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 NO_PROVINCE, NO_AGENCY = "Không rõ tỉnh", "Không rõ cơ quan"  # a report whose letterhead was not read
 _STOCK_SLACK_DAYS = 31  # two stocks compare when their dates are this close, a year apart
 _INEXACT = {"at_least", "about", "at_most"}
@@ -102,8 +102,8 @@ def _build_period(kind: str, groups: tuple[str, ...], code: str) -> Period:
         return Period(date(year, 1, 1), _month_end(year, months), label, code)
     if kind == "quarter":
         quarter, year = int(groups[0]), int(groups[1])
-        return Period(date(year, 3 * quarter - 2, 1), _month_end(year, 3 * quarter), f"quý {ROMAN[quarter]} năm {year}",
-                      code)  # fmt: skip
+        return Period(date(year, 3 * quarter - 2, 1), _month_end(year, 3 * quarter),
+                      f"quý {QUARTERS[quarter - 1]} năm {year}", code)  # fmt: skip
     if kind == "month":
         month, year = int(groups[0]), int(groups[1])
         return Period(date(year, month, 1), _month_end(year, month), f"tháng {month} năm {year}", code)
@@ -300,9 +300,9 @@ def comparison(current: Figure | None, previous: Figure | None) -> str:
         return "số liệu ước tính, không so sánh"
     change = current.value - previous.value
     if change == 0:
-        return "bằng cùng kỳ" if current.kind != "rank" else "giữ nguyên thứ hạng"
+        return "bằng cùng kỳ" if not is_rank(current.kind) else "giữ nguyên thứ hạng"
     up = "tăng" if change > 0 else "giảm"
-    if current.kind == "rank":  # a smaller rank is a better one
+    if is_rank(current.kind):  # a smaller rank is a better one
         return f"{'giảm' if change > 0 else 'tăng'} {vn_value(abs(change))} bậc"
     if current.unit == "%":
         return f"{up} {vn_value(abs(change))} điểm %"
@@ -409,7 +409,7 @@ _CANDIDATES_SQL = """
         FROM corrections WHERE applied AND fact_key IS NOT NULL AND field <> 'assign'
         GROUP BY ALL
     ) c ON c.doc_sha256 = d.sha256 AND c.fact_key = f.fact_key
-    WHERE f.role = 'primary' AND f.status <> 'rejected'
+    WHERE f.role = 'primary' AND f.kept
       AND coalesce(f.as_of, f.period_end) >= ? AND coalesce(f.as_of, f.period_start) <= ?
 """
 

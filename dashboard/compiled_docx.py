@@ -28,6 +28,7 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
+from contract import is_rank
 from dashboard.compiled import CompiledReport, Figure, Period, Row, Section, Unit, match
 from dashboard.figures import NOT_REPORTED
 from dashboard.formatting import agency_short, mid_sentence, period_text, vn_date, vn_datetime
@@ -322,7 +323,7 @@ def _quantity(figure: Figure, with_unit: bool) -> str:
     """'9.280.000.000 đồng', 'hơn 340', 'hạng 3' held together by no-break spaces: a line never
     ends between a number and its unit ('12,5%' has none; in a table the unit has its own column)."""
     text = figure.value_text
-    if with_unit and figure.unit == "hạng":
+    if with_unit and is_rank(figure.kind):
         text = f"hạng {text}"
     elif with_unit and figure.unit not in ("%", ""):
         text = f"{text} {figure.unit}"

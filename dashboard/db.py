@@ -31,7 +31,7 @@ def warehouse_version(path: Path | None = None) -> tuple[int, int] | None:
 
 
 def connect(path: Path | None = None) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the warehouse (tables unqualified, as in etl/schema.sql)."""
+    """A read-only connection to the warehouse (tables unqualified, as in contract/schema.sql)."""
     path = path or warehouse_path()
     con = duckdb.connect(config={"python_enable_replacements": False})
     if path.is_dir():

@@ -14,10 +14,10 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
+from contract import STATUS_LABELS
 from dashboard.filters import Filters
 from dashboard.formatting import (
     QUALIFIER_LABELS,
-    STATUS_LABELS,
     citation,
     original_name,
     rank_text,

@@ -2,7 +2,7 @@
 
 Every filtered query reads a view with the same filter columns — province, agency, report_type,
 year and the indicator group — for figures, documents or findings, as reported or under today's
-units (etl/schema.sql), so a filter means the same thing on every page."""
+units (contract/schema.sql), so a filter means the same thing on every page."""
 
 from __future__ import annotations
 

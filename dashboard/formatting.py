@@ -10,7 +10,8 @@ from datetime import date, datetime
 
 import pandas as pd
 
-STATUS_LABELS = {"extracted": "đã trích xuất", "corrected": "đã sửa", "rejected": "đã loại"}
+from contract import QUARTERS, is_rank
+
 QUALIFIER_LABELS = {"exact": "", "at_least": "hơn", "about": "khoảng", "at_most": "dưới", "sum": "tổng các phần"}
 _ALPHABET = "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệfghiìíỉĩịjklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvwxyỳýỷỹỵz"
 _ORDER = {c: i for i, c in enumerate(_ALPHABET)}
@@ -139,7 +140,6 @@ _AGENCY_SHORT = (
     ("Ủy ban nhân dân", "UBND"),
     ("Uỷ ban nhân dân", "UBND"),
 )
-_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
 def shorten(text: str, width: int) -> str:
@@ -230,7 +230,7 @@ def period_short(period_start: object, period_end: object, as_of: object = None)
         if months == 12:
             return f"Năm {end.year}"
         if months == 3 and start.month % 3 == 1:
-            return f"Quý {_ROMAN[end.month // 3]}/{end.year}"
+            return f"Quý {QUARTERS[end.month // 3 - 1]}/{end.year}"
         if start.month == 1 and months in (6, 9):
             return f"{months}T/{end.year}"
     return date_range(start, end)
@@ -242,9 +242,10 @@ def rank_text(value: object, of_n: object = None) -> str:
     return f"{text}/{int(of_n)}" if text and not _missing(of_n) and of_n is not pd.NA else text
 
 
-def value_with_unit(value: float | None, unit: str, of_n: object = None) -> str:
-    """'100%', 'hạng 40/63', '55 người', '9.280.000.000 đồng' — the unit once, never '100% %'."""
-    if unit == "hạng":
+def value_with_unit(value: float | None, unit: str, of_n: object = None, kind: object = None) -> str:
+    """'100%', 'hạng 40/63', '55 người', '9.280.000.000 đồng' — the unit once, never '100% %';
+    a rank (by the indicator's kind) as 'hạng …' out of ``of_n``."""
+    if is_rank(kind):
         return f"hạng {rank_text(value, of_n)}" if not _missing(value) else ""
     text = vn_value(value, unit)
     return text if not text or unit in ("%", "") else f"{text} {unit}"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from contract import is_rank
 from dashboard.figures import ends, finding_mark, is_true, length_days
 from dashboard.formatting import (
     citation,
@@ -46,7 +47,7 @@ class Card:
 
 def _comparable(latest: pd.Series | dict, earlier: pd.Series | dict) -> bool:
     """Stocks compare with any earlier date; flows and rates only with a period of the same length."""
-    if latest["kind"] == "stock" or latest["kind"] == "rank":
+    if latest["kind"] == "stock" or is_rank(latest["kind"]):
         return True
     a, b = length_days(latest), length_days(earlier)
     return a is not None and b is not None and abs(a - b) <= _SAME_LENGTH_DAYS
@@ -80,7 +81,7 @@ def _card(province: str, series: list[dict]) -> Card:
     if earlier and not comparable:
         note = "Kỳ trước có độ dài khác — không so sánh."
     code = latest["indicator"]
-    rank = latest["unit"] == "hạng"
+    rank = is_rank(latest["kind"])
     color, arrow = ("inverse" if is_true(latest.get("lower_is_better")) else "normal"), "auto"
     if rank and delta:  # 'lên 4 bậc' is good news although the number fell
         up = delta.startswith("lên")
@@ -109,7 +110,7 @@ def _card(province: str, series: list[dict]) -> Card:
 def _sparkline(newest_first: list[dict]) -> tuple[float, ...]:
     """The card's line, oldest first; a rank is drawn negated (the axis reversed, as on Xu hướng),
     so 44 → 40 rises: the sparkline has no axis and its hover is hidden (chrome.CSS)."""
-    sign = -1.0 if newest_first[0]["unit"] == "hạng" else 1.0
+    sign = -1.0 if is_rank(newest_first[0]["kind"]) else 1.0
     return tuple(sign * float(r["value"]) for r in reversed(newest_first))
 
 
@@ -119,7 +120,7 @@ def _delta(latest: dict, prev: dict) -> tuple[str | None, str]:
     then = mid_sentence(period_short(prev["period_start"], prev["period_end"], prev["as_of"]))
     if diff == 0:
         return None, f"Không đổi so với {then}."
-    if latest["unit"] == "hạng":
+    if is_rank(latest["kind"]):
         return f"{'xuống' if diff > 0 else 'lên'} {vn_value(abs(diff))} bậc so với {then}", ""
     return f"{'+' if diff > 0 else '-'}{vn_value(abs(diff), latest['unit'])} so với {then}", ""
 
@@ -160,7 +161,7 @@ def other_figures(df: pd.DataFrame) -> pd.DataFrame:
             "Tỉnh": [r["province"] for r in rows],
             "Nhóm chỉ tiêu": [r["group_label"] for r in rows],
             "Chỉ tiêu": [r["label_vi"] for r in rows],
-            "Giá trị": [value_with_unit(r["value"], r["unit"], r.get("denominator")) for r in rows],
+            "Giá trị": [value_with_unit(r["value"], r["unit"], r.get("denominator"), r.get("kind")) for r in rows],
             "Kỳ": [period_text(r["period_start"], r["period_end"], r["as_of"]) for r in rows],
             "Văn bản": [citation(r, None) for r in rows],
         },

@@ -1,4 +1,4 @@
-"""SQL over the warehouse schema (etl/schema.sql). Every function takes a connection and
+"""SQL over the warehouse schema (contract/schema.sql). Every function takes a connection and
 returns a DataFrame; every user value is a bound parameter."""
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def _search(text: str) -> tuple[str, list[str]]:
 
 @dataclass(frozen=True, slots=True)
 class Vocabulary:
-    """The words the warehouse declares once for both sides (etl/vocabulary.py, the catalog)."""
+    """The words the warehouse declares once for both sides (contract/vocabulary.toml, the catalog)."""
 
     severities: dict[str, str]  # code -> label, the most serious first
     report_types: dict[str, str]  # code -> label, in their order
@@ -116,7 +116,7 @@ def _fact_where(
     """The filters' clause over fact_view, narrowed to some indicators and a searched text."""
     where, params = filters.where(FACTS)
     if not include_rejected:
-        where += " AND status <> 'rejected'"
+        where += " AND kept"
     if indicators:
         where += " AND list_contains(?::VARCHAR[], indicator)"
         params.append(list(indicators))
@@ -179,15 +179,17 @@ def documents(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
                    left(sha256, 10) AS link_id
             FROM {filters.view(DOCUMENTS)} WHERE {where}
         ), f AS (
-            SELECT doc_id, count(*) FILTER (WHERE role = 'primary') AS facts,
-                   count(DISTINCT (char_start, char_end)) FILTER (WHERE status <> 'rejected') AS assigned
+            SELECT doc_id, count(*) FILTER (WHERE role = 'primary') AS facts
             FROM facts WHERE doc_id IN (SELECT doc_id FROM d) GROUP BY doc_id
+        ), k AS (
+            SELECT doc_id, count(DISTINCT (char_start, char_end)) AS assigned
+            FROM kept_facts WHERE doc_id IN (SELECT doc_id FROM d) GROUP BY doc_id
         ), m AS (
             SELECT doc_id, count(*) AS unassigned FROM mentions WHERE doc_id IN (SELECT doc_id FROM d) GROUP BY doc_id
         )
         SELECT d.*, coalesce(f.facts, 0) AS facts, coalesce(m.unassigned, 0) AS unassigned,
-               coalesce(f.assigned, 0) / nullif(coalesce(f.assigned, 0) + coalesce(m.unassigned, 0), 0) AS coverage
-        FROM d LEFT JOIN f USING (doc_id) LEFT JOIN m USING (doc_id)
+               coalesce(k.assigned, 0) / nullif(coalesce(k.assigned, 0) + coalesce(m.unassigned, 0), 0) AS coverage
+        FROM d LEFT JOIN f USING (doc_id) LEFT JOIN k USING (doc_id) LEFT JOIN m USING (doc_id)
         ORDER BY province COLLATE vi, period_end DESC NULLS LAST, doc_id
     """  # noqa: S608 - placeholders only
     return con.execute(sql, params).df()
@@ -312,7 +314,7 @@ def coverage(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
                report_period_end AS doc_end, count(*) AS facts, min(s.worst) AS worst
         FROM {filters.view(FACTS)}
         LEFT JOIN (SELECT code AS finding_severity, sort_order AS worst FROM severities) s USING (finding_severity)
-        WHERE role = 'primary' AND status <> 'rejected' AND {where}
+        WHERE role = 'primary' AND kept AND {where}
         GROUP BY ALL
         """,  # noqa: S608 - placeholders only
         params,

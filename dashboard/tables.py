@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from contract import STATUS_LABELS
 from dashboard.figures import citations, finding_mark, labels_of
-from dashboard.formatting import QUALIFIER_LABELS, STATUS_LABELS, original_name, period_short, vn_date, vn_value
+from dashboard.formatting import QUALIFIER_LABELS, original_name, period_short, vn_date, vn_value
 from dashboard.reader import coverage_text
 
 # What each shown column is called, whichever table shows it (pages and widgets name columns by

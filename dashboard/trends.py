@@ -31,8 +31,8 @@ def trend_points(df: pd.DataFrame) -> pd.DataFrame:
         ],
         tick=[period_short(a, b, c) for a, b, c in zip(df["period_start"], df["period_end"], df["as_of"], strict=True)],
         value_text=[
-            value_with_unit(v, u, df.get("denominator", pd.Series([None] * len(df))).iloc[i])
-            for i, (v, u) in enumerate(zip(df["value"], df["unit"], strict=True))
+            value_with_unit(v, u, df.get("denominator", pd.Series([None] * len(df))).iloc[i], k)
+            for i, (v, u, k) in enumerate(zip(df["value"], df["unit"], df.get("kind", [None] * len(df)), strict=True))
         ],  # fmt: skip
         document=citations(df, None),  # whole: the chart's hover wraps it
         mark=[

@@ -57,7 +57,7 @@ def contradictions(rows: pd.DataFrame) -> None:
 def figure_text(row: dict) -> str:
     """'khoảng 30.000 hồ sơ': the value with its unit, after the word that qualifies it in the report."""
     words = QUALIFIER_LABELS.get(str(row.get("qualifier") or ""), "")
-    value = value_with_unit(row["value"], row["unit"], row.get("denominator"))
+    value = value_with_unit(row["value"], row["unit"], row.get("denominator"), row.get("kind"))
     return f"{words} {value}" if words and words != QUALIFIER_LABELS["sum"] else value
 
 

@@ -15,13 +15,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from contract import SCHEMA_PATH, VOCABULARY_PATH
 from etl import __version__
 from etl.catalog import Catalog, default_catalog
 from etl.checks import CHECKS_PATH
 from etl.corrections import CorrectionsLog, build_lock, read_corrections
 from etl.pipeline import Extraction
 from etl.reference import ReferenceSnapshot, read_reference
-from etl.rows import SCHEMA_PATH, doc_rows
+from etl.rows import doc_rows
 from etl.warehouse import BuildReport, BuildRun, sweep_leftovers, write_full, write_incremental, write_rows
 
 __all__ = [
@@ -98,7 +99,8 @@ def _fingerprint(inputs: BuildInputs, log: CorrectionsLog, reference: ReferenceS
     """Everything besides the reports that shapes a build; when it changes, a full build is due."""
     h = hashlib.sha256()
     for part in (__version__.encode(), inputs.catalog.sha256.encode(), checks, SCHEMA_PATH.read_bytes(),
-                 inputs.corrections.name.encode(), log.data, reference.sha256.encode()):  # fmt: skip
+                 VOCABULARY_PATH.read_bytes(), inputs.corrections.name.encode(), log.data,
+                 reference.sha256.encode()):  # fmt: skip
         h.update(part)
     return h.hexdigest()
 

@@ -394,8 +394,8 @@ def check_inputs(con: duckdb.DuckDBPyConnection, where: str = "TRUE", scope: str
     across = f"AND {_ACROSS}" if scope == COLLECTION else ""
     cols = ", ".join(f"f.{c}" for c in RECORD_COLUMNS)
     facts = con.execute(
-        f"SELECT {cols}, d.province, coalesce(d.agency, '') FROM facts f JOIN {docs} d USING (doc_id) "  # noqa: S608
-        f"WHERE f.status <> 'rejected' {across}"
+        f"SELECT {cols}, d.province, coalesce(d.agency, '') FROM kept_facts f JOIN {docs} d USING (doc_id) "  # noqa: S608
+        f"WHERE TRUE {across}"
     ).fetchall()
     documents = con.execute(
         f"SELECT {', '.join(DocumentRecord._fields)} FROM {docs} ORDER BY doc_id"  # noqa: S608 - our own clause

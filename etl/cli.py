@@ -121,8 +121,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     """python -m etl check --db data/warehouse.duckdb --json"""
     import duckdb
 
+    from contract import SEVERITIES, SEVERITY_LABELS
     from etl.checks import check_inputs, run_checks, stored_log_findings
-    from etl.vocabulary import SEVERITIES, SEVERITY_LABELS
     from etl.warehouse import sweep_leftovers
 
     sweep_leftovers(Path(args.db))  # what killed builds left beside the warehouse

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
+from contract import REPORT_TYPES, quarter_number
 from etl.gazetteer import (
     AGENCIES,
     AGENCY_ALIASES,
@@ -28,7 +29,6 @@ from etl.text.periods import PeriodMention, find_period_mentions
 from etl.text.segments import numeric_paragraphs, paragraph_spans
 
 __all__ = [
-    "REPORT_TYPES",
     "period_code",
     "detect_agency",
     "detect_metadata",
@@ -38,16 +38,6 @@ __all__ = [
     "find_title",
 ]
 
-# Checked in the title first; the family named earliest in the title wins.
-REPORT_TYPES: dict[str, str] = {
-    "dan_chu_co_so": r"dân chủ ở cơ sở|dân chủ cơ sở|quy chế dân chủ|thực hiện dân chủ",
-    "dan_van_chinh_quyen": r"dân vận chính quyền|công tác dân vận",
-    "cai_cach_hanh_chinh": r"cải cách hành chính|cchc|cải cách thủ tục hành chính",
-    "chuyen_doi_so": r"chuyển đổi số|chính quyền số|chính quyền điện tử",
-    "thanh_tra": r"công tác thanh tra|kết quả thanh tra|thanh tra, kiểm tra",
-    "tiep_cong_dan": r"tiếp công dân|giải quyết khiếu nại|khiếu nại, tố cáo",
-    "phong_chong_tham_nhung": r"phòng, chống tham nhũng|phòng chống tham nhũng",
-}
 _TITLE_LINE_CHARS = 200
 # Case matters: mid-line, a capitalised opening word starts the text after the title.
 _TITLE_INTO_TEXT = re.compile(r"\s(?=(?:Thực hiện|Căn cứ|Theo|Kính gửi|Triển khai|Nhằm|Để)\s)")
@@ -462,17 +452,20 @@ def _agency_symbols() -> dict[str, list[str]]:
     return symbols
 
 
+_OTHER_TYPE = next(r.code for r in REPORT_TYPES if not r.pattern)  # every report of no family
+
+
 def detect_report_type(title_lower: str, head_lower: str) -> str:
     """The report family named earliest in the title (else in the opening text)."""
     for text in (title_lower, head_lower):
         best, best_pos = None, len(text) + 1
-        for code, pattern in REPORT_TYPES.items():
+        for code, pattern in ((r.code, r.pattern) for r in REPORT_TYPES if r.pattern):
             m = re.search(pattern, text)
             if m and m.start() < best_pos:
                 best, best_pos = code, m.start()
         if best:
             return best
-    return "khac"
+    return _OTHER_TYPE
 
 
 def detect_period(title: str, lower: str, report_date: date | None = None) -> Period:
@@ -730,7 +723,6 @@ def detect_metadata(norm: NormalizedText, doc: str) -> DocumentMeta:
 
 
 _QUARTER = re.compile(r"quý\s+(iv|iii|ii|i|[1-4])")
-_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
 
 def period_code(label: str | None, end: date | None) -> str | None:
@@ -742,7 +734,7 @@ def period_code(label: str | None, end: date | None) -> str | None:
     quarter = _QUARTER.search(text)
     if quarter:
         q = quarter.group(1)
-        return f"Q{_ROMAN.get(q, q)}"
+        return f"Q{q if q.isdigit() else quarter_number(q)}"
     if "6 tháng đầu" in text or (end.month <= 7 and "năm" not in text.replace("đầu năm", "")):
         return "H1"
     return "Y"

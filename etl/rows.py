@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from contract import SCHEMA_PATH, is_kept
 from etl.catalog import Catalog, default_catalog
 from etl.checks import RECORD_COLUMNS, FactRecord
 from etl.corrections import ASSIGN_RULE, Correction, apply_corrections, assign_mentions, fact_key, mention_key
@@ -21,9 +22,8 @@ from etl.metadata import period_code
 from etl.models import Fact
 from etl.pipeline import Extraction
 
-__all__ = ["SCHEMA_PATH", "DocRows", "arrow_table", "columns", "doc_rows", "source_row"]
+__all__ = ["DocRows", "arrow_table", "columns", "doc_rows", "source_row"]
 
-SCHEMA_PATH = Path(__file__).with_name("schema.sql")
 _ARROW_TYPES = {
     "VARCHAR": pa.string(), "INTEGER": pa.int32(), "BIGINT": pa.int64(), "DOUBLE": pa.float64(),
     "DATE": pa.date32(), "TIMESTAMP": pa.timestamp("us"), "BOOLEAN": pa.bool_(),
@@ -86,7 +86,7 @@ class DocRows:
         """The document's kept facts as the checks read them (as ``checks.check_inputs`` reads
         them from a warehouse)."""
         where = (self.document[_DOC_PROVINCE], self.document[_DOC_AGENCY] or "")
-        return [FactRecord(*(f[i] for i in _RECORD_AT), *where) for f in self.facts if f[_FACT_STATUS] != "rejected"]
+        return [FactRecord(*(f[i] for i in _RECORD_AT), *where) for f in self.facts if is_kept(f[_FACT_STATUS])]
 
 
 @lru_cache(maxsize=8)

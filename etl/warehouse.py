@@ -27,13 +27,13 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from contract import REPORT_TYPE_LABELS, SCHEMA_PATH, SEVERITIES, STATUSES
 from etl import __version__
 from etl.catalog import Catalog
 from etl.checks import COLLECTION, Finding, check_inputs, log_findings, official_ranks, run_checks
 from etl.corrections import Correction, CorrectionsLog
-from etl.rows import SCHEMA_PATH, DocRows, columns, source_row
+from etl.rows import DocRows, columns, source_row
 from etl.sources import raw_entries, raw_files
-from etl.vocabulary import REPORT_TYPE_LABELS, SEVERITIES
 from etl.workers import (
     Chunk,
     chunk_of_rows,
@@ -152,13 +152,15 @@ def _write_new(run: BuildRun, chunks: Callable[[], Iterator[Chunk]]) -> BuildRep
 
 
 def _insert_vocabulary(con: duckdb.DuckDBPyConnection, run: BuildRun) -> None:
-    """The tables that say what the codes mean: indicators, severities, report types, and the
-    reference tables."""
+    """The tables that say what the codes mean: indicators, severities, report types, statuses,
+    and the reference tables."""
     _insert(con, "indicators", _indicators_frame(run.catalog, run.checks, run.build_id))
     severities = [{"code": s.code, "label": s.label, "sort_order": s.order} for s in SEVERITIES]
     _insert(con, "severities", pd.DataFrame(severities).assign(build_id=run.build_id))
     types = [{"code": c, "label": label, "sort_order": n} for n, (c, label) in enumerate(REPORT_TYPE_LABELS.items())]
     _insert(con, "report_types", pd.DataFrame(types).assign(build_id=run.build_id))
+    statuses = [{"code": s.code, "label": s.label, "kept": s.kept, "sort_order": n} for n, s in enumerate(STATUSES)]
+    _insert(con, "statuses", pd.DataFrame(statuses).assign(build_id=run.build_id))
     for name, frame in run.reference.items():
         _insert(con, name, frame.assign(build_id=run.build_id))
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import ctypes
 import gc
-import hashlib
 import multiprocessing as mp
 import os
 import pickle
@@ -37,12 +36,18 @@ from pathlib import Path
 import pyarrow as pa
 
 from etl.catalog import Catalog
-from etl.checks import DOCUMENT, CheckInputs, Finding, run_checks
+from etl.checks import Finding
 from etl.corrections import Correction
-from etl.pipeline import process_file
-from etl.readers import ReadError
-from etl.rows import DocRows, arrow_table, columns, doc_rows, source_row
-from etl.sources import shown
+from etl.rows import DocRows, arrow_table, columns
+from etl.transform import (
+    DocumentRows,
+    TransformInputs,
+    document_findings,
+    given_up,
+    overtime_message,
+    sha256_of,
+    transform,
+)
 
 __all__ = [
     "DEFAULT_FILE_TIMEOUT",
@@ -62,15 +67,6 @@ _CHUNK = 32  # files a worker extracts before handing their rows back
 DEFAULT_FILE_TIMEOUT = 60.0  # seconds one file may take to read and extract
 _POLL = 0.2  # seconds between the build's looks at its workers
 _AHEAD = 2  # tasks sent to a worker before it finishes the first
-
-
-@dataclass(frozen=True, slots=True)
-class _Outcome:
-    """One file after its worker is done: its build_sources row, and its rows unless it failed."""
-
-    doc_id: str
-    source: dict[str, object]
-    rows: DocRows | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,15 +96,6 @@ class Chunk:
                 value.unlink(missing_ok=True)
 
 
-class _Overtime(BaseException):
-    """Raised by the alarm in the middle of a file; a BaseException, so no reader's
-    ``except Exception`` turns it into a read error."""
-
-
-def _raise_overtime(signum: int, frame: object) -> None:
-    raise _Overtime
-
-
 def file_timeout(seconds: float | None = None) -> float | None:
     """The per-file budget: the argument, else ``ETL_FILE_TIMEOUT``, else 60 s; 0 or less means none."""
     if seconds is None:
@@ -119,111 +106,51 @@ def file_timeout(seconds: float | None = None) -> float | None:
     return seconds if seconds > 0 else None
 
 
-def _seconds(value: float) -> str:
-    return f"{value:g}".replace(".", ",")
-
-
-def _overtime_message(path: Path, budget: float) -> str:
-    return f"{shown(path.name)}: quá thời gian trích xuất (quá {_seconds(budget)} giây); bỏ qua tệp này"
-
-
-def _within(budget: float | None, work: Callable[[], _Outcome]) -> _Outcome:
-    """Run ``work`` under an alarm of ``budget`` seconds, where an alarm can be set: the main
-    thread, with no other timer running (the caller's timer is left alone)."""
-    usable = budget and threading.current_thread() is threading.main_thread()
-    if not usable or signal.getitimer(signal.ITIMER_REAL)[0] > 0:
-        return work()
-    previous = signal.signal(signal.SIGALRM, _raise_overtime)
-    signal.setitimer(signal.ITIMER_REAL, budget)
-    try:
-        return work()
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-def _failed(item: tuple[str, Path], error: str) -> _Outcome:
-    """A file given up on: its build_sources row says why (no hash of a file that is not a plain file)."""
-    doc_id, path = item
-    return _Outcome(doc_id, source_row(doc_id, path, sha256_of(path) if path.is_file() else None, error), None)
-
-
-def _extract(item: tuple[str, Path], catalog: Catalog, corrections: list[Correction]) -> _Outcome:
-    doc_id, path = item
-    ex = process_file(path, catalog)
-    rows = doc_rows(doc_id, ex, corrections, catalog)
-    return _Outcome(doc_id, source_row(doc_id, path, ex.source.sha256, None), rows)
-
-
-def _load_one(
-    item: tuple[str, Path], catalog: Catalog, corrections: list[Correction], budget: float | None = None
-) -> _Outcome:
-    """Read, extract and turn into rows one file within its time budget; a bad or slow file gives
-    its reason, and stops nothing."""
-    path = item[1]
-    try:
-        return _within(budget, lambda: _extract(item, catalog, corrections))
-    except ReadError as exc:
-        return _failed(item, str(exc))
-    except _Overtime:
-        return _failed(item, _overtime_message(path, budget or 0))
-    except MemoryError:
-        return _failed(item, f"{shown(path.name)}: hết bộ nhớ khi trích xuất; bỏ qua tệp này")
-    except Exception as exc:  # noqa: BLE001 - reported per file, the build goes on
-        return _failed(item, f"{shown(path.name)}: lỗi khi trích xuất ({type(exc).__name__}: {shown(str(exc))})")
-
-
 def _load_chunk(
     items: list[tuple[str, Path]],
-    catalog: Catalog | None = None,
-    corrections: list | None = None,
-    checks: tuple[dict, dict] | None = None,
-    budget: float | None = None,
-    given_up: dict[int, str] | None = None,
+    inputs: TransformInputs | None = None,
+    given_up_at: dict[int, str] | None = None,
     on_file: Callable[[int | None], None] | None = None,
 ) -> Chunk:
-    """Files -> one chunk; in a worker process, with the catalog, corrections, checks (declarations
-    and official ranks) and budget it was started with. ``given_up`` holds the files (by index) that already failed in a
-    worker that had to be killed; ``on_file(k)`` is told as each file starts."""
-    catalog = catalog or _worker["catalog"]  # type: ignore[assignment]
-    corrections = _worker["corrections"] if corrections is None else corrections  # type: ignore[assignment]
-    checks = _worker.get("checks") if checks is None else checks  # type: ignore[assignment]
-    budget = _worker.get("budget") if budget is None else budget  # type: ignore[assignment]
-    outcomes = []
+    """Files -> one chunk, each file by ``transform``; in a worker process, with the inputs it was
+    started with. ``given_up_at`` holds the files (by index) that already failed in a worker that
+    had to be killed; ``on_file(k)`` is told as each file starts."""
+    inputs = inputs or _worker["inputs"]  # type: ignore[assignment]
+    done = []
     for k, item in enumerate(items):
-        if given_up and k in given_up:
-            outcomes.append(_failed(item, given_up[k]))
+        if given_up_at and k in given_up_at:
+            done.append(given_up(item, given_up_at[k]))
             continue
         if on_file is not None:
             on_file(k)
-        outcomes.append(_load_one(item, catalog, corrections, budget))
+        done.append(transform(item, inputs))  # type: ignore[arg-type]
     if on_file is not None:
         on_file(None)  # the files are done: what follows is no file's time
-    return _chunk_of(outcomes, catalog, checks)  # type: ignore[arg-type]
+    return _chunk_of(done)
 
 
-def _chunk_of(outcomes: list[_Outcome], catalog: Catalog, checks: tuple[dict, dict]) -> Chunk:
-    rows = [o.rows for o in outcomes if o.rows is not None]
-    records = [r for doc in rows for r in doc.check_records()]
+def _chunk_of(done: list[DocumentRows]) -> Chunk:
+    rows = [d.rows for d in done if d.rows is not None]
     documents = arrow_table("documents", [r.document for r in rows])
     facts = arrow_table("facts", [f for r in rows for f in r.facts])
     mentions = arrow_table("mentions", [m for r in rows for m in r.mentions])
     spool = _worker.get("spool")
     return Chunk(
-        sources=[o.source for o in outcomes],
+        sources=[d.source for d in done],
         documents=_spooled(documents, spool) if spool else documents,  # type: ignore[arg-type]
         facts=_spooled(facts, spool) if spool else facts,  # type: ignore[arg-type]
         mentions=_spooled(mentions, spool) if spool else mentions,  # type: ignore[arg-type]
         applied=frozenset().union(*(r.applied for r in rows)),
-        findings=run_checks(CheckInputs.of(records, official=checks[1]), catalog, checks[0], scope=DOCUMENT),
+        findings=[f for d in done for f in d.findings],
     )
 
 
 def chunk_of_rows(rows: list[DocRows], catalog: Catalog, checks: tuple[dict, dict]) -> Chunk:
     """Rows made without reading files (synthetic corpora) as the chunk a worker would hand back."""
-    outcomes = [_Outcome(r.doc_id, {"file_name": r.doc_id, "sha256": r.document[_DOC_SHA256], "size_bytes": None,
-                                    "mtime_ns": None, "status": "loaded", "error": None}, r) for r in rows]  # fmt: skip
-    return _chunk_of(outcomes, catalog, checks)
+    done = [DocumentRows(r.doc_id, {"file_name": r.doc_id, "sha256": r.document[_DOC_SHA256], "size_bytes": None,
+                                    "mtime_ns": None, "status": "loaded", "error": None}, r,
+                         document_findings(r, catalog, checks)) for r in rows]  # fmt: skip
+    return _chunk_of(done)
 
 
 def _spooled(table: pa.Table, spool: Path) -> Path:
@@ -253,10 +180,11 @@ def extract_in_chunks(
     budget = file_timeout(budget)
     batches = [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
     pool = None
+    inputs = TransformInputs(catalog, tuple(corrections), checks, budget)
     if workers <= 1:
-        results: Iterator[Chunk] = (_load_chunk(b, catalog, corrections, checks, budget) for b in batches)
+        results: Iterator[Chunk] = (_load_chunk(b, inputs) for b in batches)
     else:
-        pool = _Pool(workers, (catalog, corrections, checks, spool, budget), budget)
+        pool = _Pool(workers, (inputs, spool), budget)
         results = pool.run(batches)
     done = 0
     try:
@@ -273,14 +201,12 @@ def extract_in_chunks(
 _worker: dict[str, object] = {}
 
 
-def _set_worker(
-    catalog: Catalog, corrections: list[Correction], checks: tuple[dict, dict], spool: Path, budget: float | None
-) -> None:
-    """One catalog, corrections log, checks (declarations, official ranks), spool folder and time
-    budget per worker process.
+def _set_worker(inputs: TransformInputs, spool: Path) -> None:
+    """One set of transform inputs (catalog, corrections, checks, time budget) and spool folder per
+    worker process: sent once, not with every task.
 
     They live as long as the worker: frozen, the garbage collector no longer walks them."""
-    _worker.update(catalog=catalog, corrections=corrections, checks=checks, spool=spool, budget=budget)
+    _worker.update(inputs=inputs, spool=spool)
     gc.freeze()
 
 
@@ -380,7 +306,7 @@ class _Pool:
         limit = self.budget + max(2.0, self.budget / 4)  # the same outside files: typing rows takes far less
         for slot in list(self.slots):
             if slot.tasks and time.monotonic() - slot.since > limit:
-                self._give_up(slot, lambda p: _overtime_message(p, self.budget or 0))
+                self._give_up(slot, lambda p: overtime_message(p, self.budget or 0))
 
     def _give_up(self, slot: _Slot, reason: Callable[[Path], str]) -> None:
         """The file the worker was on fails with ``reason``; a new worker takes the rest of its work
@@ -438,7 +364,7 @@ def _work(conn: Connection, parent: int, setup: tuple) -> None:
             return
         items, given_up = task
         try:
-            chunk = _load_chunk(items, given_up=given_up, on_file=lambda k: conn.send(("start", k)))
+            chunk = _load_chunk(items, given_up_at=given_up, on_file=lambda k: conn.send(("start", k)))
             done = _pickled(chunk, _worker["spool"])  # type: ignore[arg-type]
         except Exception:  # noqa: BLE001 - a failure outside any one file stops the build, with its trace
             conn.send(("error", traceback.format_exc()[-3000:]))
@@ -479,14 +405,6 @@ def _watch_parent(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(1.0)
     os._exit(1)
-
-
-def sha256_of(path: Path) -> str | None:
-    """The file's sha256, or None when it cannot be read (its build_sources row says why)."""
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
 
 
 def owner_alive(suffix: str, since: float | None = None) -> bool:

@@ -17,7 +17,7 @@ from dataclasses import replace
 
 import pytest
 
-from etl import workers
+from etl import transform
 from etl.models import Mention
 from etl.pipeline import Extraction
 
@@ -66,11 +66,11 @@ def with_stand_ins(ex: Extraction) -> Extraction:
 @contextmanager
 def stand_in_mentions() -> Iterator[None]:
     """Builds run in this process (``workers=1``) while inside see the stand-in mentions."""
-    real = workers.process_file
+    real = transform.process_file
 
     def process_file(*args: object, **kwargs: object) -> Extraction:
         return with_stand_ins(real(*args, **kwargs))
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(workers, "process_file", process_file)
+        patch.setattr(transform, "process_file", process_file)
         yield

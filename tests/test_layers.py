@@ -7,6 +7,7 @@ runs back up fails here, in `make test`.
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from pathlib import Path
 
@@ -14,11 +15,13 @@ from tests.conftest import ROOT
 
 # Lowest first. A module may import its own layer and the layers below it.
 ETL_LAYERS: tuple[tuple[str, ...], ...] = (
-    ("etl", "etl.models", "etl.vocabulary", "etl.sources"),  # records, words, what a raw folder holds
+    ("etl", "etl.models", "etl.sources"),  # records, words, what a raw folder holds
     ("etl.text", "etl.normalize", "etl.gazetteer", "etl.readers"),  # text utilities, files to text
     ("etl.catalog", "etl.metadata", "etl.corrections", "etl.reference"),  # what figures and documents are
     ("etl.extract",),  # the extraction stage
-    ("etl.pipeline", "etl.checks", "etl.rows", "etl.workers", "etl.warehouse", "etl.export"),  # rows into DuckDB
+    ("etl.pipeline", "etl.checks", "etl.rows"),  # one extraction, its rows, the checks over records
+    ("etl.transform",),  # one document's whole step, pure: what any executor runs
+    ("etl.workers", "etl.warehouse", "etl.export"),  # the process pool running it, rows into DuckDB
     ("etl.build",),  # one build entry
     ("etl.importer",),
     ("etl.cli", "etl.__main__"),
@@ -122,3 +125,79 @@ def test_the_contract_catches_an_arrow_up():
     found = _imports_in(source, "etl.extract")
     assert found == {"etl.cli", "etl.build", "etl.extract"}
     assert _layer("etl.cli") > _layer("etl.extract") and _layer("etl.build") > _layer("etl.extract")
+
+
+# The contract (contract/): what both sides read. It imports neither, and the rules and words it
+# declares have no second spelling on either side.
+SIDES = ("etl", "dashboard", "pages")
+OTHERS_FILES = ("etl/extract", "etl/text")  # being rewritten elsewhere (issue 22): their quarter tables remain
+
+
+def _side_files(suffixes: tuple[str, ...] = (".py",)) -> list[Path]:
+    return [p for side in SIDES for p in sorted((ROOT / side).rglob("*")) if p.suffix in suffixes]
+
+
+def test_the_contract_imports_nothing_but_the_standard_library():
+    stray = [
+        f"{_module(p)} -> {t}"
+        for p in _files("contract")
+        for t in _imports(p)
+        if t and t.split(".")[0] not in sys.stdlib_module_names and t.split(".")[0] != "contract"
+    ]
+    assert stray == []
+    assert [p.name for p in (ROOT / "contract").iterdir() if p.suffix == ".sql"] == ["schema.sql"]
+    assert not [p for p in _side_files((".sql",)) if p.name == "schema.sql"], "one schema, in contract/"
+
+
+def test_the_kept_fact_rule_is_spelled_only_in_the_contract():
+    """`status <> 'rejected'` was written in 8 places; now readers ask kept_facts or fact_view.kept."""
+    rule = re.compile(r"status\s*(?:<>|!=)\s*'rejected'|!=\s*\"rejected\"\s*\]|\]\s*!=\s*\"rejected\"")
+    spelled = [f"{p.relative_to(ROOT)}: {m.group(0)}" for p in _side_files((".py", ".sql"))
+               for m in rule.finditer(p.read_text(encoding="utf-8"))]  # fmt: skip
+    assert spelled == []
+    schema = (ROOT / "contract" / "schema.sql").read_text(encoding="utf-8")
+    assert "CREATE VIEW kept_facts AS" in schema and "WHERE s.kept" in schema
+
+
+def _constants(node: ast.AST) -> set[object]:
+    inner = node.elts if isinstance(node, ast.Tuple | ast.List | ast.Set) else [node]
+    return {n.value for n in inner if isinstance(n, ast.Constant)}
+
+
+def _tells_by_unit(node: ast.Compare) -> bool:
+    """`x == "hạng"`, `x != "hạng"`, `x in ("hạng",)` — not a search for the word in a text."""
+    for op, left, right in zip(node.ops, [node.left, *node.comparators], node.comparators, strict=False):
+        if isinstance(op, ast.Eq | ast.NotEq) and "hạng" in _constants(left) | _constants(right):
+            return True
+        listed = isinstance(right, ast.Tuple | ast.List | ast.Set)
+        if isinstance(op, ast.In | ast.NotIn) and listed and "hạng" in _constants(right):
+            return True
+    return False
+
+
+def test_rank_ness_is_told_by_kind_never_by_the_unit():
+    """`unit == "hạng"` was written in 9 places; a rank is an indicator of kind 'rank' (contract.is_rank)."""
+    found = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path in _side_files()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Compare) and _tells_by_unit(node)
+    ]
+    assert found == []
+
+
+def test_quarter_numerals_and_report_types_have_no_copies():
+    """The Roman quarters (5 tables) and the report types (2 dicts) live in contract/vocabulary.toml."""
+    from contract import REPORT_TYPES
+
+    codes = {r.code for r in REPORT_TYPES}
+    copies = []
+    for path in _side_files():
+        if path.relative_to(ROOT).as_posix().startswith(OTHERS_FILES):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Dict):
+                words = {str(v).lower() for n in (*node.keys, *node.values) if n for v in _constants(n)}
+                if {"i", "ii", "iii", "iv"} <= words or len(words & codes) > 1:
+                    copies.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert copies == []

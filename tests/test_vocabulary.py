@@ -1,5 +1,5 @@
-"""The vocabulary is declared once on the etl side (etl/vocabulary.py, the catalog, checks.toml)
-and carried by the warehouse; the dashboard reads it from there.
+"""The vocabulary is declared once (contract/vocabulary.toml, the catalog, checks.toml) and
+carried by the warehouse; the dashboard reads it from there.
 
 The dashboard keeps no copy (checked below), so nothing is held equal to anything."""
 
@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import ast
 
+from contract import REPORT_TYPE_LABELS, REPORT_TYPES, SEVERITIES, STATUSES
 from etl.checks import load_checks
-from etl.metadata import REPORT_TYPES
-from etl.vocabulary import REPORT_TYPE_LABELS, SEVERITIES
 from tests.conftest import ROOT, rows
 
 
-def test_every_report_type_metadata_can_write_has_a_label():
-    assert set(REPORT_TYPES) | {"khac"} == set(REPORT_TYPE_LABELS)
+def test_every_report_type_has_a_label_and_one_is_every_other_report():
+    assert [r.code for r in REPORT_TYPES if not r.pattern] == ["khac"]
+    assert all(r.label for r in REPORT_TYPES) and len(REPORT_TYPE_LABELS) == len(REPORT_TYPES)
 
 
 def test_every_severity_a_check_declares_is_in_the_vocabulary():
@@ -28,6 +28,9 @@ def test_the_warehouse_carries_the_vocabulary(warehouse):
         ("loi", "Lỗi", 0), ("canh_bao", "Cảnh báo", 1), ("thong_tin", "Thông tin", 2)
     ]
     assert dict(rows(warehouse, "SELECT code, label FROM report_types")) == REPORT_TYPE_LABELS
+    assert rows(warehouse, "SELECT code, label, kept FROM statuses ORDER BY sort_order") == [tuple(s) for s in STATUSES]
+    written = {s for (s,) in rows(warehouse, "SELECT DISTINCT status FROM facts")}
+    assert written <= {s.code for s in STATUSES}
     kpis = rows(warehouse, "SELECT code, short_label FROM indicators WHERE kpi_order IS NOT NULL ORDER BY kpi_order")
     assert kpis[0] == ("staff_total", "Tổng số CBCCVC và người lao động") and len(kpis) == 9
     assert rows(warehouse, "SELECT code FROM indicators WHERE official_index = 'DTI'") == [("dti_rank",)]

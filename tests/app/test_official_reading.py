@@ -88,7 +88,8 @@ def test_a_period_inside_a_sentence_is_not_capitalised():
 
 def test_the_unit_is_written_once():
     assert value_with_unit(100.0, "%") == "100%"
-    assert value_with_unit(40.0, "hạng", 63) == "hạng 40/63"
+    assert value_with_unit(40.0, "hạng", 63, "rank") == "hạng 40/63"  # a rank by its indicator's kind
+    assert value_with_unit(40.0, "vị trí", 63, "rank") == "hạng 40/63"  # the kind decides, not the unit
     assert value_with_unit(55.0, "người") == "55 người"
     assert value_with_unit(9_280_000_000.0, "đồng") == "9.280.000.000 đồng"
 

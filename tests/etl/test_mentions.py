@@ -311,7 +311,7 @@ def test_the_parquet_export_carries_mentions_and_coverage(tmp_path):
     out = tmp_path / "parquet"
     counts = export_parquet(db, out)
     assert counts["mentions"] == rows(db, "SELECT count(*) FROM mentions")[0][0] > 0
-    assert any(p.name.startswith("province=") for p in (out / "mentions").iterdir())
+    assert any(p.name.startswith("province_key=") for p in (out / "mentions").iterdir())
     via_parquet, direct = connect(out), connect(db)
     a, b = queries.mentions(via_parquet, DOC), queries.mentions(direct, DOC)
     assert len(a) > 0 and a.equals(b)

@@ -190,7 +190,7 @@ def test_plotly_texts_carry_no_markup():
     from dashboard import charts
 
     bars = pd.DataFrame({"province": [HTML], "value": [1.0], "period": ["2024"], "tick": [HTML],
-                         "value_text": ["1"], "label_vi": [HTML], "sort_order": [1]})  # fmt: skip
+                         "value_text": ["1"], "label_vi": [HTML], "sort_order": [1], "kind": ["stock"]})  # fmt: skip
     fig = charts.compare_group(bars, "Chỉ tiêu", "hồ sơ", [HTML])
     assert fig.data[0].name == "&lt;b&gt;x&lt;/b&gt;" and "<b>" not in str(fig.data[0].x)
 

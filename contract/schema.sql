@@ -1,4 +1,5 @@
--- The warehouse the dashboard reads. etl/ writes it; dashboard/ only reads it.
+-- The warehouse the dashboard reads. etl/ writes it; dashboard/ only reads it; both read this
+-- file, the contract between them (with vocabulary.toml beside it).
 -- Every row carries the build that wrote it; facts point into documents.text.
 
 CREATE TABLE builds (
@@ -68,7 +69,7 @@ CREATE TABLE indicators (
     official_index  VARCHAR                -- the published index in reference_indices it is ranked in (DTI)
 );
 
--- The vocabulary the dashboard shows, from etl/vocabulary.py.
+-- The vocabulary the dashboard shows, from contract/vocabulary.toml.
 CREATE TABLE severities (
     code        VARCHAR PRIMARY KEY,       -- loi | canh_bao | thong_tin
     label       VARCHAR NOT NULL,
@@ -79,6 +80,15 @@ CREATE TABLE severities (
 CREATE TABLE report_types (
     code        VARCHAR PRIMARY KEY,       -- documents.report_type, report_schedule.report_type
     label       VARCHAR NOT NULL,
+    sort_order  INTEGER NOT NULL,
+    build_id    VARCHAR NOT NULL
+);
+
+-- What a fact's status means; kept: whether it counts (kept_facts, fact_view.kept).
+CREATE TABLE statuses (
+    code        VARCHAR PRIMARY KEY,       -- extracted | corrected | rejected
+    label       VARCHAR NOT NULL,
+    kept        BOOLEAN NOT NULL,
     sort_order  INTEGER NOT NULL,
     build_id    VARCHAR NOT NULL
 );
@@ -209,6 +219,19 @@ CREATE TABLE report_schedule (             -- the reports expected, as Decree 09
     build_id     VARCHAR NOT NULL
 );
 
+-- The views below are the warehouse's rules, written once in SQL that DuckDB and Spark both run:
+-- no `* EXCLUDE`/`* REPLACE` (columns are named), and only four functions whose names differ, which
+-- etl/export.py renames for Spark (unnest, array_to_string, array_extract, list_value).
+
+-- The facts that count: every reader's rule for leaving out what a reviewer rejected
+-- (statuses.kept, from the vocabulary).
+CREATE VIEW kept_facts AS
+SELECT f.* FROM facts f JOIN statuses s ON s.code = f.status WHERE s.kept;
+
+-- The kept figures of rank indicators (indicators.kind): a smaller number is a better place.
+CREATE VIEW rank_facts AS
+SELECT k.* FROM kept_facts k JOIN indicators i ON i.code = k.indicator WHERE i.kind = 'rank';
+
 -- Each fact with the findings that involve it.
 CREATE VIEW finding_facts AS
 SELECT finding_id, check_id, severity, title, unnest(fact_ids) AS fact_id FROM findings;
@@ -228,10 +251,12 @@ SELECT
     d.province AS reported_province, d.agency AS reported_agency,
     coalesce(au.new_province, d.province) AS current_province,
     coalesce(al.new_agency, d.agency) AS current_agency,
-    i.short_label, i.kpi_order, i.lower_is_better, i.official_index
+    i.short_label, i.kpi_order, i.lower_is_better, i.official_index,
+    coalesce(st.kept, false) AS kept
 FROM facts f
 JOIN documents d USING (doc_id)
 JOIN indicators i ON i.code = f.indicator
+LEFT JOIN statuses st ON st.code = f.status
 LEFT JOIN admin_units au ON au.old_province = d.province
 LEFT JOIN agency_lineage al ON al.old_agency = d.agency
 LEFT JOIN fact_findings q USING (fact_id);
@@ -245,14 +270,28 @@ SELECT d.doc_id,
        coalesce(f.assigned, 0) / nullif(coalesce(f.assigned, 0) + coalesce(m.unassigned, 0), 0) AS coverage
 FROM documents d
 LEFT JOIN (
-    SELECT doc_id, count(DISTINCT (char_start, char_end)) AS assigned
-    FROM facts WHERE status <> 'rejected' GROUP BY doc_id
+    SELECT doc_id, count(*) AS assigned
+    FROM (SELECT DISTINCT doc_id, char_start, char_end FROM kept_facts) spans
+    GROUP BY doc_id
 ) f USING (doc_id)
 LEFT JOIN (SELECT doc_id, count(*) AS unassigned FROM mentions GROUP BY doc_id) m USING (doc_id);
 
--- The same figures under today's administrative units (after the 2025 mergers).
+-- The same figures under today's administrative units (after the 2025 mergers): fact_view's
+-- columns in its order, province and agency the current ones.
 CREATE VIEW fact_view_current AS
-SELECT * REPLACE (current_province AS province, current_agency AS agency) FROM fact_view;
+SELECT
+    fact_id, doc_id, indicator, value, unit, qualifier,
+    period_start, period_end, as_of, year,
+    quote, char_start, char_end, sentence, sentence_start, sentence_end, page,
+    rule, confidence, denominator, role, parts, period_basis, status, fact_key, extracted_value,
+    build_id,
+    file_name, current_province AS province, current_agency AS agency, report_type, period_label,
+    report_period_start, report_period_end, report_date,
+    group_code, group_label, label_vi, label_en, scope, kind, sort_order,
+    finding_severity, finding_titles,
+    reported_province, reported_agency, current_province, current_agency,
+    short_label, kpi_order, lower_is_better, official_index, kept
+FROM fact_view;
 
 -- The dashboard's one filter path (dashboard/filters.py): documents and findings under the same
 -- filter columns as fact_view — province, agency, report_type, year — with the vocabulary's
@@ -262,12 +301,15 @@ SELECT * REPLACE (current_province AS province, current_agency AS agency) FROM f
 -- The indicator groups each document gives a kept figure of (read only under a group filter).
 CREATE VIEW document_groups AS
 SELECT DISTINCT x.doc_id, i.group_code
-FROM facts x JOIN indicators i ON i.code = x.indicator
-WHERE x.role = 'primary' AND x.status <> 'rejected';
+FROM kept_facts x JOIN indicators i ON i.code = x.indicator
+WHERE x.role = 'primary';
 
--- A document's year is the year its period ends; its groups are in document_groups.
+-- A document's year is the year its period ends; its groups are in document_groups. Every column
+-- of documents but text and page_starts.
 CREATE VIEW document_view AS
-SELECT d.* EXCLUDE (text, page_starts),
+SELECT d.doc_id, d.file_name, d.sha256, d.content_sha256, d.kind, d.encoding, d.size_bytes,
+       d.province, d.agency, d.report_type, d.period_label, d.period_start, d.period_end,
+       d.report_date, d.report_number, d.title, d.metadata_status, d.build_id, d.period_code,
        year(d.period_end) AS year,
        rt.label AS report_type_label,
        d.province AS reported_province, d.agency AS reported_agency,
@@ -279,7 +321,11 @@ LEFT JOIN admin_units au ON au.old_province = d.province
 LEFT JOIN agency_lineage al ON al.old_agency = d.agency;
 
 CREATE VIEW document_view_current AS
-SELECT * REPLACE (current_province AS province, current_agency AS agency) FROM document_view;
+SELECT doc_id, file_name, sha256, content_sha256, kind, encoding, size_bytes,
+       current_province AS province, current_agency AS agency, report_type, period_label, period_start, period_end,
+       report_date, report_number, title, metadata_status, build_id, period_code,
+       year, report_type_label, reported_province, reported_agency, current_province, current_agency
+FROM document_view;
 
 -- A finding's agency and report type are its first document's; its year is the latest of its
 -- figures (of its first document's period when it names no figure); its groups and indicator
@@ -288,22 +334,38 @@ CREATE VIEW finding_view AS
 SELECT f.finding_id, f.check_id, f.severity, f.title, f.message, f.province, f.doc_ids, f.fact_ids,
        f.build_id, s.label AS severity_label, s.sort_order AS severity_rank,
        d.agency, d.report_type, coalesce(g.year, year(d.period_end)) AS year,
-       coalesce(g.group_codes, []) AS group_codes, g.labels,
+       coalesce(g.group_codes, list_value()) AS group_codes, g.labels,
        f.province AS reported_province, d.agency AS reported_agency,
        coalesce(au.new_province, f.province) AS current_province,
        coalesce(al.new_agency, d.agency) AS current_agency
 FROM findings f
 LEFT JOIN severities s ON s.code = f.severity
-LEFT JOIN documents d ON d.doc_id = f.doc_ids[1]
+LEFT JOIN documents d ON d.doc_id = array_extract(f.doc_ids, 1)
 LEFT JOIN (
     SELECT ff.finding_id, max(x.year) AS year,
-           list(DISTINCT i.group_code ORDER BY i.group_code) AS group_codes,
-           string_agg(DISTINCT i.label_vi, ', ' ORDER BY i.label_vi) AS labels
-    FROM finding_facts ff JOIN facts x USING (fact_id) JOIN indicators i ON i.code = x.indicator
+           array_sort(array_agg(DISTINCT i.group_code)) AS group_codes,
+           array_to_string(array_sort(array_agg(DISTINCT i.label_vi)), ', ') AS labels
+    FROM finding_facts ff JOIN facts x ON x.fact_id = ff.fact_id JOIN indicators i ON i.code = x.indicator
     GROUP BY ff.finding_id
 ) g USING (finding_id)
 LEFT JOIN admin_units au ON au.old_province = f.province
 LEFT JOIN agency_lineage al ON al.old_agency = d.agency;
 
 CREATE VIEW finding_view_current AS
-SELECT * REPLACE (current_province AS province, current_agency AS agency) FROM finding_view;
+SELECT finding_id, check_id, severity, title, message, current_province AS province, doc_ids, fact_ids,
+       build_id, severity_label, severity_rank,
+       current_agency AS agency, report_type, year, group_codes, labels,
+       reported_province, reported_agency, current_province, current_agency
+FROM finding_view;
+
+-- Per province, year and indicator: the kept primary figures' count, their exact sum (DECIMAL,
+-- so every engine adds to the same total in any order) and their latest period end. A check
+-- total for comparing copies of the warehouse (each report's figure counts once), not a statistic.
+CREATE VIEW province_totals AS
+SELECT d.province, f.year, f.indicator, f.unit, count(*) AS facts,
+       sum(CAST(f.value AS DECIMAL(38, 6))) AS total, max(f.period_end) AS latest_period_end
+FROM kept_facts f
+JOIN documents d ON d.doc_id = f.doc_id
+JOIN indicators i ON i.code = f.indicator
+WHERE f.role = 'primary' AND i.kind <> 'rank'
+GROUP BY d.province, f.year, f.indicator, f.unit;
