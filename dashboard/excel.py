@@ -14,7 +14,7 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from contract import STATUS_LABELS
+from contract import STATUS_LABELS, is_rank
 from dashboard.filters import Filters
 from dashboard.formatting import (
     QUALIFIER_LABELS,
@@ -96,11 +96,11 @@ def _values(df: pd.DataFrame) -> list[object]:
     """'Giá trị': numbers stay numbers; a rank whose number of provinces ranked the warehouse
     keeps (facts.denominator) is the text '40/63', as officials write it."""
     numbers = _column(df, "value", "number")
-    if "unit" not in df or "denominator" not in df:
+    if "kind" not in df or "denominator" not in df:
         return numbers
     out: list[object] = []
-    for number, unit, of_n in zip(numbers, df["unit"], df["denominator"], strict=True):
-        ranked = unit == "hạng" and number is not None and not pd.isna(of_n)
+    for number, kind, of_n in zip(numbers, df["kind"], df["denominator"], strict=True):
+        ranked = is_rank(kind) and number is not None and not pd.isna(of_n)
         out.append(rank_text(number, of_n) if ranked else number)
     return out
 
