@@ -79,9 +79,12 @@ class Columns:
         return len(self.gaps) + 1
 
     def of(self, chunk: Chunk) -> int:
-        """The column a chunk's centre falls in (boundaries at the middle of each gap)."""
-        mid = (chunk.x0 + chunk.x1) / 2
-        return sum(1 for lo, hi in self.gaps if mid >= (lo + hi) / 2)
+        """The column a chunk's centre falls in."""
+        return self.at((chunk.x0 + chunk.x1) / 2)
+
+    def at(self, x: float) -> int:
+        """The column at ``x``: boundaries stand in the middle of each gap."""
+        return sum(1 for lo, hi in self.gaps if x >= (lo + hi) / 2)
 
     def bridged(self, chunk: Chunk) -> int:
         """How many gaps the chunk runs across from one side to the other."""
@@ -277,6 +280,7 @@ class _Zone:
 
     start: int
     first: int
+    last: int  # the last anchor
     end: int
     spacing: float
 
@@ -287,7 +291,8 @@ def _fresh_table(lines: list[Line], run: list[int], height: float) -> UnruledTab
     columns = _columns_of(lines, run, run)
     if columns.count < 3 or len(columns.numeric) < 2 or not _one_figure_per_cell(lines, run, columns):
         return None
-    zone = _zone(lines, run[0], run[-1], columns, height, _NO_SPACING * height)
+    spacing = _cell_spacing(lines, run[0], run[-1], columns, height) or _NO_SPACING * height
+    zone = _zone(lines, run[0], run[-1], columns, height, spacing)
     if len(run) == 1 and not _headed(lines, zone, columns):
         return None
     return _build(lines, zone, columns, height)
@@ -317,47 +322,41 @@ def _headed(lines: list[Line], zone: _Zone, columns: Columns) -> bool:
 
 def _continued_table(lines: list[Line], carried: UnruledTable, height: float) -> UnruledTable | None:
     """Rows at the top of a page that carry on the table the page before ended with: figures in
-    the same columns, under at most a running header and a "(tiếp theo)" caption. Lines above
-    the first row with nothing in a column of figures end the row the page before broke off."""
+    the same columns, under at most a running header and a "(tiếp theo)" caption. Lines at the
+    top with text only outside the columns of figures, set apart from the first row, end the row
+    the page before broke off (lines a cell's line gap above it are that row's own)."""
     columns = carried.columns
     anchors = [i for i, line in enumerate(lines) if _fits(line, columns)]
     if not anchors:
-        return _tail_only(lines, carried)
+        start, end = _top_tail(lines, columns, carried.spacing)
+        return _with_tail(None, lines[start:end], columns) if end > start else None
     run = [anchors[0]]
     for i in anchors[1:]:
         if any(_is_prose(lines[k], columns) for k in range(run[-1] + 1, i)):
             break
         run.append(i)
-    zone = _zone(lines, run[0], run[-1], columns, height, carried.spacing)
+    spacing = min(_cell_spacing(lines, run[0], run[-1], columns, height) or math.inf, carried.spacing)
+    zone = _zone(lines, run[0], run[-1], columns, height, spacing)
+    start, end = _top_tail(lines, columns, zone.spacing)
+    if start < end == zone.first and lines[end].top - lines[end - 1].bottom > zone.spacing:
+        rows = _Zone(zone.first, zone.first, zone.last, zone.end, zone.spacing)
+        return _with_tail(_build(lines, rows, columns, height, least=1), lines[start:end], columns)
     if zone.start > _MAX_LINES_AROUND_CONTINUATION:
         return None
-    above = lines[zone.start : zone.first]
-    cols = {columns.of(c) for line in above for c in line.chunks}
-    if not above or cols & columns.numeric:
-        return _build(lines, zone, columns, height, least=1)
-    tail = _row_texts(_pieces(above, columns, header=False), columns)
-    table = _build(lines, _Zone(zone.first, zone.first, zone.end, zone.spacing), columns, height, least=1)
-    return table and _with_tail(table, tail, above)
+    return _build(lines, zone, columns, height, least=1)
 
 
-def _tail_only(lines: list[Line], carried: UnruledTable) -> UnruledTable | None:
-    """The end of a broken row and no more rows: lines at the top of the page, past a running
-    header, with text only in columns without figures, a cell's line gap apart."""
-    columns = carried.columns
+def _top_tail(lines: list[Line], columns: Columns, spacing: float) -> tuple[int, int]:
+    """The lines, past a running header, that open the page with text only outside the columns
+    of figures, a cell's line gap apart: (start, end), empty when there are none."""
     top = lines[:_MAX_LINES_AROUND_CONTINUATION]
-    start = next((i for i, line in enumerate(top) if not _is_prose(line, columns)), None)
-    if start is None:
-        return None
+    start = next((i for i, line in enumerate(top) if not _is_prose(line, columns)), len(top))
     end = start
     while end < len(lines) and _only_text(lines[end], columns):
-        if end > start and lines[end].top - lines[end - 1].bottom > carried.spacing:
+        if end > start and lines[end].top - lines[end - 1].bottom > spacing:
             break
         end += 1
-    if end == start:
-        return None
-    empty = UnruledTable((0.0, 0.0, 0.0, 0.0), [], columns, carried.spacing, ends_page=False)
-    tail = lines[start:end]
-    return _with_tail(empty, _row_texts(_pieces(tail, columns, header=False), columns), tail)
+    return start, end
 
 
 def _only_text(line: Line, columns: Columns) -> bool:
@@ -365,10 +364,13 @@ def _only_text(line: Line, columns: Columns) -> bool:
     return not any(columns.bridged(c) or columns.of(c) in columns.numeric for c in line.chunks)
 
 
-def _with_tail(table: UnruledTable, tail: Row, lines: list[Line]) -> UnruledTable:
-    """The table with the cells that end the row the page before broke off, and their lines in its box."""
-    box = _box(lines, table.bbox) if table.rows else _box(lines)
-    return UnruledTable(box, table.rows, table.columns, table.spacing, table.ends_page, tuple(tail))
+def _with_tail(table: UnruledTable | None, lines: list[Line], columns: Columns) -> UnruledTable | None:
+    """The table (or no rows at all) with the cells, on ``lines``, that end the row the page
+    before broke off; their lines go in its box."""
+    tail = tuple(_row_texts(_pieces(lines, columns, header=False), columns))
+    if table is None:
+        return None if not lines else UnruledTable(_box(lines), [], columns, 0.0, False, tail)
+    return UnruledTable(_box(lines, table.bbox), table.rows, table.columns, table.spacing, table.ends_page, tail)
 
 
 def _box(lines: Iterable[Line], *more: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
@@ -385,16 +387,15 @@ def _fits(line: Line, columns: Columns) -> bool:
 
 
 def _zone(lines: list[Line], first: int, last: int, columns: Columns, height: float, spacing: float) -> _Zone:
-    """The lines of the table whose anchors run from ``first`` to ``last``; ``spacing`` stands for
-    the gap between a cell's lines when the rows show none."""
-    spacing = _cell_spacing(lines, first, last, columns, height) or spacing
+    """The lines of the table whose anchors run from ``first`` to ``last``; ``spacing``: the widest
+    gap between a cell's lines (``_cell_spacing``)."""
     end = _body_end(lines, last, columns, spacing)
-    return _Zone(_header_start(lines, first, end, columns, height), first, end, spacing)
+    return _Zone(_header_start(lines, first, end, columns, spacing, height), first, last, end, spacing)
 
 
 def _build(lines: list[Line], zone: _Zone, columns: Columns, height: float, least: int = 2) -> UnruledTable | None:
     """Header rows, body rows and bounding box of a table; None with fewer than ``least`` rows."""
-    align = _alignment(lines[zone.first : zone.end + 1], columns, zone.spacing, height)
+    align = _alignment(lines, zone, columns, height)
     first = _first_row_start(lines, zone, columns, align, height)
     header = _header_rows(lines[zone.start : first], columns, zone.spacing, height)
     rows = header + _body_rows(lines[first : zone.end + 1], columns, zone.spacing, align, height)
@@ -411,13 +412,7 @@ def _first_row_start(lines: list[Line], zone: _Zone, columns: Columns, align: st
         return zone.first
     body = lines[zone.first : zone.end + 1]
     limit = _lines_below_first_core(body, columns, zone.spacing) if align == "center" else len(lines)
-    start = zone.first
-    while start > zone.start and zone.first - start < limit:
-        above = lines[start - 1]
-        if lines[start].top - above.bottom > zone.spacing or not _only_text(above, columns):
-            break
-        start -= 1
-    return start
+    return zone.first - min(limit, _text_lines_above(lines, zone, columns))
 
 
 def _lines_below_first_core(body: list[Line], columns: Columns, spacing: float) -> int:
@@ -428,15 +423,18 @@ def _lines_below_first_core(body: list[Line], columns: Columns, spacing: float) 
 
 
 def _cell_spacing(lines: list[Line], first: int, last: int, columns: Columns, height: float) -> float | None:
-    """The widest vertical gap between two lines of one cell: the narrowest gap between lines in
-    one column, plus a little (rows are set further apart than the lines of a wrapped cell);
-    None when no column has two lines."""
-    tops: dict[int, list[tuple[float, float]]] = {}
-    for line in lines[first : last + 1]:
+    """The widest vertical gap between two lines of one cell: the narrowest gap between two lines
+    in one column, near the rows and not read across, plus a little (rows and captions are set
+    further apart than the lines of a wrapped cell); None when no column has two lines."""
+    spans: dict[int, list[Span]] = {}
+    near = lines[max(0, first - _MAX_HEADER_LINES) : last + _MAX_HEADER_LINES + 1]
+    for line in near:
+        if any(columns.bridged(c) for c in line.chunks):
+            continue
         for col in {columns.of(c) for c in line.chunks}:
-            tops.setdefault(col, []).append((line.top, line.bottom))
-    gaps = [b[0] - a[1] for spans in tops.values() for a, b in zip(spans, spans[1:], strict=False)]
-    return max(0.0, min(gaps)) + 0.3 * height if gaps else None
+            spans.setdefault(col, []).append((line.top, line.bottom))
+    gaps = [b[0] - a[1] for column in spans.values() for a, b in zip(column, column[1:], strict=False)]
+    return max(0.15 * height, min(gaps)) + 0.3 * height if gaps else None
 
 
 def _body_end(lines: list[Line], last: int, columns: Columns, spacing: float) -> int:
@@ -450,12 +448,10 @@ def _body_end(lines: list[Line], last: int, columns: Columns, spacing: float) ->
     return end
 
 
-def _header_start(lines: list[Line], first: int, end: int, columns: Columns, height: float) -> int:
+def _header_start(lines: list[Line], first: int, end: int, columns: Columns, spacing: float, height: float) -> int:
     """The first header line: lines above the first row, set no further apart than the rows,
-    up to a line read across the columns; a caption's last line (one chunk at the table's left
-    edge or outside it) is left out."""
-    body = [c for line in lines[first : end + 1] for c in line.chunks]
-    left, right = min(c.x0 for c in body), max(c.x1 for c in body)
+    up to a line read across the columns; a caption's last lines are left out."""
+    left = min(c.x0 for line in lines[first : end + 1] for c in line.chunks)
     steps = [b.top - a.bottom for a, b in zip(lines[first:end], lines[first + 1 : end + 1], strict=False)]
     reach = max([height, *steps]) + 0.3 * height
     start = first
@@ -464,17 +460,21 @@ def _header_start(lines: list[Line], first: int, end: int, columns: Columns, hei
         if lines[start].top - above.bottom > reach or _is_prose(above, columns):
             break
         start -= 1
-    while start < first and _is_caption_tail(lines[start], left, right, height):
+    while start < first and _is_caption_tail(lines[start], lines[start + 1], columns, spacing, (left, height / 4)):
         start += 1
     return start
 
 
-def _is_caption_tail(line: Line, left: float, right: float, height: float) -> bool:
+def _is_caption_tail(line: Line, below: Line, columns: Columns, spacing: float, edge: tuple[float, float]) -> bool:
+    """One chunk set further from the line below than a cell's lines ("ĐVT: triệu đồng", "Biểu 01
+    (tiếp theo)"), or starting at or left of the table's left edge and running on past its first
+    column (a caption's last line, "NĂM 2025")."""
     if len(line.chunks) != 1:
         return False
     chunk = line.chunks[0]
-    slack = height / 4
-    return abs(chunk.x0 - left) <= slack or chunk.x0 < left - slack or chunk.x1 > right + slack
+    left, slack = edge
+    runs_on = chunk.x0 < left + slack and columns.at(chunk.x1) > 0 and not columns.bridged(chunk)
+    return below.top - line.bottom > spacing or chunk.x0 < left - slack or runs_on
 
 
 # ---------------------------------------------------------------- rows and cells
@@ -553,16 +553,33 @@ def _joined(before: str, text: str) -> str:
 _ALIGNMENTS = ("top", "center", "bottom")  # in this order on a tie: Word sets cells at the top
 
 
-def _alignment(lines: Sequence[Line], columns: Columns, spacing: float, height: float) -> str | None:
+def _alignment(lines: list[Line], zone: _Zone, columns: Columns, height: float) -> str | None:
     """Where cells sit in their rows (top, center, bottom), read from the cells that run over
-    several rows' figures (rows set as close as the lines of a cell); None when rows stand apart."""
-    cores = _cores(lines, columns, spacing)
-    blocks = [cell for pieces in _pieces(lines, columns, header=False).values() for cell in _cells(pieces, spacing)]
+    several rows' figures (rows set as close as the lines of a cell), and on a tie from the text
+    lines just above the first row and below the last; None when rows stand apart."""
+    body = lines[zone.first : zone.end + 1]
+    cores = _cores(body, columns, zone.spacing)
+    blocks = [cell for pieces in _pieces(body, columns, header=False).values() for cell in _cells(pieces, zone.spacing)]
     blocks = [cell for cell in blocks if len(_hits(cell, cores)) > 1]
     if not blocks:
         return None
     fits = {align: sum(_fit(cell, cores, align, height) for cell in blocks) for align in _ALIGNMENTS}
+    above, below = _text_lines_above(lines, zone, columns) > 0, zone.end > zone.last
+    fits["top"] += below and not above
+    fits["center"] += below and above
+    fits["bottom"] += above and not below
     return max(_ALIGNMENTS, key=lambda align: fits[align])
+
+
+def _text_lines_above(lines: list[Line], zone: _Zone, columns: Columns) -> int:
+    """Lines of text-only cells right above the first row, a cell's line gap apart."""
+    start = zone.first
+    while start > zone.start:
+        above = lines[start - 1]
+        if lines[start].top - above.bottom > zone.spacing or not _only_text(above, columns):
+            break
+        start -= 1
+    return zone.first - start
 
 
 def _fit(cell: list[Piece], cores: list[Span], align: str, height: float) -> int:
