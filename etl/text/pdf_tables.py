@@ -33,6 +33,7 @@ __all__ = ["Columns", "UnruledTable", "find_unruled_tables", "may_hold_unruled"]
 
 _NUMBER = re.compile(r"[(\[]?[+\-−–]?\d+(?:[.,]\d+)*\.?[%‰]?[)\]]?[,;]?")  # not "10/2025": a period
 _DIGIT_GROUP = re.compile(r"\d{3}(?:[.,]\d+)?[%‰]?")  # "688" of "12 688": one figure, not two cells
+_SECTION = re.compile(r"(?:[IVXL]+|[A-ZĐ])(?:[.)]\s|[.)]?$)")  # "II. Dịch vụ công", "I" in the STT column
 _PLACEHOLDERS = frozenset({"-", "–", "—", "x", "X", "…"})
 _MAX_HEADER_LINES = 14
 _MAX_LINES_AROUND_CONTINUATION = 3  # a running page header and a "(tiếp theo)" caption
@@ -438,11 +439,11 @@ def _cell_spacing(lines: list[Line], first: int, last: int, columns: Columns, he
 
 
 def _body_end(lines: list[Line], last: int, columns: Columns, spacing: float) -> int:
-    """The last line of the table: the last anchor, then the lines of its wrapped cells."""
+    """The last line of the table: the last anchor, then the lines of its wrapped text cells."""
     end = last
     while end + 1 < len(lines):
         nxt = lines[end + 1]
-        if nxt.top - lines[end].bottom > spacing or any(columns.bridged(c) for c in nxt.chunks):
+        if nxt.top - lines[end].bottom > spacing or not _only_text(nxt, columns):
             break
         end += 1
     return end
@@ -460,21 +461,25 @@ def _header_start(lines: list[Line], first: int, end: int, columns: Columns, spa
         if lines[start].top - above.bottom > reach or _is_prose(above, columns):
             break
         start -= 1
-    while start < first and _is_caption_tail(lines[start], lines[start + 1], columns, spacing, (left, height / 4)):
+    while start < first and _is_caption_tail(lines, start, columns, spacing, (left, height / 4)):
         start += 1
     return start
 
 
-def _is_caption_tail(line: Line, below: Line, columns: Columns, spacing: float, edge: tuple[float, float]) -> bool:
+def _is_caption_tail(lines: list[Line], i: int, columns: Columns, spacing: float, edge: tuple[float, float]) -> bool:
     """One chunk set further from the line below than a cell's lines ("ĐVT: triệu đồng", "Biểu 01
-    (tiếp theo)"), or starting at or left of the table's left edge and running on past its first
-    column (a caption's last line, "NĂM 2025")."""
+    (tiếp theo)"); or the last line of the paragraph above ("như sau:", starting where it does);
+    or starting at or left of the table's left edge and running on past its first column ("NĂM 2025")."""
+    line, below = lines[i], lines[i + 1]
     if len(line.chunks) != 1:
         return False
     chunk = line.chunks[0]
     left, slack = edge
+    above = lines[i - 1] if i else None
+    ends_paragraph = (above is not None and _is_prose(above, columns) and line.top - above.bottom <= spacing
+                      and abs(above.chunks[0].x0 - chunk.x0) <= slack)  # fmt: skip
     runs_on = chunk.x0 < left + slack and columns.at(chunk.x1) > 0 and not columns.bridged(chunk)
-    return below.top - line.bottom > spacing or chunk.x0 < left - slack or runs_on
+    return below.top - line.bottom > spacing or chunk.x0 < left - slack or runs_on or ends_paragraph
 
 
 # ---------------------------------------------------------------- rows and cells
@@ -559,7 +564,8 @@ def _alignment(lines: list[Line], zone: _Zone, columns: Columns, height: float) 
     lines just above the first row and below the last; None when rows stand apart."""
     body = lines[zone.first : zone.end + 1]
     cores = _cores(body, columns, zone.spacing)
-    blocks = [cell for pieces in _pieces(body, columns, header=False).values() for cell in _cells(pieces, zone.spacing)]
+    cells = _pieces([line for line in body if not _is_section(line, columns)], columns, header=False)
+    blocks = [cell for pieces in cells.values() for cell in _cells(pieces, zone.spacing)]
     blocks = [cell for cell in blocks if len(_hits(cell, cores)) > 1]
     if not blocks:
         return None
@@ -625,11 +631,13 @@ def _body_rows(
 ) -> list[Row]:
     """One row per line with a figure in a column of figures (two such lines a cell apart with
     figures in different columns are one row); every other line's cell joins the row it
-    overlaps, or is shared out among several as the cells are aligned."""
+    overlaps, or is shared out among several as the cells are aligned; a section heading
+    ("II. Dịch vụ công trực tuyến") is a row of its own."""
     cores = _cores(lines, columns, spacing)
     placed: dict[int, dict[int, list[Piece]]] = {}
-    extra: list[tuple[int, list[Piece]]] = []
-    for col, pieces in _pieces(lines, columns, header=False).items():
+    sections = [line for line in lines if _is_section(line, columns)]
+    extra = [(col, part) for col, part in _pieces(sections, columns, header=False).items()]
+    for col, pieces in _pieces([line for line in lines if line not in sections], columns, header=False).items():
         for cell in _cells(pieces, spacing):
             hits = _hits(cell, cores)
             if not hits:
@@ -640,6 +648,12 @@ def _body_rows(
     keyed = [(core[0], _row_texts(placed.get(r, {}), columns)) for r, core in enumerate(cores)]
     keyed += _extra_rows(extra, columns, spacing)
     return [row for _, row in sorted(keyed, key=lambda item: item[0])]
+
+
+def _is_section(line: Line, columns: Columns) -> bool:
+    """A line opening with a section number (I, II, A.) and no figure after it: a heading row."""
+    first, *rest = line.chunks
+    return bool(_SECTION.match(first.text)) and not any(c.value_like and columns.of(c) in columns.numeric for c in rest)
 
 
 def _cores(lines: Sequence[Line], columns: Columns, spacing: float) -> list[Span]:

@@ -419,3 +419,62 @@ def test_cheap_test_sees_rows_of_figures_not_dates_in_prose():
     assert may_hold_unruled(rows)
     assert may_hold_unruled("hạng 21 30 -30,0")  # one row, three figures
     assert not may_hold_unruled(prose)
+
+
+def _borderless(pdf: object, rows: list[list[str]], widths: tuple[int, ...], v_align: str, section: int = -1) -> None:
+    """A borderless table, figures set right; a section heading spanning the row before ``section``."""
+    from fpdf.fonts import FontFace
+
+    aligns = ("LEFT",) + ("RIGHT",) * (len(widths) - 1)
+    with pdf.table(borders_layout="NONE", col_widths=widths, headings_style=FontFace(), v_align=v_align,  # type: ignore[attr-defined]
+                   text_align=aligns) as table:  # fmt: skip
+        for n, values in enumerate(rows):
+            if n == section:
+                table.row().cell("II. Dịch vụ công trực tuyến", colspan=len(widths), align="LEFT")
+            table.row(values)
+
+
+INTRO = (
+    "Bảng 1. Kết quả tiếp nhận và giải quyết hồ sơ trong kỳ báo cáo của các cơ quan, đơn vị trên địa bàn tỉnh "
+    "như sau:"
+)
+BETWEEN = (
+    "Ngoài ra, trong kỳ Trung tâm đã tổ chức 12 buổi tập huấn cho 340 cán bộ, công chức về quy trình "
+    "tiếp nhận, giải quyết thủ tục hành chính trên Hệ thống thông tin giải quyết thủ tục hành chính."
+)
+BY_YEAR = [
+    ["Chỉ tiêu", "Năm 2025", "Năm 2024"],
+    ["Số hồ sơ tiếp nhận trực tuyến toàn trình", "12 688", "11 020"],
+    ["Số hồ sơ giải quyết", "12 500", "10 900"],
+    ["Tỷ lệ đúng hạn (%)", "98,5", "97,1"],
+]
+BY_UNIT = [
+    ["STT", "Đơn vị", "Tiếp nhận", "Đúng hạn", "Tỷ lệ (%)"],
+    ["1", "Sở Tư pháp", "1.204", "1.190", "98,8"],
+    ["2", "Sở Xây dựng", "845", "800", "94,7"],
+    ["3", "Sở Nông nghiệp và Môi trường", "2.310", "2.250", "97,4"],
+]
+
+
+@needs_font
+def test_unruled_tables_between_paragraphs_keep_the_prose_out_and_a_section_row_apart():
+    """Two tables set tight against the text around them (no spacing): the intro's last line,
+    the paragraph between and the closing line stay text; a section heading is a row of its own;
+    figures grouped by spaces ("12 688") stay one cell."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_font("dejavu", fname=str(FONT))
+    pdf.set_font("dejavu", size=10)
+    pdf.add_page()
+    pdf.multi_cell(0, 6, INTRO, new_x="LMARGIN", new_y="NEXT")
+    _borderless(pdf, BY_YEAR, (90, 40, 40), "MIDDLE", section=2)
+    pdf.multi_cell(0, 6, BETWEEN, align="J", new_x="LMARGIN", new_y="NEXT")
+    _borderless(pdf, BY_UNIT, (12, 70, 30, 30, 30), "TOP")
+    pdf.multi_cell(0, 6, "Kết thúc.", new_x="LMARGIN", new_y="NEXT")
+    text = read_bytes("bang.pdf", bytes(pdf.output())).text
+    section = ["II. Dịch vụ công trực tuyến", "", ""]
+    assert table_rows(text) == [*BY_YEAR[:2], section, *BY_YEAR[2:], *BY_UNIT]
+    lines = text.split("\n")
+    assert lines[1:4] == ["như sau:", "", "| Chỉ tiêu | Năm 2025 | Năm 2024 |"]
+    assert lines[-1] == "Kết thúc."
