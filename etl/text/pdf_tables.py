@@ -11,10 +11,17 @@ from word boxes (pdfplumber's ``extract_words``):
 3. Columns are the gaps in the projection of the anchors' chunks (and the lines between them)
    onto the x axis: an x-range no word crosses. A line whose chunks bridge most gaps is prose,
    not a row: it ends the table.
-4. Rows: each line with a figure in a column of figures opens a row; a cell wrapped over lines
-   above or below joins the row its cell (lines a line-spacing apart in one column) overlaps.
-   The lines above the first row, up to the caption, are the header; its cells are cut into
-   header rows where cells start at different heights (a group header over its sub-columns).
+4. Rows: each line with a figure in a column of figures opens a row. A text cell is a column's
+   lines set a line-spacing apart (rows stand further apart when the table pads its cells); a
+   cell joins the row whose figures it overlaps. When rows are set as close as a cell's lines,
+   the cell is shared out line by line as the cells are aligned (top, middle or bottom of the
+   row: whichever fits the rows best). A line opening with a section number ("II. ...") and no
+   figure is a row of its own.
+5. The lines above the first row, up to the caption or the paragraph before, are the header; it
+   has as many rows as one column stacks cells (a group header over its sub-columns makes two).
+6. A table running to the foot of a page hands its columns to the next page: rows there with
+   figures in the same columns go on with it, header repeated or not, and text at the top with
+   nothing in a column of figures ends the row the page broke (the reader mends that row).
 
 A merged header cell (a chunk bridging a gap) is repeated in every column it covers, as the
 Word and ruled-PDF readers give merged cells. Pages that show no such structure give no table.
