@@ -45,6 +45,8 @@ _PLACEHOLDERS = frozenset({"-", "–", "—", "x", "X", "…"})
 _MAX_HEADER_LINES = 14
 _MAX_LINES_AROUND_CONTINUATION = 3  # a running page header and a "(tiếp theo)" caption
 
+Span = tuple[float, float]  # top, bottom
+
 
 @dataclass(frozen=True, slots=True)
 class Chunk:
@@ -231,7 +233,7 @@ def _aligned(above: Line, below: Line, height: float) -> bool:
 
 def _split_at_prose(lines: list[Line], run: list[int]) -> list[list[int]]:
     """The run cut at any line between its anchors that reads across the columns (prose)."""
-    columns = _columns_of(lines, run, run)
+    columns = _columns_of(lines, run)
     for a, b in zip(run, run[1:], strict=False):
         cut = next((k for k in range(a + 1, b) if _is_prose(lines[k], columns)), None)
         if cut is not None:
@@ -246,7 +248,7 @@ def _is_prose(line: Line, columns: Columns) -> bool:
     return bridged >= max(2, math.ceil(len(columns.gaps) / 2))
 
 
-def _columns_of(lines: list[Line], anchors: list[int], numeric_from: list[int]) -> Columns:
+def _columns_of(lines: list[Line], anchors: list[int]) -> Columns:
     """Gaps of the x-projection of the anchors and the lines between them that bridge none of the
     anchors' own gaps; a column of figures holds a figure on at least half the anchor lines."""
     first, last = anchors[0], anchors[-1]
@@ -255,10 +257,10 @@ def _columns_of(lines: list[Line], anchors: list[int], numeric_from: list[int]) 
     gaps = _gaps(between, _min_gap(lines, anchors))
     plain = Columns(gaps, frozenset())
     counts = [0] * plain.count
-    for i in numeric_from:
+    for i in anchors:
         for col in {plain.of(c) for c in lines[i].numbers}:
             counts[col] += 1
-    need = 1 if len(numeric_from) == 1 else max(2, math.ceil(len(numeric_from) / 2))
+    need = 1 if len(anchors) == 1 else max(2, math.ceil(len(anchors) / 2))
     return Columns(gaps, frozenset(col for col, n in enumerate(counts) if n >= need))
 
 
@@ -296,7 +298,7 @@ class _Zone:
 def _fresh_table(lines: list[Line], run: list[int], height: float) -> UnruledTable | None:
     """The table around a run of anchor lines, if its columns hold up; a single row needs three
     figures, each under a header cell."""
-    columns = _columns_of(lines, run, run)
+    columns = _columns_of(lines, run)
     if columns.count < 3 or len(columns.numeric) < 2 or not _one_figure_per_cell(lines, run, columns):
         return None
     spacing = _cell_spacing(lines, run[0], run[-1], columns, height) or _NO_SPACING * height
@@ -404,8 +406,8 @@ def _zone(lines: list[Line], first: int, last: int, columns: Columns, height: fl
 def _build(lines: list[Line], zone: _Zone, columns: Columns, height: float, least: int = 2) -> UnruledTable | None:
     """Header rows, body rows and bounding box of a table; None with fewer than ``least`` rows."""
     align = _alignment(lines, zone, columns, height)
-    first = _first_row_start(lines, zone, columns, align, height)
-    header = _header_rows(lines[zone.start : first], columns, zone.spacing, height)
+    first = _first_row_start(lines, zone, columns, align)
+    header = _header_rows(lines[zone.start : first], columns, zone.spacing)
     rows = header + _body_rows(lines[first : zone.end + 1], columns, zone.spacing, align, height)
     if len(rows) < least:
         return None
@@ -413,7 +415,7 @@ def _build(lines: list[Line], zone: _Zone, columns: Columns, height: float, leas
     return UnruledTable(_box(lines[zone.start : zone.end + 1]), rows, columns, zone.spacing, ends_page)
 
 
-def _first_row_start(lines: list[Line], zone: _Zone, columns: Columns, align: str | None, height: float) -> int:
+def _first_row_start(lines: list[Line], zone: _Zone, columns: Columns, align: str | None) -> int:
     """The first line of the first row: its anchor, unless its text cells run higher (centred
     cells, as many lines above as below; cells set apart from the header by a wider gap)."""
     if align == "top":
@@ -525,7 +527,7 @@ def _text(pieces: Iterable[Piece]) -> str:
     return " ".join(text.split()).replace("|", "/")
 
 
-def _header_rows(lines: Sequence[Line], columns: Columns, spacing: float, height: float) -> list[Row]:
+def _header_rows(lines: Sequence[Line], columns: Columns, spacing: float) -> list[Row]:
     """Header rows: as many as the most cells one column stacks (a group header over its
     sub-column's header makes two); each cell goes to the row whose band it overlaps most."""
     if not lines:
@@ -541,8 +543,6 @@ def _header_rows(lines: Sequence[Line], columns: Columns, spacing: float, height
             rows[k][col] = _joined(rows[k][col], _text(cell))
     return rows
 
-
-Span = tuple[float, float]  # top, bottom
 
 
 def _bottom(cell: list[Piece]) -> float:
