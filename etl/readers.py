@@ -3,10 +3,11 @@
 .txt/.md: UTF-8 (with or without BOM), UTF-16, Windows-1258 or legacy TCVN3 (.VnTime);
 .docx: paragraphs and tables in document order; .pdf: the text layer, page by page.
 
-Word and PDF tables come out in the form of a Markdown pipe table, so one table parser reads
-all three: a blank line, then one row per line as ``| cell | cell |`` with one cell per grid
-column (a merged cell repeats its text in every column and row it covers; "|" inside a cell
-becomes "/", line breaks a space), then a blank line.
+Word and PDF tables (ruled, or aligned by position only: ``etl.text.pdf_tables``) come out in
+the form of a Markdown pipe table, so one table parser reads all three: a blank line, then one
+row per line as ``| cell | cell |`` with one cell per grid column (a merged cell repeats its
+text in every column and row it covers; "|" inside a cell becomes "/", line breaks a space),
+then a blank line.
 """
 
 from __future__ import annotations

@@ -11,10 +11,17 @@ from word boxes (pdfplumber's ``extract_words``):
 3. Columns are the gaps in the projection of the anchors' chunks (and the lines between them)
    onto the x axis: an x-range no word crosses. A line whose chunks bridge most gaps is prose,
    not a row: it ends the table.
-4. Rows: each line with a figure in a column of figures opens a row; a cell wrapped over lines
-   above or below joins the row its cell (lines a line-spacing apart in one column) overlaps.
-   The lines above the first row, up to the caption, are the header; its cells are cut into
-   header rows where cells start at different heights (a group header over its sub-columns).
+4. Rows: each line with a figure in a column of figures opens a row. A text cell is a column's
+   lines set a line-spacing apart (rows stand further apart when the table pads its cells); a
+   cell joins the row whose figures it overlaps. When rows are set as close as a cell's lines,
+   the cell is shared out line by line as the cells are aligned (top, middle or bottom of the
+   row: whichever fits the rows best). A line opening with a section number ("II. ...") and no
+   figure is a row of its own.
+5. The lines above the first row, up to the caption or the paragraph before, are the header; it
+   has as many rows as one column stacks cells (a group header over its sub-columns makes two).
+6. A table running to the foot of a page hands its columns to the next page: rows there with
+   figures in the same columns go on with it, header repeated or not, and text at the top with
+   nothing in a column of figures ends the row the page broke (the reader mends that row).
 
 A merged header cell (a chunk bridging a gap) is repeated in every column it covers, as the
 Word and ruled-PDF readers give merged cells. Pages that show no such structure give no table.
@@ -33,9 +40,12 @@ __all__ = ["Columns", "UnruledTable", "find_unruled_tables", "may_hold_unruled"]
 
 _NUMBER = re.compile(r"[(\[]?[+\-−–]?\d+(?:[.,]\d+)*\.?[%‰]?[)\]]?[,;]?")  # not "10/2025": a period
 _DIGIT_GROUP = re.compile(r"\d{3}(?:[.,]\d+)?[%‰]?")  # "688" of "12 688": one figure, not two cells
+_SECTION = re.compile(r"(?:[IVXL]+|[A-ZĐ])(?:[.)]\s|[.)]?$)")  # "II. Dịch vụ công", "I" in the STT column
 _PLACEHOLDERS = frozenset({"-", "–", "—", "x", "X", "…"})
 _MAX_HEADER_LINES = 14
 _MAX_LINES_AROUND_CONTINUATION = 3  # a running page header and a "(tiếp theo)" caption
+
+Span = tuple[float, float]  # top, bottom
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,9 +89,12 @@ class Columns:
         return len(self.gaps) + 1
 
     def of(self, chunk: Chunk) -> int:
-        """The column a chunk's centre falls in (boundaries at the middle of each gap)."""
-        mid = (chunk.x0 + chunk.x1) / 2
-        return sum(1 for lo, hi in self.gaps if mid >= (lo + hi) / 2)
+        """The column a chunk's centre falls in."""
+        return self.at((chunk.x0 + chunk.x1) / 2)
+
+    def at(self, x: float) -> int:
+        """The column at ``x``: boundaries stand in the middle of each gap."""
+        return sum(1 for lo, hi in self.gaps if x >= (lo + hi) / 2)
 
     def bridged(self, chunk: Chunk) -> int:
         """How many gaps the chunk runs across from one side to the other."""
@@ -220,7 +233,7 @@ def _aligned(above: Line, below: Line, height: float) -> bool:
 
 def _split_at_prose(lines: list[Line], run: list[int]) -> list[list[int]]:
     """The run cut at any line between its anchors that reads across the columns (prose)."""
-    columns = _columns_of(lines, run, run)
+    columns = _columns_of(lines, run)
     for a, b in zip(run, run[1:], strict=False):
         cut = next((k for k in range(a + 1, b) if _is_prose(lines[k], columns)), None)
         if cut is not None:
@@ -235,7 +248,7 @@ def _is_prose(line: Line, columns: Columns) -> bool:
     return bridged >= max(2, math.ceil(len(columns.gaps) / 2))
 
 
-def _columns_of(lines: list[Line], anchors: list[int], numeric_from: list[int]) -> Columns:
+def _columns_of(lines: list[Line], anchors: list[int]) -> Columns:
     """Gaps of the x-projection of the anchors and the lines between them that bridge none of the
     anchors' own gaps; a column of figures holds a figure on at least half the anchor lines."""
     first, last = anchors[0], anchors[-1]
@@ -244,10 +257,10 @@ def _columns_of(lines: list[Line], anchors: list[int], numeric_from: list[int]) 
     gaps = _gaps(between, _min_gap(lines, anchors))
     plain = Columns(gaps, frozenset())
     counts = [0] * plain.count
-    for i in numeric_from:
+    for i in anchors:
         for col in {plain.of(c) for c in lines[i].numbers}:
             counts[col] += 1
-    need = 1 if len(numeric_from) == 1 else max(2, math.ceil(len(numeric_from) / 2))
+    need = 1 if len(anchors) == 1 else max(2, math.ceil(len(anchors) / 2))
     return Columns(gaps, frozenset(col for col, n in enumerate(counts) if n >= need))
 
 
@@ -277,6 +290,7 @@ class _Zone:
 
     start: int
     first: int
+    last: int  # the last anchor
     end: int
     spacing: float
 
@@ -284,10 +298,11 @@ class _Zone:
 def _fresh_table(lines: list[Line], run: list[int], height: float) -> UnruledTable | None:
     """The table around a run of anchor lines, if its columns hold up; a single row needs three
     figures, each under a header cell."""
-    columns = _columns_of(lines, run, run)
+    columns = _columns_of(lines, run)
     if columns.count < 3 or len(columns.numeric) < 2 or not _one_figure_per_cell(lines, run, columns):
         return None
-    zone = _zone(lines, run[0], run[-1], columns, height, _NO_SPACING * height)
+    spacing = _cell_spacing(lines, run[0], run[-1], columns, height) or _NO_SPACING * height
+    zone = _zone(lines, run[0], run[-1], columns, height, spacing)
     if len(run) == 1 and not _headed(lines, zone, columns):
         return None
     return _build(lines, zone, columns, height)
@@ -317,47 +332,41 @@ def _headed(lines: list[Line], zone: _Zone, columns: Columns) -> bool:
 
 def _continued_table(lines: list[Line], carried: UnruledTable, height: float) -> UnruledTable | None:
     """Rows at the top of a page that carry on the table the page before ended with: figures in
-    the same columns, under at most a running header and a "(tiếp theo)" caption. Lines above
-    the first row with nothing in a column of figures end the row the page before broke off."""
+    the same columns, under at most a running header and a "(tiếp theo)" caption. Lines at the
+    top with text only outside the columns of figures, set apart from the first row, end the row
+    the page before broke off (lines a cell's line gap above it are that row's own)."""
     columns = carried.columns
     anchors = [i for i, line in enumerate(lines) if _fits(line, columns)]
     if not anchors:
-        return _tail_only(lines, carried)
+        start, end = _top_tail(lines, columns, carried.spacing)
+        return _with_tail(None, lines[start:end], columns) if end > start else None
     run = [anchors[0]]
     for i in anchors[1:]:
         if any(_is_prose(lines[k], columns) for k in range(run[-1] + 1, i)):
             break
         run.append(i)
-    zone = _zone(lines, run[0], run[-1], columns, height, carried.spacing)
+    spacing = min(_cell_spacing(lines, run[0], run[-1], columns, height) or math.inf, carried.spacing)
+    zone = _zone(lines, run[0], run[-1], columns, height, spacing)
+    start, end = _top_tail(lines, columns, zone.spacing)
+    if start < end == zone.first and lines[end].top - lines[end - 1].bottom > zone.spacing:
+        rows = _Zone(zone.first, zone.first, zone.last, zone.end, zone.spacing)
+        return _with_tail(_build(lines, rows, columns, height, least=1), lines[start:end], columns)
     if zone.start > _MAX_LINES_AROUND_CONTINUATION:
         return None
-    above = lines[zone.start : zone.first]
-    cols = {columns.of(c) for line in above for c in line.chunks}
-    if not above or cols & columns.numeric:
-        return _build(lines, zone, columns, height, least=1)
-    tail = _row_texts(_pieces(above, columns, header=False), columns)
-    table = _build(lines, _Zone(zone.first, zone.first, zone.end, zone.spacing), columns, height, least=1)
-    return table and _with_tail(table, tail, above)
+    return _build(lines, zone, columns, height, least=1)
 
 
-def _tail_only(lines: list[Line], carried: UnruledTable) -> UnruledTable | None:
-    """The end of a broken row and no more rows: lines at the top of the page, past a running
-    header, with text only in columns without figures, a cell's line gap apart."""
-    columns = carried.columns
+def _top_tail(lines: list[Line], columns: Columns, spacing: float) -> tuple[int, int]:
+    """The lines, past a running header, that open the page with text only outside the columns
+    of figures, a cell's line gap apart: (start, end), empty when there are none."""
     top = lines[:_MAX_LINES_AROUND_CONTINUATION]
-    start = next((i for i, line in enumerate(top) if not _is_prose(line, columns)), None)
-    if start is None:
-        return None
+    start = next((i for i, line in enumerate(top) if not _is_prose(line, columns)), len(top))
     end = start
     while end < len(lines) and _only_text(lines[end], columns):
-        if end > start and lines[end].top - lines[end - 1].bottom > carried.spacing:
+        if end > start and lines[end].top - lines[end - 1].bottom > spacing:
             break
         end += 1
-    if end == start:
-        return None
-    empty = UnruledTable((0.0, 0.0, 0.0, 0.0), [], columns, carried.spacing, ends_page=False)
-    tail = lines[start:end]
-    return _with_tail(empty, _row_texts(_pieces(tail, columns, header=False), columns), tail)
+    return start, end
 
 
 def _only_text(line: Line, columns: Columns) -> bool:
@@ -365,10 +374,13 @@ def _only_text(line: Line, columns: Columns) -> bool:
     return not any(columns.bridged(c) or columns.of(c) in columns.numeric for c in line.chunks)
 
 
-def _with_tail(table: UnruledTable, tail: Row, lines: list[Line]) -> UnruledTable:
-    """The table with the cells that end the row the page before broke off, and their lines in its box."""
-    box = _box(lines, table.bbox) if table.rows else _box(lines)
-    return UnruledTable(box, table.rows, table.columns, table.spacing, table.ends_page, tuple(tail))
+def _with_tail(table: UnruledTable | None, lines: list[Line], columns: Columns) -> UnruledTable | None:
+    """The table (or no rows at all) with the cells, on ``lines``, that end the row the page
+    before broke off; their lines go in its box."""
+    tail = tuple(_row_texts(_pieces(lines, columns, header=False), columns))
+    if table is None:
+        return None if not lines else UnruledTable(_box(lines), [], columns, 0.0, False, tail)
+    return UnruledTable(_box(lines, table.bbox), table.rows, table.columns, table.spacing, table.ends_page, tail)
 
 
 def _box(lines: Iterable[Line], *more: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
@@ -385,18 +397,17 @@ def _fits(line: Line, columns: Columns) -> bool:
 
 
 def _zone(lines: list[Line], first: int, last: int, columns: Columns, height: float, spacing: float) -> _Zone:
-    """The lines of the table whose anchors run from ``first`` to ``last``; ``spacing`` stands for
-    the gap between a cell's lines when the rows show none."""
-    spacing = _cell_spacing(lines, first, last, columns, height) or spacing
+    """The lines of the table whose anchors run from ``first`` to ``last``; ``spacing``: the widest
+    gap between a cell's lines (``_cell_spacing``)."""
     end = _body_end(lines, last, columns, spacing)
-    return _Zone(_header_start(lines, first, end, columns, height), first, end, spacing)
+    return _Zone(_header_start(lines, first, end, columns, spacing, height), first, last, end, spacing)
 
 
 def _build(lines: list[Line], zone: _Zone, columns: Columns, height: float, least: int = 2) -> UnruledTable | None:
     """Header rows, body rows and bounding box of a table; None with fewer than ``least`` rows."""
-    align = _alignment(lines[zone.first : zone.end + 1], columns, zone.spacing, height)
-    first = _first_row_start(lines, zone, columns, align, height)
-    header = _header_rows(lines[zone.start : first], columns, zone.spacing, height)
+    align = _alignment(lines, zone, columns, height)
+    first = _first_row_start(lines, zone, columns, align)
+    header = _header_rows(lines[zone.start : first], columns, zone.spacing)
     rows = header + _body_rows(lines[first : zone.end + 1], columns, zone.spacing, align, height)
     if len(rows) < least:
         return None
@@ -404,20 +415,14 @@ def _build(lines: list[Line], zone: _Zone, columns: Columns, height: float, leas
     return UnruledTable(_box(lines[zone.start : zone.end + 1]), rows, columns, zone.spacing, ends_page)
 
 
-def _first_row_start(lines: list[Line], zone: _Zone, columns: Columns, align: str | None, height: float) -> int:
+def _first_row_start(lines: list[Line], zone: _Zone, columns: Columns, align: str | None) -> int:
     """The first line of the first row: its anchor, unless its text cells run higher (centred
     cells, as many lines above as below; cells set apart from the header by a wider gap)."""
     if align == "top":
         return zone.first
     body = lines[zone.first : zone.end + 1]
     limit = _lines_below_first_core(body, columns, zone.spacing) if align == "center" else len(lines)
-    start = zone.first
-    while start > zone.start and zone.first - start < limit:
-        above = lines[start - 1]
-        if lines[start].top - above.bottom > zone.spacing or not _only_text(above, columns):
-            break
-        start -= 1
-    return start
+    return zone.first - min(limit, _text_lines_above(lines, zone, columns))
 
 
 def _lines_below_first_core(body: list[Line], columns: Columns, spacing: float) -> int:
@@ -428,34 +433,35 @@ def _lines_below_first_core(body: list[Line], columns: Columns, spacing: float) 
 
 
 def _cell_spacing(lines: list[Line], first: int, last: int, columns: Columns, height: float) -> float | None:
-    """The widest vertical gap between two lines of one cell: the narrowest gap between lines in
-    one column, plus a little (rows are set further apart than the lines of a wrapped cell);
-    None when no column has two lines."""
-    tops: dict[int, list[tuple[float, float]]] = {}
-    for line in lines[first : last + 1]:
+    """The widest vertical gap between two lines of one cell: the narrowest gap between two lines
+    in one column, near the rows and not read across, plus a little (rows and captions are set
+    further apart than the lines of a wrapped cell); None when no column has two lines."""
+    spans: dict[int, list[Span]] = {}
+    near = lines[max(0, first - _MAX_HEADER_LINES) : last + _MAX_HEADER_LINES + 1]
+    for line in near:
+        if any(columns.bridged(c) for c in line.chunks):
+            continue
         for col in {columns.of(c) for c in line.chunks}:
-            tops.setdefault(col, []).append((line.top, line.bottom))
-    gaps = [b[0] - a[1] for spans in tops.values() for a, b in zip(spans, spans[1:], strict=False)]
-    return max(0.0, min(gaps)) + 0.3 * height if gaps else None
+            spans.setdefault(col, []).append((line.top, line.bottom))
+    gaps = [b[0] - a[1] for column in spans.values() for a, b in zip(column, column[1:], strict=False)]
+    return max(0.15 * height, min(gaps)) + 0.3 * height if gaps else None
 
 
 def _body_end(lines: list[Line], last: int, columns: Columns, spacing: float) -> int:
-    """The last line of the table: the last anchor, then the lines of its wrapped cells."""
+    """The last line of the table: the last anchor, then the lines of its wrapped text cells."""
     end = last
     while end + 1 < len(lines):
         nxt = lines[end + 1]
-        if nxt.top - lines[end].bottom > spacing or any(columns.bridged(c) for c in nxt.chunks):
+        if nxt.top - lines[end].bottom > spacing or not _only_text(nxt, columns):
             break
         end += 1
     return end
 
 
-def _header_start(lines: list[Line], first: int, end: int, columns: Columns, height: float) -> int:
+def _header_start(lines: list[Line], first: int, end: int, columns: Columns, spacing: float, height: float) -> int:
     """The first header line: lines above the first row, set no further apart than the rows,
-    up to a line read across the columns; a caption's last line (one chunk at the table's left
-    edge or outside it) is left out."""
-    body = [c for line in lines[first : end + 1] for c in line.chunks]
-    left, right = min(c.x0 for c in body), max(c.x1 for c in body)
+    up to a line read across the columns; a caption's last lines are left out."""
+    left = min(c.x0 for line in lines[first : end + 1] for c in line.chunks)
     steps = [b.top - a.bottom for a, b in zip(lines[first:end], lines[first + 1 : end + 1], strict=False)]
     reach = max([height, *steps]) + 0.3 * height
     start = first
@@ -464,17 +470,25 @@ def _header_start(lines: list[Line], first: int, end: int, columns: Columns, hei
         if lines[start].top - above.bottom > reach or _is_prose(above, columns):
             break
         start -= 1
-    while start < first and _is_caption_tail(lines[start], left, right, height):
+    while start < first and _is_caption_tail(lines, start, columns, spacing, (left, height / 4)):
         start += 1
     return start
 
 
-def _is_caption_tail(line: Line, left: float, right: float, height: float) -> bool:
+def _is_caption_tail(lines: list[Line], i: int, columns: Columns, spacing: float, edge: tuple[float, float]) -> bool:
+    """One chunk set further from the line below than a cell's lines ("ĐVT: triệu đồng", "Biểu 01
+    (tiếp theo)"); or the last line of the paragraph above ("như sau:", starting where it does);
+    or starting at or left of the table's left edge and running on past its first column ("NĂM 2025")."""
+    line, below = lines[i], lines[i + 1]
     if len(line.chunks) != 1:
         return False
     chunk = line.chunks[0]
-    slack = height / 4
-    return abs(chunk.x0 - left) <= slack or chunk.x0 < left - slack or chunk.x1 > right + slack
+    left, slack = edge
+    above = lines[i - 1] if i else None
+    ends_paragraph = (above is not None and _is_prose(above, columns) and line.top - above.bottom <= spacing
+                      and abs(above.chunks[0].x0 - chunk.x0) <= slack)  # fmt: skip
+    runs_on = chunk.x0 < left + slack and columns.at(chunk.x1) > 0 and not columns.bridged(chunk)
+    return below.top - line.bottom > spacing or chunk.x0 < left - slack or runs_on or ends_paragraph
 
 
 # ---------------------------------------------------------------- rows and cells
@@ -513,7 +527,7 @@ def _text(pieces: Iterable[Piece]) -> str:
     return " ".join(text.split()).replace("|", "/")
 
 
-def _header_rows(lines: Sequence[Line], columns: Columns, spacing: float, height: float) -> list[Row]:
+def _header_rows(lines: Sequence[Line], columns: Columns, spacing: float) -> list[Row]:
     """Header rows: as many as the most cells one column stacks (a group header over its
     sub-column's header makes two); each cell goes to the row whose band it overlaps most."""
     if not lines:
@@ -529,8 +543,6 @@ def _header_rows(lines: Sequence[Line], columns: Columns, spacing: float, height
             rows[k][col] = _joined(rows[k][col], _text(cell))
     return rows
 
-
-Span = tuple[float, float]  # top, bottom
 
 
 def _bottom(cell: list[Piece]) -> float:
@@ -553,16 +565,34 @@ def _joined(before: str, text: str) -> str:
 _ALIGNMENTS = ("top", "center", "bottom")  # in this order on a tie: Word sets cells at the top
 
 
-def _alignment(lines: Sequence[Line], columns: Columns, spacing: float, height: float) -> str | None:
+def _alignment(lines: list[Line], zone: _Zone, columns: Columns, height: float) -> str | None:
     """Where cells sit in their rows (top, center, bottom), read from the cells that run over
-    several rows' figures (rows set as close as the lines of a cell); None when rows stand apart."""
-    cores = _cores(lines, columns, spacing)
-    blocks = [cell for pieces in _pieces(lines, columns, header=False).values() for cell in _cells(pieces, spacing)]
+    several rows' figures (rows set as close as the lines of a cell), and on a tie from the text
+    lines just above the first row and below the last; None when rows stand apart."""
+    body = lines[zone.first : zone.end + 1]
+    cores = _cores(body, columns, zone.spacing)
+    cells = _pieces([line for line in body if not _is_section(line, columns)], columns, header=False)
+    blocks = [cell for pieces in cells.values() for cell in _cells(pieces, zone.spacing)]
     blocks = [cell for cell in blocks if len(_hits(cell, cores)) > 1]
     if not blocks:
         return None
     fits = {align: sum(_fit(cell, cores, align, height) for cell in blocks) for align in _ALIGNMENTS}
+    above, below = _text_lines_above(lines, zone, columns) > 0, zone.end > zone.last
+    fits["top"] += below and not above
+    fits["center"] += below and above
+    fits["bottom"] += above and not below
     return max(_ALIGNMENTS, key=lambda align: fits[align])
+
+
+def _text_lines_above(lines: list[Line], zone: _Zone, columns: Columns) -> int:
+    """Lines of text-only cells right above the first row, a cell's line gap apart."""
+    start = zone.first
+    while start > zone.start:
+        above = lines[start - 1]
+        if lines[start].top - above.bottom > zone.spacing or not _only_text(above, columns):
+            break
+        start -= 1
+    return zone.first - start
 
 
 def _fit(cell: list[Piece], cores: list[Span], align: str, height: float) -> int:
@@ -608,11 +638,13 @@ def _body_rows(
 ) -> list[Row]:
     """One row per line with a figure in a column of figures (two such lines a cell apart with
     figures in different columns are one row); every other line's cell joins the row it
-    overlaps, or is shared out among several as the cells are aligned."""
+    overlaps, or is shared out among several as the cells are aligned; a section heading
+    ("II. Dịch vụ công trực tuyến") is a row of its own."""
     cores = _cores(lines, columns, spacing)
     placed: dict[int, dict[int, list[Piece]]] = {}
-    extra: list[tuple[int, list[Piece]]] = []
-    for col, pieces in _pieces(lines, columns, header=False).items():
+    sections = [line for line in lines if _is_section(line, columns)]
+    extra = [(col, part) for col, part in _pieces(sections, columns, header=False).items()]
+    for col, pieces in _pieces([line for line in lines if line not in sections], columns, header=False).items():
         for cell in _cells(pieces, spacing):
             hits = _hits(cell, cores)
             if not hits:
@@ -623,6 +655,12 @@ def _body_rows(
     keyed = [(core[0], _row_texts(placed.get(r, {}), columns)) for r, core in enumerate(cores)]
     keyed += _extra_rows(extra, columns, spacing)
     return [row for _, row in sorted(keyed, key=lambda item: item[0])]
+
+
+def _is_section(line: Line, columns: Columns) -> bool:
+    """A line opening with a section number (I, II, A.) and no figure after it: a heading row."""
+    first, *rest = line.chunks
+    return bool(_SECTION.match(first.text)) and not any(c.value_like and columns.of(c) in columns.numeric for c in rest)
 
 
 def _cores(lines: Sequence[Line], columns: Columns, spacing: float) -> list[Span]:

@@ -20,6 +20,7 @@ import pytest
 from etl import readers
 from etl.normalize import normalize
 from etl.readers import read_bytes
+from etl.text.pdf_tables import find_unruled_tables, may_hold_unruled
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 needs_font = pytest.mark.skipif(not FONT.exists(), reason="DejaVu font not installed (fonts-dejavu-core)")
@@ -235,3 +236,245 @@ def test_docx_cell_pipes_line_breaks_and_nested_tables_stay_in_the_cell():
 
     rows = [line for line in _docx_with(build).split("\n") if line.startswith("|")]
     assert rows == ["| Chỉ tiêu | Kết quả |", "| Số hồ sơ / trực tuyến | 1.234 hồ sơ Toàn trình 512 |"]
+
+
+# ---------------------------------------------------------------- unruled PDF tables (issue 20)
+# A table drawn without lines (Word with borders off, a spreadsheet printout): pypdf gives each
+# label cell broken over lines and a row's figures on one line; the reader rebuilds the grid
+# from word positions. Labels here wrap over two or three lines in their 60 mm column.
+
+UNRULED_HEADER = ["STT", "Chỉ tiêu", "Đơn vị tính", "Kỳ báo cáo", "Lũy kế", "Cùng kỳ năm trước"]
+UNRULED_ROWS = [
+    ["1", "Số hồ sơ tiếp nhận trong kỳ báo cáo của các cơ quan chuyên môn", "hồ sơ", "1.234", "5.678", "1.100"],
+    ["2", "Số hồ sơ đã giải quyết đúng hạn và trước hạn", "hồ sơ", "1.198", "5.600", "1.050"],
+    ["3", "Tỷ lệ giải quyết đúng hạn", "%", "98,5", "97,9", "96,0"],
+    ["4", "Số cuộc gọi đến tổng đài 1022 được tiếp nhận, xử lý và trả lời trong kỳ báo cáo", "cuộc gọi",
+     "12.688", "40.512", "11.020"],
+]  # fmt: skip
+
+
+def unruled_pdf(v_align: str = "TOP", figures: str = "LEFT", two_row_header: bool = False, repeat: int = 1) -> bytes:
+    """BEFORE, a borderless fpdf2 table, AFTER; cells set at the top, middle or bottom of their row."""
+    from fpdf import FPDF
+    from fpdf.fonts import FontFace
+
+    pdf = FPDF()
+    pdf.add_font("dejavu", fname=str(FONT))
+    pdf.set_font("dejavu", size=10)
+    pdf.add_page()
+    pdf.multi_cell(0, 6, BEFORE, new_x="LMARGIN", new_y="NEXT")
+    aligns = ("LEFT", "LEFT", "LEFT", figures, figures, figures)
+    layout = {"col_widths": (10, 60, 20, 20, 20, 25), "v_align": v_align, "text_align": aligns}
+    heads = 2 if two_row_header else 1
+    with pdf.table(borders_layout="NONE", headings_style=FontFace(), num_heading_rows=heads, **layout) as table:
+        if two_row_header:
+            row = table.row()
+            for label in UNRULED_HEADER[:3]:
+                row.cell(label, rowspan=2)
+            row.cell("Kết quả thực hiện", colspan=2)
+            row.cell(UNRULED_HEADER[5], rowspan=2)
+            row = table.row()
+            row.cell(UNRULED_HEADER[3])
+            row.cell(UNRULED_HEADER[4])
+        else:
+            table.row(UNRULED_HEADER)
+        for n in range(repeat):
+            for values in UNRULED_ROWS:
+                table.row([str(int(values[0]) + n * len(UNRULED_ROWS)), *values[1:]])
+    pdf.multi_cell(0, 6, AFTER, new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+@needs_font
+@pytest.mark.parametrize(("v_align", "figures"), [("TOP", "LEFT"), ("MIDDLE", "RIGHT"), ("BOTTOM", "CENTER")])
+def test_unruled_pdf_table_reads_cell_for_cell(v_align, figures):
+    text = read_normalized("bang.pdf", unruled_pdf(v_align, figures))
+    assert table_rows(text) == [UNRULED_HEADER, *UNRULED_ROWS]
+    lines = text.split("\n")
+    first = lines.index(BEFORE)
+    assert lines[first + 1] == "| " + " | ".join(UNRULED_HEADER) + " |"
+    assert lines[first + 2 + len(UNRULED_ROWS)] == AFTER
+
+
+@needs_font
+@pytest.mark.parametrize("v_align", ["TOP", "MIDDLE"])
+def test_unruled_two_row_header_keeps_the_group_over_its_columns(v_align):
+    """The group header, centred over its two columns, runs across the gap between them."""
+    rows = table_rows(read_normalized("bang.pdf", unruled_pdf(v_align, "CENTER", two_row_header=True)))
+    header, body = rows[:-len(UNRULED_ROWS)], rows[-len(UNRULED_ROWS) :]
+    assert body == UNRULED_ROWS
+    flat = [" ".join(dict.fromkeys(row[c] for row in header if row[c])) for c in range(len(UNRULED_HEADER))]
+    assert flat == [*UNRULED_HEADER[:3], "Kết quả thực hiện Kỳ báo cáo", "Kết quả thực hiện Lũy kế", UNRULED_HEADER[5]]
+
+
+@needs_font
+def test_unruled_table_over_several_pages_keeps_every_row_once():
+    source = read_bytes("bang.pdf", unruled_pdf("MIDDLE", "RIGHT", repeat=12))
+    assert len(source.page_starts) > 1
+    body = [row for row in table_rows(normalize(source.text).text) if row[0] != "STT"]
+    want = [[str(int(r[0]) + n * len(UNRULED_ROWS)), *r[1:]] for n in range(12) for r in UNRULED_ROWS]
+    assert body == want
+
+
+def _positioned_pdf(pages: list[list[tuple[float, float, str]]]) -> bytes:
+    """Pages of text set at (x, y) millimetres: a layout down to the line."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_font("dejavu", fname=str(FONT))
+    pdf.set_font("dejavu", size=10)
+    pdf.set_auto_page_break(False)
+    for items in pages:
+        pdf.add_page()
+        for x, y, text in items:
+            pdf.text(x, y, text)
+    return bytes(pdf.output())
+
+
+def _row_at(y: float, stt: str, label: str, *figures: str) -> list[tuple[float, float, str]]:
+    return [(20, y, stt), (32, y, label)] + [(x, y, f) for x, f in zip((120, 150, 178), figures, strict=False)]
+
+
+@needs_font
+def test_unruled_row_broken_by_a_page_is_mended_and_the_table_goes_on():
+    """Row 2's label runs over the page break; row 3 stands alone on the next page, without header."""
+    heads = ("STT", "Chỉ tiêu", "Năm 2025", "Năm 2024", "Tăng (%)")
+    first = [(x, 30, h) for x, h in zip((20, 32, 120, 150, 178), heads, strict=True)]
+    first += _row_at(42, "1", "Số hồ sơ tiếp nhận", "1.234", "1.100", "12,2") + [(32, 47, "trực tuyến")]
+    first += _row_at(275, "2", "Số hồ sơ đã giải", "1.198", "1.050", "14,1") + [(32, 280, "quyết đúng hạn")]
+    second = [(32, 15, "và trước hạn")] + _row_at(27, "3", "Số cuộc gọi 1022", "12.688", "11.020", "15,1")
+    second += [(20, 45, AFTER)]
+    text = read_normalized("bang.pdf", _positioned_pdf([first, second]))
+    assert table_rows(text) == [
+        list(heads),
+        ["1", "Số hồ sơ tiếp nhận trực tuyến", "1.234", "1.100", "12,2"],
+        ["2", "Số hồ sơ đã giải quyết đúng hạn và trước hạn", "1.198", "1.050", "14,1"],
+        ["3", "Số cuộc gọi 1022", "12.688", "11.020", "15,1"],
+    ]
+    assert AFTER in text.split("\n")
+
+
+PROSE = [
+    "Trong 6 tháng đầu năm 2025, Trung tâm tiếp nhận 18.742 hồ sơ, giải quyết 18.015 hồ sơ; tỷ lệ đúng hạn "
+    "đạt 99,82%. Số hồ sơ trực tuyến quý I và quý II lần lượt là 7.015 7.091 hồ sơ, tăng 14,4% so với cùng kỳ.",
+    "1. Tiếp nhận 1.234 hồ sơ; 2. Giải quyết 1.198 hồ sơ; 3. Tồn 36 hồ sơ, trong đó 12 15 hồ sơ quá hạn.",
+    "Kinh phí năm 2024 2025 được giao lần lượt 12,5 13,2 tỷ đồng; đã giải ngân 9,8 tỷ đồng (đạt 74,2%).",
+] * 6
+
+
+@needs_font
+def test_prose_page_with_figures_side_by_side_reads_exactly_as_before(monkeypatch):
+    """pdfplumber is asked (figures side by side, as in a table row), finds no table, and the
+    page's text stays pypdf's, byte for byte."""
+    from fpdf import FPDF
+    from pypdf import PdfReader
+
+    found: list[list[object]] = []
+    real = readers.find_unruled_tables
+    monkeypatch.setattr(readers, "find_unruled_tables", lambda *a, **k: found.append(real(*a, **k)) or found[-1])
+    pdf = FPDF()
+    pdf.add_font("dejavu", fname=str(FONT))
+    pdf.set_font("dejavu", size=11)
+    pdf.add_page()
+    for paragraph in PROSE:
+        pdf.multi_cell(0, 6, paragraph, align="J", new_x="LMARGIN", new_y="NEXT")
+    data = bytes(pdf.output())
+    pypdf_text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    assert read_bytes("van_ban.pdf", data).text == pypdf_text
+    assert found and not any(found)
+
+
+LETTERHEAD = [
+    ("UBND TỈNH TÂY NINH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+    ("SỞ KHOA HỌC VÀ CÔNG NGHỆ", "Độc lập - Tự do - Hạnh phúc"),
+    ("Số: 125/BC-SKHCN", "Tây Ninh, ngày 05 tháng 3 năm 2025"),
+    ("ĐT: 0276 3822 123", "Fax: 0276 3822 456"),
+    ("Mã ĐVQHNS: 1 045 221", "Hộp thư: 12 Trần Hưng Đạo 2025"),
+]
+
+
+@needs_font
+def test_two_column_letterhead_is_not_a_table():
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_font("dejavu", fname=str(FONT))
+    pdf.set_font("dejavu", size=11)
+    pdf.add_page()
+    for left, right in LETTERHEAD:
+        pdf.cell(80, 6, left, align="C")
+        pdf.cell(0, 6, right, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 6, f"{BEFORE} {AFTER}", new_x="LMARGIN", new_y="NEXT")
+    data = bytes(pdf.output())
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(data)) as doc:
+        assert find_unruled_tables(doc.pages[0].extract_words()) == []
+    assert "|" not in read_bytes("cong_van.pdf", data).text
+
+
+def test_cheap_test_sees_rows_of_figures_not_dates_in_prose():
+    rows = "1 Số hồ sơ tiếp nhận\nhồ sơ 52.944 153.553 57.824 -8,4\nthủ tục 1.395 - 1.661 -16,0\n"
+    prose = "Ngày 05 tháng 3 năm 2025, Sở tiếp nhận 1.234 hồ sơ.\nNăm 2024 có 12 cuộc thanh tra.\n" * 5
+    assert may_hold_unruled(rows)
+    assert may_hold_unruled("hạng 21 30 -30,0")  # one row, three figures
+    assert not may_hold_unruled(prose)
+
+
+def _borderless(pdf: object, rows: list[list[str]], widths: tuple[int, ...], v_align: str, section: int = -1) -> None:
+    """A borderless table, figures set right; a section heading spanning the row before ``section``."""
+    from fpdf.fonts import FontFace
+
+    aligns = ("LEFT",) + ("RIGHT",) * (len(widths) - 1)
+    with pdf.table(borders_layout="NONE", col_widths=widths, headings_style=FontFace(), v_align=v_align,  # type: ignore[attr-defined]
+                   text_align=aligns) as table:  # fmt: skip
+        for n, values in enumerate(rows):
+            if n == section:
+                table.row().cell("II. Dịch vụ công trực tuyến", colspan=len(widths), align="LEFT")
+            table.row(values)
+
+
+INTRO = (
+    "Bảng 1. Kết quả tiếp nhận và giải quyết hồ sơ trong kỳ báo cáo của các cơ quan, đơn vị trên địa bàn tỉnh "
+    "như sau:"
+)
+BETWEEN = (
+    "Ngoài ra, trong kỳ Trung tâm đã tổ chức 12 buổi tập huấn cho 340 cán bộ, công chức về quy trình "
+    "tiếp nhận, giải quyết thủ tục hành chính trên Hệ thống thông tin giải quyết thủ tục hành chính."
+)
+BY_YEAR = [
+    ["Chỉ tiêu", "Năm 2025", "Năm 2024"],
+    ["Số hồ sơ tiếp nhận trực tuyến toàn trình", "12 688", "11 020"],
+    ["Số hồ sơ giải quyết", "12 500", "10 900"],
+    ["Tỷ lệ đúng hạn (%)", "98,5", "97,1"],
+]
+BY_UNIT = [
+    ["STT", "Đơn vị", "Tiếp nhận", "Đúng hạn", "Tỷ lệ (%)"],
+    ["1", "Sở Tư pháp", "1.204", "1.190", "98,8"],
+    ["2", "Sở Xây dựng", "845", "800", "94,7"],
+    ["3", "Sở Nông nghiệp và Môi trường", "2.310", "2.250", "97,4"],
+]
+
+
+@needs_font
+def test_unruled_tables_between_paragraphs_keep_the_prose_out_and_a_section_row_apart():
+    """Two tables set tight against the text around them (no spacing): the intro's last line,
+    the paragraph between and the closing line stay text; a section heading is a row of its own;
+    figures grouped by spaces ("12 688") stay one cell."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_font("dejavu", fname=str(FONT))
+    pdf.set_font("dejavu", size=10)
+    pdf.add_page()
+    pdf.multi_cell(0, 6, INTRO, new_x="LMARGIN", new_y="NEXT")
+    _borderless(pdf, BY_YEAR, (90, 40, 40), "MIDDLE", section=2)
+    pdf.multi_cell(0, 6, BETWEEN, align="J", new_x="LMARGIN", new_y="NEXT")
+    _borderless(pdf, BY_UNIT, (12, 70, 30, 30, 30), "TOP")
+    pdf.multi_cell(0, 6, "Kết thúc.", new_x="LMARGIN", new_y="NEXT")
+    text = read_bytes("bang.pdf", bytes(pdf.output())).text
+    section = ["II. Dịch vụ công trực tuyến", "", ""]
+    assert table_rows(text) == [*BY_YEAR[:2], section, *BY_YEAR[2:], *BY_UNIT]
+    lines = text.split("\n")
+    assert lines[1:4] == ["như sau:", "", "| Chỉ tiêu | Năm 2025 | Năm 2024 |"]
+    assert lines[-1] == "Kết thúc."
