@@ -1,13 +1,17 @@
 """`streamlit run app.py`, with Streamlit's 'pages/ folder' mode switched off before the first
-request, so a link to any page goes through app.py (its config, filters and navigation).
+request, so a link to any page goes through app.py (its config, filters and navigation), and each
+page's first view made while the server starts, not when the first official opens it.
 
     python -m dashboard.serve [streamlit run options...]
 """
 
 from __future__ import annotations
 
+import logging
 import socket
 import sys
+import threading
+import time
 from pathlib import Path
 
 from streamlit.runtime.pages_manager import PagesManager
@@ -37,6 +41,25 @@ def port_is_free(port: int) -> bool:
     return True
 
 
+def warm_when_up(wait: float = 60) -> None:
+    """Once Streamlit's runtime exists (its caches are the ones sessions read), make each page's
+    first view (``dashboard.views.warm``). A missing or damaged warehouse only skips it: the pages
+    say so themselves."""
+    from streamlit import runtime
+
+    deadline = time.monotonic() + wait
+    while not runtime.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    try:
+        from dashboard import views
+
+        started = time.monotonic()
+        views.warm()
+        logging.getLogger("dashboard").info("pages warmed in %.1f s", time.monotonic() - started)
+    except Exception as exc:  # noqa: BLE001 - the server serves anyway
+        logging.getLogger("dashboard").warning("pages not warmed: %s", exc)
+
+
 def main() -> None:
     port = _port(sys.argv[1:])
     if not port_is_free(port):
@@ -45,6 +68,7 @@ def main() -> None:
             f"Mở http://localhost:{port} hoặc chạy trên cổng khác: make run PORT={port + 1}"
         )
     PagesManager.uses_pages_directory = False  # app.py calls st.navigation itself
+    threading.Thread(target=warm_when_up, name="warm-pages", daemon=True).start()
     sys.argv = ["streamlit", "run", str(APP), *sys.argv[1:]]
     cli.main()
 
