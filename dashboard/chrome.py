@@ -1,6 +1,6 @@
 """Streamlit's own words in Vietnamese: what its config cannot turn off is hidden (CSS) or
 translated in the browser (a small script that rewrites its fixed English strings, and lets its
-lists match without tone marks).
+lists match without tone marks); while a page works, "Đang tải…" says so.
 
 Officials read only Vietnamese; Streamlit has no locale setting, so its menus, placeholders
 and dialogs ("Select all", "Page not found", "Press Enter to apply") are rewritten here.
@@ -9,6 +9,9 @@ and dialogs ("Select all", "Page not found", "Press Enter to apply") are rewritt
 from __future__ import annotations
 
 import json
+from pathlib import Path
+
+import streamlit
 
 # Streamlit's fixed texts -> Vietnamese (exact matches after trimming)
 TEXTS: dict[str, str] = {
@@ -57,6 +60,11 @@ PATTERNS: list[tuple[str, str]] = [
     (r"^(?:Limit\s*)?(\d+(?:[.,]\d+)?)\s*([KMGT]?B)\s+per file(\s*•.*)?$", "Tối đa $1 $2 mỗi tệp$3"),
     (r"^(\d+) selected$", "Đã chọn $1"),
 ]
+BUSY = "Đang tải…"  # shown while the server runs a page (Streamlit's own 'Running...' widget is hidden)
+# The browser's code for charts and tables (Streamlit's largest parts, fetched when a page first shows
+# one): fetched ahead once a page is drawn and the browser idle, so the next page does not wait for it.
+_JS = Path(streamlit.__file__).parent / "static" / "static" / "js"
+AHEAD = [path.name for part in ("PlotlyChart", "DataFrame") for path in sorted(_JS.glob(f"{part}.*.js"))[:1]]
 # What cannot be translated or is not for officials: Streamlit's main menu (Print, Record screen,
 # Settings), the deploy and status widgets, plotly's toolbar; the reader's comfort for tables.
 CSS = """
@@ -64,6 +72,13 @@ CSS = """
 [data-testid="stToolbarActions"], .modebar-container { display: none !important; }
 /* a key-figure sparkline's hover prints the raw number ('2813493', a rank drawn as -44): the card says it */
 #vg-tooltip-element, .vg-tooltip { display: none !important; }
+#so-lieu-dang-tai { position: fixed; top: 0.8rem; right: 1.2rem; z-index: 1000200; display: flex;
+  align-items: center; gap: 0.5rem; padding: 0.3rem 0.9rem; border-radius: 1rem; background: #1f4e79;
+  color: #fff; font-size: 0.9rem; box-shadow: 0 1px 4px rgba(0, 0, 0, 0.25); pointer-events: none; }
+#so-lieu-dang-tai[hidden] { display: none; }
+#so-lieu-dang-tai::before { content: ""; width: 0.8rem; height: 0.8rem; border-radius: 50%;
+  border: 2px solid rgba(255, 255, 255, 0.35); border-top-color: #fff; animation: so-lieu-quay 0.8s linear infinite; }
+@keyframes so-lieu-quay { to { transform: rotate(360deg); } }
 """
 
 _SCRIPT = """
@@ -102,6 +117,25 @@ _SCRIPT = """
     if (!at || !at.matches || !at.matches(LIST)) return s;
     return s.normalize("NFD").replace(/[\\u0300-\\u036f]/g, "").replace(/đ/g, "d");
   };
+  // "Đang tải…" while the server runs the page (after 0.2 s: a quick rerun does not flicker); once the
+  // page has been drawn for a second, the chart and table code fetched ahead when the browser is idle.
+  const busy = document.createElement("div");
+  busy.id = "so-lieu-dang-tai"; busy.setAttribute("role", "status"); busy.textContent = %(busy)s; busy.hidden = true;
+  document.body.appendChild(busy);
+  const ahead = %(ahead)s;
+  const main = document.querySelector('script[type="module"][src*="/static/js/index."]');
+  let running = 0, still = 0;
+  setInterval(() => {
+    const app = document.querySelector("[data-test-script-state]");
+    const state = app && app.getAttribute("data-test-script-state");
+    const works = state === "running" || state === "rerunRequested";
+    running = works ? running + 1 : 0; still = works ? 0 : still + 1;
+    busy.hidden = running < 2;
+    if (still === 10 && main && ahead.length) {
+      const fetch = () => { for (const f of ahead.splice(0)) import(new URL(f, main.src).href).catch(() => {}); };
+      (window.requestIdleCallback || setTimeout)(fetch);
+    }
+  }, 100);
   fix(document.body);
   new MutationObserver((ms) => { for (const m of ms) {
     if (m.type === "characterData") {
@@ -117,5 +151,6 @@ _SCRIPT = """
 
 def page_html() -> str:
     """The style and script to put once on every page (st.html with JavaScript allowed)."""
-    script = _SCRIPT % {"texts": json.dumps(TEXTS, ensure_ascii=False), "patterns": json.dumps(PATTERNS)}
+    script = _SCRIPT % {"texts": json.dumps(TEXTS, ensure_ascii=False), "patterns": json.dumps(PATTERNS),
+                        "busy": json.dumps(BUSY, ensure_ascii=False), "ahead": json.dumps(AHEAD)}
     return f"<style>{CSS}</style><script>{script}</script>"

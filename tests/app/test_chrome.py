@@ -37,3 +37,9 @@ def test_streamlits_upload_limit_is_the_one_the_page_states(monkeypatch):
     monkeypatch.delenv("MAX_UPLOAD_MB", raising=False)
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["server"]["maxUploadSize"] == importing.max_upload_bytes() // (1024 * 1024) == 20
+
+
+def test_the_chart_and_table_code_fetched_ahead_is_streamlits():
+    """Named by content hash in Streamlit's build: an upgrade that renames them must not silently stop it."""
+    assert [name.split(".")[0] for name in chrome.AHEAD] == ["PlotlyChart", "DataFrame"]
+    assert chrome.BUSY in chrome.page_html()
