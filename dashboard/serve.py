@@ -1,6 +1,6 @@
 """`streamlit run app.py`, with Streamlit's 'pages/ folder' mode switched off before the first
 request, so a link to any page goes through app.py (its config, filters and navigation), and each
-page's first view made while the server starts, not when the first official opens it.
+page's first view made before the server answers, not when the first official opens it.
 
     python -m dashboard.serve [streamlit run options...]
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import socket
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -41,23 +40,22 @@ def port_is_free(port: int) -> bool:
     return True
 
 
-def warm_when_up(wait: float = 60) -> None:
-    """Once Streamlit's runtime exists (its caches are the ones sessions read), make each page's
-    first view (``dashboard.views.warm``). A missing or damaged warehouse only skips it: the pages
-    say so themselves."""
-    from streamlit import runtime
-
-    deadline = time.monotonic() + wait
-    while not runtime.exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
+def warm() -> None:
+    """Each page's first view made before the server answers (``dashboard.views.warm``), so the
+    first official does not wait for imports, queries and charts. A missing or damaged warehouse
+    only skips it: the pages say so themselves."""
+    quiet = logging.getLogger("streamlit.runtime.caching.cache_data_api")  # 'No runtime found': not yet, indeed
+    level, started = quiet.level, time.monotonic()
+    quiet.setLevel(logging.ERROR)
     try:
         from dashboard import views
 
-        started = time.monotonic()
         views.warm()
-        logging.getLogger("dashboard").info("pages warmed in %.1f s", time.monotonic() - started)
+        print(f"Đã chuẩn bị sẵn các trang ({time.monotonic() - started:.1f} giây).", flush=True)
     except Exception as exc:  # noqa: BLE001 - the server serves anyway
         logging.getLogger("dashboard").warning("pages not warmed: %s", exc)
+    finally:
+        quiet.setLevel(level)
 
 
 def main() -> None:
@@ -68,7 +66,7 @@ def main() -> None:
             f"Mở http://localhost:{port} hoặc chạy trên cổng khác: make run PORT={port + 1}"
         )
     PagesManager.uses_pages_directory = False  # app.py calls st.navigation itself
-    threading.Thread(target=warm_when_up, name="warm-pages", daemon=True).start()
+    warm()
     sys.argv = ["streamlit", "run", str(APP), *sys.argv[1:]]
     cli.main()
 

@@ -1,6 +1,6 @@
 """What the pages show that takes long to work out — charts, the comparison, the tracker, the
 cards — made once per warehouse build and arguments and shared by every session (``data.shared``),
-and made for each page's first view when the server starts (``warm``), so no official waits for it.
+and made for each page's first view before the server answers (``warm``), so no official waits for it.
 """
 
 from __future__ import annotations
