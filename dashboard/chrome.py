@@ -2,8 +2,9 @@
 translated in the browser (a small script that rewrites its fixed English strings, and lets its
 lists match without tone marks); while a page works, "Đang tải…" says so.
 
-Officials read only Vietnamese; Streamlit has no locale setting, so its menus, placeholders
-and dialogs ("Select all", "Page not found", "Press Enter to apply") are rewritten here.
+Officials read only Vietnamese; Streamlit has no locale setting, so its menus, placeholders,
+tooltips and labels read aloud ("Select all", "Show/hide columns", "Năm — start") are rewritten
+here, and its date picker is told the page's language is Vietnamese, whatever the browser's.
 """
 
 from __future__ import annotations
@@ -50,7 +51,97 @@ TEXTS: dict[str, str] = {
     "Clear value": "Xóa giá trị",
     "Show password text": "Hiện mật khẩu",
     "Hide password text": "Ẩn mật khẩu",
+    "Show password": "Hiện mật khẩu",
+    "Hide password": "Ẩn mật khẩu",
+    "Choose an option": "Chọn một mục",
+    "Dismiss": "Đóng",
+    "Selected values": "Các giá trị đã chọn",
+    # the sidebar and headings (read aloud, shown on hover)
+    "Sidebar": "Thanh bên",
+    "Collapse sidebar": "Thu gọn thanh bên",
+    "Expand sidebar": "Mở thanh bên",
+    "App pages": "Các trang",
+    "Open": "Mở",
+    "Link to heading": "Liên kết tới mục này",
+    "Vega visualization": "Biểu đồ",
+    # a table's toolbar, column menu and its statistics
+    "Clear selection": "Bỏ chọn",
+    "Show/hide columns": "Hiện/ẩn cột",
+    "(index)": "(số thứ tự dòng)",
+    "Download as CSV": "Tải CSV",
+    "Add row": "Thêm dòng",
+    "Delete row(s)": "Xóa dòng",
+    "Dataframe column menu": "Trình đơn của cột",
+    "Copy column name": "Sao chép tên cột",
+    "Statistics": "Thống kê",
+    "Count": "Số ô",
+    "Distinct": "Số giá trị khác nhau",
+    "Empty": "Số ô trống",
+    "Minimum": "Nhỏ nhất",
+    "Maximum": "Lớn nhất",
+    "Median": "Trung vị",
+    "Average": "Trung bình",
+    "Sum": "Tổng",
+    "Standard deviation": "Độ lệch chuẩn",
+    "Range": "Khoảng",
+    "Values": "Giá trị",
+    "Minimum length": "Độ dài nhỏ nhất",
+    "Maximum length": "Độ dài lớn nhất",
+    "Average length": "Độ dài trung bình",
+    "Top values frequency chart": "Biểu đồ các giá trị thường gặp",
+    "Based on sample": "Tính trên mẫu",
+    "No data": "Không có dữ liệu",
+    "Automatic": "Tự động",
+    "Localized": "Theo ngôn ngữ",
+    "Plain": "Số thường",
+    "Compact": "Rút gọn",
+    "Percent": "Phần trăm",
+    "Scientific": "Khoa học",
+    "Accounting": "Kế toán",
+    "Dollar": "Đô la",
+    "Euro": "Euro",
+    "Yen": "Yên",
+    "Calendar": "Lịch",
+    "Duration": "Khoảng thời gian",
+    "Distance": "Khoảng cách",
+    "Rename": "Đổi tên",
+    "Edit": "Sửa",
+    "text": "chữ",
+    "number": "số",
+    "Next Result": "Kết quả sau",
+    "Previous Result": "Kết quả trước",
+    "Close Search": "Đóng tìm kiếm",
+    # the date picker (its calendar speaks the page's language whatever the browser's, below)
+    "Date range": "Khoảng ngày",
+    "Select...": "Chọn…",
+    "Quick select a date range": "Chọn nhanh khoảng ngày",
+    "Choose date range": "Chọn khoảng ngày",
+    "Choose date": "Chọn ngày",
+    "Clear date": "Xóa ngày",
+    "Clear dates": "Xóa ngày",
+    "Use arrow keys to navigate dates. Enter to select. Escape to close.": (
+        "Dùng phím mũi tên để chuyển ngày, Enter để chọn, Esc để đóng."
+    ),
+    "Past Week": "Một tuần qua",
+    "Past Month": "Một tháng qua",
+    "Past 3 Months": "3 tháng qua",
+    "Past 6 Months": "6 tháng qua",
+    "Past Year": "Một năm qua",
+    "Past 2 Years": "2 năm qua",
+    "Last available date": "Ngày cuối có thể chọn",
+    "Previous month": "Tháng trước",
+    "Next month": "Tháng sau",
+    "Previous": "Trước",
+    "Next": "Sau",
+    "month": "tháng",
+    "year": "năm",
+    "day": "ngày",
 }
+# the date field's parts as the calendar names them aloud (Streamlit keeps those fields in en-US)
+_PARTS = (("day", "ngày"), ("month", "tháng"), ("year", "năm"))
+_ENDS = (("start", "từ ngày"), ("end", "đến ngày"))
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")  # fmt: skip
 # Texts with a number or a name in them: (JavaScript regex, replacement)
 PATTERNS: list[tuple[str, str]] = [
     (r"^Select (\d+) match(es)?$", "Chọn $1 kết quả"),
@@ -59,6 +150,18 @@ PATTERNS: list[tuple[str, str]] = [
     # the uploader's limit, however the version words it: "Limit 200MB per file • TXT", "20MB per file"
     (r"^(?:Limit\s*)?(\d+(?:[.,]\d+)?)\s*([KMGT]?B)\s+per file(\s*•.*)?$", "Tối đa $1 $2 mỗi tệp$3"),
     (r"^(\d+) selected$", "Đã chọn $1"),
+    (r"^(.+) — start$", "$1 — từ"),  # a range slider's thumbs
+    (r"^(.+) — end$", "$1 — đến"),
+    (r"^(\d+) options? available\.$", "Có $1 lựa chọn."),
+    # the calendar read aloud: its dates are Vietnamese (the page's language), the words around them not
+    (r"^Selected Range: (.+) to (.+), ((?:Thứ|Chủ) .+) selected$", "Khoảng đã chọn: $1 đến $2, $3 (đã chọn)"),
+    (r"^Selected Range: (.+) to (.+)$", "Khoảng đã chọn: $1 đến $2"),
+    (r"^(.+) selected$", "$1 (đã chọn)"),
+    (r"^Choose date range, (.+)$", "Chọn khoảng ngày, $1"),
+    (r"^Choose date, (.+)$", "Chọn ngày, $1"),
+    *[(rf"^{part}, (.+) {end} date$", f"{vi}, $1 ({vi_end})") for part, vi in _PARTS for end, vi_end in _ENDS],
+    *[(rf"^{part}, (.+)$", f"{vi}, $1") for part, vi in _PARTS],
+    *[(rf"^(\d{{1,2}}) – {month}$", f"$1 – tháng {n}") for n, month in enumerate(_MONTHS, start=1)],
 ]
 BUSY = "Đang tải…"  # shown while the server runs a page (Streamlit's own 'Running...' widget is hidden)
 # The browser's code for charts and tables (Streamlit's largest parts, fetched when a page first shows
@@ -85,8 +188,13 @@ _SCRIPT = """
 (() => {
   if (window.__soLieuViet) return;
   window.__soLieuViet = true;
+  // Streamlit hands the browser's language to its date picker: the calendar (month and day names)
+  // is Vietnamese whatever the browser's locale. Numbers are formatted on the server, never by locale.
+  Object.defineProperty(Navigator.prototype, "language", {configurable: true, get: () => "vi-VN"});
+  Object.defineProperty(Navigator.prototype, "languages", {configurable: true, get: () => ["vi-VN", "vi"]});
   const texts = %(texts)s;
   const patterns = %(patterns)s.map(([re, to]) => [new RegExp(re), to]);
+  const ATTRS = ["title", "aria-label", "placeholder", "aria-valuetext"];
   const turn = (s) => {
     const t = s.trim();
     if (!t) return null;
@@ -99,8 +207,9 @@ _SCRIPT = """
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
       const v = turn(n.nodeValue); if (v !== null && v !== n.nodeValue) n.nodeValue = v;
     }
-    const els = root.querySelectorAll ? root.querySelectorAll("[title],[aria-label],[placeholder]") : [];
-    for (const el of els) for (const a of ["title", "aria-label", "placeholder"]) {
+    if (!root.querySelectorAll) return;
+    const els = [root, ...root.querySelectorAll(ATTRS.map((a) => `[${a}]`).join(","))];  // the root's own too
+    for (const el of els) for (const a of ATTRS) {
       const v = el.getAttribute(a); const w = v && turn(v); if (w && w !== v) el.setAttribute(a, w);
     }
   };
@@ -144,7 +253,7 @@ _SCRIPT = """
     for (const n of m.addedNodes || []) fix(n.nodeType === 3 ? n.parentNode || document.body : n);
     if (m.type === "attributes") fix(m.target);
   } }).observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true,
-                               attributeFilter: ["title", "aria-label", "placeholder"]});
+                               attributeFilter: ATTRS});
 })();
 """
 
