@@ -192,20 +192,27 @@ _SCRIPT = """
   // is Vietnamese whatever the browser's locale. Numbers are formatted on the server, never by locale.
   Object.defineProperty(Navigator.prototype, "language", {configurable: true, get: () => "vi-VN"});
   Object.defineProperty(Navigator.prototype, "languages", {configurable: true, get: () => ["vi-VN", "vi"]});
-  const texts = %(texts)s;
+  const texts = new Map(Object.entries(%(texts)s));
   const patterns = %(patterns)s.map(([re, to]) => [new RegExp(re), to]);
   const ATTRS = ["title", "aria-label", "placeholder", "aria-valuetext"];
   const turn = (s) => {
     const t = s.trim();
-    if (!t) return null;
-    if (texts[t]) return s.replace(t, texts[t]);
+    if (!t || t.length > 300) return null;  // none of Streamlit's texts is longer: a report's sentence
+    if (texts.has(t)) return s.replace(t, texts.get(t));
     for (const [re, to] of patterns) if (re.test(t)) return s.replace(t, t.replace(re, to));
     return null;
   };
+  // Charts (SVG) and a table's cells hold only the server's own Vietnamese: not walked, they are most of a page
+  const OWN = "svg, script, style, [data-testid='stDataFrame'] table";
+  const own = {acceptNode: (n) => n.nodeType === 3 ? NodeFilter.FILTER_ACCEPT
+    : n.matches(OWN) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_SKIP};
   const fix = (root) => {
-    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const v = turn(n.nodeValue); if (v !== null && v !== n.nodeValue) n.nodeValue = v;
+    if (!(root.closest && root.closest(OWN))) {
+      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT, own);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        if (n.nodeType !== 3) continue;
+        const v = turn(n.nodeValue); if (v !== null && v !== n.nodeValue) n.nodeValue = v;
+      }
     }
     if (!root.querySelectorAll) return;
     const els = [root, ...root.querySelectorAll(ATTRS.map((a) => `[${a}]`).join(","))];  // the root's own too
@@ -247,10 +254,13 @@ _SCRIPT = """
   }, 100);
   fix(document.body);
   new MutationObserver((ms) => { for (const m of ms) {
-    if (m.type === "characterData") {
+    if (m.type === "characterData" && !m.target.parentElement?.closest(OWN)) {
       const v = turn(m.target.nodeValue); if (v !== null && v !== m.target.nodeValue) m.target.nodeValue = v;
     }
-    for (const n of m.addedNodes || []) fix(n.nodeType === 3 ? n.parentNode || document.body : n);
+    for (const n of m.addedNodes || []) {
+      const el = n.nodeType === 3 ? n.parentNode : n;
+      if (el && el.nodeType === 1 && !el.parentElement?.closest(OWN)) fix(el);  // a chart's inside: its own words
+    }
     if (m.type === "attributes") fix(m.target);
   } }).observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true,
                                attributeFilter: ATTRS});
