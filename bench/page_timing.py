@@ -1,14 +1,16 @@
 """Benchmark (not a test): seconds until each page is drawn, in a real browser, as an official meets it.
 
-    python bench/page_timing.py [--db data/warehouse.duckdb] [--rounds 3] [--smoke]
+    python bench/page_timing.py [--db data/warehouse.duckdb] [--rounds 3] [--pause 2] [--pages …] [--smoke]
 
 Starts the real server (``python -m dashboard.serve``) on a free loopback port, waits until it
 answers, then with Debian's chromium driven by Playwright opens every page in a new browser
 context (a new browser: nothing cached, a new session), then in a new tab of that browser (a new
 session, Streamlit's own scripts cached as a returning official's browser has them), and finally
-clicks through the sidebar in one session. A page counts as drawn when Streamlit's script has
-stopped running, its heading is there, nothing is stale or a skeleton, and every chart and table
-is drawn. Each round starts a fresh server; the table prints each round's seconds and the median.
+clicks through the sidebar in one session, ``--pause`` seconds on each page before the next click.
+A page counts as drawn when Streamlit's script has stopped running, its heading is there, nothing
+is stale or a skeleton, and every chart and table on screen is drawn. Each round starts a fresh
+server; the table prints each round's seconds and the median, and the floor: Streamlit alone
+serving a heading, what the machine's load leaves of any page.
 ``--smoke``: one round, Tổng quan only (a test in `make test` runs it, so it cannot rot).
 """
 
@@ -119,8 +121,9 @@ def visits(browser: object, address: str, title: str) -> tuple[float, float]:
         context.close()  # type: ignore[attr-defined]
 
 
-def clicks(browser: object, url: str, pages: list[Page]) -> dict[str, float]:
-    """One session going through the sidebar: each page from the one before (the first from the last)."""
+def clicks(browser: object, url: str, pages: list[Page], pause: float) -> dict[str, float]:
+    """One session going through the sidebar: each page from the one before (the first from the last),
+    ``pause`` seconds after the one before was drawn (an official reads it first)."""
     context = _context(browser)
     seconds = {}
     try:
@@ -129,6 +132,7 @@ def clicks(browser: object, url: str, pages: list[Page]) -> dict[str, float]:
         drawn(pg, pages[-1].title, time.perf_counter())
         for page in pages:
             link = pg.locator('[data-testid="stSidebarNavLink"]', has_text=page.title)
+            pg.wait_for_timeout(pause * 1000)
             started = time.perf_counter()
             link.click()
             seconds[page.title] = drawn(pg, page.title, started)
@@ -140,13 +144,13 @@ def clicks(browser: object, url: str, pages: list[Page]) -> dict[str, float]:
 FLOOR = "Streamlit alone"  # a page of only a heading: what this machine's load leaves of the rest
 
 
-def one_round(browser: object, db: Path, tmp: Path, pages: list[Page]) -> dict[str, tuple[float, float, float]]:
+def one_round(browser: object, db: Path, tmp: Path, pages: list[Page], pause: float) -> dict[str, tuple]:
     """A fresh server: each page's first visit, second visit (new sessions) and sidebar click; then the
     floor, Streamlit alone serving a heading."""
     with serve(db, tmp / "server.log") as (url, up):
         print(f"  server up in {up:.1f} s", flush=True)
         both = {p.title: visits(browser, f"{url}/{p.url_path}", p.title) for p in pages}
-        click = clicks(browser, url, pages) if len(pages) > 1 else {p.title: float("nan") for p in pages}
+        click = clicks(browser, url, pages, pause) if len(pages) > 1 else {p.title: float("nan") for p in pages}
     script = tmp / "streamlit_alone.py"
     script.write_text(f"import streamlit as st\n\nst.title({FLOOR!r})\n", encoding="utf-8")
     with serve(db, tmp / "floor.log", script) as (url, _):
@@ -175,6 +179,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--db", type=Path, default=ROOT / "data" / "warehouse.duckdb")
     ap.add_argument("--rounds", type=int, default=3, help="fresh servers, one after the other")
+    ap.add_argument("--pause", type=float, default=2, help="seconds on a page before the next sidebar click")
     ap.add_argument("--pages", nargs="*", help="only these pages (their address: tong_quan, so_sanh…)")
     ap.add_argument("--smoke", action="store_true", help="one round, the first page only: seconds")
     args = ap.parse_args()
@@ -200,10 +205,11 @@ def main() -> None:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
             for k in range(rounds):
                 print(f"round {k + 1}/{rounds}", flush=True)
-                results.append(one_round(browser, db, Path(tmp), pages))
+                results.append(one_round(browser, db, Path(tmp), pages, args.pause))
             browser.close()
     print("seconds until drawn — first visit: a new browser; second: a new tab of it (each a new session); "
-          "sidebar click: one session (median of the rounds; each round in brackets)")
+          f"sidebar click: one session, {args.pause:g} s on the page before (median of the rounds; each round in "
+          "brackets)")
     print_table(results)
 
 
