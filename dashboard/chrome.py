@@ -234,7 +234,7 @@ _SCRIPT = """
     return s.normalize("NFD").replace(/[\\u0300-\\u036f]/g, "").replace(/đ/g, "d");
   };
   // "Đang tải…" while the server runs the page (after 0.2 s: a quick rerun does not flicker); once the
-  // page has been drawn for a second, the chart and table code fetched ahead when the browser is idle.
+  // page has been drawn for half a second, the chart and table code fetched ahead when the browser is idle.
   const busy = document.createElement("div");
   busy.id = "so-lieu-dang-tai"; busy.setAttribute("role", "status"); busy.textContent = %(busy)s; busy.hidden = true;
   document.body.appendChild(busy);
@@ -247,7 +247,7 @@ _SCRIPT = """
     const works = state === "running" || state === "rerunRequested";
     running = works ? running + 1 : 0; still = works ? 0 : still + 1;
     busy.hidden = running < 2;
-    if (still === 10 && main && ahead.length) {
+    if (still === 5 && main && ahead.length) {
       const fetch = () => { for (const f of ahead.splice(0)) import(new URL(f, main.src).href).catch(() => {}); };
       (window.requestIdleCallback || setTimeout)(fetch);
     }
