@@ -9,10 +9,9 @@ here, and its date picker is told the page's language is Vietnamese, whatever th
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
-
-import streamlit
 
 # Streamlit's fixed texts -> Vietnamese (exact matches after trimming)
 TEXTS: dict[str, str] = {
@@ -166,7 +165,7 @@ PATTERNS: list[tuple[str, str]] = [
 BUSY = "Đang tải…"  # shown while the server runs a page (Streamlit's own 'Running...' widget is hidden)
 # The browser's code for charts and tables (Streamlit's largest parts, fetched when a page first shows
 # one): fetched ahead once a page is drawn and the browser idle, so the next page does not wait for it.
-_JS = Path(streamlit.__file__).parent / "static" / "static" / "js"
+_JS = Path(importlib.util.find_spec("streamlit").origin).parent / "static" / "static" / "js"  # found, not imported
 AHEAD = [path.name for part in ("PlotlyChart", "DataFrame") for path in sorted(_JS.glob(f"{part}.*.js"))[:1]]
 # What cannot be translated or is not for officials: Streamlit's main menu (Print, Record screen,
 # Settings), the deploy and status widgets, plotly's toolbar; the reader's comfort for tables.
