@@ -1,5 +1,6 @@
-"""The read side's data access for Streamlit: one shared connection per warehouse version and
-one cached wrapper over every query of ``dashboard.queries`` (keyed by the build it read)."""
+"""The read side's data access for Streamlit: one shared connection per warehouse version, one
+cached wrapper over every query of ``dashboard.queries`` (keyed by the build it read) and one over
+the views that take long to work out (``shared``)."""
 
 from __future__ import annotations
 
@@ -128,6 +129,19 @@ def cached(query: Callable[..., T], *args: object) -> T:
     return _cached(warehouse_version(), query.__name__, repr(args), args)
 
 
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _view(version: tuple[int, int] | None, name: str, key: str, _make: Callable[..., object], _args: tuple) -> object:
+    """One view per warehouse build, function and arguments (``key``: their repr), kept as made."""
+    return _make(*_args)
+
+
+def shared(make: Callable[..., T], *args: object) -> T:
+    """``make(*args)`` once per warehouse build and arguments, the same object for every session:
+    for what takes long to work out (figures, the comparison, the tracker). Not copied, so never
+    changed by its users; arguments are plain data, their repr the key, as with ``cached``."""
+    return _view(warehouse_version(), f"{make.__module__}.{make.__qualname__}", repr(args), make, args)
+
+
 def vocabulary() -> queries.Vocabulary:
     """Severities, report types and key figures with their labels, as the warehouse declares them."""
     return cached(queries.vocabulary)
@@ -162,5 +176,5 @@ def latest_build() -> dict | None:
     return cached(queries.latest_build)
 
 
-__all__ = ["cached", "fact_findings", "facts", "has_warehouse", "latest_build", "latest_facts", "options",
+__all__ = ["cached", "fact_findings", "facts", "has_warehouse", "latest_build", "latest_facts", "options", "shared",
            "vocabulary"]  # fmt: skip

@@ -1,13 +1,16 @@
 """`streamlit run app.py`, with Streamlit's 'pages/ folder' mode switched off before the first
-request, so a link to any page goes through app.py (its config, filters and navigation).
+request, so a link to any page goes through app.py (its config, filters and navigation), and each
+page's first view made before the server answers, not when the first official opens it.
 
     python -m dashboard.serve [streamlit run options...]
 """
 
 from __future__ import annotations
 
+import logging
 import socket
 import sys
+import time
 from pathlib import Path
 
 from streamlit.runtime.pages_manager import PagesManager
@@ -37,6 +40,24 @@ def port_is_free(port: int) -> bool:
     return True
 
 
+def warm() -> None:
+    """Each page's first view made before the server answers (``dashboard.views.warm``), so the
+    first official does not wait for imports, queries and charts. A missing or damaged warehouse
+    only skips it: the pages say so themselves."""
+    quiet = logging.getLogger("streamlit.runtime.caching.cache_data_api")  # 'No runtime found': not yet, indeed
+    level, started = quiet.level, time.monotonic()
+    quiet.setLevel(logging.ERROR)
+    try:
+        from dashboard import views
+
+        views.warm()
+        print(f"Đã chuẩn bị sẵn các trang ({time.monotonic() - started:.1f} giây).", flush=True)
+    except Exception as exc:  # noqa: BLE001 - the server serves anyway
+        logging.getLogger("dashboard").warning("pages not warmed: %s", exc)
+    finally:
+        quiet.setLevel(level)
+
+
 def main() -> None:
     port = _port(sys.argv[1:])
     if not port_is_free(port):
@@ -45,6 +66,7 @@ def main() -> None:
             f"Mở http://localhost:{port} hoặc chạy trên cổng khác: make run PORT={port + 1}"
         )
     PagesManager.uses_pages_directory = False  # app.py calls st.navigation itself
+    warm()
     sys.argv = ["streamlit", "run", str(APP), *sys.argv[1:]]
     cli.main()
 

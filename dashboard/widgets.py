@@ -88,12 +88,14 @@ def _built_at() -> object:
 
 def findings_excel_button(rows: pd.DataFrame, filters: Filters, names: dict[str, str] | None = None,
                           view: tuple[tuple[str, str], ...] = ()) -> None:  # fmt: skip
-    """The findings on screen and the figures they rest on (one query for all) as an Excel file;
-    ``view``: the page's own choices, recorded in 'Thông tin' and the file name."""
+    """The findings on screen and the figures they rest on (one query for all) as an Excel file,
+    made when the button is clicked, not with every run of the page; ``view``: the page's own
+    choices, recorded in 'Thông tin' and the file name."""
     evidence_rows = data.cached(queries.findings_evidence, list(rows["finding_id"]))
+    built = _built_at()
     st.download_button(
         f"Tải Excel ({len(rows)} phát hiện)",
-        data=findings_workbook(rows, evidence_rows, filters, _built_at(), names, view),
+        data=lambda: findings_workbook(rows, evidence_rows, filters, built, names, view),
         file_name=export_filename("Chất lượng dữ liệu", filters, date.today(), view),
         mime=EXCEL_MIME, key="excel_phat_hien", icon=":material/download:", disabled=rows.empty,
     )  # fmt: skip
@@ -116,11 +118,13 @@ def excel_button(df: pd.DataFrame, filters: Filters, what: str = "Số liệu", 
         st.button(f"Chuẩn bị tệp Excel ({vn_number(len(df))} dòng)", key=key + "_chuan_bi", icon=":material/table:",
                   on_click=lambda: st.session_state.update({key + "_lam": True}))  # fmt: skip
         return
-    bar = st.progress(0.0, text=f"Đang tạo tệp Excel ({vn_number(len(df))} dòng)…") if len(df) > EXCEL_AT_ONCE else None
-    workbook = facts_workbook(df, filters, _built_at(), datetime.now(),
-                              progress=(lambda done: bar.progress(done)) if bar else None, view=view)  # fmt: skip
-    if bar:
+    built = _built_at()
+    if len(df) > EXCEL_AT_ONCE:
+        bar = st.progress(0.0, text=f"Đang tạo tệp Excel ({vn_number(len(df))} dòng)…")
+        workbook = facts_workbook(df, filters, built, datetime.now(), progress=bar.progress, view=view)
         bar.empty()
         st.session_state.pop(key + "_lam", None)
+    else:  # made when the button is clicked, not with every run of the page
+        workbook = lambda: facts_workbook(df, filters, built, datetime.now(), view=view)  # noqa: E731
     st.download_button(f"Tải Excel ({vn_number(len(df))} dòng)", data=workbook, file_name=name, mime=EXCEL_MIME,
                        key=key, icon=":material/download:", disabled=df.empty)  # fmt: skip

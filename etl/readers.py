@@ -77,6 +77,10 @@ def read_document(path: Path | str, max_bytes: int = DEFAULT_MAX_BYTES) -> Sourc
     return read_bytes(path.name, data, max_bytes)
 
 
+# what a file's content was found to be, as an editor reads it (never 'TEXT')
+KINDS = {"text": "văn bản thuần", "pdf": "PDF", "docx": "tài liệu Word (.docx)"}
+
+
 def read_bytes(name: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceText:
     """Read a report from its bytes; ``name`` is used for messages and the format check."""
     if len(data) > max_bytes:
@@ -89,7 +93,7 @@ def read_bytes(name: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> So
     if suffix and suffix not in SUFFIXES:
         raise _named(name, unsupported(suffix))
     if kind != claimed:
-        raise _named(name, f"nội dung là {kind.upper()} nhưng tên tệp có đuôi {shown(suffix) or '(không có)'}")
+        raise _named(name, f"nội dung là {KINDS[kind]} nhưng tên tệp có đuôi {shown(suffix) or '(không có)'}")
     sha = hashlib.sha256(data).hexdigest()
     if kind == "docx":
         return SourceText(name, _docx_text(name, data), "docx", "docx", sha, len(data))

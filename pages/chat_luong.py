@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, data, figures, quality, queries, sidebar, tables, widgets
+from dashboard import charts, data, figures, quality, queries, sidebar, tables, views, widgets
 from dashboard.filters import Filters
 from dashboard.formatting import md_code, md_escape
 
@@ -11,8 +11,7 @@ st.title("Chất lượng dữ liệu")
 severity_labels = data.vocabulary().severities  # code -> label, the most serious first
 found = data.cached(queries.findings, filters)
 every = data.cached(queries.findings, Filters())
-all_docs = data.cached(queries.documents, Filters())
-names = dict(zip(all_docs["doc_id"], figures.citations(all_docs, None), strict=True))  # whole: table, Excel
+names = views.document_names(None)  # whole citations: the table and the Excel never cut one
 asked = st.query_params.get("phat_hien")  # a link from a marked figure ("✖ Lỗi: xem phát hiện")
 
 titles = quality.check_titles(every)  # every check that found something: a shared link's choice stays valid
@@ -58,10 +57,9 @@ else:
         st.caption("Chọn một dòng để xem các câu nguồn cạnh nhau.")
 
 st.subheader("Độ phủ số liệu theo văn bản")
-short = dict(zip(all_docs["doc_id"], figures.citations(all_docs, 60), strict=True))  # the heatmap's hover
-matrix = tables.coverage_matrix(data.cached(queries.coverage, filters), short)
-if matrix.empty:
+heatmap = views.coverage_chart(filters)
+if heatmap is None:
     st.info("Không có số liệu nào phù hợp với bộ lọc đang chọn.")
 else:
     st.caption("Mỗi ô: văn bản (cột) có nêu chỉ tiêu (dòng) không; chú giải màu dưới biểu đồ.")
-    st.plotly_chart(charts.coverage_heatmap(matrix), key="do_phu", config=charts.CONFIG)
+    st.plotly_chart(heatmap, key="do_phu", config=charts.CONFIG)

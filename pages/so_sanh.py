@@ -4,7 +4,7 @@ import dataclasses
 
 import streamlit as st
 
-from dashboard import charts, comparison, data, queries, sidebar, tables, widgets
+from dashboard import charts, comparison, data, queries, sidebar, tables, views, widgets
 from dashboard.formatting import md_escape, vn_sorted
 
 filters = sidebar.page_filters()
@@ -29,11 +29,12 @@ if len(provinces) < 2:
     st.stop()
 
 scope = dataclasses.replace(filters, provinces=tuple(provinces))
-table, bars, warnings = comparison.compare_frames(data.latest_facts(scope), provinces, per_month)
+view = views.comparison_view(scope, per_month)
+table = view.table
 if table.empty:
     st.info("Không có số liệu nào phù hợp với bộ lọc đang chọn.")
     st.stop()
-for text in comparison.warning_texts(warnings):
+for text in comparison.warning_texts(view.warnings):
     st.warning(text)
 indicator = st.column_config.TextColumn(pinned=True, width=tables.text_width(table["Chỉ tiêu"], low=200, high=360))
 st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 600),
@@ -51,11 +52,11 @@ else:
                  column_config={"Nguồn công bố": st.column_config.LinkColumn(width="large")})
 
 st.subheader("Biểu đồ theo nhóm chỉ tiêu")
-if bars.empty:
+if not view.charts:
     st.caption("Không có chỉ tiêu nào mà từ hai tỉnh trở lên cùng báo cáo.")
 else:
     st.caption("Chỉ vẽ các chỉ tiêu mà từ hai tỉnh trở lên cùng báo cáo; dưới mỗi cột là tỉnh và kỳ của số liệu.")
     columns = st.columns(2)
-    for i, (title, unit, rows) in enumerate(comparison.chart_groups(bars)):
+    for i, chart in enumerate(view.charts):
         with columns[i % 2]:
-            st.plotly_chart(charts.compare_group(rows, title, unit, provinces), key=f"nhom_{i}", config=charts.CONFIG)
+            st.plotly_chart(chart, key=f"nhom_{i}", config=charts.CONFIG)

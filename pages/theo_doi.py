@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import data, queries, sidebar, tracker, widgets
+from dashboard import data, queries, sidebar, tracker, views, widgets
 
 filters = sidebar.page_filters()
 st.title("Theo dõi nộp báo cáo")
@@ -10,9 +10,7 @@ st.caption("Đối chiếu các văn bản đã nhận với lịch báo cáo (l
            "hạn gửi — các yếu tố Nghị định 09/2019/NĐ-CP yêu cầu).")  # fmt: skip
 
 schedule = data.cached(queries.schedule)
-provinces = tuple(data.options(filters.units).provinces)  # expected of every province, not only senders
-months = tracker.sent_months(data.cached(queries.report_months))
-rows = tracker.tracker(data.cached(queries.documents, tracker.scope(filters)), schedule, filters, provinces, months)
+rows = views.tracker_rows(filters)  # expected of every province (not only senders) in every year of the filter
 if rows.empty:
     st.info("Không có văn bản nào phù hợp với bộ lọc đang chọn.")
     st.stop()

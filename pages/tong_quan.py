@@ -1,11 +1,9 @@
 """Tổng quan: the latest key figures of each province in scope, with their period, change and trend;
 a province without key figures shows which it did not report and the figures it did."""
 
-import dataclasses
-
 import streamlit as st
 
-from dashboard import data, figures, kpis, sidebar, tables
+from dashboard import data, figures, kpis, sidebar, tables, views
 from dashboard.formatting import md_escape
 
 filters = sidebar.page_filters()
@@ -16,10 +14,10 @@ st.caption("Số liệu mới nhất của mỗi tỉnh; mức thay đổi so v�
 key_figures = data.vocabulary().kpis
 indicators = data.options().indicators
 full_labels = dict(zip(indicators["code"], indicators["label_vi"], strict=True))
-cards = kpis.kpi_cards(data.latest_facts(filters, tuple(key_figures), per_indicator=24))
 provinces = kpis.sorted_provinces(filters.provinces or data.options(filters.units).provinces)
+view = views.overview(filters, tuple(provinces))
+cards, linked = view.cards, view.findings
 slots = kpis.kpi_slots(cards)  # the same figure sits in the same place for every province
-linked = data.fact_findings([c.fact_id for items in cards.values() for c in items if c.finding])
 PER_ROW = 4
 
 
@@ -49,7 +47,7 @@ for province in [p for p in provinces if p in cards]:
                 draw(by_code.get(code), code, label)
 
 without = [p for p in provinces if p not in cards]
-others = kpis.other_figures(data.latest_facts(dataclasses.replace(filters, provinces=tuple(without))))
+others = view.others
 if not cards and others.empty:
     st.info("Không có số liệu nào phù hợp với bộ lọc đang chọn.")
     st.stop()

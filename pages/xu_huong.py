@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, data, queries, sidebar, trends, widgets
+from dashboard import charts, data, sidebar, trends, views, widgets
 from dashboard.formatting import md_escape
 
 filters = sidebar.page_filters()
@@ -12,7 +12,7 @@ st.title("Xu hướng")
 
 show_derived = st.toggle("Hiện số phát sinh giữa hai kỳ lũy kế (suy ra)", key="suy_ra",
                          help="Hai báo cáo cùng năm tính từ 01/01: hiệu số là số phát sinh giữa hai kỳ.")  # fmt: skip
-codes = st.multiselect("Chỉ tiêu", list(labels), default=["tthc_received"] if "tthc_received" in labels else [],
+codes = st.multiselect("Chỉ tiêu", list(labels), default=[views.DEFAULT_TREND] if views.DEFAULT_TREND in labels else [],
                        format_func=labels.get, key="chi_tieu", bind="query-params", select_all=False,
                        placeholder="Chọn chỉ tiêu")  # fmt: skip
 if not codes:
@@ -20,20 +20,15 @@ if not codes:
     st.stop()
 
 for code in codes:
-    points = trends.trend_points(data.facts(filters, (code,)))
-    if points.empty:
+    trend = views.trend_view(filters, code, labels[code], show_derived)
+    if trend.chart is None:
         st.info(f"{md_escape(labels[code])}: không có số liệu phù hợp với bộ lọc.")
         continue
-    unit = points["unit"].iloc[0]
-    official = trends.official_ranks(data.cached(queries.reference_indices), trends.official_index(points),
-                                    set(points["province"]), filters.units)  # fmt: skip
-    breaks = trends.unit_breaks(data.cached(queries.unit_changes), points) if filters.units == "current" else []
-    derived, contradictions = trends.split_derived(trends.derived_in_period(points) if show_derived else None)
-    figure = charts.trend_chart(points, labels[code], unit, official, breaks, derived)
-    event = st.plotly_chart(figure, on_select="rerun", selection_mode="points", key=f"bieu_do_{code}",
+    points = trend.points
+    event = st.plotly_chart(trend.chart, on_select="rerun", selection_mode="points", key=f"bieu_do_{code}",
                             config=charts.CONFIG)
-    widgets.contradictions(contradictions)
-    if breaks:
+    widgets.contradictions(trend.contradictions)
+    if trend.unit_breaks:
         st.caption("Đường chấm đỏ: thời điểm đơn vị hành chính thay đổi; trước đó là số liệu của các đơn vị cũ.")
     picked = trends.picked_points(event.selection if event else None)
     choice = st.selectbox("Xem câu nguồn của điểm", points["fact_id"], key=f"diem_{code}",

@@ -37,3 +37,31 @@ def test_streamlits_upload_limit_is_the_one_the_page_states(monkeypatch):
     monkeypatch.delenv("MAX_UPLOAD_MB", raising=False)
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["server"]["maxUploadSize"] == importing.max_upload_bytes() // (1024 * 1024) == 20
+
+
+def test_the_chart_and_table_code_fetched_ahead_is_streamlits():
+    """Named by content hash in Streamlit's build: an upgrade that renames them must not silently stop it."""
+    assert [name.split(".")[0] for name in chrome.AHEAD] == ["PlotlyChart", "DataFrame"]
+    assert chrome.BUSY in chrome.page_html()
+
+
+@pytest.mark.parametrize(
+    ("shown", "vietnamese"),
+    [
+        ("Năm — start", "Năm — từ"),  # the sidebar's year slider, read aloud
+        ("Show/hide columns", "Hiện/ẩn cột"),
+        ("(index)", "(số thứ tự dòng)"),
+        ("Date range", "Khoảng ngày"),
+        ("Thứ Ba, 2 tháng 1, 2024 selected", "Thứ Ba, 2 tháng 1, 2024 (đã chọn)"),
+        ("Selected Range: Thứ Hai, 1 tháng 1 to Thứ Ba, 31 tháng 12, 2024, Thứ Hai, 1 tháng 1, 2024 selected",
+         "Khoảng đã chọn: Thứ Hai, 1 tháng 1 đến Thứ Ba, 31 tháng 12, 2024, Thứ Hai, 1 tháng 1, 2024 (đã chọn)"),
+        ("month, Từ ngày – đến ngày start date", "tháng, Từ ngày – đến ngày (từ ngày)"),
+        ("01 – January", "01 – tháng 1"),
+    ],
+)
+def test_streamlits_table_date_and_slider_words_read_in_vietnamese(shown, vietnamese):
+    assert rewrite(shown) == vietnamese
+
+
+def test_the_calendar_speaks_vietnamese_whatever_the_browsers_language():
+    assert 'Navigator.prototype, "language"' in chrome.page_html() and '"vi-VN"' in chrome.page_html()

@@ -34,14 +34,15 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(db: Path) -> Iterator[dict]:
-    """A Streamlit server on a free port reading the warehouse ``db``; stopped whatever happens."""
+def serve(db: Path, module: str = "dashboard.serve", name: str = "server") -> Iterator[dict]:
+    """A Streamlit server (``python -m module``) on a free port reading the warehouse ``db``, its log
+    beside it named ``name``; stopped whatever happens."""
     port = _free_port()
-    log = db.with_name(db.stem + "-server.log")
+    log = db.with_name(f"{db.stem}-{name}.log")
     env = {**os.environ, "WAREHOUSE": str(db)}
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "dashboard.serve", "--server.port", str(port),
+            [sys.executable, "-m", module, "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true"],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip

@@ -65,7 +65,7 @@ def corrupt_docx() -> bytes:
     ("name", "data", "message"),
     [
         ("anh.txt", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 30, "không phải tệp văn bản"),
-        ("bao_cao.docx", REPORT, "nội dung là TEXT nhưng tên tệp có đuôi .docx"),
+        ("bao_cao.docx", REPORT, "nội dung là văn bản thuần nhưng tên tệp có đuôi .docx"),
         ("hong.docx", corrupt_docx(), "không đọc được tệp .docx"),
         ("to.txt", REPORT * 200_000, "tệp quá lớn"),
         ("../../x.txt", REPORT, "tên tệp chứa đường dẫn"),

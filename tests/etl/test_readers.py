@@ -60,7 +60,7 @@ def test_tcvn3_legacy_text_is_converted():
         ("broken.docx", b"PK\x03\x04" + b"\x00" * 200, "không đọc được tệp .docx"),
         ("renamed.txt", b"%PDF-1.4\n%junk", "nội dung là PDF"),
         ("broken.pdf", b"%PDF-1.4\n%junk", "không đọc được tệp PDF"),
-        ("fake.pdf", SAMPLE.encode(), "nội dung là TEXT"),
+        ("fake.pdf", SAMPLE.encode(), "nội dung là văn bản thuần"),
         ("picture.png", b"\x89PNG\r\n", "chưa được hỗ trợ"),
     ],
 )
