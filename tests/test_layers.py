@@ -18,7 +18,8 @@ ETL_LAYERS: tuple[tuple[str, ...], ...] = (
     ("etl.text", "etl.normalize", "etl.gazetteer", "etl.readers"),  # text utilities, files to text
     ("etl.catalog", "etl.metadata", "etl.corrections", "etl.reference"),  # what figures and documents are
     ("etl.extract",),  # the extraction stage
-    ("etl.pipeline", "etl.checks", "etl.rows", "etl.workers", "etl.warehouse", "etl.export"),  # rows into DuckDB
+    ("etl.pipeline", "etl.checks", "etl.rows", "etl.workers", "etl.serving", "etl.warehouse",
+     "etl.export"),  # rows into DuckDB
     ("etl.build",),  # one build entry
     ("etl.importer",),
     ("etl.cli", "etl.__main__"),
