@@ -184,7 +184,13 @@ def _latest_level(con: duckdb.DuckDBPyConnection, filters: Filters, indicators: 
     ).fetchone()[0]
     if held is None or depth > held:
         return ""
-    return "key" if filters.agencies or filters.report_types else "year"
+    if filters.agencies or filters.report_types:
+        return "key"
+    if filters.year_from is None or filters.year_to is None:
+        return "year"
+    low, high = con.execute("SELECT min(year), max(year) FROM serving_latest WHERE level = 'year'").fetchone()
+    every = low is None or (filters.year_from <= low and filters.year_to >= high)
+    return "all" if every else "year"  # a range holding every year keeps exactly the figures with one
 
 
 def latest_facts(
@@ -200,13 +206,16 @@ def latest_facts(
     level = "" if from_facts or not served(con) else _latest_level(con, filters, indicators, per_indicator)
     if level:
         where, params = _fact_where(filters, indicators, source=SERVED_LATEST)
+        view = filters.view(SERVED_LATEST)
+        # the window over the filter columns only, then the whole rows of the newest: 2-3× less work
         sql = f"""
-            SELECT {FACT_COLUMNS}, title, report_number FROM {filters.view(SERVED_LATEST)}
-            WHERE level = ? AND {where}
-            QUALIFY row_number() OVER (PARTITION BY province, indicator ORDER BY end_date DESC, fact_id) <= ?
+            SELECT {FACT_COLUMNS}, title, report_number FROM {view}
+            WHERE level = ? AND fact_id IN (
+                SELECT fact_id FROM {view} WHERE level = ? AND {where}
+                QUALIFY row_number() OVER (PARTITION BY province, indicator ORDER BY end_date DESC, fact_id) <= ?)
             ORDER BY province COLLATE vi, sort_order, end_date DESC
         """  # noqa: S608 - 'where' holds only placeholders
-        return con.execute(sql, [level, *params, per_indicator]).df()
+        return con.execute(sql, [level, level, *params, per_indicator]).df()
     where, params = _fact_where(filters, indicators)
     params.append(per_indicator)
     sql = f"""

@@ -344,8 +344,9 @@ CREATE TABLE serving_depth (
 
 -- The newest kept figures (depth of them) of each indicator, per level of filter key:
 -- 'key': province × agency × report type × year (exact for any filter), 'year': province × year
--- (when no agency or report type is chosen). The newest of a province under any filter is the
--- newest of these rows under it, as reported or under today's units.
+-- (when no agency or report type is chosen), 'all': province, of the figures with a year (when
+-- the years chosen hold every year). The newest of a province under a filter is the newest of
+-- its level's rows under it, as reported or under today's units.
 CREATE TABLE serving_latest AS SELECT ''::VARCHAR AS level, * FROM serving_facts LIMIT 0;
 
 -- Every document as Văn bản lists it, with its counts and coverage (document_coverage) and the

@@ -13,9 +13,10 @@ __all__ = ["KPI_DEPTH", "TABLES", "write_serving"]
 
 KPI_DEPTH = 24  # a key figure's newest figures kept per key: its card's latest, delta and sparkline
 TABLES = ("serving_facts", "serving_latest", "serving_documents")
-_LEVELS = {  # serving_latest's levels and the filter key each is the newest per
-    "key": "province, agency, report_type, year",
-    "year": "province, year",
+_LEVELS = {  # serving_latest's levels: the filter key each holds the newest per, and of which figures
+    "key": ("province, agency, report_type, year", "TRUE"),
+    "year": ("province, year", "TRUE"),
+    "all": ("province", "year IS NOT NULL"),  # any year range holding every year keeps these
 }
 
 
@@ -35,13 +36,13 @@ def write_serving(con: duckdb.DuckDBPyConnection, scope: str | None = None) -> N
         f"INSERT INTO serving_facts SELECT * FROM serving_fact_rows WHERE {where} "  # noqa: S608
         "ORDER BY current_province, province, indicator, year"
     )
-    for level, key in _LEVELS.items():
+    for level, (key, dated) in _LEVELS.items():
         con.execute(
             f"""
             INSERT INTO serving_latest
             SELECT ? AS level, s.* FROM serving_facts s SEMI JOIN (
                 SELECT fact_id FROM serving_facts JOIN serving_depth USING (indicator)
-                WHERE status <> 'rejected' AND {where}
+                WHERE status <> 'rejected' AND {dated} AND {where}
                 QUALIFY row_number() OVER (PARTITION BY {key}, indicator ORDER BY end_date DESC, fact_id) <= depth
             ) newest USING (fact_id)
             ORDER BY current_province, province, year, indicator
