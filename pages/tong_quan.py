@@ -3,6 +3,7 @@ a province without key figures shows which it did not report and the figures it 
 
 import dataclasses
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import data, figures, kpis, sidebar, tables
@@ -40,7 +41,14 @@ def draw(card: kpis.Card | None, code: str, label: str) -> None:
                          query_params={"phat_hien": linked[card.fact_id]})  # fmt: skip
 
 
-for province in [p for p in provinces if p in cards]:
+shown = [p for p in provinces if p in cards]
+if len(shown) > kpis.PROVINCES_AT_ONCE:  # a national view draws a few provinces' grids at a time, not 63
+    groups = kpis.province_groups(shown)
+    part = st.segmented_control("Nhóm tỉnh", list(groups), key="nhom_tinh", default=next(iter(groups)))
+    st.caption(f"{len(shown)} tỉnh có chỉ tiêu chính, mỗi lần hiện {kpis.PROVINCES_AT_ONCE} tỉnh: chọn nhóm ở trên, "
+               "hoặc chọn tỉnh ở bộ lọc bên trái.")  # fmt: skip
+    shown = groups.get(part) or next(iter(groups.values()))
+for province in shown:
     st.subheader(md_escape(province))  # names come from reports and editors: text, never Markdown
     by_code = {c.indicator: c for c in cards[province]}
     for start in range(0, len(slots), PER_ROW):
@@ -49,7 +57,8 @@ for province in [p for p in provinces if p in cards]:
                 draw(by_code.get(code), code, label)
 
 without = [p for p in provinces if p not in cards]
-others = kpis.other_figures(data.latest_facts(dataclasses.replace(filters, provinces=tuple(without))))
+others = kpis.other_figures(data.latest_facts(dataclasses.replace(filters, provinces=tuple(without))) if without
+                           else pd.DataFrame())  # no province left: nothing to ask (an empty tuple asks for all)
 if not cards and others.empty:
     st.info("Không có số liệu nào phù hợp với bộ lọc đang chọn.")
     st.stop()

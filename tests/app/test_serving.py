@@ -11,17 +11,19 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from bench.synthetic import extractions
-from dashboard import queries
+from dashboard import kpis, queries
 from dashboard.db import connect
 from dashboard.filters import Filters
+from dashboard.formatting import md_escape
 from etl import warehouse as etl_warehouse
 from etl.build import BuildInputs, build_from_extractions, build_warehouse, update_warehouse
 from etl.catalog import default_catalog
 from etl.corrections import Correction, append_corrections
 from etl.importer import publish
-from tests.conftest import RAW, REPORTS
+from tests.conftest import RAW, REPORTS, ROOT
 
 
 def _filters(con: duckdb.DuckDBPyConnection) -> list[Filters]:
@@ -89,11 +91,12 @@ def mismatches(con: duckdb.DuckDBPyConnection, first: bool = False) -> list[str]
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> Path:
-    """A generated warehouse through the build's own writers, with today's units beside it."""
+    """A generated warehouse through the build's own writers (nine provinces with a key figure),
+    with today's units beside it."""
     data = tmp_path_factory.mktemp("generated") / "data"
     shutil.copytree(RAW.parent / "reference", data / "reference")
     db = data / "warehouse.duckdb"
-    build_from_extractions(BuildInputs.in_folder(data), db, extractions(8_000, default_catalog(), n_docs=1_000))
+    build_from_extractions(BuildInputs.in_folder(data), db, extractions(18_000, default_catalog(), n_docs=1_800))
     return db
 
 
@@ -158,7 +161,7 @@ def test_after_corrections_and_a_rejection_the_serving_tables_follow(generated, 
     db = data / "warehouse.duckdb"
     targets = _newest_key_figures(generated, 3)
     append_corrections(data / "corrections.jsonl", _fixes(targets))
-    build_from_extractions(BuildInputs.in_folder(data), db, extractions(8_000, default_catalog(), n_docs=1_000))
+    build_from_extractions(BuildInputs.in_folder(data), db, extractions(18_000, default_catalog(), n_docs=1_800))
     latest = _latest_values(db)
     rejected, *corrected = targets
     assert rejected[2] not in latest
@@ -230,3 +233,17 @@ def test_a_wrong_serving_table_is_noticed(warehouse, tmp_path, damage):
     con.close()
     for con in _open(db):
         assert mismatches(con, first=True)
+
+
+def test_the_national_view_draws_a_group_of_provinces_at_a_time(generated, monkeypatch):
+    """Tổng quan without a province draws PROVINCES_AT_ONCE provinces' cards, the others a click away."""
+    monkeypatch.setenv("WAREHOUSE", str(generated))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    assert not at.exception
+    for con in _open(generated):
+        provinces = [md_escape(p) for p in kpis.sorted_provinces(queries.options(con).provinces)]
+    drawn = [s.value for s in at.subheader]
+    assert len(provinces) > kpis.PROVINCES_AT_ONCE and drawn == provinces[: kpis.PROVINCES_AT_ONCE]
+    [groups] = at.button_group
+    at = groups.set_value(groups.options[-1]).run()
+    assert [s.value for s in at.subheader] == provinces[kpis.PROVINCES_AT_ONCE : 2 * kpis.PROVINCES_AT_ONCE]
