@@ -210,12 +210,12 @@ def latest_facts(
         # the window over the filter columns only, then the whole rows of the newest: 2-3× less work
         sql = f"""
             SELECT {FACT_COLUMNS}, title, report_number FROM {view}
-            WHERE level = ? AND fact_id IN (
+            WHERE level = ? AND {where} AND fact_id IN (
                 SELECT fact_id FROM {view} WHERE level = ? AND {where}
                 QUALIFY row_number() OVER (PARTITION BY province, indicator ORDER BY end_date DESC, fact_id) <= ?)
             ORDER BY province COLLATE vi, sort_order, end_date DESC
         """  # noqa: S608 - 'where' holds only placeholders
-        return con.execute(sql, [level, level, *params, per_indicator]).df()
+        return con.execute(sql, [level, *params, level, *params, per_indicator]).df()
     where, params = _fact_where(filters, indicators)
     params.append(per_indicator)
     sql = f"""
