@@ -369,3 +369,74 @@ JOIN documents d ON d.doc_id = f.doc_id
 JOIN indicators i ON i.code = f.indicator
 WHERE f.role = 'primary' AND i.kind <> 'rank'
 GROUP BY d.province, f.year, f.indicator, f.unit;
+
+-- Serving tables (etl/serving.py): what the pages ask for, written by every build in the same
+-- file and swap as the facts, so a page reads the rows it shows instead of every fact. Each is
+-- the materialisation of a view below (the same question asked of the facts), with the filter
+-- columns of dashboard/filters.py and a current-units variant; an incremental build rewrites
+-- the rows of the provinces it touched (``province`` is the province as reported).
+
+-- Every primary figure as the pages read it (fact_view with its labels, report title and number,
+-- and the date it is dated by), stored in province, indicator, year order so a filter on the
+-- province skips the rest of the table.
+CREATE VIEW serving_fact_rows AS
+SELECT f.fact_id, f.doc_id, f.file_name, f.province, f.agency, f.report_type, f.period_label,
+       f.report_period_start, f.report_period_end, f.report_date,
+       f.indicator, f.label_vi, f.group_code, f.group_label, f.unit, f.kind, f.scope, f.sort_order,
+       f.value, f.qualifier, f.period_start, f.period_end, f.as_of, f.year,
+       f.quote, f.sentence, f.char_start, f.char_end, f.sentence_start, f.sentence_end, f.page, f.rule, f.confidence,
+       f.finding_severity, f.finding_titles, f.status, f.fact_key, f.period_basis, f.reported_province,
+       f.reported_agency, f.denominator, f.short_label, f.kpi_order, f.lower_is_better, f.official_index,
+       s.label AS finding_label, rt.label AS report_type_label, d.title, d.report_number,
+       f.current_province, f.current_agency, coalesce(f.as_of, f.period_end) AS end_date
+FROM fact_view f
+JOIN (SELECT doc_id, title, report_number FROM documents) d USING (doc_id)
+LEFT JOIN severities s ON s.code = f.finding_severity
+LEFT JOIN report_types rt ON rt.code = f.report_type
+WHERE f.role = 'primary';
+
+CREATE TABLE serving_facts AS SELECT * FROM serving_fact_rows LIMIT 0;
+
+-- How many of the newest kept figures serving_latest holds per key: a key figure's card needs its
+-- latest, the comparable ones before it and a sparkline (dashboard/kpis.py); any other figure one.
+CREATE TABLE serving_depth (
+    indicator   VARCHAR PRIMARY KEY,
+    depth       INTEGER NOT NULL
+);
+
+-- The newest kept figures (depth of them) of each indicator, per level of filter key:
+-- 'key': province × agency × report type × year (exact for any filter), 'year': province × year
+-- (when no agency or report type is chosen), 'all': province, of the figures with a year (when
+-- the years chosen hold every year). The newest of a province under a filter is the newest of
+-- its level's rows under it, as reported or under today's units.
+CREATE TABLE serving_latest AS SELECT ''::VARCHAR AS level, * FROM serving_facts LIMIT 0;
+
+-- Every document as Văn bản lists it, with its counts and coverage (document_coverage) and the
+-- indicator groups it gives a kept figure of (document_groups).
+CREATE VIEW serving_document_rows AS
+SELECT d.doc_id, d.file_name, d.province, d.agency, d.report_type, d.report_type_label, d.period_label,
+       d.period_start, d.period_end, d.period_code, d.report_date, d.report_number, d.title, d.kind, d.size_bytes,
+       left(d.sha256, 10) AS link_id, d.year,
+       coalesce(f.facts, 0) AS facts, coalesce(m.unassigned, 0) AS unassigned,
+       coalesce(f.assigned, 0) / nullif(coalesce(f.assigned, 0) + coalesce(m.unassigned, 0), 0) AS coverage,
+       coalesce(g.group_codes, []::VARCHAR[]) AS group_codes, d.current_province, d.current_agency
+FROM document_view d
+LEFT JOIN (
+    SELECT f.doc_id, count(*) FILTER (WHERE f.role = 'primary') AS facts,
+           count(DISTINCT (f.char_start, f.char_end)) FILTER (WHERE st.kept) AS assigned
+    FROM facts f JOIN statuses st ON st.code = f.status GROUP BY f.doc_id
+) f USING (doc_id)
+LEFT JOIN (SELECT doc_id, count(*) AS unassigned FROM mentions GROUP BY doc_id) m USING (doc_id)
+LEFT JOIN (SELECT doc_id, list(group_code ORDER BY group_code) AS group_codes FROM document_groups GROUP BY doc_id) g
+    USING (doc_id);
+
+CREATE TABLE serving_documents AS SELECT * FROM serving_document_rows LIMIT 0;
+
+CREATE VIEW serving_facts_current AS
+SELECT * REPLACE (current_province AS province, current_agency AS agency) FROM serving_facts;
+
+CREATE VIEW serving_latest_current AS
+SELECT * REPLACE (current_province AS province, current_agency AS agency) FROM serving_latest;
+
+CREATE VIEW serving_documents_current AS
+SELECT * REPLACE (current_province AS province, current_agency AS agency) FROM serving_documents;

@@ -53,23 +53,51 @@ def _comparable(latest: pd.Series | dict, earlier: pd.Series | dict) -> bool:
     return a is not None and b is not None and abs(a - b) <= _SAME_LENGTH_DAYS
 
 
+_CARD_COLUMNS = ("province", "indicator", "kind", "unit", "value", "denominator", "period_start", "period_end",
+                 "as_of", "fact_id", "lower_is_better", "short_label", "label_vi", "kpi_order", "finding_severity",
+                 "finding_label", "report_number", "report_date", "agency", "title", "period_label", "file_name",
+                 "_end")  # fmt: skip
+_SPARKLINE = 8  # figures on a card's line, the latest among them
+
+
 def kpi_cards(df: pd.DataFrame) -> dict[str, list[Card]]:
     """Per province, the latest figure of each key figure (``kpi_order`` set) with a delta against
     the previous comparable one, in the cards' order."""
     cards: dict[str, list[Card]] = {}
     if df.empty:
         return cards
-    df = df[df["kpi_order"].notna()].assign(_end=ends)
     series: dict[tuple[str, str], list[dict]] = {}
-    for row in df.sort_values("_end", ascending=False, kind="stable").to_dict("records"):
-        if isinstance(row["province"], str):
-            history = series.setdefault((row["province"], row["indicator"]), [])
-            if len(history) < _KPI_HISTORY:
-                history.append(row)
+    for row in _card_rows(df).to_dict("records"):
+        series.setdefault((row["province"], row["indicator"]), []).append(row)
     for province in sorted({p for p, _ in series}, key=vn_sort_key):
         mine = [_card(province, history) for (p, _code), history in series.items() if p == province]
         cards[province] = sorted(mine, key=lambda card: card.order)
     return cards
+
+
+def _card_rows(df: pd.DataFrame) -> pd.DataFrame:
+    """Each province's key figures, newest first, cut to what its card reads — the latest, the
+    comparable ones before it on the sparkline, and one earlier when none compares (the card
+    says so) — and to the columns it reads: thousands of rows of a national view become a few
+    hundred dicts (pandas' per-cell conversion is the cost)."""
+    df = df[df["kpi_order"].notna() & df["province"].notna()].assign(_end=ends)
+    df = df.sort_values("_end", ascending=False, kind="stable")
+    df = df[df.groupby(["province", "indicator"], sort=False).cumcount() < _KPI_HISTORY]
+    keys = [df["province"], df["indicator"]]
+    first = df.groupby(keys, sort=False).cumcount() == 0
+
+    def latest(column: pd.Series) -> pd.Series:  # the group's latest row's value (NaN stays NaN)
+        return column.where(first).groupby(keys, sort=False).transform("max")
+
+    days = (pd.to_datetime(df["period_end"]) - pd.to_datetime(df["period_start"])).dt.days
+    earlier = df["_end"] < latest(df["_end"])
+    same_length = (days - latest(days)).abs() <= _SAME_LENGTH_DAYS  # False when either length is unknown
+    comparable = earlier & (df["kind"].isin(["stock", "rank"]) | same_length)
+    order = comparable.astype(int).groupby(keys, sort=False).cumsum()
+    none_comparable = order.groupby(keys, sort=False).transform("max") == 0
+    first_earlier = earlier & (earlier.astype(int).groupby(keys, sort=False).cumsum() == 1)
+    keep = first | comparable & (order < _SPARKLINE) | none_comparable & first_earlier
+    return df.loc[keep, [c for c in _CARD_COLUMNS if c in df.columns]]
 
 
 def _card(province: str, series: list[dict]) -> Card:
@@ -143,6 +171,16 @@ def kpi_slots(cards: dict[str, list[Card]]) -> list[tuple[str, str]]:
 
 def sorted_provinces(provinces: list[str] | tuple[str, ...]) -> list[str]:
     return sorted(provinces, key=vn_sort_key)
+
+
+PROVINCES_AT_ONCE = 8  # card grids drawn at once: 63 provinces' 567 cards take the browser half a minute
+
+
+def province_groups(provinces: list[str]) -> dict[str, list[str]]:
+    """The provinces in groups of PROVINCES_AT_ONCE, in their order, each named by its first and
+    last ('An Giang – Bình Phước')."""
+    parts = [provinces[i : i + PROVINCES_AT_ONCE] for i in range(0, len(provinces), PROVINCES_AT_ONCE)]
+    return {(p[0] if len(p) == 1 else f"{p[0]} – {p[-1]}"): p for p in parts}
 
 
 OTHER_COLUMNS = ["Tỉnh", "Nhóm chỉ tiêu", "Chỉ tiêu", "Giá trị", "Kỳ", "Văn bản"]

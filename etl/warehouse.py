@@ -33,6 +33,7 @@ from etl.catalog import Catalog
 from etl.checks import COLLECTION, Finding, check_inputs, log_findings, official_ranks, run_checks
 from etl.corrections import Correction, CorrectionsLog
 from etl.rows import DocRows, columns, source_row
+from etl.serving import write_serving
 from etl.sources import raw_entries, raw_files
 from etl.workers import (
     Chunk,
@@ -187,6 +188,15 @@ def _mark_facts(con: duckdb.DuckDBPyConnection, build_id: str, provinces: list |
         con.unregister("scope")
 
 
+def _serve(con: duckdb.DuckDBPyConnection, provinces: list | None) -> None:
+    """The serving tables, once the findings are marked: whole, or the touched provinces' rows."""
+    if provinces is None:
+        write_serving(con)
+    elif provinces:
+        write_serving(con, _province_scope(con, provinces))
+        con.unregister("scope")
+
+
 def _province_scope(con: duckdb.DuckDBPyConnection, provinces: list) -> str:
     """A clause on ``province`` for the touched provinces (None, a report of no province, included);
     it reads the ``scope`` relation this registers."""
@@ -207,6 +217,7 @@ def _finish(
     (``provinces``: the ones an incremental build touched)."""
     report.errors = [(s["file_name"], s["error"]) for s in sources if s["status"] == "failed"]
     _mark_facts(con, run.build_id, provinces)
+    _serve(con, provinces)
     report.findings = con.execute("SELECT count(*) FROM findings").fetchone()[0]
     _count(con, report)
     con.execute("DELETE FROM build_sources")

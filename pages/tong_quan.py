@@ -38,7 +38,14 @@ def draw(card: kpis.Card | None, code: str, label: str) -> None:
                          query_params={"phat_hien": linked[card.fact_id]})  # fmt: skip
 
 
-for province in [p for p in provinces if p in cards]:
+shown = [p for p in provinces if p in cards]
+if len(shown) > kpis.PROVINCES_AT_ONCE:  # a national view draws a few provinces' grids at a time, not 63
+    groups = kpis.province_groups(shown)
+    part = st.segmented_control("Nhóm tỉnh", list(groups), key="nhom_tinh", default=next(iter(groups)))
+    st.caption(f"{len(shown)} tỉnh có chỉ tiêu chính, mỗi lần hiện {kpis.PROVINCES_AT_ONCE} tỉnh: chọn nhóm ở trên, "
+               "hoặc chọn tỉnh ở bộ lọc bên trái.")  # fmt: skip
+    shown = groups.get(part) or next(iter(groups.values()))
+for province in shown:
     st.subheader(md_escape(province))  # names come from reports and editors: text, never Markdown
     by_code = {c.indicator: c for c in cards[province]}
     for start in range(0, len(slots), PER_ROW):

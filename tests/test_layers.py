@@ -21,7 +21,7 @@ ETL_LAYERS: tuple[tuple[str, ...], ...] = (
     ("etl.extract",),  # the extraction stage
     ("etl.pipeline", "etl.checks", "etl.rows"),  # one extraction, its rows, the checks over records
     ("etl.transform",),  # one document's whole step, pure: what any executor runs
-    ("etl.workers", "etl.warehouse", "etl.export"),  # the process pool running it, rows into DuckDB
+    ("etl.workers", "etl.serving", "etl.warehouse", "etl.export"),  # the process pool running it, rows into DuckDB
     ("etl.build",),  # one build entry
     ("etl.importer",),
     ("etl.cli", "etl.__main__"),
