@@ -388,7 +388,7 @@ SELECT f.fact_id, f.doc_id, f.file_name, f.province, f.agency, f.report_type, f.
        f.finding_severity, f.finding_titles, f.status, f.fact_key, f.period_basis, f.reported_province,
        f.reported_agency, f.denominator, f.short_label, f.kpi_order, f.lower_is_better, f.official_index,
        s.label AS finding_label, rt.label AS report_type_label, d.title, d.report_number,
-       f.current_province, f.current_agency, coalesce(f.as_of, f.period_end) AS end_date
+       f.current_province, f.current_agency, coalesce(f.as_of, f.period_end) AS end_date, f.kept
 FROM fact_view f
 JOIN (SELECT doc_id, title, report_number FROM documents) d USING (doc_id)
 LEFT JOIN severities s ON s.code = f.finding_severity

@@ -42,7 +42,7 @@ def write_serving(con: duckdb.DuckDBPyConnection, scope: str | None = None) -> N
             INSERT INTO serving_latest
             SELECT ? AS level, s.* FROM serving_facts s SEMI JOIN (
                 SELECT fact_id FROM serving_facts JOIN serving_depth USING (indicator)
-                WHERE status <> 'rejected' AND {dated} AND {where}
+                WHERE kept AND {dated} AND {where}
                 QUALIFY row_number() OVER (PARTITION BY {key}, indicator ORDER BY end_date DESC, fact_id) <= depth
             ) newest USING (fact_id)
             ORDER BY current_province, province, year, indicator

@@ -83,7 +83,8 @@ def test_spark_views_use_no_duckdb_only_syntax():
     spark = "\n".join(view_statements("spark"))
     for duckdb_only in ("EXCLUDE", "REPLACE (", "[]", "[1]", "unnest(", "list(", "string_agg(", "list_value("):
         assert duckdb_only not in spark, duckdb_only
-    assert len(view_statements("spark")) == len(view_statements("duckdb")) >= 10
+    exported = [v for v in view_statements("duckdb") if not v.upper().startswith("CREATE VIEW SERVING_")]
+    assert len(view_statements("spark")) == len(exported) >= 10  # the serving tables' views stay DuckDB's
 
 
 def test_current_views_keep_their_base_views_columns(warehouse):
