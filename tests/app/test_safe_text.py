@@ -23,6 +23,7 @@ from dashboard.db import connect
 from dashboard.excel import facts_workbook, findings_workbook, rows_csv
 from dashboard.filters import Filters
 from dashboard.safe_text import formula_like, safe_text
+from etl.serving import write_serving
 from tests.app.test_compiled_report import TAY_NINH_2024
 
 CONTROLS = "\x01\x02\x07\x1b[31m\x7f"
@@ -79,6 +80,7 @@ def hostile_db(warehouse, tmp_path_factory):
                     [STARTS["quote"] + NOISE, STARTS["sentence"] + NOISE])  # fmt: skip
         con.execute("UPDATE indicators SET label_vi = ? || ' ' || label_vi", [STARTS["label_vi"] + NOISE])
         con.execute("UPDATE findings SET message = ? || ' ' || message", [STARTS["message"] + NOISE])
+        write_serving(con)  # the serving tables answer from what the tables now hold, as a build's would
     finally:
         con.close()
     return db

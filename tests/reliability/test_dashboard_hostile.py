@@ -25,6 +25,7 @@ from dashboard import auth, data, importing, queries
 from dashboard.auth import SignInGuard, client_keys, hash_password
 from dashboard.formatting import md_code, md_escape
 from etl.build import build_warehouse
+from etl.serving import write_serving
 from tests.app.conftest import make_site
 from tests.conftest import RAW, ROOT
 
@@ -90,6 +91,7 @@ def hostile_warehouse(warehouse, tmp_path_factory):
             [HOSTILE, HOSTILE, HOSTILE],
         )
         con.execute("UPDATE findings SET title = ? || ' ' || title, message = ? || ' ' || message", [HOSTILE, HOSTILE])
+        write_serving(con)  # the serving tables answer from what the tables now hold, as a build's would
     finally:
         con.close()
     return db
