@@ -200,7 +200,9 @@ def test_no_hashed_file_name_where_a_title_exists(page, server):
         shown = page.evaluate(_TEXT_OUTSIDE_TABLES)
         assert not HASHED.search(shown), f"/{path}: {HASHED.search(shown).group(0)}"
         assert not HASHED.search(page.url), page.url
-    # Theo dõi lists the years a province sent nothing first (2020–2023): its 2024 rows are the cited ones
+    # Theo dõi lists the years a province sent nothing first (2020–2023): its 2024 rows are the cited ones;
+    # a grid puts only the columns on screen into the page, and whole citations make tables wide
+    page.set_viewport_size({"width": 3200, "height": 1200})
     for path in ("tra_cuu", "van_ban", "theo_doi?nam=2024&nam=2024"):
         open_page(page, server, path)
         page.wait_for_selector('[data-testid="stDataFrame"] td', state="attached")

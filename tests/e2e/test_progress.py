@@ -18,7 +18,7 @@ def test_a_page_at_work_says_dang_tai(page, server):
         settle(page)
         assert busy.is_hidden()  # the page is drawn: the word goes
         page.locator('[data-testid="stSidebarNavLink"]', has_text="Văn bản").click()
-        busy.wait_for(state="visible", timeout=5_000)  # a sidebar click
+        busy.wait_for(state="visible", timeout=15_000)  # a sidebar click (a loaded machine starts it late)
         assert page.get_by_text("Running...").count() == 0
         settle(page)
         assert busy.is_hidden() and page.locator("h1", has_text="Văn bản").count() == 1
