@@ -56,9 +56,9 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(db: Path, log: Path, script: Path | None = None) -> Iterator[tuple[str, float]]:
+def serve(db: Path, log: Path, script: Path | None = None) -> Iterator[tuple[str, float, int]]:
     """The dashboard as `make run` starts it (or Streamlit running ``script``) on a free port; yields its
-    address and the seconds it took to answer."""
+    address, the seconds it took to answer and its process id."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     start = ["dashboard.serve"] if script is None else ["streamlit", "run", str(script)]
@@ -77,7 +77,7 @@ def serve(db: Path, log: Path, script: Path | None = None) -> Iterator[tuple[str
             if proc.poll() is not None or time.perf_counter() - started > 120:
                 raise SystemExit("the server did not start:\n" + log.read_text()[-3000:])
             time.sleep(0.1)
-        yield url, time.perf_counter() - started
+        yield url, time.perf_counter() - started, proc.pid
     finally:
         proc.terminate()
         try:
@@ -96,27 +96,39 @@ def drawn(pg: object, title: str, started: float) -> float:
             return at
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds a process has used (all its threads): the server's work, whatever the machine's load."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _context(browser: object) -> object:
     return browser.new_context(viewport={"width": 1440, "height": 1000}, locale="vi-VN")  # type: ignore[attr-defined]
 
 
-def open_by_address(context: object, address: str, title: str) -> float:
-    """A new session (a new tab) opening a page by its address: seconds until drawn."""
+def open_by_address(context: object, address: str, title: str, server: int) -> tuple[float, float, float]:
+    """A new session (a new tab) opening a page by its address: seconds until drawn, the server's CPU
+    seconds meanwhile, and the seconds the page's renderer was busy (its tasks, from Chrome's metrics)."""
     pg = context.new_page()  # type: ignore[attr-defined]
+    metrics = context.new_cdp_session(pg)  # type: ignore[attr-defined]
+    metrics.send("Performance.enable")
     try:
-        started = time.perf_counter()
+        cpu, started = cpu_seconds(server), time.perf_counter()
         pg.goto(address)
-        return drawn(pg, title, started)
+        seconds = drawn(pg, title, started)
+        busy = {m["name"]: m["value"] for m in metrics.send("Performance.getMetrics")["metrics"]}["TaskDuration"]
+        return seconds, cpu_seconds(server) - cpu, busy
     finally:
         pg.close()
 
 
-def visits(browser: object, address: str, title: str) -> tuple[float, float]:
-    """First visit: a new browser (nothing cached, a new session); second: a new tab of it (a new
-    session, Streamlit's scripts now in the browser's cache)."""
+def visits(browser: object, address: str, title: str, server: int) -> tuple[float, float, float, float]:
+    """First visit: a new browser (nothing cached, a new session), with the server's CPU seconds and the
+    page's busy seconds; second: a new tab of it (a new session, Streamlit's scripts now cached)."""
     context = _context(browser)
     try:
-        return open_by_address(context, address, title), open_by_address(context, address, title)
+        first, cpu, busy = open_by_address(context, address, title, server)
+        return first, open_by_address(context, address, title, server)[0], cpu, busy
     finally:
         context.close()  # type: ignore[attr-defined]
 
@@ -147,31 +159,35 @@ FLOOR = "Streamlit alone"  # a page of only a heading: what this machine's load 
 def one_round(browser: object, db: Path, tmp: Path, pages: list[Page], pause: float) -> dict[str, tuple]:
     """A fresh server: each page's first visit, second visit (new sessions) and sidebar click; then the
     floor, Streamlit alone serving a heading."""
-    with serve(db, tmp / "server.log") as (url, up):
+    with serve(db, tmp / "server.log") as (url, up, pid):
         print(f"  server up in {up:.1f} s", flush=True)
-        both = {p.title: visits(browser, f"{url}/{p.url_path}", p.title) for p in pages}
+        both = {p.title: visits(browser, f"{url}/{p.url_path}", p.title, pid) for p in pages}
         click = clicks(browser, url, pages, pause) if len(pages) > 1 else {p.title: float("nan") for p in pages}
     script = tmp / "streamlit_alone.py"
     script.write_text(f"import streamlit as st\n\nst.title({FLOOR!r})\n", encoding="utf-8")
-    with serve(db, tmp / "floor.log", script) as (url, _):
-        floor = visits(browser, url, FLOOR)
-    return {**{p.title: (*both[p.title], click[p.title]) for p in pages}, FLOOR: (*floor, float("nan"))}
+    with serve(db, tmp / "floor.log", script) as (url, _, pid):
+        floor = visits(browser, url, FLOOR, pid)
+    nan = float("nan")
+    return {**{p.title: (*both[p.title][:2], click[p.title], *both[p.title][2:]) for p in pages},
+            FLOOR: (*floor[:2], nan, *floor[2:])}  # fmt: skip
 
 
 def _cell(values: list[float]) -> str:
     if all(v != v for v in values):  # NaN: not measured
         return "—"
-    shown = " ".join(f"{v:4.1f}" for v in values)
-    return f"{statistics.median(values):5.2f} ({shown})" if len(values) > 1 else f"{values[0]:5.2f}"
+    shown = " ".join(f"{v:.1f}" for v in values)
+    return f"{statistics.median(values):.2f} ({shown})" if len(values) > 1 else f"{values[0]:.2f}"
 
 
-def print_table(rounds: list[dict[str, tuple[float, float, float]]]) -> None:
+HEADS = ("page", "first visit", "second visit", "sidebar click", "1st: server CPU", "1st: browser busy")
+
+
+def print_table(rounds: list[dict[str, tuple]]) -> None:
     """Median seconds per page and column; each round's figure in brackets."""
-    heads = ("page", "first visit", "second visit", "sidebar click")
-    width = 26
-    print(f"{heads[0]:22}" + "".join(f"{h:>{width}}" for h in heads[1:]))
+    width = 22 if len(rounds) > 1 else 18
+    print(f"{HEADS[0]:22}" + "".join(f"{h:>{width}}" for h in HEADS[1:]))
     for title in rounds[0]:
-        cells = [_cell([r[title][k] for r in rounds]) for k in range(3)]
+        cells = [_cell([r[title][k] for r in rounds]) for k in range(len(HEADS) - 1)]
         print(f"{title:22}" + "".join(f"{c:>{width}}" for c in cells))
 
 
@@ -208,8 +224,8 @@ def main() -> None:
                 results.append(one_round(browser, db, Path(tmp), pages, args.pause))
             browser.close()
     print("seconds until drawn — first visit: a new browser; second: a new tab of it (each a new session); "
-          f"sidebar click: one session, {args.pause:g} s on the page before (median of the rounds; each round in "
-          "brackets)")
+          f"sidebar click: one session, {args.pause:g} s on the page before; during the first visit, the server's "
+          "CPU seconds and the seconds the page's renderer was busy (median of the rounds; each round in brackets)")
     print_table(results)
 
 
