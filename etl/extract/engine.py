@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from itertools import accumulate
 
-from etl.catalog import Catalog, Indicator, Rule, last_scope
+from etl.catalog import Catalog, Indicator, Rule, last_scope, number_kind
 from etl.extract.mentions import (
     Clue,
     Quantity,
@@ -67,6 +67,7 @@ _MENTION_CONFIDENCE = 0.6  # below every phrasing rule: a rule's reading of a nu
 _TABLE_CONFIDENCE = 0.8
 _PROSE_NAME_SCORE = 4.0  # a name of three syllables and its measure noun, at least
 _NEAR_BEFORE = 40  # characters before a figure whose words may name it
+_RANK_BEFORE = 120  # a rank's index is named where its clause opens ('chỉ số DTI năm 2022 của tỉnh … xếp hạng 39')
 _NEAR_AFTER = 90  # characters after a figure whose words may name it
 _NEAR_STOP = re.compile(r"[.;(]|\d")
 _AVERAGE_LABEL = re.compile(r"trung bình|bình quân")
@@ -118,6 +119,7 @@ class _Doc:
         self._keyword_hits: dict[tuple[str, bool], set[int]] = {}
         self._ranges: dict[tuple[tuple[str, ...], bool], list[tuple[int, int]]] = {}
         self._topics: dict[int, str] = {}
+        self._topic_words: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {}
         self._headings: dict[int, list[int]] = {}
         self._heading_index: list[tuple[int, int]] | None = None
         self._openings: dict[int, list[tuple[int, int]]] = {}
@@ -271,6 +273,14 @@ class _Doc:
             parts.append(self.title)
             self._topics[key] = " \n ".join(parts)
         return self._topics[key]
+
+    def topic_words(self, sentence: Sentence) -> tuple[frozenset[str], tuple[str, ...]]:
+        """The topic's syllables (a set and in order), once per paragraph, for the names' topics."""
+        text = self.topic(sentence)
+        if text not in self._topic_words:
+            words = tokens(text, name_table(self.catalog).abbreviations)
+            self._topic_words[text] = (frozenset(words), words)
+        return self._topic_words[text]
 
     def heading_period(self, paragraph: int) -> PeriodMention | None:
         """A period a heading above states ('II. So sánh với kết quả năm 2021'), for figures under it."""
@@ -898,8 +908,8 @@ def _mention_candidate(doc: _Doc, q: Quantity, sentence: Sentence, clue: Clue) -
     verdict = classify(clue, doc.catalog)
     ind = verdict.indicator
     how = "mention"
-    if ind is None and (q.measure or q.kind in ("pct", "money")):
-        named = _named_in_prose(doc, q, clue)
+    if ind is None and (q.measure or q.kind in ("pct", "money") or clue.rank_like):
+        named = _named_in_prose(doc, q, clue, sentence)
         if named is not None:
             verdict, ind, how = Verdict(named, 1.0, ""), named, "names"
     if ind is None:
@@ -916,7 +926,7 @@ def _mention_candidate(doc: _Doc, q: Quantity, sentence: Sentence, clue: Clue) -
     return _candidate_of(doc, ind, q, sentence, rule, round(confidence, 3), in_parens), ""
 
 
-def _named_in_prose(doc: _Doc, q: Quantity, clue: Clue) -> Indicator | None:
+def _named_in_prose(doc: _Doc, q: Quantity, clue: Clue, sentence: Sentence) -> Indicator | None:
     """A figure no frame read, named by the catalog's names right around it: the words just
     before it and its measure phrase ('có 8.904 hồ sơ thanh toán phí, lệ phí trực tuyến'). Prose
     is noisier than a table row: a count needs its own measure noun after it, and the name must
@@ -928,14 +938,19 @@ def _named_in_prose(doc: _Doc, q: Quantity, clue: Clue) -> Indicator | None:
     stop = _NEAR_STOP.search(window)
     near = window[: stop.start()] if stop else window  # its measure phrase, up to the next figure
     wide = bool(doc.catalog.mention and doc.catalog.mention.province_wide.search(clue.label))
-    before = clue.label[-_NEAR_BEFORE:].rsplit(",", 1)[-1]  # 'Trong số người dùng, có 52 người …': a part
-    ctx = NameContext(before + " " + near, kind, "", q.measure, "", "", wide, max_gap=0)
+    # 'Trong số người dùng, có 52 người …': a part; a rank is of the index its clause opens with
+    reach = _RANK_BEFORE if kind == "rank" else _NEAR_BEFORE
+    before = clue.label[-reach:].rsplit(",", 1)[-1]
+    topic, topic_words = doc.topic_words(sentence)
+    ctx = NameContext(before + " " + near, kind, "", q.measure, "", "", wide, 0, topic, topic_words)
     found, _ = best_by_names(ctx, names)
     if found is None:
         found = twins_by_level(ctx, names, _reporter_level(doc))
     if found is None or found.score < _PROSE_NAME_SCORE:
         return None
     ind = doc.catalog.get(found.code)
+    if not q.measure and q.kind == "count" and number_kind(ind) != "rank":
+        return None  # a bare number in a place ('thứ 14', '39/63') is a rank, or nothing named
     if kind == "count" and not any(measure[: len(m)] == m for m in names.measures_of[ind.code]):
         return None
     if ind.kind == "stock" and _ACTION_OBJECT.search(clue.label):
