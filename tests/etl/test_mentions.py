@@ -127,6 +127,7 @@ def test_an_assignment_makes_the_mention_a_fact_with_the_documents_period():
         "",
     )
     assert made["year"] == 2024 and made["period_basis"] == "cumulative" and made["role"] == "primary"
+    assert made["extractor"] == "manual" and {f["extractor"] for f in facts if f is not made} == {"rules"}
     assert len(facts) == len(ex.facts) + 1  # the extracted facts are untouched
 
 
