@@ -326,12 +326,15 @@ def _decode_union(arms: tuple[Any, ...], value: object, where: str) -> object:
         if type(None) in arms:
             return None
         raise MessageError(f"{where}: không được để trống")
-    for arm in (a for a in arms if a is not type(None)):
+    present = [a for a in arms if a is not type(None)]
+    if len(present) == 1:  # 'date | None': what a date needs is the clearer message
+        return _decode(present[0], value, where)
+    for arm in present:
         try:
             return _decode(arm, value, where)
         except MessageError:
             continue
-    names = " | ".join(getattr(a, "__name__", str(a)) for a in arms)
+    names = " | ".join(getattr(a, "__name__", str(a)) for a in present)
     raise MessageError(f"{where}: cần {names}, nhận {value!r}")
 
 
