@@ -18,8 +18,9 @@ from etl.readers import ReadError
 from etl.sources import shown
 
 if TYPE_CHECKING:
-    from contract.messages import Message
+    from contract.messages import ManifestEntry, Message
     from etl.build import BuildInputs
+    from etl.corrections import Correction
     from etl.importer import Staged
     from etl.pipeline import Extraction
 
@@ -148,7 +149,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _load_corrections_arg(path: str | None, who: str, by_name: dict[str, str]) -> list:
+def _load_corrections_arg(path: str | None, who: str, by_name: dict[str, str]) -> list[Correction]:
     """The corrections a file asks for (contract/messages.py: a batch, or a bare list of them); an
     item may name its document by 'file' instead of sha256."""
     from contract.messages import MessageError
@@ -192,7 +193,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 1 if any(i.error for i in items) or report.errors else 0
 
 
-def _manifest(path: Path) -> tuple:
+def _manifest(path: Path) -> tuple[ManifestEntry, ...]:
+    """The uploads the page's manifest names; a manifest off the protocol stops the command, saying why."""
     from contract.messages import MessageError
     from etl.protocol import read_manifest
 
