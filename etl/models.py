@@ -109,6 +109,7 @@ class Fact:
     denominator: float | None = None
     role: str = "primary"  # primary | alternative (another value the same document gives)
     parts: tuple[float, ...] = field(default=())
+    extractor: str = ""  # the name of the extractor that made it ('manual': an editor's assignment)
 
     def as_json(self) -> dict[str, object]:
         """The JSON line shape of ``python -m etl extract --json``."""

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from contract.messages import BuildWarning
 from dashboard import charts, chrome, comparison, figures, kpis, queries, review, tables, tracker, trends, widgets
 from dashboard.db import connect
 from dashboard.filters import Filters
@@ -187,9 +188,9 @@ def test_two_findings_of_one_check_read_differently(con):
 
 
 def test_etl_warnings_read_as_one_vietnamese_line_each():
-    row = {"type": "warning", "file": "corrections.jsonl", "message": "corrections.jsonl dòng 3: thiếu lý do sửa"}
+    row = BuildWarning(file="corrections.jsonl", message="corrections.jsonl dòng 3: thiếu lý do sửa")
     assert review.etl_warning_text(row) == "Cảnh báo — corrections.jsonl dòng 3: thiếu lý do sửa"
-    other = {"type": "warning", "file": "/srv/data/x.docx", "message": "bảng không đọc được"}
+    other = BuildWarning(file="/srv/data/x.docx", message="bảng không đọc được")
     assert review.etl_warning_text(other) == "Cảnh báo — x.docx: bảng không đọc được"  # the name, not the path
 
 
