@@ -21,7 +21,9 @@ ETL_LAYERS: tuple[tuple[str, ...], ...] = (
     ("etl.extract",),  # the extraction stage
     ("etl.pipeline", "etl.checks", "etl.rows"),  # one extraction, its rows, the checks over records
     ("etl.transform",),  # one document's whole step, pure: what any executor runs
-    ("etl.workers", "etl.serving", "etl.warehouse", "etl.export"),  # the process pool running it, rows into DuckDB
+    ("etl.batch", "etl.run"),  # its outcomes typed in batches; one build's inputs as read, and its report
+    ("etl.workers", "etl.serving", "etl.store_frames", "etl.plan", "etl.export"),  # the executor, what to map
+    ("etl.store",),  # the warehouse being built: replace, recheck, publish
     ("etl.build",),  # one build entry
     ("etl.importer",),
     ("etl.cli", "etl.__main__"),
