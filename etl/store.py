@@ -88,11 +88,13 @@ class Store:
         """What the checks find in the documents ``where`` holds: a replaced document's own findings
         came with it, the others' are found again in their stored rows, then the checks across them."""
         run, con = self.run, self.con
-        con.register("replaced", _ids(self._replaced))
-        others = f"{where} AND doc_id NOT IN (SELECT doc_id FROM replaced)"
-        inside = run_checks(check_inputs(con, others), run.catalog, run.checks, scope=DOCUMENT)
+        inside: list[Finding] = []
+        if self._stored - self._replaced:  # documents that kept their stored rows (none in a full build)
+            con.register("replaced", _ids(self._replaced))
+            others = f"{where} AND doc_id NOT IN (SELECT doc_id FROM replaced)"
+            inside = run_checks(check_inputs(con, others), run.catalog, run.checks, scope=DOCUMENT)
+            con.unregister("replaced")
         across = run_checks(check_inputs(con, where, scope=COLLECTION), run.catalog, run.checks, scope=COLLECTION)
-        con.unregister("replaced")
         return [*(f for f in self._findings if f.province in provinces), *inside, *across]
 
     def publish(self, sources: list[dict]) -> BuildReport:
