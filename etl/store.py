@@ -50,7 +50,6 @@ class Store:
 
     def __init__(self, con: duckdb.DuckDBPyConnection, run: BuildRun, tmp: Path, mode: str) -> None:
         self.con, self.run, self.tmp, self.mode = con, run, tmp, mode
-        self.published = False
         self._stored = {r[0] for r in con.execute("SELECT doc_id FROM documents").fetchall()}
         self._replaced: set[str] = set()  # documents replaced or removed by this build
         self._applied: set[str] = set()  # corrections the replaced documents applied
@@ -118,7 +117,6 @@ class Store:
         con.close()
         Path(str(run.db_path) + ".wal").unlink(missing_ok=True)
         self.tmp.replace(run.db_path)  # atomic rename: readers see the old file or the new one
-        self.published = True
         report.seconds = time.perf_counter() - run.started
         return report
 
