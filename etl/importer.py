@@ -15,11 +15,11 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from etl.build import BuildInputs, build
+from etl.build import BuildInputs, BuildReport, build
 from etl.corrections import Correction, append_corrections, build_lock
 from etl.pipeline import Extraction, process_bytes
 from etl.readers import DEFAULT_MAX_BYTES, SUFFIXES, ReadError
-from etl.warehouse import BuildReport, list_sources
+from etl.sources import raw_files
 from etl.workers import owner_alive
 
 __all__ = ["Staged", "known_hashes", "publish", "safe_name", "stage"]
@@ -65,7 +65,7 @@ def _name_problem(name: str) -> str | None:
 def known_hashes(raw_dir: Path) -> dict[str, str]:
     """sha256 → file (relative to ``raw_dir``) of every report already there."""
     out: dict[str, str] = {}
-    for path in list_sources(raw_dir):
+    for path in raw_files(raw_dir):
         rel = path.relative_to(raw_dir).as_posix()
         prefix = path.name.split("__", 1)[0]
         if path.parent.name == IMPORTS and re.fullmatch(r"[0-9a-f]{64}", prefix):
