@@ -70,6 +70,7 @@ _LOOSE = "mention"  # a frame's reading of a measured number: losing to another 
 _TABLE_CONFIDENCE = 0.8
 _PROSE_NAME_SCORE = 4.0  # a name of three syllables and its measure noun, at least
 _NEAR_BEFORE = 40  # characters before a figure whose words may name it
+_SCOPE_BEFORE = 160  # sentence characters before a figure whose scope (được giao, có mặt) holds for it
 _RANK_BEFORE = 120  # a rank's index is named where its clause opens ('chỉ số DTI năm 2022 của tỉnh … xếp hạng 39')
 _NEAR_AFTER = 90  # characters after a figure whose words may name it
 _NEAR_STOP = re.compile(r"[.;(]|\d")
@@ -793,7 +794,9 @@ def _named_in_prose(doc: _Doc, q: Quantity, clue: Clue, sentence: Sentence) -> I
     reach = _RANK_BEFORE if kind == "rank" else _NEAR_BEFORE
     before = clue.label[-reach:].rsplit(",", 1)[-1]
     topic, topic_words = doc.topic_words(sentence)
-    ctx = NameContext(before + " " + near, kind, "", q.measure, "", "", wide, 0, topic, topic_words)
+    # the clause's scope governs the list it opens: 'được giao 36 chỉ tiêu, gồm 22 biên chế công chức'
+    opening = doc.lower[max(sentence.start, q.start - _SCOPE_BEFORE) : q.start]
+    ctx = NameContext(before + " " + near, kind, opening, q.measure, "", "", wide, 0, topic, topic_words)
     found, _ = best_by_names(ctx, names)
     if found is None:
         found = twins_by_level(ctx, names, _reporter_level(doc))

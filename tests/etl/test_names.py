@@ -399,6 +399,9 @@ def test_every_group_has_topic_words_and_an_indicator_its_groups():
          ("fines_vnd", 210_000_000)),
         ("Báo cáo công tác chuyển đổi số năm 2024",
          "Chỉ số DTI năm 2023 của tỉnh đã vươn lên xếp hạng 21/63 tỉnh, thành phố.", ("dti_rank", 21)),
+        ("Báo cáo công tác tổ chức bộ máy năm 2024",  # the clause's scope holds for the list it opens
+         "Năm 2024, Sở được giao tổng số 41 chỉ tiêu, gồm 27 biên chế công chức và 14 viên chức.",
+         ("staff_quota_civil_servants", 27)),
     ],
 )  # fmt: skip
 def test_names_and_topic_read_wordings_no_frame_was_written_for(title, body, expected):
