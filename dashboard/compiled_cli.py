@@ -1,4 +1,4 @@
-"""Command line of the compiled report (``python -m dashboard.compiled_cli``, wired as ``etl report``).
+"""Command line of the compiled report (``python -m dashboard report``).
 
     python -m dashboard.compiled_cli --province "Tây Ninh" --period 6T/2024 --out bao-cao.docx
 """
@@ -50,7 +50,7 @@ def _period(text: str) -> compiled.Period:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def build_parser(prog: str = "etl report") -> argparse.ArgumentParser:
+def build_parser(prog: str = "dashboard report") -> argparse.ArgumentParser:
     description = "Tạo báo cáo tổng hợp (.docx theo Nghị định 30/2020/NĐ-CP) và phụ lục số liệu (.xlsx)."
     parser = _Parser(prog=prog, add_help=False, description=description)
     parser.add_argument("-h", "--help", action="help", help="hiện hướng dẫn này rồi thoát")

@@ -316,17 +316,11 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--db", default=str(DEFAULT_DB))
     c.add_argument("--json", action="store_true", help="một dòng JSON cho mỗi phát hiện")
     c.set_defaults(func=cmd_check)
-    sub.add_parser("report", add_help=False,
-                   help="báo cáo tổng hợp (.docx theo Nghị định 30/2020) và phụ lục Excel từ kho; "
-                        "xem report --help")  # fmt: skip
     return p
 
 
-def _report(argv: list[str]) -> int:
-    """The compiled report reads the warehouse like the dashboard does; the CLI only hands it the arguments."""
-    from dashboard.compiled_cli import main as report_main  # read side, loaded only for this command
-
-    return report_main(argv)
+MOVED_REPORT = ("Báo cáo tổng hợp là lệnh của phía đọc (bảng điều khiển): "
+                "python -m dashboard report --period KỲ [--province TỈNH] [--out TỆP.docx] …")  # fmt: skip
 
 
 def _stop_on_sigterm(signum: int, frame: object) -> None:
@@ -336,8 +330,9 @@ def _stop_on_sigterm(signum: int, frame: object) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["report"]:
-        return _report(argv[1:])
+    if argv[:1] == ["report"]:  # the compiled report reads the warehouse as the dashboard does: its command
+        print(MOVED_REPORT, file=sys.stderr)
+        return 2
     args = parser().parse_args(argv)
     if threading.current_thread() is not threading.main_thread():  # signals reach the main thread only
         return int(args.func(args))

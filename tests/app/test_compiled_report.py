@@ -270,14 +270,17 @@ def test_the_command_line_writes_both_files(warehouse, tmp_path, capsys):
     assert "lỗi: tham số --period: Không hiểu kỳ báo cáo" in capsys.readouterr().err
 
 
-def test_python_m_etl_report_is_the_same_command(warehouse, tmp_path):
+def test_python_m_dashboard_report_writes_the_report_and_etl_points_to_it(warehouse, tmp_path):
     out = tmp_path / "tong-hop.docx"
     run = subprocess.run(
-        [sys.executable, "-m", "etl", "report", "--db", str(warehouse), "--period", "2024", "--out", str(out)],
+        [sys.executable, "-m", "dashboard", "report", "--db", str(warehouse), "--period", "2024", "--out", str(out)],
         capture_output=True, text=True, timeout=120,
     )
     assert run.returncode == 0, run.stderr
     assert "Tổng hợp số liệu năm 2024" in " ".join(p.text for p in docx.Document(out).paragraphs)
+    moved = subprocess.run([sys.executable, "-m", "etl", "report", "--period", "2024"],
+                           capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert moved.returncode == 2 and "python -m dashboard report" in moved.stderr
 
 
 def test_the_read_side_modules_stay_in_their_layer():
