@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
+from contract import QUARTERS, quarter_number
 from etl.extract.mentions import Quantity, find_quantities
 from etl.models import Period
 from etl.text.periods import find_period_mentions, month_end, names_report_period, parse_date, shift_years
@@ -48,8 +49,9 @@ _BODY_NAME = re.compile(
 )
 _TITLE_UNIT = re.compile(r"(?:đvt|đơn vị tính|đv tính|đơn vị)\s?:\s?([^()|,;]{1,20}?)\s*(?:\)|$|,|;|\|)")
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_ROMANS = "|".join(sorted((q.lower() for q in QUARTERS), key=len, reverse=True))  # 'iv|iii|ii|i'
 _YEARLESS = re.compile(
-    r"(?:^|\s)(?:tháng (?P<month>\d{1,2})(?![\d/])|(?P<months>\d{1,2}) tháng|quý (?P<quarter>iv|iii|ii|i)\b)"
+    r"(?:^|\s)(?:tháng (?P<month>\d{1,2})(?![\d/])|(?P<months>\d{1,2}) tháng|quý (?P<quarter>" + _ROMANS + r")\b)"
 )
 _FROM_DATE = re.compile(r"từ (?:ngày )?(\d{1,2})/(\d{1,2})(?:/(\d{4}))?")
 _PAGE_BREAK_LINES = 4  # lines of page furniture ('Trang 1', a running header) a table may run across
@@ -345,7 +347,7 @@ def _yearless_period(header: str, report: Period) -> Period | None:
     if m.group("months"):
         months = int(m.group("months"))
         return Period(date(year, 1, 1), month_end(year, months)) if 1 <= months <= 12 else None
-    quarter = {"i": 1, "ii": 2, "iii": 3, "iv": 4}[m.group("quarter")]
+    quarter = quarter_number(m.group("quarter"))
     return Period(date(year, 3 * quarter - 2, 1), month_end(year, 3 * quarter))
 
 

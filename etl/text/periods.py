@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from contract import QUARTERS, quarter_number
 from etl.models import Period
 
 __all__ = [
@@ -34,7 +35,12 @@ _DW = r"(?:ngày\s+)?(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})"
 _TIME = r"(?:\d{1,2}\s*(?:giờ|h)(?:\s*\d{1,2}(?:\s*phút)?)?\s+(?=ngày))?"
 DATE = rf"{_TIME}(?:{_D}|{_DW})"
 _DATE_RE = re.compile(DATE)
-_ROMAN_Q = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_ROMANS = "|".join(sorted((q.lower() for q in QUARTERS), key=len, reverse=True))  # 'iv|iii|ii|i'
+
+
+def _quarter_of(text: str) -> int:
+    """'iii' or '3' -> 3: the quarters as the contract writes them, or a digit."""
+    return int(text) if text.isdigit() else quarter_number(text)
 
 # Between the two dates of a window: 'đến', 'tới' or a dash, perhaps after a short aside
 # ('từ ngày 01/7/2025 (ngày vận hành chính quyền hai cấp) đến ngày 30/11/2025').
@@ -59,7 +65,7 @@ _UNTIL = re.compile(rf"(?:đến|tới)\s+(?:hết\s+)?(?:thời điểm\s+)?({D
 _FIRST_MONTHS = re.compile(r"(\d{1,2}|sáu|chín) tháng (?:đầu )?năm (\d{4})")
 _LAST_HALF = re.compile(r"(?:6 tháng cuối|nửa cuối) năm (\d{4})")
 _FIRST_HALF = re.compile(r"nửa đầu năm (\d{4})")
-_QUARTER = re.compile(r"quý\s+(iv|iii|ii|i|[1-4])\s*(?:/|năm\s+)(\d{4})")
+_QUARTER = re.compile(rf"quý\s+({_ROMANS}|[1-4])\s*(?:/|năm\s+)(\d{{4}})")
 _MONTH = re.compile(r"tháng\s+(\d{1,2})\s*(?:/|năm\s+)(\d{4})")
 _YEAR = re.compile(r"năm\s+(\d{4})(?![\d/\-–])")
 _SAME_PERIOD = re.compile(r"cùng kỳ(?: năm trước| năm (\d{4}))?")
@@ -195,7 +201,7 @@ def _last_half(m: re.Match[str], _text: str) -> Period:
 
 
 def _quarter(m: re.Match[str], _text: str) -> Period:
-    q, y = _ROMAN_Q[m.group(1)], int(m.group(2))
+    q, y = _quarter_of(m.group(1)), int(m.group(2))
     return Period(date(y, 3 * q - 2, 1), month_end(y, 3 * q), m.group(0))
 
 
