@@ -369,9 +369,17 @@ def history_table(log: pd.DataFrame, labels: dict[str, str], report_types: dict[
                 for r in records
             ],
             "Lý do": log["why"],
-            "Áp dụng": ["có" if a else "không (số liệu không còn)" for a in log["applied"]],
+            "Áp dụng": [_applied_text(r) for r in records],
         }
     )
+
+
+def _applied_text(row: dict) -> str:
+    """Whether a correction applied; one that followed its figure to a new span says so."""
+    if not row["applied"]:
+        return "không (số liệu không còn)"
+    moved = row.get("applied_key")
+    return "có (số liệu được dò lại sau khi cách trích xuất thay đổi)" if isinstance(moved, str) and moved else "có"
 
 
 def history(labels: dict[str, str], report_types: dict[str, str]) -> None:

@@ -170,6 +170,7 @@ def _load_corrections_arg(path: str | None, who: str, by_name: dict[str, str]) -
                 who=item.get("who") or who,
                 fact_key=item.get("fact_key") or item.get("mention_key"),  # an assignment names a mention
                 old_value=item.get("old_value"),
+                num_start=item.get("num_start"), num_value=item.get("num_value"), quote=item.get("quote"),
             )  # fmt: skip
         )
     return out

@@ -30,7 +30,7 @@ import pyarrow as pa
 from contract import REPORT_TYPE_LABELS, SCHEMA_PATH, SEVERITIES, STATUSES
 from etl import __version__
 from etl.catalog import Catalog
-from etl.checks import COLLECTION, Finding, check_inputs, log_findings, official_ranks, run_checks
+from etl.checks import COLLECTION, ORPHAN_CHECK, Finding, check_inputs, log_findings, official_ranks, run_checks
 from etl.corrections import Correction, CorrectionsLog
 from etl.rows import DocRows, columns, source_row
 from etl.serving import write_serving
@@ -144,7 +144,7 @@ def _write_new(run: BuildRun, chunks: Callable[[], Iterator[Chunk]]) -> BuildRep
                 loader.add(chunk)
         loader.finish()
         _insert_vocabulary(con, run)
-        _insert(con, "corrections", _corrections_frame(run.log.corrections, loader.applied, run.build_id))
+        _insert(con, "corrections", _corrections_frame(run.log.corrections, loader, run.build_id))
         across = run_checks(check_inputs(con, scope=COLLECTION), run.catalog, run.checks, scope=COLLECTION)
         findings = loader.findings + across + log_findings(run.log.problems)
         _insert(con, "findings", _findings_frame(findings, run.build_id), ignore_duplicates=True)
@@ -219,6 +219,7 @@ def _finish(
     _mark_facts(con, run.build_id, provinces)
     _serve(con, provinces)
     report.findings = con.execute("SELECT count(*) FROM findings").fetchone()[0]
+    report.warnings = [*run.log.problems, *_orphan_warnings(con)]
     _count(con, report)
     con.execute("DELETE FROM build_sources")
     _insert(con, "build_sources", pd.DataFrame(sources, columns=columns("build_sources")).assign(build_id=run.build_id))
@@ -229,6 +230,13 @@ def _finish(
     con.execute("DELETE FROM builds")
     _insert(con, "builds", pd.DataFrame([row]))
     report.seconds = time.perf_counter() - run.started
+
+
+def _orphan_warnings(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The corrections that name no figure of their document now, as the warehouse holds them
+    (an incremental build keeps those of the documents it did not read again)."""
+    found = con.execute("SELECT message FROM findings WHERE check_id = ? ORDER BY message", [ORPHAN_CHECK])
+    return [message for (message,) in found.fetchall()]
 
 
 def sweep_leftovers(db_path: Path) -> int:
@@ -261,6 +269,7 @@ class _Loader:
         self.sources: list[dict[str, object]] = []
         self.errors: list[tuple[str, str]] = []
         self.applied: set[str] = set()
+        self.remapped: dict[str, str] = {}
         self.findings: list[Finding] = []
         self.documents = self.flushed = 0
         con.execute("SET threads = 1")
@@ -272,6 +281,7 @@ class _Loader:
         self.sources.extend(chunk.sources)
         self.errors.extend(errors)
         self.applied |= chunk.applied
+        self.remapped.update(chunk.remapped)
         self.findings.extend(chunk.findings)
         self.documents += len(chunk.sources) - len(errors)
         if self.documents - self.flushed >= self.batch:
@@ -345,12 +355,15 @@ def _indicators_frame(catalog: Catalog, checks: dict, build_id: str) -> pd.DataF
     return pd.DataFrame(rows, columns=columns("indicators"))
 
 
-def _corrections_frame(corrections: list[Correction], applied: set[str], build_id: str) -> pd.DataFrame:
+def _corrections_frame(corrections: list[Correction], loader: _Loader, build_id: str) -> pd.DataFrame:
+    """The log as replayed: each correction, whether it found its figure, and where it found it
+    when the figure's span had moved."""
     rows = [
         {
             "correction_id": c.correction_id, "made_at": _naive(c.at), "who": c.who, "why": c.why,
             "doc_sha256": c.doc_sha256, "fact_key": c.fact_key, "field": c.field, "old_value": c.old_value,
-            "new_value": c.new_value, "applied": c.correction_id in applied, "build_id": build_id,
+            "new_value": c.new_value, "applied": c.correction_id in loader.applied,
+            "applied_key": loader.remapped.get(c.correction_id), "build_id": build_id,
         }
         for c in corrections
     ]  # fmt: skip
@@ -434,10 +447,11 @@ def _unchanged_report(run: BuildRun) -> BuildReport:
         failed = con.execute("SELECT file_name, error FROM build_sources WHERE status = 'failed'").fetchall()
         n_findings = con.execute("SELECT count(*) FROM findings").fetchone()[0]
         n_mentions = con.execute("SELECT count(*) FROM mentions").fetchone()[0]
+        orphans = _orphan_warnings(con)
     finally:
         con.close()
     report = BuildReport(build_id=build_id, db_path=run.db_path, documents=docs, facts=facts, findings=n_findings,
-                         mentions=n_mentions, warnings=list(run.log.problems), mode="incremental")  # fmt: skip
+                         mentions=n_mentions, warnings=[*run.log.problems, *orphans], mode="incremental")  # fmt: skip
     report.errors = [(f, e) for f, e in failed]
     report.seconds = time.perf_counter() - run.started
     return report
@@ -493,8 +507,23 @@ def _replace_documents(con: duckdb.DuckDBPyConnection, affected: list[str], chun
         loader.add(chunk)
     loader.finish()
     new = [r[0] for r in con.execute("SELECT DISTINCT province FROM documents JOIN affected USING (doc_id)").fetchall()]
+    _replace_orphans(con, affected, loader, build_id)
     con.unregister("affected")
     return sorted({*old, *new}, key=str)
+
+
+def _replace_orphans(con: duckdb.DuckDBPyConnection, affected: list[str], loader: _Loader, build_id: str) -> None:
+    """The corrections of the documents read again: their orphan warnings anew, and those that
+    found their figure marked applied (with the key they followed it to). The log is the same as
+    the last build's, or the build would be full."""
+    con.execute("DELETE FROM findings WHERE check_id = ? AND list_has_any(doc_ids, ?)", [ORPHAN_CHECK, affected])
+    orphans = [f for f in loader.findings if f.check == ORPHAN_CHECK]
+    _insert(con, "findings", _findings_frame(orphans, build_id), ignore_duplicates=True)
+    for correction_id in sorted(loader.applied):
+        con.execute(
+            "UPDATE corrections SET applied = true, applied_key = coalesce(?, applied_key) WHERE correction_id = ?",
+            [loader.remapped.get(correction_id), correction_id],
+        )
 
 
 def _refresh_findings(con: duckdb.DuckDBPyConnection, provinces: list, run: BuildRun) -> None:
@@ -503,7 +532,7 @@ def _refresh_findings(con: duckdb.DuckDBPyConnection, provinces: list, run: Buil
     if provinces:
         where = _province_scope(con, provinces)
         inputs = check_inputs(con, where)
-        con.execute(f"DELETE FROM findings WHERE {where}")  # noqa: S608 - our own clause
+        con.execute(f"DELETE FROM findings WHERE {where} AND check_id <> ?", [ORPHAN_CHECK])  # noqa: S608 - ours
         con.unregister("scope")
         found = run_checks(inputs, run.catalog, run.checks)
         _insert(con, "findings", _findings_frame(found, run.build_id), ignore_duplicates=True)

@@ -81,6 +81,7 @@ class Chunk:
     mentions: pa.Table | Path  # measured numbers no indicator took
     applied: frozenset[str]
     findings: list[Finding]  # of the checks within one document
+    remapped: dict[str, str] = field(default_factory=dict)  # correction id -> the key of the figure it followed
 
     @property
     def errors(self) -> list[tuple[str, str]]:
@@ -142,6 +143,7 @@ def _chunk_of(done: list[DocumentRows]) -> Chunk:
         mentions=_spooled(mentions, spool) if spool else mentions,  # type: ignore[arg-type]
         applied=frozenset().union(*(r.applied for r in rows)),
         findings=[f for d in done for f in d.findings],
+        remapped={i: key for r in rows for i, key in r.remapped},
     )
 
 

@@ -724,6 +724,7 @@ def _fact(doc: _Doc, c: _Candidate, role: str) -> Fact:
         denominator=c.denominator,
         role=role,
         parts=c.parts,
+        num_start=doc.norm.to_original(c.num_start),
     )
 
 
@@ -1191,4 +1192,5 @@ def _mention(doc: _Doc, q: Quantity, sentence: Sentence, reason: str) -> Mention
         sentence_start=s_start,
         sentence_end=s_end,
         reason=reason,
+        num_start=doc.norm.to_original(q.num_start),
     )
