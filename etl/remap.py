@@ -172,7 +172,7 @@ def _value_problem(c: Correction, hit: Figure, earlier: list[float]) -> str | No
         return None
     if recorded is None or any(_same(recorded, v) for v in allowed):
         return None
-    return f"số liệu ở vị trí đó nay đọc là {_num(hit.value)}, khác giá trị {_num(recorded)} lúc sửa"
+    return f"số liệu ở vị trí đó nay đọc là {_vn(hit.value)} (lúc sửa: {_vn(recorded)})"
 
 
 def _follow(
@@ -366,3 +366,9 @@ def stamped(c: Correction, facts: Iterable[Fact], mentions: Iterable[Mention], t
 
 def _num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def _vn(value: float) -> str:
+    """A value as officials write it in a message: 1.204 for a thousand and more, 12,5."""
+    whole, _, decimals = f"{value:,.6f}".rstrip("0").rstrip(".").partition(".")
+    return whole.replace(",", ".") + ("," + decimals if decimals else "")
