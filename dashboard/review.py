@@ -419,9 +419,12 @@ def correction_payload(pending_row: dict) -> dict:
 
 
 def etl_warning_text(row: dict) -> str:
-    """One Vietnamese line for a warning the ETL emitted (a skipped line of the corrections log):
-    the file and line it concerns, and why."""
+    """One Vietnamese line for a warning the ETL emitted: a skipped line of the corrections log
+    (the file and line it concerns, and why), or a correction whose figure the report no longer
+    has (the report by its citation, never its stored name)."""
     file_name, message = Path(str(row.get("file") or "")).name, str(row.get("message") or "").strip()
+    if row.get("doc_id"):
+        return f"Cảnh báo — {known_report(str(row['doc_id']))}: {message or 'không rõ lý do'}"
     where = "" if not file_name or message.startswith(file_name) else f"{file_name}: "
     return f"Cảnh báo — {where}{message or 'không rõ lý do'}"
 

@@ -20,6 +20,7 @@ from etl.sources import shown
 if TYPE_CHECKING:
     from etl.build import BuildInputs
     from etl.pipeline import Extraction
+    from etl.warehouse import BuildReport
 
 DEFAULT_RAW = Path("data/raw")
 DEFAULT_DB = Path("data/warehouse.duckdb")
@@ -47,7 +48,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     print(f"Số liệu chưa gán chỉ tiêu: {report.mentions}")
     for name, reason in report.errors:
         print(f"LỖI  {shown(name)}: {shown(reason)}", file=sys.stderr)
-    _warn(args, report.warnings)
+    _warn(args, report)
     print(f"Phát hiện kiểm tra chất lượng: {report.findings}")
     print(f"Thời gian: {report.seconds:.2f} giây; tệp lỗi: {len(report.errors)}")
     return 1 if report.errors else 0
@@ -63,13 +64,19 @@ def _inputs(args: argparse.Namespace) -> BuildInputs:
     return BuildInputs(raw_dir=raw, corrections=corrections, reference_dir=reference, lock_dir=raw.parent)
 
 
-def _warn(args: argparse.Namespace, warnings: list[str]) -> None:
-    """The build's warnings (bad lines of the corrections log): on stderr, or as JSON rows."""
-    for text in warnings:
-        if getattr(args, "json", False):
-            print(json.dumps({"type": "warning", "file": "corrections.jsonl", "message": text}, ensure_ascii=False))
-        else:
+def _warn(args: argparse.Namespace, report: BuildReport) -> None:
+    """The build's warnings (bad lines of the corrections log, corrections naming no figure now):
+    on stderr, or as JSON rows (an orphaned correction's with the document it concerns)."""
+    if not getattr(args, "json", False):
+        for text in report.warnings:
             print(f"CẢNH BÁO  {text}", file=sys.stderr)
+        return
+    orphans = len(report.orphans)
+    for text in report.warnings[: len(report.warnings) - orphans]:
+        print(json.dumps({"type": "warning", "file": "corrections.jsonl", "message": text}, ensure_ascii=False))
+    for doc_id, message in report.orphans:
+        row = {"type": "warning", "file": "corrections.jsonl", "doc_id": doc_id, "message": message}
+        print(json.dumps(row, ensure_ascii=False))
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -201,7 +208,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     done = {"type": "published", "stored": [p.relative_to(raw).as_posix() for p in stored],
             "corrections": len(corrections), "build_id": report.build_id, "documents": report.documents}  # fmt: skip
     _say(args, done, f"ĐÃ CÔNG BỐ  {len(stored)} tệp, {len(corrections)} sửa đổi; kho dựng lại ({report.build_id})")
-    _warn(args, report.warnings)
+    _warn(args, report)
     return 1 if any(i.error for i in items) or report.errors else 0
 
 
@@ -242,7 +249,7 @@ def cmd_correct(args: argparse.Namespace) -> int:
         return 0
     _say(args, {"type": "corrected", "corrections": len(corrections), "build_id": report.build_id},
          f"ĐÃ LƯU  {len(corrections)} sửa đổi; kho dựng lại ({report.build_id})")  # fmt: skip
-    _warn(args, report.warnings)
+    _warn(args, report)
     return 0
 
 

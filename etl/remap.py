@@ -10,7 +10,7 @@ indicator (for an assignment: an unassigned number), and its number where the co
 is the same file, so the old span still reads the same text). A recorded value must match.
 
 A correction that finds no figure, or more than one, is not applied and ``orphan_messages``
-says so in Vietnamese, naming the file and the figure: the build reports it, never drops it.
+says so in Vietnamese, naming the figure: the build reports it with its file, never drops it.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from datetime import date
 from etl.catalog import Catalog
 from etl.corrections import ASSIGN, Correction, fact_key, mention_key
 from etl.models import Fact, Mention
-from etl.sources import shown
 from etl.text.numbers import parse_numeral
 
 __all__ = ["Figure", "Resolved", "number_starts", "orphan_messages", "resolve", "stamped"]
@@ -274,15 +273,16 @@ def resolve(
     return replace(out, satisfied=frozenset(satisfied))
 
 
-def orphan_messages(doc_id: str, resolved: Resolved, applied: set[str], text: str, catalog: Catalog) -> list[str]:
-    """One Vietnamese line per correction of the document that names no figure of it now."""
+def orphan_messages(resolved: Resolved, applied: set[str], text: str, catalog: Catalog) -> list[str]:
+    """One Vietnamese line per correction of the document that names no figure of it now (the
+    document is named beside it: by its file in a build's warnings, its citation on a page)."""
     lines = []
     for c in resolved.corrections:
         if c.fact_key is None or c.correction_id in applied or c.correction_id in resolved.satisfied:
             continue
         why = resolved.reasons.get(c.correction_id) or _unapplied_reason(c, catalog)
         lines.append(
-            f"{shown(doc_id)}: sửa đổi «{_what(c, catalog)}» cho số liệu {_figure_text(c, text, catalog)} "
+            f"Sửa đổi «{_what(c, catalog)}» cho số liệu {_figure_text(c, text, catalog)} "
             f"không còn áp dụng được: {why}. Hãy xem lại số liệu này và ghi lại sửa đổi nếu cần "
             f"(mã sửa đổi {c.correction_id})."
         )

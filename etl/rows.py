@@ -78,7 +78,7 @@ class DocRows:
     facts: tuple[tuple, ...]
     applied: frozenset[str]  # corrections that found their document or figure
     mentions: tuple[tuple, ...] = ()
-    orphans: tuple[str, ...] = ()  # one Vietnamese line per correction of the file that names no figure of it now
+    orphans: tuple[str, ...] = ()  # one Vietnamese line per correction of the document naming no figure of it now
     remapped: tuple[tuple[str, str], ...] = ()  # (correction id, key of the figure it followed when its span moved)
 
     @property
@@ -161,7 +161,7 @@ def doc_rows(doc_id: str, ex: Extraction, corrections: list[Correction], catalog
         facts=tuple(facts),
         applied=frozenset(applied),
         mentions=tuple(mentions),
-        orphans=tuple(orphan_messages(doc_id, resolved, applied, s.text, catalog)),
+        orphans=tuple(orphan_messages(resolved, applied, s.text, catalog)),
         remapped=tuple((i, key) for i, key in resolved.remapped.items() if i in applied),
     )
 

@@ -34,7 +34,7 @@ from etl.checks import COLLECTION, ORPHAN_CHECK, Finding, check_inputs, log_find
 from etl.corrections import Correction, CorrectionsLog
 from etl.rows import DocRows, columns, source_row
 from etl.serving import write_serving
-from etl.sources import raw_entries, raw_files
+from etl.sources import raw_entries, raw_files, shown
 from etl.workers import (
     Chunk,
     chunk_of_rows,
@@ -62,7 +62,8 @@ class BuildReport:
     findings: int = 0
     changed: int = 0  # documents extracted again (incremental builds)
     seconds: float = 0.0
-    warnings: list[str] = field(default_factory=list)  # one Vietnamese line each: bad lines of the log
+    warnings: list[str] = field(default_factory=list)  # one Vietnamese line each: bad lines of the log, orphans
+    orphans: list[tuple[str, str]] = field(default_factory=list)  # (file, message): corrections naming no figure now
     mode: str = "full"  # full | incremental (unchanged: nothing written)
 
 
@@ -219,7 +220,7 @@ def _finish(
     _mark_facts(con, run.build_id, provinces)
     _serve(con, provinces)
     report.findings = con.execute("SELECT count(*) FROM findings").fetchone()[0]
-    report.warnings = [*run.log.problems, *_orphan_warnings(con)]
+    _warn_orphans(report, run.log.problems, _orphans(con))
     _count(con, report)
     con.execute("DELETE FROM build_sources")
     _insert(con, "build_sources", pd.DataFrame(sources, columns=columns("build_sources")).assign(build_id=run.build_id))
@@ -232,11 +233,17 @@ def _finish(
     report.seconds = time.perf_counter() - run.started
 
 
-def _orphan_warnings(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """The corrections that name no figure of their document now, as the warehouse holds them
-    (an incremental build keeps those of the documents it did not read again)."""
-    found = con.execute("SELECT message FROM findings WHERE check_id = ? ORDER BY message", [ORPHAN_CHECK])
-    return [message for (message,) in found.fetchall()]
+def _orphans(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """(file, message) of each correction that names no figure of its document now, as the
+    warehouse holds them (an incremental build keeps those of the documents it did not read again)."""
+    sql = "SELECT doc_ids[1], message FROM findings WHERE check_id = ? ORDER BY doc_ids[1], message"
+    return [(doc_id, message) for doc_id, message in con.execute(sql, [ORPHAN_CHECK]).fetchall()]
+
+
+def _warn_orphans(report: BuildReport, problems: list[str], orphans: list[tuple[str, str]]) -> None:
+    """The build's warnings: the log's bad lines, then each orphaned correction with its file."""
+    report.orphans = orphans
+    report.warnings = [*problems, *(f"{shown(doc_id)}: {message}" for doc_id, message in orphans)]
 
 
 def sweep_leftovers(db_path: Path) -> int:
@@ -447,11 +454,12 @@ def _unchanged_report(run: BuildRun) -> BuildReport:
         failed = con.execute("SELECT file_name, error FROM build_sources WHERE status = 'failed'").fetchall()
         n_findings = con.execute("SELECT count(*) FROM findings").fetchone()[0]
         n_mentions = con.execute("SELECT count(*) FROM mentions").fetchone()[0]
-        orphans = _orphan_warnings(con)
+        orphans = _orphans(con)
     finally:
         con.close()
     report = BuildReport(build_id=build_id, db_path=run.db_path, documents=docs, facts=facts, findings=n_findings,
-                         mentions=n_mentions, warnings=[*run.log.problems, *orphans], mode="incremental")  # fmt: skip
+                         mentions=n_mentions, mode="incremental")  # fmt: skip
+    _warn_orphans(report, run.log.problems, orphans)
     report.errors = [(f, e) for f, e in failed]
     report.seconds = time.perf_counter() - run.started
     return report

@@ -127,14 +127,15 @@ def two_figures(ex: Extraction) -> tuple[Extraction, str]:
     return replace(ex, facts=(*ex.facts, other)), old_key
 
 
-def test_an_ambiguous_remap_is_not_applied_and_is_reported_naming_the_file(ex):
+def test_an_ambiguous_remap_is_not_applied_and_is_reported_naming_the_figure(ex):
+    """The document's rows carry the message; the build names the file beside it (tests/reliability)."""
     new, old_key = two_figures(ex)
     c = old_line(replace(correction(ex, received(ex), "status", "rejected", "amb1"), fact_key=old_key))
     out = doc_rows(DOC, new, [c])
     assert "amb1" not in out.applied and out.remapped == ()
     assert {f["status"] for f in facts_of(out)} == {"extracted"}
     (message,) = out.orphans
-    assert message.startswith(f"{DOC}: sửa đổi «loại bỏ» cho số liệu «tiếp nhận 1.204 hồ sơ, giải quyết")
+    assert message.startswith("Sửa đổi «loại bỏ» cho số liệu «tiếp nhận 1.204 hồ sơ, giải quyết")
     assert "có 2 số liệu của chỉ tiêu đó trùng vị trí cũ («tiếp nhận 1.204 hồ sơ»; «1.150 hồ sơ»)" in message
     assert "không còn áp dụng được" in message and "amb1" in message
 
@@ -153,7 +154,7 @@ def test_a_figure_that_is_gone_leaves_its_correction_reported_not_dropped(ex):
     out = doc_rows(DOC, gone, [c])
     assert "g1" not in out.applied
     (message,) = out.orphans
-    assert message.startswith(f"{DOC}: sửa đổi «sửa giá trị thành 1250» cho số liệu «tiếp nhận 1.204 hồ sơ»")
+    assert message.startswith("Sửa đổi «sửa giá trị thành 1250» cho số liệu «tiếp nhận 1.204 hồ sơ»")
     assert "không còn số liệu nào của chỉ tiêu đó ở vị trí ấy" in message
 
 

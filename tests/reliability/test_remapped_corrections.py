@@ -9,6 +9,7 @@ reports exactly what a full build of the same folder does."""
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import io
 import json
@@ -24,6 +25,7 @@ import pytest
 
 from etl import transform
 from etl.build import build_warehouse, update_warehouse
+from etl.cli import _warn as warn
 from etl.cli import main as cli
 from etl.corrections import fact_key, read_corrections
 from etl.pipeline import Extraction
@@ -139,15 +141,22 @@ def test_corrections_follow_their_figures_through_a_change_of_extractor(correcte
     assert applied == {figures[n]["key"]: key for n, (key, *_) in now.items()}
     retired = figures["retired"]
     (warning,) = report.warnings
-    assert warning.startswith(f"{retired['doc_id']}: sửa đổi «loại bỏ» cho số liệu «")
-    assert "không còn áp dụng được" in warning
+    assert warning.startswith(f"{retired['doc_id']}: Sửa đổi «loại bỏ» cho số liệu «")
+    assert "không còn áp dụng được" in warning and report.orphans == [(retired["doc_id"], warning.split(": ", 1)[1])]
+    message = report.orphans[0][1]
     assert rows(db, "SELECT doc_ids, message FROM findings WHERE check_id = 'corrections_orphan'") == [
-        ([retired["doc_id"]], warning)
+        ([retired["doc_id"]], message)
     ]
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         cli(["check", "--db", str(db)])
-    assert f"corrections_orphan: Sửa đổi không còn áp dụng được — {warning} ({retired['doc_id']})" in out.getvalue()
+    assert f"corrections_orphan: Sửa đổi không còn áp dụng được — {message} ({retired['doc_id']})" in out.getvalue()
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        warn(argparse.Namespace(json=True), report)  # what the import page reads after a publish
+    assert [json.loads(x) for x in out.getvalue().splitlines()] == [
+        {"type": "warning", "file": LOG, "doc_id": retired["doc_id"], "message": message}
+    ]
 
 
 def _state(db: Path) -> dict[str, object]:
@@ -173,6 +182,6 @@ def test_an_incremental_build_applies_and_reports_what_a_full_build_does(correct
     assert incremental is not None and incremental.mode == "incremental" and incremental.changed == 2
     assert _state(db) == _state(full_db)
     assert sorted(incremental.warnings) == sorted(full.warnings) and len(full.warnings) == 2
-    assert any(w.startswith(f"ban_sao_{figures['retired']['doc_id']}: sửa đổi «loại bỏ»") for w in full.warnings)
+    assert any(w.startswith(f"ban_sao_{figures['retired']['doc_id']}: Sửa đổi «loại bỏ»") for w in full.warnings)
     copy = figure(db, f"ban_sao_{figures['value']['doc_id']}", figures["value"]["key"])
     assert (copy[1], copy[2]) == (figures["value"]["value"] + 7, "corrected")
