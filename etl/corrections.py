@@ -119,7 +119,7 @@ class Correction:
 
     def _figure_problem(self) -> str | None:
         """The recorded figure must be usable to find it again (a hand-written line may be wrong)."""
-        if self.num_start is not None and self.num_start < 0:
+        if self.num_start is not None and (type(self.num_start) is not int or self.num_start < 0):
             return f"vị trí số liệu {self.num_start!r} không hợp lệ"
         if self.num_value is not None and not _is_number(self.num_value):
             return f"giá trị gốc {self.num_value!r} không phải là số"

@@ -249,6 +249,8 @@ def resolve(
     the one figure it meant, when exactly one fits; the others keep their key and a reason."""
     mine = [c for c in corrections if c.doc_sha256 == sha256]
     out = Resolved([])
+    if not mine:  # most documents: nothing to follow
+        return out
     fact_figs, mention_figs = _fact_figures(facts, text), _mention_figures(mentions, text)
     assignments, satisfied = _resolve_assignments(mine, mention_figs, fact_figs, text, out)
     figures = {**fact_figs, **_assigned_figures(assignments.values(), mention_figs, fact_figs, catalog)}
