@@ -178,6 +178,9 @@ def _follow(
     c: Correction, figures: Iterable[Figure], text: str, earlier: dict[str, list[float]]
 ) -> tuple[Figure | None, str]:
     """The one figure the correction meant, or why there is none."""
+    _, start, end = _span(c.fact_key) or ("", -1, -1)
+    if c.quote is not None and text[max(start, 0) : max(end, 0)] != c.quote:  # offsets no longer mean the same
+        return None, "chữ của văn bản ở vị trí cũ đã khác lúc sửa (tệp nay được đọc khác)"
     hits = _candidates(c, figures, text)
     if not hits:
         return None, "lần trích xuất này không còn số liệu nào của chỉ tiêu đó ở vị trí ấy"

@@ -169,6 +169,19 @@ def test_a_figure_read_as_another_value_is_not_taken_for_the_one_corrected(ex):
     assert "số liệu ở vị trí đó nay đọc là 1,204 (lúc sửa: 1.204)" in message
 
 
+def test_a_recorded_figure_is_not_followed_into_a_text_read_differently(ex):
+    """Same file, but the reader now turns it into other text: offsets mean other words, so no remap."""
+    c = correction(ex, received(ex), "status", "rejected", "t1")
+    text = ex.source.text.replace("Trong năm 2024", "Trong cả năm 2024")  # everything after moves by 3
+    reread = replace(widened(ex), source=replace(ex.source, text=text))
+    shifted = tuple(replace(f, char_start=f.char_start + 3, char_end=f.char_end + 3, num_start=f.num_start + 3)
+                    if f.indicator == "tthc_received" else f for f in reread.facts)  # fmt: skip
+    out = doc_rows(DOC, replace(reread, facts=shifted), [c])
+    assert "t1" not in out.applied and {r["status"] for r in facts_of(out)} == {"extracted"}
+    (message,) = out.orphans
+    assert "chữ của văn bản ở vị trí cũ đã khác lúc sửa" in message
+
+
 def test_a_correction_of_another_indicator_never_follows_a_figure_at_the_same_place(ex):
     f = received(ex)
     c = replace(correction(ex, f, "status", "rejected", "o1"), fact_key=f"tthc_on_time@{f.char_start}-{f.char_end}")
