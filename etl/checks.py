@@ -416,7 +416,7 @@ def log_findings(problems: list[str]) -> list[Finding]:
 
 def orphan_findings(doc_id: str, province: str | None, messages: tuple[str, ...]) -> list[Finding]:
     """Each correction of a document that names no figure of it now, as a warning on the
-    data-quality page (the message names the file, the figure and why)."""
+    data-quality page (the message names the figure and why; the page cites the document)."""
     title = "Sửa đổi không còn áp dụng được"
     return [Finding(ORPHAN_CHECK, "canh_bao", title, m, province, (doc_id,), ()) for m in messages]
 

@@ -527,11 +527,14 @@ def _replace_orphans(con: duckdb.DuckDBPyConnection, affected: list[str], loader
     con.execute("DELETE FROM findings WHERE check_id = ? AND list_has_any(doc_ids, ?)", [ORPHAN_CHECK, affected])
     orphans = [f for f in loader.findings if f.check == ORPHAN_CHECK]
     _insert(con, "findings", _findings_frame(orphans, build_id), ignore_duplicates=True)
-    for correction_id in sorted(loader.applied):
-        con.execute(
-            "UPDATE corrections SET applied = true, applied_key = coalesce(?, applied_key) WHERE correction_id = ?",
-            [loader.remapped.get(correction_id), correction_id],
-        )
+    ids = sorted(loader.applied)
+    found = pd.DataFrame({"correction_id": ids, "applied_key": [loader.remapped.get(i) for i in ids]}, dtype="string")
+    con.register("found", found)
+    con.execute(
+        "UPDATE corrections SET applied = true, applied_key = coalesce(found.applied_key, corrections.applied_key) "
+        "FROM found WHERE corrections.correction_id = found.correction_id"
+    )
+    con.unregister("found")
 
 
 def _refresh_findings(con: duckdb.DuckDBPyConnection, provinces: list, run: BuildRun) -> None:

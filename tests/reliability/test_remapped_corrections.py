@@ -172,16 +172,23 @@ def _state(db: Path) -> dict[str, object]:
 def test_an_incremental_build_applies_and_reports_what_a_full_build_does(corrected, tmp_path):
     folder, figures = corrected
     raw, db = _copy(folder, tmp_path)
+    rejected = figures["rejected"]["doc_id"]
+    aside = tmp_path / rejected
+    (raw / rejected).rename(aside)  # not there at the first build: its correction not applied yet
     with new_extractor(figures):
         build_warehouse(raw, db)
+        assert rows(db, "SELECT count(*) FROM corrections WHERE NOT applied") == [(2,)]
+        aside.rename(raw / rejected)
         for name in ("value", "retired"):  # the same reports again under other names: read by the incremental build
             shutil.copy(raw / figures[name]["doc_id"], raw / f"ban_sao_{figures[name]['doc_id']}")
         incremental = update_warehouse(raw, db)
         full_db = db.with_name("full.duckdb")
         full = build_warehouse(raw, full_db)
-    assert incremental is not None and incremental.mode == "incremental" and incremental.changed == 2
+    assert incremental is not None and incremental.mode == "incremental" and incremental.changed == 3
     assert _state(db) == _state(full_db)
+    assert rows(db, "SELECT count(*) FROM corrections WHERE NOT applied") == [(1,)]  # the retired figure's
     assert sorted(incremental.warnings) == sorted(full.warnings) and len(full.warnings) == 2
     assert any(w.startswith(f"ban_sao_{figures['retired']['doc_id']}: Sửa đổi «loại bỏ»") for w in full.warnings)
     copy = figure(db, f"ban_sao_{figures['value']['doc_id']}", figures["value"]["key"])
     assert (copy[1], copy[2]) == (figures["value"]["value"] + 7, "corrected")
+    assert figure(db, rejected, figures["rejected"]["key"])[2] == "rejected"
