@@ -63,5 +63,5 @@ def extractions(n_facts: int, catalog: Catalog, n_docs: int | None = None) -> It
             facts.append(Fact(doc_id, ind.code, _value(ind, i), ind.unit, "exact", None if stock else start,
                               None if stock else end, end if stock else None, "1.234 hồ sơ", QUOTE_AT + i % 7,
                               QUOTE_AT + 5 + i % 7, SENTENCE, TEXT.index(SENTENCE), len(TEXT), f"{ind.code}.bench",
-                              0.9))  # fmt: skip
+                              0.9, extractor="bench"))  # fmt: skip
         yield doc_id, Extraction(source, meta, tuple(facts), sha)

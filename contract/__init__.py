@@ -1,6 +1,7 @@
-"""The contract between the ETL and the dashboard: the vocabulary both read (vocabulary.toml)
-and the warehouse's tables and rule views (schema.sql). It imports neither side, nor anything
-outside the standard library, so either side can read it without the other."""
+"""The contract between the ETL and the dashboard: the vocabulary both read (vocabulary.toml),
+the warehouse's tables and rule views (schema.sql) and the import page's messages to and from
+the ETL (messages.py). It imports neither side, nor anything outside the standard library, so
+either side can read it without the other."""
 
 from __future__ import annotations
 

@@ -121,6 +121,7 @@ CREATE TABLE facts (
     fact_key        VARCHAR NOT NULL,      -- extracted indicator @ span: what corrections name
     extracted_value DOUBLE NOT NULL,       -- as the rules read it, before any correction
     extracted_indicator VARCHAR NOT NULL,  -- '' for a figure an editor assigned (rule manual.assign)
+    extractor       VARCHAR NOT NULL,      -- the extractor that made it (rules, …; manual: an editor's assignment)
     build_id        VARCHAR NOT NULL
 );
 

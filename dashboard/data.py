@@ -19,6 +19,7 @@ from dashboard.db import connect, warehouse_path, warehouse_version
 from dashboard.filters import Filters
 
 T = TypeVar("T")
+SHOWN = 10_000  # figures a table shows at once (Tra cứu): a browser table of millions is no answer
 
 
 class _Shared:
@@ -158,6 +159,17 @@ def facts(
     return cached(queries.facts, filters, tuple(indicators), text, None, include_rejected)
 
 
+def fact_page(
+    filters: Filters, indicators: tuple[str, ...] = (), text: str = "", include_rejected: bool = False
+) -> tuple[pd.DataFrame, int]:
+    """The first SHOWN figures under the filters and how many there are in all: a national warehouse
+    holds millions, more than a browser table can carry."""
+    rows = cached(queries.facts, filters, tuple(indicators), text, SHOWN + 1, include_rejected)
+    if len(rows) <= SHOWN:
+        return rows, len(rows)
+    return rows.iloc[:SHOWN], cached(queries.fact_count, filters, tuple(indicators), text, include_rejected)
+
+
 def latest_facts(filters: Filters, indicators: tuple[str, ...] = (), per_indicator: int = 1) -> pd.DataFrame:
     """The newest figures of each province and indicator."""
     return cached(queries.latest_facts, filters, tuple(indicators), per_indicator)
@@ -176,5 +188,5 @@ def latest_build() -> dict | None:
     return cached(queries.latest_build)
 
 
-__all__ = ["cached", "fact_findings", "facts", "has_warehouse", "latest_build", "latest_facts", "options", "shared",
-           "vocabulary"]  # fmt: skip
+__all__ = ["SHOWN", "cached", "fact_findings", "fact_page", "facts", "has_warehouse", "latest_build",
+           "latest_facts", "options", "shared", "vocabulary"]  # fmt: skip

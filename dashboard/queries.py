@@ -176,6 +176,25 @@ def facts(
     return with_titles(con, con.execute(sql, params).df())
 
 
+def fact_count(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    indicators: tuple[str, ...] = (),
+    text: str = "",
+    include_rejected: bool = False,
+    *,
+    from_facts: bool = False,
+) -> int:
+    """How many figures ``facts`` would return without a limit: the page says how many it shows of them."""
+    if not from_facts and served(con):
+        where, params = _fact_where(filters, indicators, text, include_rejected, SERVED_FACTS)
+        sql = f"SELECT count(*) FROM {filters.view(SERVED_FACTS)} WHERE {where}"  # noqa: S608 - placeholders only
+        return int(con.execute(sql, params).fetchone()[0])
+    where, params = _fact_where(filters, indicators, text, include_rejected)
+    sql = f"SELECT count(*) FROM {_LABELLED.format(view=filters.view(FACTS))} WHERE role = 'primary' AND {where}"  # noqa: S608
+    return int(con.execute(sql, params).fetchone()[0])
+
+
 def _latest_level(con: duckdb.DuckDBPyConnection, filters: Filters, indicators: tuple[str, ...], depth: int) -> str:
     """serving_latest's level answering the filters ('' when it holds too few figures per key)."""
     held = con.execute(
@@ -380,21 +399,34 @@ def fact_findings(con: duckdb.DuckDBPyConnection, fact_ids: list[str]) -> pd.Dat
     ).df()
 
 
-def coverage(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+def coverage(con: duckdb.DuckDBPyConnection, filters: Filters, documents: int | None = None) -> pd.DataFrame:
     """Per indicator and document: how many figures, and the worst finding on them
-    (``worst``: severities.sort_order, 0 the most serious)."""
+    (``worst``: severities.sort_order, 0 the most serious); of the ``documents`` newest reports only
+    when given (a heatmap of thousands of reports is no picture)."""
     where, params = filters.where(FACTS)
+    newest = ""
+    if documents is not None:
+        newest = f"""AND doc_id IN (SELECT doc_id FROM {filters.view(FACTS)} WHERE role = 'primary' AND kept
+                     AND {where} GROUP BY doc_id ORDER BY max(report_period_end) DESC NULLS LAST, doc_id LIMIT ?)"""
+        params = [*params, *params, documents]
     return con.execute(
         f"""
         SELECT indicator, label_vi, sort_order, doc_id, province, period_label,
                report_period_end AS doc_end, count(*) AS facts, min(s.worst) AS worst
         FROM {filters.view(FACTS)}
         LEFT JOIN (SELECT code AS finding_severity, sort_order AS worst FROM severities) s USING (finding_severity)
-        WHERE role = 'primary' AND kept AND {where}
+        WHERE role = 'primary' AND kept AND {where} {newest}
         GROUP BY ALL
         """,  # noqa: S608 - placeholders only
         params,
     ).df()
+
+
+def covered_documents(con: duckdb.DuckDBPyConnection, filters: Filters) -> int:
+    """How many reports under the filters state a figure kept: the heatmap says how many it shows."""
+    where, params = filters.where(FACTS)
+    sql = f"SELECT count(DISTINCT doc_id) FROM {filters.view(FACTS)} WHERE role = 'primary' AND kept AND {where}"  # noqa: S608
+    return int(con.execute(sql, params).fetchone()[0])
 
 
 def corrections(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -2,8 +2,9 @@
 tools — correct a document's metadata or one figure, or give a figure no indicator took its
 indicator, always with a reason — publishing, and the corrections history.
 
-Corrections wait in the session as plain dicts (the shape ``python -m etl correct`` reads)
-until the editor publishes or saves them.
+Corrections wait in the session as ``Pending`` (the protocol's request, with the words the page
+shows) until the editor publishes or saves them; the ETL's answers are the protocol's replies
+(contract/messages.py), read by their fields.
 """
 
 from __future__ import annotations
@@ -14,12 +15,26 @@ import os
 import re
 import secrets
 import time
+from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
+from contract.messages import (
+    BuildWarning,
+    Corrected,
+    CorrectionRequest,
+    DocumentFields,
+    Duplicate,
+    Failed,
+    Published,
+    Reply,
+    Staged,
+    StagedFact,
+    StagedMention,
+)
 from dashboard import auth, data, figures, importing, queries
 from dashboard.changes import change_text, target_text
 from dashboard.db import warehouse_path
@@ -40,21 +55,47 @@ def parse_vn_number(text: str) -> float:
     return float(t.replace(",", "."))
 
 
-def pending() -> list[dict]:
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """A correction recorded, not yet applied: what the ETL will be asked, and how the page says it."""
+
+    request: CorrectionRequest
+    label: str  # the figure or 'Thông tin văn bản'
+    change: str  # the change in words
+    pending_id: str
+
+    @property
+    def target(self) -> tuple[str | None, str | None, str]:
+        return self.request.doc_sha256, self.request.fact_key, self.request.field
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What the last publish or save did, kept for the next run of the tab it was asked from."""
+
+    tab: str
+    replies: list[Reply]
+    applied: list[str]  # the corrections applied, in words
+
+
+def pending() -> list[Pending]:
     return st.session_state.setdefault(PENDING, [])
 
 
-def stage(correction: dict) -> None:
+def stage(request: CorrectionRequest, label: str, change: str) -> None:
     """Add a correction to the pending list; one per figure (or report) and field, the latest
     replacing an earlier one, so recording twice never logs a change twice."""
-    target = (correction["doc_sha256"], correction.get("fact_key"), correction["field"])
-    kept = [c for c in pending() if (c["doc_sha256"], c.get("fact_key"), c["field"]) != target]
-    pending()[:] = [*kept, {**correction, "pending_id": secrets.token_hex(6)}]
+    made = Pending(request, label, change, secrets.token_hex(6))
+    pending()[:] = [*(c for c in pending() if c.target != made.target), made]
 
 
 def unstage(pending_id: str) -> None:
     """Drop one pending correction (its remove button) before anything is written."""
-    pending()[:] = [c for c in pending() if c.get("pending_id") != pending_id]
+    pending()[:] = [c for c in pending() if c.pending_id != pending_id]
+
+
+def _pending_for(doc_sha256s: set[str] | None) -> list[Pending]:
+    return [c for c in pending() if doc_sha256s is None or c.request.doc_sha256 in doc_sha256s]
 
 
 def _date(value: object) -> date | None:
@@ -114,9 +155,8 @@ def _record_meta(key: str, doc_sha256: str, meta: dict, report_types: dict[str, 
         _notice(f"meta_{key}", "error", "Cần ghi lý do sửa.")
         return
     for field, value in changed.items():
-        stage({"doc_sha256": doc_sha256, "field": field, "old_value": old[field], "new_value": value,
-               "why": why, "label": "Thông tin văn bản",
-               "change": change_text(field, old[field], value, {}, report_types)})  # fmt: skip
+        request = CorrectionRequest(field=field, doc_sha256=doc_sha256, old_value=old[field], new_value=value, why=why)
+        stage(request, "Thông tin văn bản", change_text(field, old[field], value, {}, report_types))
     _notice(f"meta_{key}", "success", f"Đã ghi nhận {len(changed)} sửa đổi; bấm nút lưu/công bố để áp dụng.")
     _reset_meta(key, values)
 
@@ -220,9 +260,9 @@ def _record_fact(key: str, doc_sha256: str, rows: dict[str, dict], labels: dict[
         return
     why, unit = st.session_state[f"ly_do_{key}"].strip(), str(row.get("unit") or "")
     for field, old, new in changes:
-        stage({"doc_sha256": doc_sha256, "fact_key": chosen, "field": field, "old_value": old, "new_value": new,
-               "why": why, "label": _describe(row, labels),
-               "change": change_text(field, old, new, labels, unit=unit)})  # fmt: skip
+        request = CorrectionRequest(field=field, doc_sha256=doc_sha256, fact_key=chosen, old_value=old,
+                                    new_value=new, why=why)  # fmt: skip
+        stage(request, _describe(row, labels), change_text(field, old, new, labels, unit=unit))
     _notice(key, "success", f"Đã ghi nhận {len(changes)} sửa đổi; bấm nút lưu/công bố để áp dụng.")
     _clear_fact_form(key)
 
@@ -282,9 +322,9 @@ def _record_mention(key: str, doc_sha256: str, rows: dict[str, dict], names: dic
         return
     row = rows[chosen]
     old = f"{vn_value(row['value'])} {row['measure']}".strip()
-    stage({"doc_sha256": doc_sha256, "fact_key": chosen, "field": "assign", "old_value": old,
-           "new_value": indicator, "why": why, "label": names[chosen],
-           "change": change_text("assign", old, indicator, labels)})  # fmt: skip
+    request = CorrectionRequest(field="assign", doc_sha256=doc_sha256, fact_key=chosen, old_value=old,
+                                new_value=indicator, why=why)  # fmt: skip
+    stage(request, names[chosen], change_text("assign", old, indicator, labels))
     _notice(f"gan_{key}", "success", "Đã ghi nhận gán chỉ tiêu; bấm nút lưu/công bố để áp dụng.")
     state[f"gan_chi_tieu_{key}"], state[f"ly_do_gan_{key}"] = "", ""
 
@@ -310,16 +350,15 @@ def mention_form(key: str, doc_sha256: str, mentions: pd.DataFrame, labels: dict
 
 def pending_table(doc_sha256s: set[str] | None = None) -> pd.DataFrame:
     """The pending corrections in words: the figure, what will change, why."""
-    rows = [c for c in pending() if doc_sha256s is None or c["doc_sha256"] in doc_sha256s]
     return pd.DataFrame(
-        [{"Đối tượng": c["label"], "Thay đổi": c["change"], "Lý do": c["why"]} for c in rows],
+        [{"Đối tượng": c.label, "Thay đổi": c.change, "Lý do": c.request.why} for c in _pending_for(doc_sha256s)],
         columns=["Đối tượng", "Thay đổi", "Lý do"],
     )
 
 
 def pending_list(doc_sha256s: set[str]) -> None:
     """The corrections waiting to be applied, each with a button removing it before publishing."""
-    mine = [c for c in pending() if c["doc_sha256"] in doc_sha256s]
+    mine = _pending_for(doc_sha256s)
     if not mine:
         return
     st.markdown(f"**Sửa đổi chờ áp dụng ({len(mine)})**")
@@ -328,24 +367,24 @@ def pending_list(doc_sha256s: set[str]) -> None:
         column.caption(heading)
     for c in mine:
         target, change, why, remove = st.columns(widths, vertical_alignment="center")
-        target.markdown(md_escape(c["label"]))
-        change.markdown(md_escape(c["change"]))
-        why.markdown(md_escape(c["why"]))
-        remove.button("Bỏ", key=f"bo_{c['pending_id']}", help="Bỏ sửa đổi này (chưa ghi gì vào kho)",
-                      on_click=unstage, args=(c["pending_id"],))  # fmt: skip
+        target.markdown(md_escape(c.label))
+        change.markdown(md_escape(c.change))
+        why.markdown(md_escape(c.request.why))
+        remove.button("Bỏ", key=f"bo_{c.pending_id}", help="Bỏ sửa đổi này (chưa ghi gì vào kho)",
+                      on_click=unstage, args=(c.pending_id,))  # fmt: skip
 
 
-def facts_preview(facts: list[dict], labels: dict[str, str]) -> pd.DataFrame:
+def facts_preview(facts: tuple[StagedFact, ...], labels: dict[str, str]) -> pd.DataFrame:
     """The extracted figures of an upload, for review."""
     return pd.DataFrame(
         [
             {
-                "Chỉ tiêu": labels.get(f["indicator"], f["indicator"]),
-                "Giá trị": vn_value(f["value"], f["unit"]),
-                "Đơn vị": f["unit"],
-                "Kỳ": period_text(f["period_start"], f["period_end"], f["as_of"]),
-                "Vai trò": "chính" if f["role"] == "primary" else "giá trị khác",
-                "Trích dẫn": " ".join(f["quote"].split()),
+                "Chỉ tiêu": labels.get(f.indicator, f.indicator),
+                "Giá trị": vn_value(f.value, f.unit),
+                "Đơn vị": f.unit,
+                "Kỳ": period_text(f.period_start, f.period_end, f.as_of),
+                "Vai trò": "chính" if f.role == "primary" else "giá trị khác",
+                "Trích dẫn": " ".join(f.quote.split()),
             }
             for f in facts
         ]
@@ -391,7 +430,7 @@ def history(labels: dict[str, str], report_types: dict[str, str]) -> None:
         st.dataframe(log, hide_index=True, width="stretch")
 
 
-def preview_uploads(uploads: list[importing.Upload]) -> list[dict]:
+def preview_uploads(uploads: list[importing.Upload]) -> list[Reply]:
     """The ETL's reading of each upload, kept for the session so a rerun does not redo it."""
     cache = st.session_state.setdefault("xem_truoc", {})
     rows = []
@@ -403,41 +442,47 @@ def preview_uploads(uploads: list[importing.Upload]) -> list[dict]:
     return rows
 
 
-def staged_facts(row: dict) -> pd.DataFrame:
-    return pd.DataFrame(row["facts"]) if row["facts"] else pd.DataFrame(columns=["fact_key"])
+def _table(records: tuple[StagedFact, ...] | tuple[StagedMention, ...], kind: type) -> pd.DataFrame:
+    """Staged records as the forms' table, one column per field (the warehouse's names)."""
+    return pd.DataFrame([asdict(r) for r in records], columns=list(kind.__dataclass_fields__))
 
 
-def staged_mentions(row: dict) -> pd.DataFrame:
+def staged_facts(row: Staged) -> pd.DataFrame:
+    return _table(row.facts, StagedFact)
+
+
+def staged_mentions(row: Staged) -> pd.DataFrame:
     """An upload's measured numbers no indicator took, as the ETL's preview lists them."""
-    cols = ["mention_key", "value", "measure", "quote", "char_start", "char_end", "sentence", "reason"]
-    return pd.DataFrame(row.get("mentions") or [], columns=cols)
+    return _table(row.mentions, StagedMention)
 
 
-def correction_payload(pending_row: dict) -> dict:
-    """A pending correction in the shape `python -m etl correct` reads."""
-    return {k: pending_row.get(k) for k in ("doc_sha256", "fact_key", "field", "old_value", "new_value", "why")}
+def staged_meta(meta: DocumentFields) -> dict[str, object]:
+    """An upload's metadata in the shape the metadata form reads a warehouse document in."""
+    return {"province": meta.province, "agency": meta.agency, "report_type": meta.report_type,
+            "period_label": meta.period_label, "period_start": meta.period_start,
+            "period_end": meta.period_end}  # fmt: skip
 
 
-def etl_warning_text(row: dict) -> str:
+def etl_warning_text(warning: BuildWarning) -> str:
     """One Vietnamese line for a warning the ETL emitted: a skipped line of the corrections log
     (the file and line it concerns, and why), or a correction whose figure the report no longer
     has (the report by its citation, never its stored name)."""
-    file_name, message = Path(str(row.get("file") or "")).name, str(row.get("message") or "").strip()
-    if row.get("doc_id"):
-        return f"Cảnh báo — {known_report(str(row['doc_id']))}: {message or 'không rõ lý do'}"
+    file_name, message = Path(warning.file).name, warning.message.strip()
+    if warning.doc_id:
+        return f"Cảnh báo — {known_report(warning.doc_id)}: {message or 'không rõ lý do'}"
     where = "" if not file_name or message.startswith(file_name) else f"{file_name}: "
     return f"Cảnh báo — {where}{message or 'không rõ lý do'}"
 
 
-def show_etl_result(rows: list[dict]) -> None:
+def show_etl_result(rows: list[Reply]) -> None:
     """The ETL's answer to a publish or a correction: errors, warnings (one line each), success."""
-    for r in (r for r in rows if r.get("type") == "error"):
-        st.error(md_escape(r["error"]))  # the ETL's message names the uploaded file
-    for r in (r for r in rows if r.get("type") == "warning"):
+    for r in (r for r in rows if isinstance(r, Failed)):
+        st.error(md_escape(r.error))  # the ETL's message names the uploaded file
+    for r in (r for r in rows if isinstance(r, BuildWarning)):
         st.warning(md_escape(etl_warning_text(r)))
-    for r in (r for r in rows if r.get("type") in ("published", "corrected")):
-        stored = len(r.get("stored", []))
-        st.success(f"Đã lưu: {stored} tệp, {r.get('corrections', 0)} sửa đổi; kho dữ liệu đã dựng lại.")
+    for r in (r for r in rows if isinstance(r, Published | Corrected)):
+        stored = len(r.stored) if isinstance(r, Published) else 0
+        st.success(f"Đã lưu: {stored} tệp, {r.corrections} sửa đổi; kho dữ liệu đã dựng lại.")
     st.session_state.pop("xem_truoc", None)
 
 
@@ -495,21 +540,21 @@ def known_report(doc_id: str) -> str:
     return citation(meta, None) if meta else "một báo cáo đã có trong kho"
 
 
-def _upload_messages(rows: list[dict]) -> None:
+def _upload_messages(rows: list[Reply]) -> None:
     for row in rows:
-        if row["type"] == "error":
-            st.error(md_escape(row["error"]))
-        elif row["type"] == "duplicate":
-            st.warning(f"{md_escape(row['file'])}: đã có trong kho (trùng nội dung với "
-                       f"{md_escape(known_report(row['duplicate_of']))}) — sẽ không nhập lại.")  # fmt: skip
+        if isinstance(row, Failed):
+            st.error(md_escape(row.error))
+        elif isinstance(row, Duplicate):
+            st.warning(f"{md_escape(row.file)}: đã có trong kho (trùng nội dung với "
+                       f"{md_escape(known_report(row.duplicate_of))}) — sẽ không nhập lại.")  # fmt: skip
 
 
-def _review_staged(row: dict, labels: dict[str, str], report_types: dict[str, str]) -> None:
-    with st.expander(f"{md_escape(row['file'])} — {len(row['facts'])} số liệu", expanded=True):
-        metadata_form(row["sha256"][:12], row["sha256"], row["meta"], report_types)
-        st.dataframe(facts_preview(row["facts"], labels), hide_index=True, width="stretch")
-        fact_form("moi_" + row["sha256"][:12], row["sha256"], staged_facts(row), labels)
-        mention_form("moi_" + row["sha256"][:12], row["sha256"], staged_mentions(row), labels)
+def _review_staged(row: Staged, labels: dict[str, str], report_types: dict[str, str]) -> None:
+    with st.expander(f"{md_escape(row.file)} — {len(row.facts)} số liệu", expanded=True):
+        metadata_form(row.sha256[:12], row.sha256, staged_meta(row.meta), report_types)
+        st.dataframe(facts_preview(row.facts, labels), hide_index=True, width="stretch")
+        fact_form("moi_" + row.sha256[:12], row.sha256, staged_facts(row), labels)
+        mention_form("moi_" + row.sha256[:12], row.sha256, staged_mentions(row), labels)
 
 
 def _uploader_key() -> str:
@@ -518,16 +563,16 @@ def _uploader_key() -> str:
     return "tai_len" if not generation else f"tai_len_{generation}"
 
 
-def _finish(rows: list[dict], sent: list[dict], tab: str) -> None:
+def _finish(rows: list[Reply], sent: list[Pending], tab: str) -> None:
     """Keep the ETL's answer and what it applied for the next run, drop what was applied from the
     pending list (and the published files from the uploader), and draw the page again from the
     rebuilt warehouse: the review and its button are gone, the sidebar's counts are new."""
-    done = any(r.get("type") in ("published", "corrected") for r in rows)
-    applied = [f"{c['label']} — {c['change']}" for c in sent] if done else []
-    st.session_state[RESULT] = {"tab": tab, "rows": rows, "applied": applied}
+    done = any(isinstance(r, Published | Corrected) for r in rows)
+    applied = [f"{c.label} — {c.change}" for c in sent] if done else []
+    st.session_state[RESULT] = Outcome(tab, rows, applied)
     if done:
-        ids = {c["pending_id"] for c in sent}
-        pending()[:] = [c for c in pending() if c["pending_id"] not in ids]
+        ids = {c.pending_id for c in sent}
+        pending()[:] = [c for c in pending() if c.pending_id not in ids]
         if tab == "tai_len":
             st.session_state[UPLOADS_DONE] = st.session_state.get(UPLOADS_DONE, 0) + 1
     st.session_state.pop("xem_truoc", None)
@@ -537,12 +582,12 @@ def _finish(rows: list[dict], sent: list[dict], tab: str) -> None:
 def show_result(tab: str) -> None:
     """What the last publish or save did, once, on the tab it was asked from."""
     result = st.session_state.get(RESULT)
-    if not result or result["tab"] != tab:
+    if not isinstance(result, Outcome) or result.tab != tab:
         return
     del st.session_state[RESULT]
-    show_etl_result(result["rows"])
-    if result["applied"]:
-        st.markdown("**Đã áp dụng:**\n" + "\n".join(f"- {md_escape(text)}" for text in result["applied"]))
+    show_etl_result(result.replies)
+    if result.applied:
+        st.markdown("**Đã áp dụng:**\n" + "\n".join(f"- {md_escape(text)}" for text in result.applied))
 
 
 def upload_tab(name: str, labels: dict[str, str], report_types: dict[str, str]) -> None:
@@ -557,18 +602,18 @@ def upload_tab(name: str, labels: dict[str, str], report_types: dict[str, str]) 
         st.error(f"{md_escape(refused_name)}: không nhận loại tệp này — chỉ nhận {', '.join(importing.EXTENSIONS)}.")
     rows = preview_uploads(uploads)
     _upload_messages(rows)
-    staged = [r for r in rows if r["type"] == "staged"]
+    staged = [r for r in rows if isinstance(r, Staged)]
     for row in staged:
         _review_staged(row, labels, report_types)
     if not staged:
         return
-    shas = {r["sha256"] for r in staged}
+    shas = {r.sha256 for r in staged}
     pending_list(shas)
     if st.button(f"Công bố {len(staged)} báo cáo", type="primary", key="cong_bo"):
-        mine = [c for c in pending() if c["doc_sha256"] in shas]
-        ready = [u for u in uploads if any(r["file"] == u.name for r in staged)]
-        rows = importing.publish(ready, [correction_payload(c) for c in mine], name, warehouse_path())
-        _finish(rows, mine, "tai_len")
+        mine = _pending_for(shas)
+        ready = [u for u in uploads if any(r.file == u.name for r in staged)]
+        replies = importing.publish(ready, [c.request for c in mine], name, warehouse_path())
+        _finish(replies, mine, "tai_len")
 
 
 def fix_tab(name: str, labels: dict[str, str], report_types: dict[str, str]) -> None:
@@ -584,10 +629,10 @@ def fix_tab(name: str, labels: dict[str, str], report_types: dict[str, str]) -> 
     metadata_form("cu", meta["sha256"], meta, report_types)
     fact_form("cu", meta["sha256"], facts[facts["role"] == "primary"], labels)
     mention_form("cu", meta["sha256"], data.cached(queries.mentions, doc_id), labels)
-    mine = [c for c in pending() if c["doc_sha256"] == meta["sha256"]]
+    mine = _pending_for({meta["sha256"]})
     if not mine:
         return
     pending_list({meta["sha256"]})
     if st.button(f"Lưu {len(mine)} sửa đổi và dựng lại kho", type="primary", key="luu_sua"):
-        rows = importing.correct([correction_payload(c) for c in mine], name, warehouse_path())
-        _finish(rows, mine, "sua")
+        replies = importing.correct([c.request for c in mine], name, warehouse_path())
+        _finish(replies, mine, "sua")

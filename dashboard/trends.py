@@ -24,6 +24,8 @@ def trend_points(df: pd.DataFrame) -> pd.DataFrame:
     """One point per fact: x at the end of its period (or its date), with texts for the hover."""
     if df.empty:
         return df.assign(x=pd.Series(dtype="datetime64[ns]"), period=[], value_text=[], tick=[], document=[])
+    denominators = df["denominator"] if "denominator" in df else pd.Series([None] * len(df), index=df.index)
+    kinds = df["kind"] if "kind" in df else pd.Series([None] * len(df), index=df.index)
     out = df.assign(
         x=ends(df),
         period=[
@@ -31,9 +33,8 @@ def trend_points(df: pd.DataFrame) -> pd.DataFrame:
         ],
         tick=[period_short(a, b, c) for a, b, c in zip(df["period_start"], df["period_end"], df["as_of"], strict=True)],
         value_text=[
-            value_with_unit(v, u, df.get("denominator", pd.Series([None] * len(df))).iloc[i], k)
-            for i, (v, u, k) in enumerate(zip(df["value"], df["unit"], df.get("kind", [None] * len(df)), strict=True))
-        ],  # fmt: skip
+            value_with_unit(v, u, d, k) for v, u, d, k in zip(df["value"], df["unit"], denominators, kinds, strict=True)
+        ],  # the columns looked up once: a Series made per row cost 20 s at a million facts
         document=citations(df, None),  # whole: the chart's hover wraps it
         mark=[
             f"<br>{finding_mark(s, lbl)}: {html.escape(str(t), quote=False)}" if finding_mark(s) else ""  # plotly: HTML

@@ -63,6 +63,17 @@ def _comparison(scope: Filters, per_month: bool) -> Comparison:
     return Comparison(table, warnings, tuple(charts.compare_group(rows, t, unit, provinces) for t, unit, rows in made))
 
 
+def trend_groups(filters: Filters) -> dict[str, tuple[str, ...]]:
+    """With no province chosen in a warehouse of many, the provinces Xu hướng draws a group at a time
+    (63 lines are no picture, and 630 series take the server 10 s); empty: draw every one in scope."""
+    if filters.provinces:
+        return {}
+    every = vn_sorted(data.options(filters.units).provinces)
+    if len(every) <= kpis.PROVINCES_AT_ONCE:
+        return {}
+    return {name: tuple(group) for name, group in kpis.province_groups(every).items()}
+
+
 def trend_view(filters: Filters, code: str, label: str, derived: bool) -> Trend:
     """Xu hướng for one indicator: its points, the chart and the contradictions between cumulative figures."""
     return data.shared(_trend, filters, code, label, derived)
@@ -115,14 +126,28 @@ def _document_names(width: int | None) -> dict[str, str]:
     return dict(zip(docs["doc_id"], figures.citations(docs, width), strict=True))
 
 
-def coverage_chart(filters: Filters) -> go.Figure | None:
-    """Chất lượng's heatmap (indicator × report); None when nothing is in scope."""
-    return data.shared(_coverage_chart, filters)
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    chart: go.Figure | None  # indicator × report; None when nothing is in scope
+    shown: int  # reports drawn: the newest COVERAGE_DOCUMENTS at most
+    total: int  # reports in scope
 
 
-def _coverage_chart(filters: Filters) -> go.Figure | None:
-    matrix = tables.coverage_matrix(data.cached(queries.coverage, filters), document_names(60))
-    return None if matrix.empty else charts.coverage_heatmap(matrix)
+COVERAGE_DOCUMENTS = 150  # columns a heatmap can show readably (a national warehouse holds tens of thousands)
+
+
+def coverage_view(filters: Filters) -> Coverage:
+    """Chất lượng's heatmap of the newest reports in scope, and how many it leaves out."""
+    return data.shared(_coverage_view, filters)
+
+
+def _coverage_view(filters: Filters) -> Coverage:
+    cov = data.cached(queries.coverage, filters, COVERAGE_DOCUMENTS)
+    shown = cov["doc_id"].nunique() if not cov.empty else 0
+    total = shown if shown < COVERAGE_DOCUMENTS else data.cached(queries.covered_documents, filters)
+    names = document_names(60)
+    matrix = tables.coverage_matrix(cov, {d: names.get(d, d) for d in cov["doc_id"].unique()} if shown else {})
+    return Coverage(None if matrix.empty else charts.coverage_heatmap(matrix), shown, total)
 
 
 def warm() -> None:
@@ -140,14 +165,16 @@ def warm() -> None:
     overview(filters, tuple(kpis.sorted_provinces(opts.provinces)))
     labels = dict(zip(opts.indicators["code"], opts.indicators["label_vi"], strict=True))
     if DEFAULT_TREND in labels:
-        trend_view(filters, DEFAULT_TREND, labels[DEFAULT_TREND], False)
+        groups = trend_groups(filters)
+        scope = dataclasses.replace(filters, provinces=next(iter(groups.values()))) if groups else filters
+        trend_view(scope, DEFAULT_TREND, labels[DEFAULT_TREND], False)
     chosen = tuple(comparison.default_provinces((), list(provinces)))
     comparison_view(dataclasses.replace(filters, provinces=chosen), False)
     data.cached(queries.reference_indices, chosen)
-    data.facts(filters, (), "", include_rejected=True)
+    data.fact_page(filters, (), "", include_rejected=True)
     data.cached(queries.documents, filters)
     data.cached(queries.findings, filters)
     data.cached(queries.findings, Filters())
-    coverage_chart(filters)
+    coverage_view(filters)
     tracker_rows(filters)
     data.cached(queries.schedule)

@@ -20,6 +20,7 @@ from etl import __version__
 from etl.catalog import Catalog, default_catalog
 from etl.checks import CHECKS_PATH
 from etl.corrections import CorrectionsLog, build_lock, read_corrections
+from etl.extract import extractors
 from etl.pipeline import Extraction
 from etl.reference import ReferenceSnapshot, read_reference
 from etl.rows import doc_rows
@@ -96,11 +97,12 @@ def _read_inputs(
 
 
 def _fingerprint(inputs: BuildInputs, log: CorrectionsLog, reference: ReferenceSnapshot, checks: bytes) -> str:
-    """Everything besides the reports that shapes a build; when it changes, a full build is due."""
+    """Everything besides the reports that shapes a build (the extractors run, by name too); when it
+    changes, a full build is due."""
     h = hashlib.sha256()
     for part in (__version__.encode(), inputs.catalog.sha256.encode(), checks, SCHEMA_PATH.read_bytes(),
                  VOCABULARY_PATH.read_bytes(), inputs.corrections.name.encode(), log.data,
-                 reference.sha256.encode()):  # fmt: skip
+                 reference.sha256.encode(), " ".join(e.name for e in extractors()).encode()):  # fmt: skip
         h.update(part)
     return h.hexdigest()
 

@@ -119,6 +119,7 @@ class Indicator:
     names: tuple[str, ...] = ()  # what a table row or a report calls it: plain words, no regex
     measures: tuple[str, ...] = ()  # the nouns its figures count ('hồ sơ', 'phản ánh', 'lượt')
     parts: tuple[str, ...] = ()  # the indicators it is the sum of: a table's bare total of them is it
+    topics: tuple[str, ...] = ()  # what a passage about it is about ('tổng đài', '1022'): plain words
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,7 +236,7 @@ def _uses(pattern: str, names: frozenset[str], macros: dict[str, str]) -> bool:
     return bool(used & names) or any(_uses(macros[n], names, macros) for n in used - names if n in macros)
 
 
-def _indicator(raw: dict, macros: dict[str, str]) -> Indicator:
+def _indicator(raw: dict, macros: dict[str, str], topics: dict[str, list[str]]) -> Indicator:
     code = raw["code"]
     if raw["kind"] not in KINDS or raw.get("period", "report") not in PERIODS:
         raise ValueError(f"{code}: kind/period không hợp lệ")
@@ -266,6 +267,7 @@ def _indicator(raw: dict, macros: dict[str, str]) -> Indicator:
         names=tuple(unify_tone_marks(n.lower()) for n in raw.get("names", ())),
         measures=tuple(unify_tone_marks(m.lower()) for m in raw.get("measures", (raw["unit"],))),
         parts=tuple(raw.get("parts", ())),
+        topics=tuple(unify_tone_marks(t.lower()) for t in raw.get("topics", topics.get(raw["group"], ()))),
     )
 
 
@@ -275,7 +277,7 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
     raw = tomllib.loads(data.decode("utf-8"))
     macros = dict(MACROS)
     macros.update(raw.get("macros", {}))
-    indicators = tuple(_indicator(i, macros) for i in raw["indicator"])
+    indicators = tuple(_indicator(i, macros, raw.get("topics", {})) for i in raw["indicator"])
     codes = [i.code for i in indicators]
     if len(codes) != len(set(codes)):
         raise ValueError("mã chỉ tiêu bị trùng trong danh mục")

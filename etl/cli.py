@@ -18,7 +18,10 @@ from etl.readers import ReadError
 from etl.sources import shown
 
 if TYPE_CHECKING:
+    from contract.messages import ManifestEntry, Message
     from etl.build import BuildInputs
+    from etl.corrections import Correction
+    from etl.importer import Staged
     from etl.pipeline import Extraction
     from etl.warehouse import BuildReport
 
@@ -66,17 +69,18 @@ def _inputs(args: argparse.Namespace) -> BuildInputs:
 
 def _warn(args: argparse.Namespace, report: BuildReport) -> None:
     """The build's warnings (bad lines of the corrections log, corrections naming no figure now):
-    on stderr, or as JSON rows (an orphaned correction's with the document it concerns)."""
+    on stderr, or as protocol lines (an orphaned correction's with the document it concerns)."""
+    from contract.messages import BuildWarning
+
     if not getattr(args, "json", False):
         for text in report.warnings:
             print(f"CẢNH BÁO  {text}", file=sys.stderr)
         return
-    orphans = len(report.orphans)
-    for text in report.warnings[: len(report.warnings) - orphans]:
-        print(json.dumps({"type": "warning", "file": "corrections.jsonl", "message": text}, ensure_ascii=False))
+    lines = report.warnings[: len(report.warnings) - len(report.orphans)]  # the log's, then the orphans'
+    for text in lines:
+        print(BuildWarning(file="corrections.jsonl", message=text).to_line())
     for doc_id, message in report.orphans:
-        row = {"type": "warning", "file": "corrections.jsonl", "doc_id": doc_id, "message": message}
-        print(json.dumps(row, ensure_ascii=False))
+        print(BuildWarning(file="corrections.jsonl", message=message, doc_id=doc_id).to_line())
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -151,47 +155,30 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _load_corrections_arg(path: str | None, who: str, by_name: dict[str, str]) -> list:
-    """Corrections from a JSON list; an item may name its document by 'file' instead of sha256."""
-    from etl.corrections import Correction
+def _load_corrections_arg(path: str | None, who: str, by_name: dict[str, str]) -> list[Correction]:
+    """The corrections a file asks for (contract/messages.py: a batch, or a bare list of them); an
+    item may name its document by 'file' instead of sha256."""
+    from contract.messages import MessageError
+    from etl.protocol import corrections_of, read_corrections_file
 
     if not path:
         return []
     try:
-        items = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise SystemExit(f"LỖI  {Path(path).name}: không đọc được danh sách sửa đổi ({exc})") from None
-    if not isinstance(items, list) or not all(isinstance(i, dict) and "field" in i for i in items):
-        raise SystemExit(f"LỖI  {Path(path).name}: cần một danh sách JSON các sửa đổi, mỗi sửa đổi có 'field'")
-    out = []
-    for item in items:
-        sha = item.get("doc_sha256") or by_name.get(item.get("file", ""))
-        if not sha:
-            raise SystemExit(f"LỖI  sửa đổi không rõ văn bản: {item}")
-        out.append(
-            Correction(
-                doc_sha256=sha,
-                field=item["field"],
-                new_value=item.get("new_value"),
-                why=item.get("why", ""),
-                who=item.get("who") or who,
-                fact_key=item.get("fact_key") or item.get("mention_key"),  # an assignment names a mention
-                old_value=item.get("old_value"),
-                num_start=item.get("num_start"), num_value=item.get("num_value"), quote=item.get("quote"),
-            )  # fmt: skip
-        )
-    return out
+        return corrections_of(read_corrections_file(Path(path)), who, by_name)
+    except MessageError as exc:
+        raise SystemExit(f"LỖI  {Path(path).name}: danh sách sửa đổi không đúng giao thức: {exc}") from None
 
 
 def cmd_import(args: argparse.Namespace) -> int:
     """python -m etl import new_report.docx --yes"""
+    from contract.messages import Published
     from etl.importer import known_hashes, publish, stage
 
     raw, db = Path(args.raw), Path(args.db)
     known = known_hashes(raw)
     files = [(Path(f).name, Path(f)) for f in args.files]
     if args.manifest:  # uploads: the name the user gave, and where the bytes wait
-        files += [(m["name"], Path(m["path"])) for m in json.loads(Path(args.manifest).read_text(encoding="utf-8"))]
+        files += [(m.name, Path(m.path)) for m in _manifest(Path(args.manifest))]
     items = [stage(name, path.read_bytes(), raw, args.max_mb * 1024 * 1024, known) for name, path in files]
     for item in items:
         _report_staged(args, item)
@@ -205,37 +192,43 @@ def cmd_import(args: argparse.Namespace) -> int:
         print("Đã hủy; không ghi gì.")
         return 1
     stored, report = publish(ready, _inputs(args), db, corrections)
-    done = {"type": "published", "stored": [p.relative_to(raw).as_posix() for p in stored],
-            "corrections": len(corrections), "build_id": report.build_id, "documents": report.documents}  # fmt: skip
+    done = Published(stored=tuple(p.relative_to(raw).as_posix() for p in stored), corrections=len(corrections),
+                     build_id=report.build_id, documents=report.documents)  # fmt: skip
     _say(args, done, f"ĐÃ CÔNG BỐ  {len(stored)} tệp, {len(corrections)} sửa đổi; kho dựng lại ({report.build_id})")
     _warn(args, report)
     return 1 if any(i.error for i in items) or report.errors else 0
 
 
-def _report_staged(args: argparse.Namespace, item: object) -> None:
-    from etl.corrections import fact_key, mention_key
+def _manifest(path: Path) -> tuple[ManifestEntry, ...]:
+    """The uploads the page's manifest names; a manifest off the protocol stops the command, saying why."""
+    from contract.messages import MessageError
+    from etl.protocol import read_manifest
 
+    try:
+        return read_manifest(path)
+    except MessageError as exc:
+        raise SystemExit(f"LỖI  {path.name}: danh sách tệp tải lên không đúng giao thức: {exc}") from None
+
+
+def _report_staged(args: argparse.Namespace, item: Staged) -> None:
+    from etl.protocol import staged_reply
+
+    reply = staged_reply(item)
     if item.error:
-        _say(args, {"type": "error", "file": item.name, "error": item.error}, f"LỖI  {item.error}")
+        _say(args, reply, f"LỖI  {item.error}")
         return
     if item.duplicate_of:
-        msg = f"BỎ QUA  {item.name}: đã có trong kho (trùng nội dung với {item.duplicate_of})"
-        _say(args, {"type": "duplicate", "file": item.name, "duplicate_of": item.duplicate_of}, msg)
+        _say(args, reply, f"BỎ QUA  {item.name}: đã có trong kho (trùng nội dung với {item.duplicate_of})")
         return
-    ex = item.extraction
-    primary = [f for f in ex.facts if f.role == "primary"]
-    row = {
-        "type": "staged", "file": item.name, "sha256": item.sha256, "meta": _document_json(ex),
-        "facts": [{**f.as_json(), "fact_key": fact_key(f), "sentence": f.sentence, "role": f.role} for f in ex.facts],
-        "mentions": [{**x.as_json(), "mention_key": mention_key(x), "sentence": x.sentence} for x in ex.mentions],
-    }  # fmt: skip
-    m = ex.meta
+    m = item.extraction.meta  # type: ignore[union-attr]
+    primary = [f for f in item.extraction.facts if f.role == "primary"]  # type: ignore[union-attr]
     about = f"{m.province} · {m.agency} · {m.report_type} · {m.period_label}"
-    _say(args, row, f"SẴN SÀNG  {item.name}: {about} · {len(primary)} số liệu")
+    _say(args, reply, f"SẴN SÀNG  {item.name}: {about} · {len(primary)} số liệu")
 
 
 def cmd_correct(args: argparse.Namespace) -> int:
     """python -m etl correct --file corrections.json --who 'Nguyễn Văn A'"""
+    from contract.messages import Corrected
     from etl.importer import publish
 
     corrections = _load_corrections_arg(args.file, args.who, {})
@@ -247,7 +240,7 @@ def cmd_correct(args: argparse.Namespace) -> int:
     if report is None:
         print("Không có sửa đổi nào; không ghi gì.")
         return 0
-    _say(args, {"type": "corrected", "corrections": len(corrections), "build_id": report.build_id},
+    _say(args, Corrected(corrections=len(corrections), build_id=report.build_id),
          f"ĐÃ LƯU  {len(corrections)} sửa đổi; kho dựng lại ({report.build_id})")  # fmt: skip
     _warn(args, report)
     return 0
@@ -264,25 +257,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _say(args: argparse.Namespace, row: dict, text: str) -> None:
-    print(json.dumps(row, ensure_ascii=False) if getattr(args, "json", False) else text)
+def _say(args: argparse.Namespace, reply: Message, text: str) -> None:
+    """A reply as its protocol line (--json, what the import page reads), or in words."""
+    print(reply.to_line() if getattr(args, "json", False) else text)
 
 
-def _document_json(ex: object) -> dict[str, object]:
-    m = ex.meta  # type: ignore[attr-defined]
-    return {
-        "type": "document",
-        "doc": m.doc,
-        "province": m.province,
-        "agency": m.agency,
-        "report_type": m.report_type,
-        "period_label": m.period_label,
-        "period_start": m.period_start.isoformat() if m.period_start else None,
-        "period_end": m.period_end.isoformat() if m.period_end else None,
-        "report_date": m.report_date.isoformat() if m.report_date else None,
-        "report_number": m.report_number,
-        "title": m.title,
-    }
+def _document_json(ex: Extraction) -> dict[str, object]:
+    """The document line of ``extract --json``: the protocol's document fields, typed 'document'."""
+    from etl.protocol import document_fields
+
+    return {"type": "document", **document_fields(ex.meta).to_json()}
 
 
 def _input_options(p: argparse.ArgumentParser) -> None:

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ASSIGN",
+    "ASSIGN_EXTRACTOR",
     "ASSIGN_RULE",
     "DOC_FIELDS",
     "FACT_FIELDS",
@@ -62,6 +63,7 @@ FACT_FIELDS = ("value", "indicator", "period_start", "period_end", "as_of", "sta
 _DATE_FIELDS = {"period_start", "period_end", "as_of"}
 ASSIGN = "assign"  # the field of an assignment: a mention given an indicator
 ASSIGN_RULE = "manual.assign"  # the rule of the fact an assignment makes
+ASSIGN_EXTRACTOR = "manual"  # who made that fact: an editor, not an extractor
 _MENTION_KEY = re.compile(r"mention@\d+-\d+")
 
 
@@ -470,7 +472,7 @@ def _assigned_fact(mention: Mention, code: str, meta: DocumentMeta, catalog: Cat
         period_start=start, period_end=end, as_of=as_of, quote=mention.quote,
         char_start=mention.char_start, char_end=mention.char_end, sentence=mention.sentence,
         sentence_start=mention.sentence_start, sentence_end=mention.sentence_end,
-        rule=ASSIGN_RULE, confidence=1.0,
+        rule=ASSIGN_RULE, confidence=1.0, extractor=ASSIGN_EXTRACTOR, num_start=mention.num_start,
     )  # fmt: skip
 
 

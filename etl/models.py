@@ -109,6 +109,7 @@ class Fact:
     denominator: float | None = None
     role: str = "primary"  # primary | alternative (another value the same document gives)
     parts: tuple[float, ...] = field(default=())
+    extractor: str = ""  # the name of the extractor that made it ('manual': an editor's assignment)
     num_start: int | None = None  # where the number itself starts in the original: corrections follow it
 
     def as_json(self) -> dict[str, object]:

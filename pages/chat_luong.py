@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import charts, data, figures, quality, queries, sidebar, tables, views, widgets
 from dashboard.filters import Filters
-from dashboard.formatting import md_code, md_escape
+from dashboard.formatting import md_code, md_escape, vn_number
 
 filters = sidebar.page_filters()
 st.title("Chất lượng dữ liệu")
@@ -57,9 +57,12 @@ else:
         st.caption("Chọn một dòng để xem các câu nguồn cạnh nhau.")
 
 st.subheader("Độ phủ số liệu theo văn bản")
-heatmap = views.coverage_chart(filters)
-if heatmap is None:
+coverage = views.coverage_view(filters)
+if coverage.chart is None:
     st.info("Không có số liệu nào phù hợp với bộ lọc đang chọn.")
 else:
     st.caption("Mỗi ô: văn bản (cột) có nêu chỉ tiêu (dòng) không; chú giải màu dưới biểu đồ.")
-    st.plotly_chart(heatmap, key="do_phu", config=charts.CONFIG)
+    if coverage.total > coverage.shown:
+        st.caption(f"Hiện {vn_number(coverage.shown)} văn bản mới nhất trong {vn_number(coverage.total)} văn bản "
+                   "thuộc bộ lọc — chọn tỉnh, năm hoặc cơ quan để xem các văn bản khác.")  # fmt: skip
+    st.plotly_chart(coverage.chart, key="do_phu", config=charts.CONFIG)

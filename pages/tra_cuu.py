@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import data, sidebar, tables, widgets
+from dashboard.formatting import vn_number
 
 filters = sidebar.page_filters()
 indicators = data.options().indicators
@@ -13,12 +14,16 @@ left, right = st.columns([2, 3])
 text = left.text_input("Tìm trong câu nguồn", key="tim", bind="query-params", placeholder="ví dụ: camera, ho so, 1022")
 codes = right.multiselect("Chỉ tiêu", list(labels), format_func=labels.get, key="chi_tieu_tc",
                           bind="query-params", placeholder="Tất cả", select_all=False)  # fmt: skip
-rows = data.facts(filters, tuple(codes), text, include_rejected=True)
+rows, total = data.fact_page(filters, tuple(codes), text, include_rejected=True)
 if rows.empty:
     st.info("Không có số liệu nào phù hợp với bộ lọc và từ khóa đang chọn.")
     st.stop()
 
-st.caption(f"{len(rows)} số liệu")
+if total > len(rows):
+    st.caption(f"{vn_number(total)} số liệu; hiện {vn_number(len(rows))} số đầu (theo tỉnh, mới nhất trước) — "
+               "chọn tỉnh, năm, chỉ tiêu hoặc tìm từ khóa để thu hẹp. Tệp Excel gồm các dòng đang hiện.")  # fmt: skip
+else:
+    st.caption(f"{vn_number(total)} số liệu")
 st.caption("Chọn một dòng để xem câu nguồn trong văn bản.")
 event = st.dataframe(tables.explorer_table(rows), hide_index=True, width="stretch", on_select="rerun",
                      selection_mode="single-row", key="bang_so_lieu", height=min(38 + 35 * len(rows), 640),

@@ -1,8 +1,10 @@
 """Xu hướng: an indicator across periods, one line per province; a point opens its source."""
 
+import dataclasses
+
 import streamlit as st
 
-from dashboard import charts, data, sidebar, trends, views, widgets
+from dashboard import charts, data, kpis, sidebar, trends, views, widgets
 from dashboard.formatting import md_escape
 
 filters = sidebar.page_filters()
@@ -19,8 +21,15 @@ if not codes:
     st.info("Chọn ít nhất một chỉ tiêu để xem xu hướng.")
     st.stop()
 
+groups = views.trend_groups(filters)
+scope = filters
+if groups:  # a national warehouse: a few provinces' lines at a time
+    part = st.segmented_control("Nhóm tỉnh", list(groups), key="nhom_tinh_xh", default=next(iter(groups)))
+    st.caption(f"{sum(map(len, groups.values()))} tỉnh, mỗi lần vẽ {kpis.PROVINCES_AT_ONCE} tỉnh: chọn nhóm ở trên, "
+               "hoặc chọn tỉnh ở bộ lọc bên trái.")  # fmt: skip
+    scope = dataclasses.replace(filters, provinces=groups.get(part) or next(iter(groups.values())))
 for code in codes:
-    trend = views.trend_view(filters, code, labels[code], show_derived)
+    trend = views.trend_view(scope, code, labels[code], show_derived)
     if trend.chart is None:
         st.info(f"{md_escape(labels[code])}: không có số liệu phù hợp với bộ lọc.")
         continue

@@ -23,7 +23,7 @@ ETL_LAYERS: tuple[tuple[str, ...], ...] = (
     ("etl.transform",),  # one document's whole step, pure: what any executor runs
     ("etl.workers", "etl.serving", "etl.warehouse", "etl.export"),  # the process pool running it, rows into DuckDB
     ("etl.build",),  # one build entry
-    ("etl.importer",),
+    ("etl.importer", "etl.protocol"),  # uploads into the raw folder; the import page's protocol
     ("etl.cli", "etl.__main__"),
 )
 # Arrows allowed against the layers, each with its reason.

@@ -1,4 +1,5 @@
-"""Apply the catalog's phrasing rules to one document and resolve what they find."""
+"""The rules extractor: the catalog's phrasing rules, frames and names applied to one document;
+what they read goes to ``resolve`` as proposals (etl/extract/seam.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from itertools import accumulate
 
-from etl.catalog import Catalog, Indicator, Rule, last_scope
+from etl.catalog import Catalog, Indicator, Rule, last_scope, number_kind
 from etl.extract.mentions import (
     Clue,
     Quantity,
@@ -23,8 +24,9 @@ from etl.extract.mentions import (
     pre_window,
 )
 from etl.extract.names import NameContext, best_by_names, name_table, tokens, twins_by_level
+from etl.extract.seam import Context, Proposal, Proposals, Unread
 from etl.extract.tables import TableCell, read_tables
-from etl.models import DocumentMeta, Fact, Mention, NormalizedText, Period
+from etl.models import DocumentMeta, NormalizedText, Period
 from etl.text.numbers import (
     QUALIFIER_TAIL,
     number_words_pattern,
@@ -43,7 +45,7 @@ from etl.text.periods import (
 )
 from etl.text.segments import Segments, Sentence, segment
 
-__all__ = ["extract_document", "extract_facts"]
+__all__ = ["RulesExtractor"]
 
 _LOCAL_WINDOW = 300  # characters before a figure searched for its own period
 # An average over a length of time, after 'bình quân' / 'trung bình'.
@@ -64,9 +66,11 @@ _COMPARED = re.compile(
 )
 _PHRASE_STOP = re.compile(r"[,;.(]")
 _MENTION_CONFIDENCE = 0.6  # below every phrasing rule: a rule's reading of a number wins
+_LOOSE = "mention"  # a frame's reading of a measured number: losing to another value, it stays a mention
 _TABLE_CONFIDENCE = 0.8
 _PROSE_NAME_SCORE = 4.0  # a name of three syllables and its measure noun, at least
 _NEAR_BEFORE = 40  # characters before a figure whose words may name it
+_RANK_BEFORE = 120  # a rank's index is named where its clause opens ('chỉ số DTI năm 2022 của tỉnh … xếp hạng 39')
 _NEAR_AFTER = 90  # characters after a figure whose words may name it
 _NEAR_STOP = re.compile(r"[.;(]|\d")
 _AVERAGE_LABEL = re.compile(r"trung bình|bình quân")
@@ -80,23 +84,6 @@ _ROMAN_MARK = re.compile(r"[ivxlc]{1,6}\.")
 _HEADING_LINE = re.compile(r"(?:[ivxlc]{1,6}\.|\d{1,2}(?:\.\d{1,2})*\.?|[a-zđ]\)|#+)\s+\S")
 
 
-@dataclass(frozen=True, slots=True)
-class _Candidate:
-    indicator: Indicator
-    rule: Rule
-    value: float
-    qualifier: str
-    denominator: float | None
-    num_start: int
-    start: int
-    end: int
-    sentence: Sentence
-    in_parens: bool
-    confidence: float
-    period: tuple[date | None, date | None, date | None]  # start, end, as_of
-    parts: tuple[float, ...] = ()
-
-
 class _Doc:
     """Per-document caches shared by every rule."""
 
@@ -106,7 +93,7 @@ class _Doc:
         self.meta = meta
         self.catalog = catalog
         self.segments: Segments = segment(norm.text, norm.lower)
-        self.read_by_rules: dict[int, _Candidate] = {}  # a phrasing rule's figures by where their number starts
+        self.read_by_rules: dict[int, Proposal] = {}  # a phrasing rule's figures by where their number starts
         self.report = Period(meta.period_start, meta.period_end, meta.period_label)
         self._mentions: dict[int, tuple[tuple[PeriodMention, ...], list[int]]] = {}
         self._context_hits: dict[tuple[int, str], bool] = {}
@@ -118,6 +105,7 @@ class _Doc:
         self._keyword_hits: dict[tuple[str, bool], set[int]] = {}
         self._ranges: dict[tuple[tuple[str, ...], bool], list[tuple[int, int]]] = {}
         self._topics: dict[int, str] = {}
+        self._topic_words: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {}
         self._headings: dict[int, list[int]] = {}
         self._heading_index: list[tuple[int, int]] | None = None
         self._openings: dict[int, list[tuple[int, int]]] = {}
@@ -272,6 +260,14 @@ class _Doc:
             self._topics[key] = " \n ".join(parts)
         return self._topics[key]
 
+    def topic_words(self, sentence: Sentence) -> tuple[frozenset[str], tuple[str, ...]]:
+        """The topic's syllables (a set and in order), once per paragraph, for the names' topics."""
+        text = self.topic(sentence)
+        if text not in self._topic_words:
+            words = tokens(text, name_table(self.catalog).abbreviations)
+            self._topic_words[text] = (frozenset(words), words)
+        return self._topic_words[text]
+
     def heading_period(self, paragraph: int) -> PeriodMention | None:
         """A period a heading above states ('II. So sánh với kết quả năm 2021'), for figures under it."""
         if paragraph not in self._paragraph_periods:
@@ -325,43 +321,41 @@ def _heading_level(mark: str) -> int:
     return 3
 
 
-def extract_facts(norm: NormalizedText, meta: DocumentMeta, catalog: Catalog) -> list[Fact]:
-    """Every figure the catalog finds in one document, with its evidence."""
-    return extract_document(norm, meta, catalog)[0]
+@dataclass(frozen=True, slots=True)
+class RulesExtractor:
+    """The catalog's extractor: its phrasing rules, then quantity mentions read by its frames
+    and names in prose and in tables."""
+
+    name: str = "rules"
+
+    def propose(self, context: Context, vocabulary: Catalog) -> Proposals:
+        """Every reading of the document's figures, and the measured numbers none took (with why)."""
+        doc = _Doc(context.norm, context.meta, vocabulary)
+        candidates = _rule_candidates(doc)
+        claimed = {c.num_start: c.end for c in candidates}
+        doc.read_by_rules = {c.num_start: c for c in candidates}
+        prose_cands, left = _prose_candidates(doc, claimed)
+        candidates.extend(prose_cands)
+        stated: dict[float, set[str]] = defaultdict(set)  # a table repeating the prose's figure means it
+        for c in candidates:
+            stated[c.value].add(c.indicator.code)
+        table_cands, table_left = _table_candidates(doc, stated)
+        candidates.extend(table_cands)
+        figures = tuple(_weighed(doc, _at_its_level(doc, c)) for c in candidates)
+        unread = tuple(_unread(q, sentence, reason) for q, sentence, reason in [*table_left, *left])
+        return Proposals(figures, unread)
 
 
-def extract_document(norm: NormalizedText, meta: DocumentMeta, catalog: Catalog) -> tuple[list[Fact], list[Mention]]:
-    """Figures with evidence, and the measured numbers no indicator took (kept, with why)."""
-    doc = _Doc(norm, meta, catalog)
-    candidates = _rule_candidates(doc)
-    claimed = {c.num_start: c.end for c in candidates}
-    doc.read_by_rules = {c.num_start: c for c in candidates}
-    prose_cands, left = _prose_candidates(doc, claimed)
-    candidates.extend(prose_cands)
-    stated: dict[float, set[str]] = defaultdict(set)  # a table repeating the prose's figure means it
-    for c in candidates:
-        stated[c.value].add(c.indicator.code)
-    table_cands, table_left = _table_candidates(doc, stated)
-    candidates.extend(table_cands)
-    candidates = [_at_its_level(doc, c) for c in candidates]
-    candidates = _one_reading_per_number(candidates)
-    facts: list[Fact] = []
-    dropped: list[_Candidate] = []
-    by_indicator: dict[str, list[_Candidate]] = defaultdict(list)
-    for c in candidates:
-        by_indicator[c.indicator.code].append(c)
-    for ind in catalog.indicators:
-        if by_indicator.get(ind.code):
-            facts.extend(_resolve(doc, ind, by_indicator[ind.code], dropped))
-    facts.extend(_derive(doc, catalog, facts))
-    left += [(_quantity_of(c), c.sentence, f"{c.indicator.code}: cùng kỳ đã có giá trị khác") for c in dropped]
-    mentions = [_mention(doc, q, sentence, reason) for q, sentence, reason in [*table_left, *left]]
-    return sorted(facts, key=lambda f: (f.char_start, f.indicator)), sorted(mentions, key=lambda m: m.char_start)
+def _weighed(doc: _Doc, c: Proposal) -> Proposal:
+    """A reading with what its sentence says of it: a total, a stock of a stated date."""
+    total = _is_total(doc, c)
+    dated = c.indicator.kind == "stock" and _is_dated(doc, c)
+    return replace(c, said_total=total, said_dated=dated) if total or dated else c
 
 
-def _rule_candidates(doc: _Doc) -> list[_Candidate]:
+def _rule_candidates(doc: _Doc) -> list[Proposal]:
     """What the catalog's phrasing rules read, each scanned only where its words occur."""
-    candidates: list[_Candidate] = []
+    candidates: list[Proposal] = []
     find = doc.lower.find
     for ind, numeric, rules in doc.catalog.rule_groups:
         ranges = doc.ranges_with(ind.keywords, numeric)
@@ -376,7 +370,7 @@ def _rule_candidates(doc: _Doc) -> list[_Candidate]:
     return candidates
 
 
-def _candidate(doc: _Doc, ind: Indicator, rule: Rule, m: re.Match[str]) -> _Candidate | None:
+def _candidate(doc: _Doc, ind: Indicator, rule: Rule, m: re.Match[str]) -> Proposal | None:
     has_num = "num" in m.re.groupindex and m.group("num") is not None
     num_start = m.start("num") if has_num else m.start()
     sentence = doc.segments.sentence_at(num_start)
@@ -397,9 +391,9 @@ def _candidate(doc: _Doc, ind: Indicator, rule: Rule, m: re.Match[str]) -> _Cand
     if not ind.min_value <= value <= ind.max_value:
         confidence = round(confidence * 0.5, 3)
     prefix = doc.lower[sentence.start : num_start]
-    return _Candidate(
+    return Proposal(
         indicator=ind,
-        rule=rule,
+        rule=rule.id,
         value=value,
         qualifier=qualifier,
         denominator=den,
@@ -615,52 +609,12 @@ def _is_monthly_cycle(report: Period) -> bool:
     return bool(report.start and report.end and report.start.day > 1 and 27 <= (report.end - report.start).days <= 32)
 
 
-def _one_reading_per_number(candidates: list[_Candidate]) -> list[_Candidate]:
-    """A number is one figure: where rules of several indicators claim it, the surest wins."""
-    best: dict[int, float] = {}
-    for c in candidates:
-        best[c.num_start] = max(best.get(c.num_start, 0.0), c.confidence)
-    return [c for c in candidates if c.confidence >= best[c.num_start]]
-
-
-def _resolve(doc: _Doc, ind: Indicator, cands: list[_Candidate], dropped: list[_Candidate]) -> list[Fact]:
-    """Merge one indicator's candidates: parts add up, repeats collapse, conflicts stay visible;
-    a mention read by a frame that loses to another value goes to ``dropped``."""
-    by_period: dict[tuple, list[_Candidate]] = defaultdict(list)
-    for c in cands:
-        by_period[c.period].append(c)
-    facts: list[Fact] = []
-    for group in by_period.values():
-        merged = [_merge_sentence(ind, s) for s in _by_sentence(group)]
-        if len(merged) > 1:
-            merged.sort(key=lambda c: _preference(doc, ind, c))
-        primary = merged[0]
-        facts.append(_fact(doc, primary, "primary"))
-        seen = {primary.value}
-        for other in sorted(merged[1:], key=lambda c: c.start):
-            if other.value in seen:
-                continue
-            if other.rule.id == "mention":  # a loose reading is not worth a conflict: kept as a mention
-                dropped.append(other)
-                continue
-            seen.add(other.value)
-            facts.append(_fact(doc, other, "alternative"))
-    return facts
-
-
-def _preference(doc: _Doc, ind: Indicator, c: _Candidate) -> tuple[bool, bool, float, float, int]:
-    """Order of one indicator's readings for one period: a stated total, a stock said of its date
-    ('Tính đến ngày 31/7/2025, còn 103 hồ sơ'), the surer, the larger flow."""
-    dated = ind.kind == "stock" and _is_dated(doc, c)
-    return (not _is_total(doc, c), not dated, -round(c.confidence, 1), -c.value if ind.kind == "flow" else 0.0, c.start)
-
-
-def _is_dated(doc: _Doc, c: _Candidate) -> bool:
+def _is_dated(doc: _Doc, c: Proposal) -> bool:
     """Whether the figure's sentence names the date it is of before it ('tính đến ngày …')."""
     return any(m.kind == "until" and m.end <= c.num_start for m in doc.mentions(c.sentence))
 
 
-def _is_total(doc: _Doc, c: _Candidate) -> bool:
+def _is_total(doc: _Doc, c: Proposal) -> bool:
     """A figure its sentence calls a total ('tính chung', 'tổng cộng'): it beats parts told elsewhere.
 
     A short line ending in ',' just above ('Như vậy, tính chung trong tháng,') opens the sentence."""
@@ -673,106 +627,12 @@ def _is_total(doc: _Doc, c: _Candidate) -> bool:
     return bool(cfg.total_words.search(doc.lower, start, c.num_start))
 
 
-def _by_sentence(group: list[_Candidate]) -> list[list[_Candidate]]:
-    sentences: dict[int, dict[int, _Candidate]] = defaultdict(dict)
-    for c in sorted(group, key=lambda c: (-c.confidence, c.start)):
-        sentences[c.sentence.start].setdefault(c.num_start, c)
-    out = []
-    for spans in sentences.values():
-        cands = sorted(spans.values(), key=lambda c: c.start)
-        outside = [c for c in cands if not c.in_parens]
-        out.append(outside or cands)
-    return out
-
-
-def _merge_sentence(ind: Indicator, cands: list[_Candidate]) -> _Candidate:
-    if ind.combine != "sum" or len(cands) == 1:
-        return max(cands, key=lambda c: (c.confidence, -c.start))
-    values = tuple(c.value for c in cands)
-    return replace(
-        cands[0],
-        value=float(sum(values)),
-        qualifier="sum",
-        start=min(c.start for c in cands),
-        end=max(c.end for c in cands),
-        confidence=min(c.confidence for c in cands),
-        parts=values,
-    )
-
-
-def _fact(doc: _Doc, c: _Candidate, role: str) -> Fact:
-    start, end = doc.norm.span_in_original(c.start, c.end)
-    s_start, s_end = doc.norm.span_in_original(c.sentence.start, c.sentence.end)
-    p_start, p_end, as_of = c.period
-    return Fact(
-        doc=doc.meta.doc,
-        indicator=c.indicator.code,
-        value=c.value,
-        unit=c.indicator.unit,
-        qualifier=c.qualifier,
-        period_start=p_start,
-        period_end=p_end,
-        as_of=as_of,
-        quote=doc.norm.original[start:end],
-        char_start=start,
-        char_end=end,
-        sentence=doc.norm.text[c.sentence.start : c.sentence.end],
-        sentence_start=s_start,
-        sentence_end=s_end,
-        rule=f"{c.indicator.code}.{c.rule.id}",
-        confidence=c.confidence,
-        denominator=c.denominator,
-        role=role,
-        parts=c.parts,
-        num_start=doc.norm.to_original(c.num_start),
-    )
-
-
-def _derive(doc: _Doc, catalog: Catalog, facts: list[Fact]) -> list[Fact]:
-    """Totals the catalog defines as sums, where the document states only the parts."""
-    out: list[Fact] = []
-    primary = {f.indicator: f for f in facts if f.role == "primary"}
-    for d in catalog.derived:
-        if d.code in primary or not all(code in primary for code in d.sum_of):
-            continue
-        parts = [primary[code] for code in d.sum_of]
-        if len({p.sentence_start for p in parts}) != 1:
-            continue
-        ind = catalog.get(d.code)
-        first, last = min(parts, key=lambda f: f.char_start), max(parts, key=lambda f: f.char_end)
-        out.append(
-            replace(
-                first,
-                indicator=d.code,
-                value=float(sum(p.value for p in parts)),
-                unit=ind.unit,
-                qualifier="sum",
-                quote=doc.norm.original[first.char_start : last.char_end],
-                char_end=last.char_end,
-                rule=f"{d.code}.derived_sum",
-                confidence=min(p.confidence for p in parts),
-                parts=tuple(p.value for p in parts),
-            )
-        )
-    return out
-
-
-_FRAME_RULE: dict[str, Rule] = {}
-
-
-def _frame_rule(kind: str, confidence: float) -> Rule:
-    """A stand-in rule naming how a frame-read figure was found ('mention' or 'table')."""
-    if kind not in _FRAME_RULE:
-        _FRAME_RULE[kind] = Rule(id=kind, regex=re.compile(kind), confidence=confidence)
-    return _FRAME_RULE[kind]
-
-
 _Left = list[tuple[Quantity, Sentence, str]]  # numbers no indicator took, with the reason
 
 
-def _prose_candidates(doc: _Doc, claimed: dict[int, int]) -> tuple[list[_Candidate], _Left]:
+def _prose_candidates(doc: _Doc, claimed: dict[int, int]) -> tuple[list[Proposal], _Left]:
     """Quantity mentions in prose that no phrasing rule read, classified by the catalog's frames."""
-    cands: list[_Candidate] = []
+    cands: list[Proposal] = []
     left: list[tuple[Quantity, Sentence, str]] = []
     if doc.catalog.mention is None:
         return cands, left
@@ -811,12 +671,12 @@ def _paragraph_quantities(doc: _Doc, a: int, b: int, claimed: dict[int, int]) ->
     return quantities
 
 
-def _read_paragraph(doc: _Doc, a: int, b: int, claimed: dict[int, int], cands: list[_Candidate], left: _Left) -> None:
+def _read_paragraph(doc: _Doc, a: int, b: int, claimed: dict[int, int], cands: list[Proposal], left: _Left) -> None:
     """Each number of one paragraph: classified, read as the earlier figure's other period, or kept."""
     not_a_count = doc.catalog.mention.not_a_count  # type: ignore[union-attr]
     quantities = _paragraph_quantities(doc, a, b, claimed)
     prev_end = a
-    last: tuple[_Candidate, Quantity] | None = None  # the figure just read, to lend its indicator
+    last: tuple[Proposal, Quantity] | None = None  # the figure just read, to lend its indicator
     for k, q in enumerate(quantities):
         if q.kind == "claimed" or not_a_count.search(doc.lower, max(a, q.start - 16), q.start):
             prev_end = q.end  # the next figure's label starts after what this one's reading took
@@ -848,8 +708,8 @@ def _read_paragraph(doc: _Doc, a: int, b: int, claimed: dict[int, int], cands: l
 
 
 def _earlier_figure(
-    doc: _Doc, q: Quantity, sentence: Sentence, label: str, last: tuple[_Candidate, Quantity]
-) -> _Candidate | None:
+    doc: _Doc, q: Quantity, sentence: Sentence, label: str, last: tuple[Proposal, Quantity]
+) -> Proposal | None:
     """Another period's figure beside one just read, in its words: '2.884 hồ sơ (năm 2024: 2.516
     hồ sơ)', '… (cùng kỳ: 1.100)'. It is the same indicator, of the period its label names."""
     cand, read = last
@@ -870,10 +730,10 @@ def _compared_in_parens(doc: _Doc, lo: int, pos: int) -> bool:
 
 
 def _candidate_of(
-    doc: _Doc, ind: Indicator, q: Quantity, sentence: Sentence, rule: Rule, confidence: float, in_parens: bool
-) -> _Candidate:
+    doc: _Doc, ind: Indicator, q: Quantity, sentence: Sentence, rule: str, confidence: float, in_parens: bool
+) -> Proposal:
     """A quantity mention read as a figure of ``ind``; its evidence runs to the end of its measure words."""
-    return _Candidate(
+    return Proposal(
         indicator=ind,
         rule=rule,
         value=q.value,
@@ -886,6 +746,7 @@ def _candidate_of(
         in_parens=in_parens,
         confidence=confidence,
         period=_period_of(doc, ind, sentence, q.num_start),
+        loose=rule == _LOOSE,
     )
 
 
@@ -895,12 +756,12 @@ def _may_be_labelled(label: str, after: str) -> bool:
     return bool(label.strip()) and not (after[:1].isalpha())
 
 
-def _mention_candidate(doc: _Doc, q: Quantity, sentence: Sentence, clue: Clue) -> tuple[_Candidate | None, str]:
+def _mention_candidate(doc: _Doc, q: Quantity, sentence: Sentence, clue: Clue) -> tuple[Proposal | None, str]:
     verdict = classify(clue, doc.catalog)
     ind = verdict.indicator
     how = "mention"
-    if ind is None and (q.measure or q.kind in ("pct", "money")):
-        named = _named_in_prose(doc, q, clue)
+    if ind is None and (q.measure or q.kind in ("pct", "money") or clue.rank_like):
+        named = _named_in_prose(doc, q, clue, sentence)
         if named is not None:
             verdict, ind, how = Verdict(named, 1.0, ""), named, "names"
     if ind is None:
@@ -913,11 +774,10 @@ def _mention_candidate(doc: _Doc, q: Quantity, sentence: Sentence, clue: Clue) -
     if not ind.min_value <= q.value <= ind.max_value:
         confidence *= 0.5
     in_parens = prefix.count("(") > prefix.count(")")
-    rule = _frame_rule(how, _MENTION_CONFIDENCE)
-    return _candidate_of(doc, ind, q, sentence, rule, round(confidence, 3), in_parens), ""
+    return _candidate_of(doc, ind, q, sentence, how, round(confidence, 3), in_parens), ""
 
 
-def _named_in_prose(doc: _Doc, q: Quantity, clue: Clue) -> Indicator | None:
+def _named_in_prose(doc: _Doc, q: Quantity, clue: Clue, sentence: Sentence) -> Indicator | None:
     """A figure no frame read, named by the catalog's names right around it: the words just
     before it and its measure phrase ('có 8.904 hồ sơ thanh toán phí, lệ phí trực tuyến'). Prose
     is noisier than a table row: a count needs its own measure noun after it, and the name must
@@ -929,14 +789,19 @@ def _named_in_prose(doc: _Doc, q: Quantity, clue: Clue) -> Indicator | None:
     stop = _NEAR_STOP.search(window)
     near = window[: stop.start()] if stop else window  # its measure phrase, up to the next figure
     wide = bool(doc.catalog.mention and doc.catalog.mention.province_wide.search(clue.label))
-    before = clue.label[-_NEAR_BEFORE:].rsplit(",", 1)[-1]  # 'Trong số người dùng, có 52 người …': a part
-    ctx = NameContext(before + " " + near, kind, "", q.measure, "", "", wide, max_gap=0)
+    # 'Trong số người dùng, có 52 người …': a part; a rank is of the index its clause opens with
+    reach = _RANK_BEFORE if kind == "rank" else _NEAR_BEFORE
+    before = clue.label[-reach:].rsplit(",", 1)[-1]
+    topic, topic_words = doc.topic_words(sentence)
+    ctx = NameContext(before + " " + near, kind, "", q.measure, "", "", wide, 0, topic, topic_words)
     found, _ = best_by_names(ctx, names)
     if found is None:
         found = twins_by_level(ctx, names, _reporter_level(doc))
     if found is None or found.score < _PROSE_NAME_SCORE:
         return None
     ind = doc.catalog.get(found.code)
+    if not q.measure and q.kind == "count" and number_kind(ind) != "rank":
+        return None  # a bare number in a place ('thứ 14', '39/63') is a rank, or nothing named
     if kind == "count" and not any(measure[: len(m)] == m for m in names.measures_of[ind.code]):
         return None
     if ind.kind == "stock" and _ACTION_OBJECT.search(clue.label):
@@ -970,10 +835,10 @@ def _not_ours(doc: _Doc, ind: Indicator, sentence: Sentence, q: Quantity) -> str
     return ""
 
 
-def _table_candidates(doc: _Doc, stated: dict[float, set[str]]) -> tuple[list[_Candidate], _Left]:
+def _table_candidates(doc: _Doc, stated: dict[float, set[str]]) -> tuple[list[Proposal], _Left]:
     """Figures in table cells: row label × column header × unit, named by the catalog's names
     first (a row is a noun phrase), by the prose frames when no name decides."""
-    cands: list[_Candidate] = []
+    cands: list[Proposal] = []
     left: list[tuple[Quantity, Sentence, str]] = []
     if doc.catalog.mention is None:
         return cands, left
@@ -1038,11 +903,11 @@ def _in_role(cell: TableCell, ind: Indicator | None, score: float, why: str) -> 
     return ind, score, why
 
 
-def _at_its_level(doc: _Doc, c: _Candidate) -> _Candidate:
+def _at_its_level(doc: _Doc, c: Proposal) -> Proposal:
     """A prose figure of an indicator named alike at two levels (a Sở's own online payments, the
     province's) goes to the level its subject speaks for; a table keeps its own reading."""
     twin = name_table(doc.catalog).twins.get(c.indicator.code)
-    if twin is None or c.rule.id == "table":
+    if twin is None or c.rule == "table":
         return c
     level = _level_at(doc, c.sentence, c.num_start)
     if level is None or level == c.indicator.scope:
@@ -1133,7 +998,7 @@ def _table_framed(
     return ind, verdict.score, ""
 
 
-def _table_candidate(doc: _Doc, ind: Indicator, cell: TableCell, sentence: Sentence, score: float) -> _Candidate:
+def _table_candidate(doc: _Doc, ind: Indicator, cell: TableCell, sentence: Sentence, score: float) -> Proposal:
     q = cell.quantity
     period = cell.period or doc.report
     if ind.kind == "rank" and cell.period is None:
@@ -1149,9 +1014,9 @@ def _table_candidate(doc: _Doc, ind: Indicator, cell: TableCell, sentence: Sente
     confidence = _TABLE_CONFIDENCE + 0.02 * min(score, 4)
     if not ind.min_value <= q.value <= ind.max_value:
         confidence *= 0.5
-    return _Candidate(
+    return Proposal(
         indicator=ind,
-        rule=_frame_rule("table", _TABLE_CONFIDENCE),
+        rule="table",
         value=scaled(q.value, cell.scale),
         qualifier=q.qualifier,
         denominator=q.denominator,
@@ -1172,25 +1037,8 @@ def _rank_year(doc: _Doc, sentence: Sentence) -> Period | None:
     return None
 
 
-def _quantity_of(c: _Candidate) -> Quantity:
-    """The number a candidate read, as a mention keeps it."""
-    return Quantity(c.start, c.num_start, c.end, c.value, c.qualifier, c.denominator, "count", "")
-
-
-def _mention(doc: _Doc, q: Quantity, sentence: Sentence, reason: str) -> Mention:
+def _unread(q: Quantity, sentence: Sentence, reason: str) -> Unread:
+    """A number no indicator took: its evidence runs to the end of its measure words."""
     end = q.end + len(q.measure) + 1 if q.measure else q.end
-    start, stop = doc.norm.span_in_original(q.start, min(end, sentence.end))
-    s_start, s_end = doc.norm.span_in_original(sentence.start, sentence.end)
-    return Mention(
-        doc=doc.meta.doc,
-        value=q.value,
-        measure=q.measure or ("%" if q.kind == "pct" else "đồng" if q.kind == "money" else ""),
-        quote=doc.norm.original[start:stop],
-        char_start=start,
-        char_end=stop,
-        sentence=doc.norm.text[sentence.start : sentence.end],
-        sentence_start=s_start,
-        sentence_end=s_end,
-        reason=reason,
-        num_start=doc.norm.to_original(q.num_start),
-    )
+    measure = q.measure or ("%" if q.kind == "pct" else "đồng" if q.kind == "money" else "")
+    return Unread(q.value, measure, q.num_start, q.start, min(end, sentence.end), sentence, reason)

@@ -14,6 +14,9 @@ The score of an indicator on a context, in words:
   * its measure noun in the unit column, right after the figure or as the label's head noun (the
     first noun: 'hồ sơ thủ tục hành chính' counts hồ sơ) adds one; another's head noun takes one;
     a percentage, an amount or a rank says its unit by its kind, which adds one;
+  * in prose, a word of the indicator's topic ('tổng đài', '1022') in the figure's paragraph, the
+    headings above it or the title adds one: 'tiếp nhận 8.408 yêu cầu' in a passage about the
+    hotline is the hotline's; a topic never names a figure alone;
   * a figure of another kind (a percentage, an amount of money, a rank) never takes it;
   * a scope the header or label states ('được giao', 'có mặt') must be one the indicator accepts;
   * of two indicators named alike, one of the agency and one of the whole province, the
@@ -59,6 +62,7 @@ class NamedIndicator:
     forbid_scopes: tuple[str, ...]
     require_scope: str | None
     level: str  # agency | province: whose figure it is (a Sở's own, or the whole province's)
+    topics: tuple[tuple[str, ...], ...] = ()  # what a passage about it is about, as syllables
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +89,8 @@ class NameContext:
     after: str = ""  # the measure words right after the figure
     province_wide: bool = False  # the context or the reporter speaks for the whole province
     max_gap: int = _MAX_GAP  # syllables a name may skip: none in prose, where skipped words qualify
+    topic: frozenset[str] = frozenset()  # the syllables of the passage the figure is in (prose)
+    topic_words: tuple[str, ...] = ()  # the same in order, for topics of several syllables
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,9 +205,16 @@ def rank_by_names(ctx: NameContext, table: NameTable) -> list[NameMatch]:
             continue
         measured = _measure_score(ind, label, measure_words, head) if ctx.kind == "count" else 1.0
         level = 0.25 if ctx.province_wide and ind.level == "province" else 0.0
-        out.append(NameMatch(ind.code, own + measured + level, " ".join(name)))
+        topical = 1.0 if ctx.topic and name not in ind.measures and _topical(ind, ctx) else 0.0
+        out.append(NameMatch(ind.code, own + measured + level + topical, " ".join(name)))
     out.sort(key=lambda m: -m.score)
     return out
+
+
+def _topical(ind: NamedIndicator, ctx: NameContext) -> bool:
+    """Whether the passage is about the indicator's topic (a name that is only its measure noun,
+    'công chức', gains nothing from it: any passage about staff counts công chức)."""
+    return _best_name(ind.topics, ctx.topic_words, 0, ctx.topic)[0] > 0
 
 
 def best_by_names(ctx: NameContext, table: NameTable) -> tuple[NameMatch | None, str]:
@@ -246,4 +259,6 @@ def name_table(catalog: Catalog) -> NameTable:
 def _named(ind: Indicator, ab: dict[str, tuple[str, ...]]) -> NamedIndicator:
     names = tuple(dict.fromkeys(t for n in ind.names if (t := tokens(n, ab))))
     measures = tuple(dict.fromkeys(t for m in ind.measures if (t := tokens(m, ab))))
-    return NamedIndicator(ind.code, names, measures, number_kind(ind), ind.forbid_scopes, ind.require_scope, ind.scope)
+    topics = tuple(dict.fromkeys(t for m in ind.topics if (t := tokens(m, ab))))
+    return NamedIndicator(ind.code, names, measures, number_kind(ind), ind.forbid_scopes, ind.require_scope,
+                          ind.scope, topics)  # fmt: skip

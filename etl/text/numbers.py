@@ -208,7 +208,9 @@ _UNITS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5, "lăm"
           "tám": 8, "chín": 9}  # fmt: skip
 _FIRST = "một|hai|ba|bốn|năm|sáu|bảy|bẩy|tám|chín"
 _TAIL = "mốt|một|hai|ba|bốn|tư|lăm|năm|sáu|bảy|bẩy|tám|chín"
-_NUMBER_WORDS = rf"(?:(?:{_FIRST}) mươi(?: (?:{_TAIL}))?|mười(?: (?:{_TAIL}))?|{_FIRST})"
+# A lone 'một' is the article ('một người làm được nhiều việc', 'một cửa'); reports write one as '01'.
+_ALONE = "hai|ba|bốn|năm|sáu|bảy|bẩy|tám|chín"
+_NUMBER_WORDS = rf"(?:(?:{_FIRST}) mươi(?: (?:{_TAIL}))?|mười(?: (?:{_TAIL}))?|{_ALONE})"
 # 'năm' is the year more often than five: not after the words that make it one ('trong năm', 'cả năm').
 YEAR_WORDS = frozenset("trong của cả hằng hàng mỗi các những đầu cuối giữa nửa qua sang tháng một".split())  # noqa: SIM905 - a word list reads best as words
 

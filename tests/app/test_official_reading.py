@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from contract.messages import BuildWarning
 from dashboard import charts, chrome, comparison, figures, kpis, queries, review, tables, tracker, trends, widgets
 from dashboard.db import connect
 from dashboard.filters import Filters
@@ -187,9 +188,9 @@ def test_two_findings_of_one_check_read_differently(con):
 
 
 def test_etl_warnings_read_as_one_vietnamese_line_each():
-    row = {"type": "warning", "file": "corrections.jsonl", "message": "corrections.jsonl dòng 3: thiếu lý do sửa"}
+    row = BuildWarning(file="corrections.jsonl", message="corrections.jsonl dòng 3: thiếu lý do sửa")
     assert review.etl_warning_text(row) == "Cảnh báo — corrections.jsonl dòng 3: thiếu lý do sửa"
-    other = {"type": "warning", "file": "/srv/data/x.docx", "message": "bảng không đọc được"}
+    other = BuildWarning(file="/srv/data/x.docx", message="bảng không đọc được")
     assert review.etl_warning_text(other) == "Cảnh báo — x.docx: bảng không đọc được"  # the name, not the path
 
 
@@ -197,7 +198,7 @@ def test_an_orphaned_correction_warning_names_the_report_by_its_citation(warehou
     """The build names the file ('000_542a….txt: Sửa đổi …'); the page names the report as officials cite it."""
     monkeypatch.setenv("WAREHOUSE", str(warehouse))
     message = "Sửa đổi «loại bỏ» cho số liệu «55 người» không còn áp dụng được: …"
-    row = {"type": "warning", "file": "corrections.jsonl", "doc_id": "000" + HASHED + ".txt", "message": message}
+    row = BuildWarning(file="corrections.jsonl", message=message, doc_id="000" + HASHED + ".txt")
     text = review.etl_warning_text(row)
     assert text.startswith("Cảnh báo — Báo cáo") and text.endswith(f": {message}")
     assert HASHED not in text and "corrections.jsonl" not in text

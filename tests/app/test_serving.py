@@ -4,6 +4,7 @@ comparison notices a serving table that is wrong."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +18,7 @@ from bench.synthetic import extractions
 from dashboard import kpis, queries
 from dashboard.db import connect
 from dashboard.filters import Filters
-from dashboard.formatting import md_escape
+from dashboard.formatting import md_escape, vn_sort_key
 from etl import warehouse as etl_warehouse
 from etl.build import BuildInputs, build_from_extractions, build_warehouse, update_warehouse
 from etl.catalog import default_catalog
@@ -247,3 +248,59 @@ def test_the_national_view_draws_a_group_of_provinces_at_a_time(generated, monke
     [groups] = at.button_group
     at = groups.set_value(groups.options[-1]).run()
     assert [s.value for s in at.subheader] == provinces[kpis.PROVINCES_AT_ONCE : 2 * kpis.PROVINCES_AT_ONCE]
+
+
+def test_xu_huong_draws_a_group_of_provinces_at_a_time_when_none_is_chosen(generated, monkeypatch):
+    """630 series of 63 provinces took the server 10 s and are no picture: a group at a time."""
+    monkeypatch.setenv("WAREHOUSE", str(generated))
+    for con in _open(generated):  # an indicator every province reports
+        [(code,)] = con.execute("SELECT indicator FROM serving_facts GROUP BY indicator "
+                                "ORDER BY count(DISTINCT province) DESC, count(*) DESC LIMIT 1").fetchall()  # fmt: skip
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.switch_page("pages/xu_huong.py")
+    at = at.run().multiselect(key="chi_tieu").set_value([code]).run()
+    assert not at.exception
+    [groups] = at.button_group
+    [chart] = at.get("plotly_chart")
+    drawn = {t["name"] for t in json.loads(chart.proto.spec)["data"]}
+    assert 0 < len(drawn) <= kpis.PROVINCES_AT_ONCE
+    assert groups.options[0].startswith(min(drawn, key=vn_sort_key))  # the first group: the first provinces
+    at = groups.set_value(groups.options[-1]).run()
+    [chart] = at.get("plotly_chart")
+    later = {t["name"] for t in json.loads(chart.proto.spec)["data"]}
+    assert later and not later & drawn
+
+
+def test_tra_cuu_shows_the_first_rows_and_says_how_many_there_are(generated, monkeypatch):
+    from dashboard import data
+
+    monkeypatch.setenv("WAREHOUSE", str(generated))
+    monkeypatch.setattr(data, "SHOWN", 50)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.switch_page("pages/tra_cuu.py")
+    at = at.run()
+    assert not at.exception
+    for con in _open(generated):
+        total = queries.fact_count(con, Filters(), include_rejected=True)
+    assert total > 50
+    [table] = at.dataframe
+    assert len(table.value) == 50
+    assert f"{total:,}".replace(",", ".") + " số liệu; hiện 50 số đầu" in "\n".join(c.value for c in at.caption)
+
+
+def test_the_coverage_heatmap_draws_the_newest_reports_and_says_how_many_it_leaves(generated, monkeypatch):
+    from dashboard import data, views
+
+    monkeypatch.setenv("WAREHOUSE", str(generated))
+    monkeypatch.setattr(views, "COVERAGE_DOCUMENTS", 40)
+    data._view.clear()
+    for con in _open(generated):
+        newest = set(queries.coverage(con, Filters(), 40)["doc_id"])
+        every = queries.coverage(con, Filters())
+        total = queries.covered_documents(con, Filters())
+    ends = every.groupby("doc_id")["doc_end"].max().sort_values(ascending=False)
+    assert len(newest) == 40 and total == every["doc_id"].nunique() > 40
+    assert min(ends[list(newest)]) >= ends.iloc[40]  # none older than a report left out
+    cover = views.coverage_view(Filters())
+    assert (cover.shown, cover.total) == (40, total)
+    data._view.clear()

@@ -17,6 +17,7 @@ from datetime import date
 import duckdb
 import pytest
 
+from contract.messages import Staged, StagedMention, parse_line
 from etl.build import build_warehouse, update_warehouse
 from etl.cli import main as cli
 from etl.corrections import ASSIGN_RULE, Correction, append_corrections, fact_key, load_corrections, mention_key
@@ -127,6 +128,7 @@ def test_an_assignment_makes_the_mention_a_fact_with_the_documents_period():
         "",
     )
     assert made["year"] == 2024 and made["period_basis"] == "cumulative" and made["role"] == "primary"
+    assert made["extractor"] == "manual" and {f["extractor"] for f in facts if f is not made} == {"rules"}
     assert len(facts) == len(ex.facts) + 1  # the extracted facts are untouched
 
 
@@ -344,8 +346,10 @@ def test_the_review_preview_lists_an_uploads_mentions(tmp_path):
     buffer = io.StringIO()
     with contextlib.redirect_stdout(buffer):
         _report_staged(argparse.Namespace(json=True), staged)
-    row = json.loads(buffer.getvalue())
-    assert row["mentions"] == [{**m.as_json(), "mention_key": mention_key(m), "sentence": m.sentence}]
-    assert all("fact_key" in f for f in row["facts"]) and fact_key(staged.extraction.facts[0]) in {
-        f["fact_key"] for f in row["facts"]
-    }
+    reply = parse_line(buffer.getvalue())
+    assert isinstance(reply, Staged) and reply.file == "bao_cao.txt"
+    assert reply.mentions == (
+        StagedMention(mention_key(m), 17.0, "chuyến", m.quote, m.char_start, m.char_end, m.sentence, m.reason),
+    )
+    assert fact_key(staged.extraction.facts[0]) in {f.fact_key for f in reply.facts}
+    assert {f.extractor for f in reply.facts} == {"rules"}

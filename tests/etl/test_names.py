@@ -3,12 +3,21 @@ rows, headers and captions no phrasing rule was written for."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pytest
 
 from etl.catalog import default_catalog, number_kind
-from etl.extract.names import NameContext, best_by_names, find_name, name_table, tokens, twins_by_level
+from etl.extract.names import (
+    NameContext,
+    best_by_names,
+    find_name,
+    name_table,
+    rank_by_names,
+    tokens,
+    twins_by_level,
+)
 from etl.pipeline import process_bytes
 from tests.conftest import make_report
 
@@ -348,3 +357,67 @@ def test_a_header_repeated_after_a_page_break_keeps_its_units():
         "Tình hình biên chế năm 2025",
     )
     assert {("staff_downsizing_rate", 4.5), ("staff_downsizing_rate", 3.2)} <= found
+
+
+# Names alone (the frames switched off): what the names read in wordings nobody wrote a frame for.
+NAMES_ONLY = dataclasses.replace(CATALOG, frames_by_kind={}, sha256=CATALOG.sha256 + ":names-only")
+
+
+def _by_names(body: str, title: str) -> set[tuple[str, float]]:
+    text = f"BÁO CÁO\n{title}\n\n{body}\n"
+    return {(f.indicator, f.value) for f in process_bytes("names.txt", text.encode(), NAMES_ONLY).facts}
+
+
+def _topical(label: str, topic: str) -> float:
+    words = tokens(topic, NAMES.abbreviations)
+    ranked = rank_by_names(NameContext(label, "count", max_gap=0, topic=frozenset(words), topic_words=words), NAMES)
+    return {m.code: m.score for m in ranked}
+
+
+def test_a_passage_about_an_indicators_topic_adds_to_the_name_its_figure_has():
+    bare = _topical("tiếp nhận yêu cầu", "")
+    about = _topical("tiếp nhận yêu cầu", "kết quả vận hành đường dây nóng 1022 trong tháng")
+    assert about["hotline1022_received"] == bare["hotline1022_received"] + 1
+    # a name that is only the measure noun gains nothing: any passage about staff counts công chức
+    assert _topical("công chức", "biên chế công chức") == _topical("công chức", "")
+
+
+def test_every_group_has_topic_words_and_an_indicator_its_groups():
+    for ind in CATALOG.indicators:
+        assert ind.topics, ind.code
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "expected"),
+    [
+        ("Báo cáo kết quả vận hành Tổng đài 1022 tháng 5 năm 2025",
+         "Trong tháng, tổng đài đã tiếp nhận 2.314 yêu cầu của người dân.", ("hotline1022_received", 2314)),
+        ("Báo cáo kết quả vận hành Tổng đài 1022 tháng 5 năm 2025",
+         "Đến cuối tháng, các đơn vị đã giải quyết xong 2.120 phiếu.", ("hotline1022_resolved", 2120)),
+        ("Báo cáo kết quả thanh tra, kiểm tra năm 2024",
+         "Qua thanh tra, đã xử phạt vi phạm hành chính 12 tổ chức với tổng số tiền 210 triệu đồng.",
+         ("fines_vnd", 210_000_000)),
+        ("Báo cáo công tác chuyển đổi số năm 2024",
+         "Chỉ số DTI năm 2023 của tỉnh đã vươn lên xếp hạng 21/63 tỉnh, thành phố.", ("dti_rank", 21)),
+    ],
+)  # fmt: skip
+def test_names_and_topic_read_wordings_no_frame_was_written_for(title, body, expected):
+    assert expected in _by_names(body, title)
+
+
+def test_the_same_wording_outside_its_topic_is_not_read():
+    body = "Trong tháng, bộ phận đã tiếp nhận 2.314 yêu cầu hỗ trợ kỹ thuật."
+    found = _by_names(body, "Báo cáo công tác tháng 5 năm 2025")
+    assert not any(v == 2314 for _, v in found)
+
+
+def test_a_bare_number_in_a_place_is_a_rank_or_nothing():
+    body = "Xét theo nhóm: hạ tầng - thứ 9, dịch vụ công trực tuyến - thứ 14."
+    found = _by_names(body, "Báo cáo chuyển đổi số năm 2023")
+    assert not any(v == 14 and code != "dti_rank" for code, v in found)
+
+
+def test_a_lone_mot_before_a_noun_is_no_count():
+    body = "Sắp xếp theo hướng một người làm được nhiều việc, không tuyển dụng mới."
+    found = _by_names(body, "Báo cáo biên chế năm 2024")
+    assert not any(v == 1 for _, v in found)

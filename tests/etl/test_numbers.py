@@ -123,6 +123,12 @@ def test_counts_in_words_are_found_only_before_a_measure_noun():
     assert found == ["sáu", "mười hai", "hai mươi lăm"]
 
 
+def test_a_lone_mot_is_the_article_not_a_count():
+    pattern = number_words_pattern(("người", "hồ sơ"))
+    text = "một người làm được nhiều việc; mười một hồ sơ; hai mươi mốt người"
+    assert [m.group("words") for m in pattern.finditer(text)] == ["mười một", "hai mươi mốt"]
+
+
 @pytest.mark.parametrize(
     ("text", "value"),
     [("1 tỷ 140 triệu đồng", 1_140_000_000), ("2 triệu 500 nghìn", 2_500_000), ("3,5 tỷ 20 triệu", 3_520_000_000),

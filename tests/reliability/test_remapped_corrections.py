@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from contract.messages import BuildWarning, parse_line
 from etl import transform
 from etl.build import build_warehouse, update_warehouse
 from etl.cli import _warn as warn
@@ -154,8 +155,8 @@ def test_corrections_follow_their_figures_through_a_change_of_extractor(correcte
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         warn(argparse.Namespace(json=True), report)  # what the import page reads after a publish
-    assert [json.loads(x) for x in out.getvalue().splitlines()] == [
-        {"type": "warning", "file": LOG, "doc_id": retired["doc_id"], "message": message}
+    assert [parse_line(x) for x in out.getvalue().splitlines()] == [
+        BuildWarning(file=LOG, message=message, doc_id=retired["doc_id"])
     ]
 
 
