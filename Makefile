@@ -1,13 +1,15 @@
 # make run  — set up (venv, packages, warehouse) and start the dashboard
 # make test — the same set-up, then lint and the test suite (make slow: the slow cases; make e2e: browser)
+# make scale — Spark (pyspark) for the slow Spark test and larger builds; optional, never in run/test
 PY      := .venv/bin/python
 STAMP   := .venv/.installed-stamp
 DEVSTAMP := .venv/.dev-installed-stamp
+SCALESTAMP := .venv/.scale-installed-stamp
 DB      := data/warehouse.duckdb
 RAW     := data/raw
 PORT    ?= 8501
 
-.PHONY: run test slow e2e warehouse lint bench clean
+.PHONY: run test slow e2e scale warehouse lint bench clean
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || python3 -m venv .venv
@@ -18,6 +20,15 @@ $(STAMP): requirements.txt
 $(DEVSTAMP): $(STAMP) requirements-dev.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $(DEVSTAMP)
+
+# Spark (pyspark, py4j: requirements-scale.txt) only for `make scale` / `make slow`: it needs a
+# Java runtime (Debian's openjdk-17-jre-headless, which .ci/run installs) and is heavy to install.
+$(SCALESTAMP): $(STAMP) requirements-scale.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-scale.txt
+	@command -v java >/dev/null 2>&1 || echo "Cảnh báo: chưa có Java; Spark cần: apt-get install openjdk-17-jre-headless"
+	@touch $(SCALESTAMP)
+
+scale: $(SCALESTAMP)
 
 # Rebuilt when missing or older than any report or any ETL or contract source file.
 warehouse: $(STAMP)
@@ -35,8 +46,8 @@ test: warehouse lint $(DEVSTAMP)
 	$(PY) -m pytest -m "not browser and not slow"
 
 # The slow cases (atomicity under kills, long interleavings, hostile files over a second each,
-# Spark reading the Parquet export: needs Java); CI runs them.
-slow: warehouse $(DEVSTAMP)
+# Spark reading the Parquet export: needs Java and `make scale`); CI runs them.
+slow: warehouse $(DEVSTAMP) $(SCALESTAMP)
 	$(PY) -m pytest -m "slow and not browser"
 
 # End-to-end: a real Streamlit server (free loopback port, started and stopped by the tests'

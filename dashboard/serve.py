@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import socket
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -41,21 +42,27 @@ def port_is_free(port: int) -> bool:
 
 
 def warm() -> None:
-    """Each page's first view made before the server answers (``dashboard.views.warm``), so the
-    first official does not wait for imports, queries and charts. A missing or damaged warehouse
-    only skips it: the pages say so themselves."""
+    """The first page's view made before the server answers (``dashboard.views.warm_first``), the
+    other pages' right after, beside the server (``warm_rest``): the first official waits for
+    neither imports nor queries, and for no page but the one opened. A missing or damaged
+    warehouse only skips it: the pages say so themselves."""
     quiet = logging.getLogger("streamlit.runtime.caching.cache_data_api")  # 'No runtime found': not yet, indeed
-    level, started = quiet.level, time.monotonic()
     quiet.setLevel(logging.ERROR)
+    if _warmed("Tổng quan", "warm_first"):
+        threading.Thread(target=_warmed, args=("các trang khác", "warm_rest"), daemon=True, name="warm").start()
+
+
+def _warmed(what: str, step: str) -> bool:
+    started = time.monotonic()
     try:
         from dashboard import views
 
-        views.warm()
-        print(f"Đã chuẩn bị sẵn các trang ({time.monotonic() - started:.1f} giây).", flush=True)
+        getattr(views, step)()
+        print(f"Đã chuẩn bị sẵn {what} ({time.monotonic() - started:.1f} giây).", flush=True)
+        return True
     except Exception as exc:  # noqa: BLE001 - the server serves anyway
-        logging.getLogger("dashboard").warning("pages not warmed: %s", exc)
-    finally:
-        quiet.setLevel(level)
+        logging.getLogger("dashboard").warning("pages not warmed (%s): %s", what, exc)
+        return False
 
 
 def main() -> None:

@@ -153,6 +153,12 @@ def _coverage_view(filters: Filters) -> Coverage:
 def warm() -> None:
     """Each page's first view made before anyone asks: the modules imported, the shared connection
     open, the default queries answered and the default charts drawn."""
+    warm_first()
+    warm_rest()
+
+
+def warm_first() -> None:
+    """What the first page an official opens needs (Tổng quan): made before the server answers."""
     for module in pkgutil.iter_modules(dashboard.__path__):
         if module.name != "serve":
             importlib.import_module(f"dashboard.{module.name}")
@@ -160,9 +166,17 @@ def warm() -> None:
         return
     opts = data.options()
     data.latest_build()
+    overview(default_filters(opts), tuple(kpis.sorted_provinces(opts.provinces)))
+
+
+def warm_rest() -> None:
+    """The other pages' first views: made while the first official reads Tổng quan (a national
+    warehouse takes seconds more, which the first page need not wait for)."""
+    if not data.has_warehouse():
+        return
+    opts = data.options()
     filters = default_filters(opts)
     provinces = tuple(vn_sorted(opts.provinces))
-    overview(filters, tuple(kpis.sorted_provinces(opts.provinces)))
     labels = dict(zip(opts.indicators["code"], opts.indicators["label_vi"], strict=True))
     if DEFAULT_TREND in labels:
         groups = trend_groups(filters)

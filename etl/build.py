@@ -1,34 +1,42 @@
-"""One entry for every build: frozen inputs in, a fresh or updated warehouse out.
+"""The one orchestrator of every build: plan -> map -> store -> recheck -> publish.
 
 ``build(inputs, db)`` takes the build lock, sweeps what killed builds left, reads every input
 besides the reports exactly once (the corrections log, the reference tables, the checks; the
-build fingerprints and loads those very bytes), decides once whether the previous warehouse can
-be updated in place of a full build, and hands the rest to ``etl.warehouse``. The command line
-and the importer both come through here.
+build fingerprints and loads those very bytes), then: plans (every file into an empty store, or,
+when the previous warehouse had the same inputs, only the new and changed files into a copy of
+it), maps ``transform`` over the planned files (etl/workers.py), replaces their documents in the
+store, rechecks the touched provinces and publishes. A full build is an incremental build over
+everything. The command line and the importer both come through here.
 """
 
 from __future__ import annotations
 
 import hashlib
 import tomllib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from contract import SCHEMA_PATH, VOCABULARY_PATH
 from etl import __version__
+from etl.batch import Chunk, sources_of
 from etl.catalog import Catalog, default_catalog
 from etl.checks import CHECKS_PATH
 from etl.corrections import CorrectionsLog, build_lock, read_corrections
 from etl.extract import extractors
 from etl.pipeline import Extraction
+from etl.plan import Plan, full_plan, incremental_plan
 from etl.reference import ReferenceSnapshot, read_reference
 from etl.rows import doc_rows
-from etl.warehouse import BuildReport, BuildRun, sweep_leftovers, write_full, write_incremental, write_rows
+from etl.run import INCREMENTAL, BuildReport, BuildRun
+from etl.store import open_store, published_report, published_sources, sweep_temp_files
+from etl.transform import DocumentRows, document_findings
+from etl.workers import extract_in_chunks, spool_folder, sweep_spools
 
 __all__ = [
-    "CORRECTIONS_FILE", "REFERENCE_DIR", "BuildInputs", "build", "build_from_extractions", "build_warehouse",
-    "inputs_sha256", "update_warehouse",
+    "CORRECTIONS_FILE", "REFERENCE_DIR", "BuildInputs", "BuildReport", "build", "build_from_extractions",
+    "build_warehouse", "inputs_sha256", "sweep_leftovers", "update_warehouse",
 ]
 
 CORRECTIONS_FILE = "corrections.jsonl"  # in the data folder: data/corrections.jsonl
@@ -73,8 +81,42 @@ def build(
     with build_lock(inputs.lock_dir):  # from reading the inputs to the swap
         sweep_leftovers(db_path)
         run = _read_inputs(inputs, db_path, workers, file_timeout, on_progress)
-        report = None if full else write_incremental(run)
-        return report or write_full(run)
+        plan = None if full else incremental_plan(run.raw_dir, published_sources(db_path, run.inputs_sha256))
+        return _build(run, plan or full_plan(run.raw_dir))
+
+
+def _build(run: BuildRun, plan: Plan) -> BuildReport:
+    """The plan carried out: its files mapped through ``transform``, their documents replaced in
+    the store (empty, or a copy of the live warehouse), the touched provinces rechecked, published."""
+    if plan.unchanged:
+        return published_report(run)  # nothing to write
+    sources: list[dict] = list(plan.kept)
+    with spool_folder(run.db_path) as spool, open_store(run, previous=plan.mode == INCREMENTAL) as store:
+        with closing(_map(run, plan, spool)) as chunks:  # stopped early, the workers go at once
+            provinces = store.replace(_noting(chunks, sources), removed=plan.removed)
+        store.recheck(provinces)
+        report = store.publish(sorted(sources, key=lambda s: s["file_name"]))
+    report.changed = plan.changed if plan.mode == INCREMENTAL else 0
+    return report
+
+
+def _map(run: BuildRun, plan: Plan, spool: Path) -> Iterator[Chunk]:
+    """``transform`` over the planned files by the local process pool, in their order."""
+    return extract_in_chunks(plan.files, run.catalog, run.log.corrections, run.worker_checks, run.workers, spool,
+                             run.on_progress, run.file_timeout)  # fmt: skip
+
+
+def _noting(docs: Iterable[DocumentRows | Chunk], sources: list[dict]) -> Iterator[DocumentRows | Chunk]:
+    """The documents as they pass, each one's build_sources row noted."""
+    for item in docs:
+        sources.extend(sources_of(item))
+        yield item
+
+
+def sweep_leftovers(db_path: Path) -> int:
+    """Remove the temporary warehouses and spool folders of builds that are gone (every build does
+    this first, whether or not it writes); returns how many were removed."""
+    return sweep_spools(db_path) + sweep_temp_files(db_path)
 
 
 def _read_inputs(
@@ -117,12 +159,23 @@ def build_from_extractions(
     inputs: BuildInputs, db_path: Path, extractions: Iterable[tuple[str, Extraction]]
 ) -> BuildReport:
     """A warehouse from extractions made without reading reports (the benchmarks' synthetic
-    corpora), written by the build's own row writers: rows, vocabulary, checks, the builds row."""
+    corpora), through the same store steps as a full build: rows, vocabulary, checks, the builds row."""
     with build_lock(inputs.lock_dir):
         sweep_leftovers(db_path)
         run = _read_inputs(inputs, db_path, None, None, None)
-        rows = (doc_rows(doc_id, ex, run.log.corrections, inputs.catalog) for doc_id, ex in extractions)
-        return write_rows(run, rows)
+        docs = (_made(doc_id, ex, run) for doc_id, ex in extractions)
+        sources: list[dict] = []
+        with open_store(run, previous=False) as store:
+            store.recheck(store.replace(_noting(docs, sources)))
+            return store.publish(sources)
+
+
+def _made(doc_id: str, ex: Extraction, run: BuildRun) -> DocumentRows:
+    """One extraction as a document's step would hand it over (no file: no size or time)."""
+    rows = doc_rows(doc_id, ex, run.log.corrections, run.catalog)
+    source = {"file_name": doc_id, "sha256": rows.sha256, "size_bytes": None, "mtime_ns": None,
+              "status": "loaded", "error": None}  # fmt: skip
+    return DocumentRows(doc_id, source, rows, document_findings(rows, run.catalog, run.worker_checks))
 
 
 def build_warehouse(
@@ -147,4 +200,6 @@ def update_warehouse(
     inputs = BuildInputs.in_folder(raw_dir.parent, raw_dir)
     with build_lock(inputs.lock_dir):
         sweep_leftovers(db_path)
-        return write_incremental(_read_inputs(inputs, db_path, workers, file_timeout, None))
+        run = _read_inputs(inputs, db_path, workers, file_timeout, None)
+        plan = incremental_plan(run.raw_dir, published_sources(db_path, run.inputs_sha256))
+        return None if plan is None else _build(run, plan)

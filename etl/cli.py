@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from etl.corrections import Correction
     from etl.importer import Staged
     from etl.pipeline import Extraction
-    from etl.warehouse import BuildReport
+    from etl.run import BuildReport
 
 DEFAULT_RAW = Path("data/raw")
 DEFAULT_DB = Path("data/warehouse.duckdb")
@@ -133,8 +133,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     import duckdb
 
     from contract import SEVERITIES, SEVERITY_LABELS
+    from etl.build import sweep_leftovers
     from etl.checks import check_inputs, run_checks, stored_log_findings
-    from etl.warehouse import sweep_leftovers
 
     sweep_leftovers(Path(args.db))  # what killed builds left beside the warehouse
     con = duckdb.connect(str(args.db), read_only=True)
@@ -248,8 +248,8 @@ def cmd_correct(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """python -m etl export --parquet out/parquet"""
+    from etl.build import sweep_leftovers
     from etl.export import export_parquet
-    from etl.warehouse import sweep_leftovers
 
     sweep_leftovers(Path(args.db))
     counts = export_parquet(Path(args.db), Path(args.parquet))

@@ -17,13 +17,14 @@ from pathlib import Path
 
 import duckdb
 
-from etl.build import BuildInputs, build
+from etl.build import BuildInputs, BuildReport, build
 from etl.corrections import Correction, append_corrections, build_lock
 from etl.pipeline import Extraction, process_bytes, process_file
 from etl.readers import DEFAULT_MAX_BYTES, SUFFIXES, ReadError
 from etl.remap import stamped
-from etl.warehouse import BuildReport, list_sources
-from etl.workers import owner_alive, sha256_of
+from etl.sources import raw_files
+from etl.transform import sha256_of
+from etl.workers import owner_alive
 
 __all__ = ["Staged", "known_hashes", "publish", "safe_name", "stage"]
 
@@ -68,7 +69,7 @@ def _name_problem(name: str) -> str | None:
 def known_hashes(raw_dir: Path) -> dict[str, str]:
     """sha256 → file (relative to ``raw_dir``) of every report already there."""
     out: dict[str, str] = {}
-    for path in list_sources(raw_dir):
+    for path in raw_files(raw_dir):
         rel = path.relative_to(raw_dir).as_posix()
         prefix = path.name.split("__", 1)[0]
         if path.parent.name == IMPORTS and re.fullmatch(r"[0-9a-f]{64}", prefix):

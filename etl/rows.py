@@ -85,6 +85,10 @@ class DocRows:
     def province(self) -> str | None:
         return self.document[_DOC_PROVINCE]
 
+    @property
+    def sha256(self) -> str:
+        return self.document[_DOC_SHA256]
+
     def check_records(self) -> list[FactRecord]:
         """The document's kept facts as the checks read them (as ``checks.check_inputs`` reads
         them from a warehouse)."""
@@ -99,6 +103,7 @@ def _without_build_id(table: str) -> tuple[str, ...]:
 
 _DOC_PROVINCE = _without_build_id("documents").index("province")
 _DOC_AGENCY = _without_build_id("documents").index("agency")
+_DOC_SHA256 = _without_build_id("documents").index("sha256")
 _FACT_STATUS = _without_build_id("facts").index("status")
 _RECORD_AT = tuple(_without_build_id("facts").index(c) for c in RECORD_COLUMNS)
 

@@ -1,15 +1,15 @@
 """The serving tables (etl/schema.sql): each page's question answered once per build, in the same
 file and atomic swap as the facts, so a page reads tens of rows instead of aggregating millions.
 
-A full build fills them whole; an incremental one rewrites only the touched provinces' rows
-(every row belongs to the province its report names, as the findings do).
+A build rewrites only the touched provinces' rows (every row belongs to the province its report
+names, as the findings do): a full build touches every province of an empty store.
 """
 
 from __future__ import annotations
 
 import duckdb
 
-__all__ = ["KPI_DEPTH", "TABLES", "write_serving"]
+__all__ = ["KPI_DEPTH", "TABLES", "write_depth", "write_serving"]
 
 KPI_DEPTH = 24  # a key figure's newest figures kept per key: its card's latest, delta and sparkline
 TABLES = ("serving_facts", "serving_latest", "serving_documents")
@@ -20,16 +20,22 @@ _LEVELS = {  # serving_latest's levels: the filter key each holds the newest per
 }
 
 
+def write_depth(con: duckdb.DuckDBPyConnection) -> None:
+    """How many newest figures serving_latest keeps of each indicator (from ``indicators``)."""
+    con.execute("DELETE FROM serving_depth")
+    con.execute(
+        "INSERT INTO serving_depth SELECT code, CASE WHEN kpi_order IS NULL THEN 1 ELSE ? END FROM indicators",
+        [KPI_DEPTH],
+    )
+
+
 def write_serving(con: duckdb.DuckDBPyConnection, scope: str | None = None) -> None:
     """Fill the serving tables from the facts, documents and findings as they now stand;
-    ``scope``: a clause on ``province`` (the reported one) limiting the rewrite, None for all."""
+    ``scope``: a clause on ``province`` (the reported one) limiting the rewrite, None for all
+    (the depths too)."""
     where = scope or "TRUE"
     if scope is None:
-        con.execute("DELETE FROM serving_depth")
-        con.execute(
-            "INSERT INTO serving_depth SELECT code, CASE WHEN kpi_order IS NULL THEN 1 ELSE ? END FROM indicators",
-            [KPI_DEPTH],
-        )
+        write_depth(con)
     for table in TABLES:
         con.execute(f"DELETE FROM {table} WHERE {where}")  # noqa: S608 - our own names and clause
     con.execute(

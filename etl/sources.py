@@ -123,7 +123,7 @@ class RawListing:
 
 
 def raw_files(raw_dir: Path) -> list[RawFile]:
-    """The files under ``raw_dir`` to read, in path order (what ``list_sources`` always gave)."""
+    """The files under ``raw_dir`` to read, in path order (what a build reads)."""
     return scan_raw(raw_dir).files
 
 

@@ -33,26 +33,13 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
-import pyarrow as pa
-
+from etl.batch import Chunk, chunk_of
 from etl.catalog import Catalog
-from etl.checks import Finding
 from etl.corrections import Correction
-from etl.rows import DocRows, arrow_table, columns
-from etl.transform import (
-    DocumentRows,
-    TransformInputs,
-    document_findings,
-    given_up,
-    overtime_message,
-    sha256_of,
-    transform,
-)
+from etl.transform import TransformInputs, given_up, overtime_message, sha256_of, transform
 
 __all__ = [
     "DEFAULT_FILE_TIMEOUT",
-    "Chunk",
-    "chunk_of_rows",
     "extract_in_chunks",
     "file_timeout",
     "owner_alive",
@@ -61,40 +48,11 @@ __all__ = [
     "sweep_spools",
 ]
 
-_DOC_SHA256 = [c for c in columns("documents") if c != "build_id"].index("sha256")
 _PARALLEL_FROM = 64  # files; below this a process pool costs more than it saves
 _CHUNK = 32  # files a worker extracts before handing their rows back
 DEFAULT_FILE_TIMEOUT = 60.0  # seconds one file may take to read and extract
 _POLL = 0.2  # seconds between the build's looks at its workers
 _AHEAD = 2  # tasks sent to a worker before it finishes the first
-
-
-@dataclass(frozen=True, slots=True)
-class Chunk:
-    """Several files' outcomes as a worker hands them back, with the rows already typed as Arrow
-    tables; from worker processes the tables come as Arrow files in a spool folder (the page
-    cache carries them, where pickling them through a pipe would stall the workers)."""
-
-    sources: list[dict[str, object]]
-    documents: pa.Table | Path
-    facts: pa.Table | Path
-    mentions: pa.Table | Path  # measured numbers no indicator took
-    applied: frozenset[str]
-    findings: list[Finding]  # of the checks within one document
-    remapped: dict[str, str] = field(default_factory=dict)  # correction id -> the key of the figure it followed
-
-    @property
-    def errors(self) -> list[tuple[str, str]]:
-        return [(s["file_name"], s["error"]) for s in self.sources if s["status"] == "failed"]
-
-    def table(self, name: str) -> pa.Table:
-        value = getattr(self, name)
-        return pa.ipc.open_file(pa.memory_map(str(value))).read_all() if isinstance(value, Path) else value
-
-    def release(self) -> None:
-        for value in (self.documents, self.facts, self.mentions):
-            if isinstance(value, Path):
-                value.unlink(missing_ok=True)
 
 
 def file_timeout(seconds: float | None = None) -> float | None:
@@ -127,39 +85,7 @@ def _load_chunk(
         done.append(transform(item, inputs))  # type: ignore[arg-type]
     if on_file is not None:
         on_file(None)  # the files are done: what follows is no file's time
-    return _chunk_of(done)
-
-
-def _chunk_of(done: list[DocumentRows]) -> Chunk:
-    rows = [d.rows for d in done if d.rows is not None]
-    documents = arrow_table("documents", [r.document for r in rows])
-    facts = arrow_table("facts", [f for r in rows for f in r.facts])
-    mentions = arrow_table("mentions", [m for r in rows for m in r.mentions])
-    spool = _worker.get("spool")
-    return Chunk(
-        sources=[d.source for d in done],
-        documents=_spooled(documents, spool) if spool else documents,  # type: ignore[arg-type]
-        facts=_spooled(facts, spool) if spool else facts,  # type: ignore[arg-type]
-        mentions=_spooled(mentions, spool) if spool else mentions,  # type: ignore[arg-type]
-        applied=frozenset().union(*(r.applied for r in rows)),
-        findings=[f for d in done for f in d.findings],
-        remapped={i: key for r in rows for i, key in r.remapped},
-    )
-
-
-def chunk_of_rows(rows: list[DocRows], catalog: Catalog, checks: tuple[dict, dict]) -> Chunk:
-    """Rows made without reading files (synthetic corpora) as the chunk a worker would hand back."""
-    done = [DocumentRows(r.doc_id, {"file_name": r.doc_id, "sha256": r.document[_DOC_SHA256], "size_bytes": None,
-                                    "mtime_ns": None, "status": "loaded", "error": None}, r,
-                         document_findings(r, catalog, checks)) for r in rows]  # fmt: skip
-    return _chunk_of(done)
-
-
-def _spooled(table: pa.Table, spool: Path) -> Path:
-    path = spool / f"{uuid.uuid4().hex}.arrow"
-    with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
-        writer.write_table(table)
-    return path
+    return chunk_of(done, _worker.get("spool"))  # type: ignore[arg-type]
 
 
 def extract_in_chunks(

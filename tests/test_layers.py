@@ -21,7 +21,9 @@ ETL_LAYERS: tuple[tuple[str, ...], ...] = (
     ("etl.extract",),  # the extraction stage
     ("etl.pipeline", "etl.checks", "etl.rows"),  # one extraction, its rows, the checks over records
     ("etl.transform",),  # one document's whole step, pure: what any executor runs
-    ("etl.workers", "etl.serving", "etl.warehouse", "etl.export"),  # the process pool running it, rows into DuckDB
+    ("etl.batch", "etl.run"),  # its outcomes typed in batches; one build's inputs as read, and its report
+    ("etl.workers", "etl.serving", "etl.store_frames", "etl.plan", "etl.export"),  # the executor, what to map
+    ("etl.store",),  # the warehouse being built: replace, recheck, publish
     ("etl.build",),  # one build entry
     ("etl.importer", "etl.protocol"),  # uploads into the raw folder; the import page's protocol
     ("etl.cli", "etl.__main__"),
@@ -201,3 +203,41 @@ def test_quarter_numerals_and_report_types_have_no_copies():
                 if {"i", "ii", "iii", "iv"} <= words or len(words & codes) > 1:
                     copies.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert copies == []
+
+
+STORE_STEPS = ("open_store", "replace", "recheck", "publish")  # the store's opening and its three steps
+
+
+def _store_calls(source: str, module: str) -> list[str]:
+    """Calls of the store's steps in a module's source: ``open_store`` by name, and ``replace``,
+    ``recheck`` or ``publish`` on a name ``store`` (so ``text.replace`` is not one)."""
+    calls = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        on_store = isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "store"
+        if name == "open_store" or (name in STORE_STEPS[1:] and on_store):
+            calls.append(f"{module}:{node.lineno} {name}")
+    return calls
+
+
+def test_build_is_the_only_orchestrator_of_the_store():
+    """plan -> map -> store -> recheck -> publish happens in etl/build.py alone: no other module
+    imports the store, and none opens one or calls its steps."""
+    importers = {_module(p) for folder in ("etl", "dashboard", "pages", "bench") for p in _files(folder)
+                 if any(t == "etl.store" or t.startswith("etl.store.") for t in _imports(p))}  # fmt: skip
+    assert importers == {"etl.build"}
+    calls = [c for folder in ("etl", "bench") for p in _files(folder)
+             for c in _store_calls(p.read_text(encoding="utf-8"), _module(p))]  # fmt: skip
+    assert {c.split(":")[0] for c in calls} == {"etl.build"}
+    assert {c.rsplit(" ", 1)[1] for c in calls} == set(STORE_STEPS)  # the check sees each step's call
+
+
+def test_the_orchestrator_check_catches_a_second_caller():
+    source = ("from etl import store as s\n\ndef f(run):\n    with s.open_store(run, False) as store:\n"
+              "        store.recheck(store.replace([]))\n        return store.publish([]), 'a'.replace('a', 'b')\n")
+    assert "etl.store" in _imports_in(source, "etl.importer")
+    assert [c.rsplit(" ", 1)[1] for c in _store_calls(source, "etl.importer")] == [
+        "open_store", "recheck", "replace", "publish"]  # fmt: skip

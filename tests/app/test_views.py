@@ -78,3 +78,22 @@ def test_excel_is_made_when_asked_not_with_every_run(app, monkeypatch):
         at = app(page)
         assert any(b.label.startswith("Tải Excel") for b in at.get("download_button")), page
     assert made == []
+
+
+def test_the_server_answers_after_the_first_page_and_makes_the_others_beside_it(warehouse, monkeypatch, built):
+    """A national warehouse took 80 s to warm every page before the server answered: it now waits
+    only for Tổng quan's view; the other pages' are made in a thread beside the server."""
+    import threading
+
+    from dashboard import serve
+
+    monkeypatch.setenv("WAREHOUSE", str(warehouse))
+    gate = threading.Event()
+    real_rest = views.warm_rest
+    monkeypatch.setattr(views, "warm_rest", lambda: gate.wait(30) and real_rest())
+    serve.warm()
+    assert built == ["kpi_cards"]  # the first page's view, before the server answers
+    gate.set()
+    [thread] = [t for t in threading.enumerate() if t.name == "warm"]
+    thread.join(60)
+    assert set(built) == {name for _, name in BUILDERS}

@@ -1,8 +1,9 @@
 """Apache Spark reads the Parquet export as it is: Vietnamese province names round-trip, a filter
 on one finds its rows, and every view of views.spark.sql gives DuckDB's rows on the same files.
 
-Needs Java and pyspark (requirements-dev.txt; Debian's openjdk-17-jre-headless): skipped when
-they are missing, a failure on CI (CI=1).
+Needs Java and pyspark (requirements-scale.txt, `make scale`; Debian's openjdk-17-jre-headless):
+marked slow, so `make test` never runs it; skipped with the reason when they are missing, a failure
+on CI (CI=1).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def _unavailable() -> str | None:
     try:
         import pyspark  # noqa: F401
     except ImportError:
-        return "pyspark is not installed (pip install -r requirements-dev.txt)"
+        return "pyspark is not installed (make scale: requirements-scale.txt)"
     java_home = os.environ.get("JAVA_HOME")
     if shutil.which("java") is None and not (java_home and (Path(java_home) / "bin" / "java").exists()):
         return "Java is not installed (apt-get install openjdk-17-jre-headless)"

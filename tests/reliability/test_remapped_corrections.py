@@ -193,3 +193,29 @@ def test_an_incremental_build_applies_and_reports_what_a_full_build_does(correct
     copy = figure(db, f"ban_sao_{figures['value']['doc_id']}", figures["value"]["key"])
     assert (copy[1], copy[2]) == (figures["value"]["value"] + 7, "corrected")
     assert figure(db, rejected, figures["rejected"]["key"])[2] == "rejected"
+
+
+def test_a_report_removed_takes_its_orphan_and_its_remapped_correction_with_it(corrected, tmp_path):
+    """The store drops a removed report's orphan findings with its rows and keeps those of the
+    reports it did not read again; a correction that followed its figure stays applied, with its
+    key, while a copy of its report is left: every table as a full build of the same folder."""
+    from tests.etl.test_store import _differences
+
+    folder, figures = corrected
+    raw, db = _copy(folder, tmp_path)
+    for name in ("value", "retired"):
+        shutil.copy(raw / figures[name]["doc_id"], raw / f"ban_sao_{figures[name]['doc_id']}")
+    with new_extractor(figures):
+        build_warehouse(raw, db)
+        assert rows(db, "SELECT count(*) FROM findings WHERE check_id = 'corrections_orphan'") == [(2,)]
+        for name in ("value", "retired"):
+            (raw / figures[name]["doc_id"]).unlink()
+        incremental = update_warehouse(raw, db)
+        full_db = db.with_name("full.duckdb")
+        full = build_warehouse(raw, full_db)
+    assert incremental is not None and incremental.mode == "incremental" and incremental.changed == 2
+    assert {t: d for t, d in _differences(db, full_db).items() if d != (0, 0)} == {}
+    retired = f"ban_sao_{figures['retired']['doc_id']}"
+    assert incremental.orphans == full.orphans and [d for d, _ in full.orphans] == [retired]
+    moved = rows(db, f"SELECT applied, applied_key FROM corrections WHERE fact_key = '{figures['value']['key']}'")  # noqa: S608
+    assert moved == [(True, figure(db, f"ban_sao_{figures['value']['doc_id']}", figures["value"]["key"])[0])]
