@@ -5,6 +5,10 @@ with (a staged upload, a duplicate, an error, a warning, a publish, a save).
 Both sides build and read these typed records, never dicts by string keys. Every message carries
 its ``type`` and the protocol ``version``; reading one with a field missing, a field unknown, a
 value of the wrong type or another version raises ``MessageError`` saying which and where.
+
+A field added to a record within a version is optional (it has a default) and listed in the
+record's ``ADDED``: written only when it has a value, so a message without it reads as before
+and reads the same to a reader that predates the field.
 """
 
 from __future__ import annotations
@@ -53,10 +57,12 @@ class Record:
     """A typed part of a message: its fields as JSON (dates as ISO text, tuples as lists)."""
 
     __slots__ = ()
+    ADDED: ClassVar[tuple[str, ...]] = ()  # optional fields added within the version: omitted when None
 
     def to_json(self) -> dict[str, Any]:
-        """This record as a JSON object, its fields in declared order."""
-        return {f.name: _encode(getattr(self, f.name)) for f in fields(self)}  # type: ignore[arg-type]
+        """This record as a JSON object, its fields in declared order (an added field only when set)."""
+        values = ((f.name, getattr(self, f.name)) for f in fields(self))  # type: ignore[arg-type]
+        return {name: _encode(value) for name, value in values if value is not None or name not in self.ADDED}
 
     @classmethod
     def from_json(cls: type[R], data: object) -> R:
@@ -159,7 +165,13 @@ class ManifestEntry(Record):
 class CorrectionRequest(Record):
     """One correction asked for, with its reason. The document is named by ``doc_sha256`` (or,
     on the command line, by the uploaded ``file``); an assignment may name its mention in
-    ``mention_key``; ``who`` defaults to the command's --who."""
+    ``mention_key``; ``who`` defaults to the command's --who.
+
+    ``num_start``, ``num_value`` and ``quote`` name the figure as the editor saw it (where its
+    number starts in the original, the value read, the quote), so a later build can follow it
+    when the extractor moves its span (etl/remap.py); the ETL records them itself when absent."""
+
+    ADDED: ClassVar[tuple[str, ...]] = ("num_start", "num_value", "quote")
 
     field: str
     doc_sha256: str | None = None
@@ -170,6 +182,9 @@ class CorrectionRequest(Record):
     new_value: str | int | float | None = None
     why: str = ""
     who: str | None = None
+    num_start: int | None = None
+    num_value: str | int | float | None = None
+    quote: str | None = None
 
 
 # --- what the page asks ----------------------------------------------------------------------------
@@ -226,11 +241,15 @@ class Failed(Message):
 
 @dataclass(frozen=True, slots=True)
 class BuildWarning(Message):
-    """Something the build skipped and went on without (a bad line of the corrections log)."""
+    """Something the build skipped and went on without: a bad line of the corrections log, or a
+    correction whose figure the extraction no longer has (``doc_id``: the report it concerns,
+    under the raw folder, so the page can cite it; None for a line of the log)."""
 
     TYPE: ClassVar[str] = "warning"
+    ADDED: ClassVar[tuple[str, ...]] = ("doc_id",)
     file: str
     message: str
+    doc_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

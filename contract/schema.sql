@@ -155,6 +155,7 @@ CREATE TABLE corrections (
     old_value       VARCHAR,
     new_value       VARCHAR,
     applied         BOOLEAN NOT NULL,      -- false: its document or figure is no longer there
+    applied_key     VARCHAR,               -- the figure's key now, when the extractor moved its span since (etl/remap.py)
     build_id        VARCHAR NOT NULL
 );
 

@@ -402,7 +402,7 @@ _CANDIDATES_SQL = """
     JOIN indicators i ON i.code = f.indicator
     LEFT JOIN severities s ON s.code = f.finding_severity
     LEFT JOIN (
-        SELECT doc_sha256, fact_key,
+        SELECT doc_sha256, coalesce(applied_key, fact_key) AS fact_key,
                arg_max('giá trị trích xuất ' || coalesce(old_value, '?') || ', sửa thành ' || coalesce(new_value, '?')
                        || ' ngày ' || strftime(made_at, '%d/%m/%Y') || ' (' || who || '): ' || why, made_at)
                    AS correction

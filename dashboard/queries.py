@@ -434,7 +434,7 @@ def corrections(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     indicator (so a value reads '12,5%')."""
     return con.execute(
         """
-        SELECT c.made_at, c.who, c.why, c.field, c.old_value, c.new_value, c.fact_key, c.applied,
+        SELECT c.made_at, c.who, c.why, c.field, c.old_value, c.new_value, c.fact_key, c.applied, c.applied_key,
                d.doc_id, d.file_name, d.province, d.agency, d.title, d.report_number, d.report_date, i.unit
         FROM corrections c LEFT JOIN documents d ON d.sha256 = c.doc_sha256
         LEFT JOIN indicators i ON i.code = split_part(c.fact_key, '@', 1)

@@ -408,9 +408,17 @@ def history_table(log: pd.DataFrame, labels: dict[str, str], report_types: dict[
                 for r in records
             ],
             "Lý do": log["why"],
-            "Áp dụng": ["có" if a else "không (số liệu không còn)" for a in log["applied"]],
+            "Áp dụng": [_applied_text(r) for r in records],
         }
     )
+
+
+def _applied_text(row: dict) -> str:
+    """Whether a correction applied; one that followed its figure to a new span says so."""
+    if not row["applied"]:
+        return "không (số liệu không còn)"
+    moved = row.get("applied_key")
+    return "có (số liệu được dò lại sau khi cách trích xuất thay đổi)" if isinstance(moved, str) and moved else "có"
 
 
 def history(labels: dict[str, str], report_types: dict[str, str]) -> None:
@@ -456,9 +464,12 @@ def staged_meta(meta: DocumentFields) -> dict[str, object]:
 
 
 def etl_warning_text(warning: BuildWarning) -> str:
-    """One Vietnamese line for a warning the ETL emitted (a skipped line of the corrections log):
-    the file and line it concerns, and why."""
+    """One Vietnamese line for a warning the ETL emitted: a skipped line of the corrections log
+    (the file and line it concerns, and why), or a correction whose figure the report no longer
+    has (the report by its citation, never its stored name)."""
     file_name, message = Path(warning.file).name, warning.message.strip()
+    if warning.doc_id:
+        return f"Cảnh báo — {known_report(warning.doc_id)}: {message or 'không rõ lý do'}"
     where = "" if not file_name or message.startswith(file_name) else f"{file_name}: "
     return f"Cảnh báo — {where}{message or 'không rõ lý do'}"
 

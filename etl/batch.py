@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
@@ -27,14 +27,16 @@ BATCH = 400  # loose documents grouped into one chunk
 @dataclass(frozen=True, slots=True)
 class Chunk:
     """Several files' outcomes: their build_sources rows, their rows as Arrow tables (or Arrow
-    files in a spool folder), the corrections they applied and their findings inside one document."""
+    files in a spool folder), the corrections they applied (and where, for those that followed their
+    figure to a new span) and their findings inside one document."""
 
     sources: list[dict[str, object]]
     documents: pa.Table | Path
     facts: pa.Table | Path
     mentions: pa.Table | Path  # measured numbers no indicator took
     applied: frozenset[str]
-    findings: list[Finding]  # of the checks within one document
+    findings: list[Finding]  # of the checks within one document, and their corrections naming no figure now
+    remapped: dict[str, str] = field(default_factory=dict)  # correction id -> the key of the figure it followed
 
     @property
     def errors(self) -> list[tuple[str, str]]:
@@ -68,6 +70,7 @@ def chunk_of(done: list[DocumentRows], spool: Path | None = None) -> Chunk:
         sources=[d.source for d in done],
         applied=frozenset().union(*(r.applied for r in rows)),
         findings=[f for d in done for f in d.findings],
+        remapped={i: key for r in rows for i, key in r.remapped},
         **kept,  # type: ignore[arg-type]
     )
 

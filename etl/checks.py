@@ -31,6 +31,7 @@ __all__ = [
     "COLLECTION",
     "DOCUMENT",
     "LOG_CHECK",
+    "ORPHAN_CHECK",
     "RECORD_COLUMNS",
     "CheckInputs",
     "DocumentRecord",
@@ -39,6 +40,7 @@ __all__ = [
     "check_inputs",
     "load_checks",
     "log_findings",
+    "orphan_findings",
     "official_ranks",
     "run_checks",
     "stored_log_findings",
@@ -47,6 +49,7 @@ __all__ = [
 CHECKS_PATH = Path(__file__).with_name("checks.toml")
 DOCUMENT, COLLECTION, ALL = "document", "collection", "all"  # scopes: inside one document, across them
 LOG_CHECK = "corrections_log"  # a bad line of the corrections log, stored as a finding
+ORPHAN_CHECK = "corrections_orphan"  # a correction whose figure the extraction no longer has, or not only one
 _EXACT = {"exact", "sum"}
 _TOLERANCE = 1e-6
 
@@ -64,7 +67,9 @@ class Finding:
     @property
     def finding_id(self) -> str:
         """Stable across builds: the check and what it rests on (a log line: its text)."""
-        if self.doc_ids or self.fact_ids:
+        if self.check == ORPHAN_CHECK:  # one per correction: several in one document are several findings
+            key = "|".join([self.check, *sorted(self.doc_ids), self.message])
+        elif self.doc_ids or self.fact_ids:
             key = "|".join([self.check, *sorted(self.doc_ids), *sorted(self.fact_ids)])
         else:
             key = f"{self.check}|{self.message}"
@@ -409,7 +414,20 @@ def log_findings(problems: list[str]) -> list[Finding]:
     return [Finding(LOG_CHECK, "canh_bao", "Dòng hỏng trong nhật ký sửa đổi", p, None, (), ()) for p in problems]
 
 
+def orphan_findings(doc_id: str, province: str | None, messages: tuple[str, ...]) -> list[Finding]:
+    """Each correction of a document that names no figure of it now, as a warning on the
+    data-quality page (the message names the figure and why; the page cites the document)."""
+    title = "Sửa đổi không còn áp dụng được"
+    return [Finding(ORPHAN_CHECK, "canh_bao", title, m, province, (doc_id,), ()) for m in messages]
+
+
 def stored_log_findings(con: duckdb.DuckDBPyConnection) -> list[Finding]:
-    """The log's warnings a build stored (the log's bytes of that build are not kept)."""
+    """The corrections' warnings a build stored: bad lines of the log (its bytes of that build
+    are not kept) and corrections whose figure is gone (their documents were read then)."""
     rows = con.execute("SELECT message FROM findings WHERE check_id = ?", [LOG_CHECK]).fetchall()
-    return log_findings([message for (message,) in rows])
+    orphans = con.execute(
+        "SELECT doc_ids[1], province, message FROM findings WHERE check_id = ? ORDER BY message", [ORPHAN_CHECK]
+    ).fetchall()
+    return log_findings([message for (message,) in rows]) + [
+        f for doc_id, province, message in orphans for f in orphan_findings(doc_id, province, (message,))
+    ]

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from etl.corrections import Correction
     from etl.importer import Staged
     from etl.pipeline import Extraction
+    from etl.run import BuildReport
 
 DEFAULT_RAW = Path("data/raw")
 DEFAULT_DB = Path("data/warehouse.duckdb")
@@ -50,7 +51,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     print(f"Số liệu chưa gán chỉ tiêu: {report.mentions}")
     for name, reason in report.errors:
         print(f"LỖI  {shown(name)}: {shown(reason)}", file=sys.stderr)
-    _warn(args, report.warnings)
+    _warn(args, report)
     print(f"Phát hiện kiểm tra chất lượng: {report.findings}")
     print(f"Thời gian: {report.seconds:.2f} giây; tệp lỗi: {len(report.errors)}")
     return 1 if report.errors else 0
@@ -66,15 +67,20 @@ def _inputs(args: argparse.Namespace) -> BuildInputs:
     return BuildInputs(raw_dir=raw, corrections=corrections, reference_dir=reference, lock_dir=raw.parent)
 
 
-def _warn(args: argparse.Namespace, warnings: list[str]) -> None:
-    """The build's warnings (bad lines of the corrections log): on stderr, or as protocol lines."""
+def _warn(args: argparse.Namespace, report: BuildReport) -> None:
+    """The build's warnings (bad lines of the corrections log, corrections naming no figure now):
+    on stderr, or as protocol lines (an orphaned correction's with the document it concerns)."""
     from contract.messages import BuildWarning
 
-    for text in warnings:
-        if getattr(args, "json", False):
-            print(BuildWarning(file="corrections.jsonl", message=text).to_line())
-        else:
+    if not getattr(args, "json", False):
+        for text in report.warnings:
             print(f"CẢNH BÁO  {text}", file=sys.stderr)
+        return
+    lines = report.warnings[: len(report.warnings) - len(report.orphans)]  # the log's, then the orphans'
+    for text in lines:
+        print(BuildWarning(file="corrections.jsonl", message=text).to_line())
+    for doc_id, message in report.orphans:
+        print(BuildWarning(file="corrections.jsonl", message=message, doc_id=doc_id).to_line())
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -189,7 +195,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     done = Published(stored=tuple(p.relative_to(raw).as_posix() for p in stored), corrections=len(corrections),
                      build_id=report.build_id, documents=report.documents)  # fmt: skip
     _say(args, done, f"ĐÃ CÔNG BỐ  {len(stored)} tệp, {len(corrections)} sửa đổi; kho dựng lại ({report.build_id})")
-    _warn(args, report.warnings)
+    _warn(args, report)
     return 1 if any(i.error for i in items) or report.errors else 0
 
 
@@ -236,7 +242,7 @@ def cmd_correct(args: argparse.Namespace) -> int:
         return 0
     _say(args, Corrected(corrections=len(corrections), build_id=report.build_id),
          f"ĐÃ LƯU  {len(corrections)} sửa đổi; kho dựng lại ({report.build_id})")  # fmt: skip
-    _warn(args, report.warnings)
+    _warn(args, report)
     return 0
 
 

@@ -78,6 +78,11 @@ class Correction:
     old_value: str | None = None
     at: str = ""
     correction_id: str = ""
+    # The figure as the editor saw it, so a build can find it again when the extractor moves its
+    # span: where its number starts in the original, the value the rules read, the quote.
+    num_start: int | None = None
+    num_value: str | None = None
+    quote: str | None = None
 
     def validated(self) -> Correction:
         """Fill id and time; refuse a correction without a reason or on an unknown field."""
@@ -100,7 +105,7 @@ class Correction:
         if self.field == ASSIGN or (self.fact_key or "").startswith("mention@"):
             if self.field != ASSIGN or not _MENTION_KEY.fullmatch(self.fact_key or ""):
                 return "Gán chỉ tiêu cần một số liệu chưa gán (mention@<đầu>-<cuối>) và trường 'assign'"
-            return None
+            return self._figure_problem()
         allowed = FACT_FIELDS if self.fact_key else DOC_FIELDS
         if self.field not in allowed:
             return f"Không sửa được trường {self.field!r}"
@@ -112,6 +117,14 @@ class Correction:
             return f"ngày {self.new_value!r} không đúng dạng YYYY-MM-DD"
         if self.at and not _is_iso(self.at, datetime.fromisoformat):
             return f"thời điểm sửa {self.at!r} không đúng dạng ISO"
+        return self._figure_problem()
+
+    def _figure_problem(self) -> str | None:
+        """The recorded figure must be usable to find it again (a hand-written line may be wrong)."""
+        if self.num_start is not None and (type(self.num_start) is not int or self.num_start < 0):
+            return f"vị trí số liệu {self.num_start!r} không hợp lệ"
+        if self.num_value is not None and not _is_number(self.num_value):
+            return f"giá trị gốc {self.num_value!r} không phải là số"
         return None
 
     def _validated_assignment(self) -> Correction:
@@ -241,7 +254,9 @@ class CorrectionsLog:
 _FIELDS = {f.name for f in fields(Correction)}
 _REQUIRED = ("doc_sha256", "field", "new_value", "why", "who")
 _TEXT = ("doc_sha256", "field", "why", "who", "at", "correction_id")  # must be strings
-_OPTIONAL_TEXT = ("new_value", "old_value", "fact_key")  # strings or null (a number is read as text)
+_OPTIONAL_TEXT = ("new_value", "old_value", "fact_key", "num_value", "quote")  # strings or null (a number as text)
+_OPTIONAL_INT = ("num_start",)  # a whole number or null
+_FIGURE_FIELDS = ("num_start", "num_value", "quote")  # written only when known: a line without them is an old one
 _SCALAR = str | int | float | None
 _UNKNOWN_TIME = "1970-01-01T00:00:00"  # a hand-written line without its time
 
@@ -334,7 +349,10 @@ def _correction_of(item: object, line: str) -> tuple[Correction | None, str | No
     bad += [k for k in _OPTIONAL_TEXT if isinstance(item.get(k), bool) or not isinstance(item.get(k), _SCALAR)]
     if bad:
         return None, f"trường {', '.join(map(repr, bad))} phải là chuỗi"
-    values = {k: str(v) if isinstance(v, int | float) else v for k, v in item.items()}
+    not_int = [k for k in _OPTIONAL_INT if item.get(k) is not None and type(item[k]) is not int]
+    if not_int:
+        return None, f"trường {', '.join(map(repr, not_int))} phải là số nguyên"
+    values = {k: str(v) if isinstance(v, int | float) and k not in _OPTIONAL_INT else v for k, v in item.items()}
     values.setdefault("correction_id", hashlib.sha256(line.encode()).hexdigest()[:16])  # an old line without id
     values.setdefault("at", _UNKNOWN_TIME)
     c = Correction(**values)
@@ -348,7 +366,7 @@ def append_corrections(path: Path, corrections: list[Correction]) -> list[Correc
     checked = [c.validated() for c in corrections]
     if not checked:
         return checked
-    payload = "".join(json.dumps(asdict(c), ensure_ascii=False) + "\n" for c in checked).encode("utf-8")
+    payload = "".join(json.dumps(_line_of(c), ensure_ascii=False) + "\n" for c in checked).encode("utf-8")
     with build_lock(path.parent):
         created = not path.exists()
         fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
@@ -363,6 +381,12 @@ def append_corrections(path: Path, corrections: list[Correction]) -> list[Correc
         if created:  # the new file's name on disk too
             _fsync_folder(path.parent)
     return checked
+
+
+def _line_of(c: Correction) -> dict[str, object]:
+    """A correction as its log line: the figure's fields only when known, so a metadata
+    correction's line reads as before."""
+    return {k: v for k, v in asdict(c).items() if v is not None or k not in _FIGURE_FIELDS}
 
 
 def _fsync_folder(folder: Path) -> None:
@@ -448,7 +472,7 @@ def _assigned_fact(mention: Mention, code: str, meta: DocumentMeta, catalog: Cat
         period_start=start, period_end=end, as_of=as_of, quote=mention.quote,
         char_start=mention.char_start, char_end=mention.char_end, sentence=mention.sentence,
         sentence_start=mention.sentence_start, sentence_end=mention.sentence_end,
-        rule=ASSIGN_RULE, confidence=1.0, extractor=ASSIGN_EXTRACTOR,
+        rule=ASSIGN_RULE, confidence=1.0, extractor=ASSIGN_EXTRACTOR, num_start=mention.num_start,
     )  # fmt: skip
 
 

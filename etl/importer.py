@@ -15,11 +15,15 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
+
 from etl.build import BuildInputs, BuildReport, build
 from etl.corrections import Correction, append_corrections, build_lock
-from etl.pipeline import Extraction, process_bytes
+from etl.pipeline import Extraction, process_bytes, process_file
 from etl.readers import DEFAULT_MAX_BYTES, SUFFIXES, ReadError
+from etl.remap import stamped
 from etl.sources import raw_files
+from etl.transform import sha256_of
 from etl.workers import owner_alive
 
 __all__ = ["Staged", "known_hashes", "publish", "safe_name", "stage"]
@@ -141,6 +145,45 @@ def publish(
         _sweep_stored(inputs.raw_dir)
         stored = [_store(inputs.raw_dir, item) for item in items if item.publishable]
         if checked:
-            append_corrections(inputs.corrections, checked)
+            append_corrections(inputs.corrections, _with_figures(checked, items, inputs, db_path))
         report = build(inputs, db_path)
     return stored, report
+
+
+def _with_figures(
+    corrections: list[Correction], items: list[Staged], inputs: BuildInputs, db_path: Path
+) -> list[Correction]:
+    """Each correction of a figure with the figure as the extractor reads it now (where its number
+    starts, its value, its quote), so a later build can follow the figure if its span moves."""
+    wanted = {c.doc_sha256 for c in corrections if c.fact_key is not None and c.num_start is None}
+    extractions = {i.sha256: i.extraction for i in items if i.extraction is not None and i.sha256 in wanted}
+    for sha in sorted(wanted - set(extractions)):
+        extractions[sha] = _published_extraction(inputs, db_path, sha)
+    out = []
+    for c in corrections:
+        ex = extractions.get(c.doc_sha256)
+        out.append(stamped(c, ex.facts, ex.mentions, ex.source.text) if ex is not None else c)
+    return out
+
+
+def _published_extraction(inputs: BuildInputs, db_path: Path, sha256: str) -> Extraction | None:
+    """A published report read again, found by the warehouse's list of documents; None when it
+    cannot be (the correction is then written without its figure, as before)."""
+    try:
+        con = duckdb.connect(str(db_path), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        sql = "SELECT doc_id FROM documents WHERE sha256 = ? ORDER BY doc_id LIMIT 1"
+        found = con.execute(sql, [sha256]).fetchone()
+    except duckdb.Error:
+        found = None
+    finally:
+        con.close()
+    path = inputs.raw_dir / found[0] if found else None
+    if path is None or not path.is_file() or sha256_of(path) != sha256:
+        return None
+    try:
+        return process_file(path, inputs.catalog)
+    except Exception:  # noqa: BLE001 - recording the figure must never keep a correction from being written
+        return None

@@ -110,6 +110,7 @@ class Fact:
     role: str = "primary"  # primary | alternative (another value the same document gives)
     parts: tuple[float, ...] = field(default=())
     extractor: str = ""  # the name of the extractor that made it ('manual': an editor's assignment)
+    num_start: int | None = None  # where the number itself starts in the original: corrections follow it
 
     def as_json(self) -> dict[str, object]:
         """The JSON line shape of ``python -m etl extract --json``."""
@@ -144,6 +145,7 @@ class Mention:
     sentence_start: int
     sentence_end: int
     reason: str  # why no indicator took it, in Vietnamese
+    num_start: int | None = None  # where the number itself starts in the original: assignments follow it
 
     def as_json(self) -> dict[str, object]:
         """The JSON line shape of an unassigned mention (``extract --json --mentions``)."""

@@ -91,7 +91,8 @@ def read_corrections_file(path: Path) -> tuple[CorrectionRequest, ...]:
 
 
 def corrections_of(requests: tuple[CorrectionRequest, ...], who: str, by_name: dict[str, str]) -> list[Correction]:
-    """The corrections to log; a request may name its document by the uploaded file's name."""
+    """The corrections to log; a request may name its document by the uploaded file's name, and
+    its figure (number's start, value, quote) so builds can follow it (etl/remap.py)."""
     out = []
     for r in requests:
         sha = r.doc_sha256 or by_name.get(r.file or "")
@@ -101,6 +102,7 @@ def corrections_of(requests: tuple[CorrectionRequest, ...], who: str, by_name: d
             Correction(
                 doc_sha256=sha, field=r.field, new_value=r.new_value, why=r.why, who=r.who or who,  # type: ignore[arg-type]
                 fact_key=r.fact_key or r.mention_key, old_value=r.old_value,  # type: ignore[arg-type]
+                num_start=r.num_start, num_value=None if r.num_value is None else str(r.num_value), quote=r.quote,
             )  # fmt: skip
         )
     return out

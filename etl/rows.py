@@ -21,6 +21,7 @@ from etl.corrections import ASSIGN_RULE, Correction, apply_corrections, assign_m
 from etl.metadata import period_code
 from etl.models import Fact
 from etl.pipeline import Extraction
+from etl.remap import orphan_messages, resolve
 
 __all__ = ["DocRows", "arrow_table", "columns", "doc_rows", "source_row"]
 
@@ -77,6 +78,8 @@ class DocRows:
     facts: tuple[tuple, ...]
     applied: frozenset[str]  # corrections that found their document or figure
     mentions: tuple[tuple, ...] = ()
+    orphans: tuple[str, ...] = ()  # one Vietnamese line per correction of the document naming no figure of it now
+    remapped: tuple[tuple[str, str], ...] = ()  # (correction id, key of the figure it followed when its span moved)
 
     @property
     def province(self) -> str | None:
@@ -108,12 +111,11 @@ _RECORD_AT = tuple(_without_build_id("facts").index(c) for c in RECORD_COLUMNS)
 def doc_rows(doc_id: str, ex: Extraction, corrections: list[Correction], catalog: Catalog | None = None) -> DocRows:
     """The rows one extraction adds, with the corrections for its file replayed: an assigned
     mention becomes a fact, the others stay mentions."""
-    s = ex.source
-    m, corrected_facts, applied = apply_corrections(ex.meta, ex.facts, s.sha256, corrections)
-    assigned, unassigned, used = assign_mentions(
-        m, ex.mentions, ex.facts, s.sha256, corrections, catalog or default_catalog()
-    )
-    applied |= used
+    s, catalog = ex.source, catalog or default_catalog()
+    resolved = resolve(s.sha256, s.text, ex.facts, ex.mentions, corrections, catalog)
+    m, corrected_facts, applied = apply_corrections(ex.meta, ex.facts, s.sha256, resolved.corrections)
+    assigned, unassigned, used = assign_mentions(m, ex.mentions, ex.facts, s.sha256, resolved.corrections, catalog)
+    applied |= used | resolved.satisfied
     document = {
         "doc_id": doc_id, "file_name": s.name, "sha256": s.sha256,
         "content_sha256": ex.content_sha256, "kind": s.kind,
@@ -165,6 +167,8 @@ def doc_rows(doc_id: str, ex: Extraction, corrections: list[Correction], catalog
         facts=tuple(facts),
         applied=frozenset(applied),
         mentions=tuple(mentions),
+        orphans=tuple(orphan_messages(resolved, applied, s.text, catalog)),
+        remapped=tuple((i, key) for i, key in resolved.remapped.items() if i in applied),
     )
 
 

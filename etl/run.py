@@ -40,7 +40,8 @@ class BuildReport:
     findings: int = 0
     changed: int = 0  # documents extracted again or removed (incremental builds)
     seconds: float = 0.0
-    warnings: list[str] = field(default_factory=list)  # one Vietnamese line each: bad lines of the log
+    warnings: list[str] = field(default_factory=list)  # one Vietnamese line each: bad lines of the log, orphans
+    orphans: list[tuple[str, str]] = field(default_factory=list)  # (file, message): corrections naming no figure now
     mode: str = FULL  # full | incremental (unchanged: nothing written)
 
 

@@ -31,10 +31,11 @@ import pyarrow.compute as pc
 from contract import SCHEMA_PATH
 from etl import __version__
 from etl.batch import Chunk, batched
-from etl.checks import COLLECTION, DOCUMENT, Finding, check_inputs, log_findings, run_checks
+from etl.checks import COLLECTION, DOCUMENT, ORPHAN_CHECK, Finding, check_inputs, log_findings, run_checks
 from etl.rows import columns
 from etl.run import FULL, INCREMENTAL, BuildReport, BuildRun, now
 from etl.serving import write_depth, write_serving
+from etl.sources import shown
 from etl.store_frames import corrections_frame, findings_frame, vocabulary_frames
 from etl.transform import DocumentRows
 from etl.workers import owner_alive
@@ -53,6 +54,7 @@ class Store:
         self._stored = {r[0] for r in con.execute("SELECT doc_id FROM documents").fetchall()}
         self._replaced: set[str] = set()  # documents replaced or removed by this build
         self._applied: set[str] = set()  # corrections the replaced documents applied
+        self._remapped: dict[str, str] = {}  # of those, the ones that followed their figure: id -> key now
         self._findings: list[Finding] = []  # the replaced documents' own findings (from their step)
 
     def replace(self, docs: Iterable[DocumentRows | Chunk], removed: Iterable[str] = ()) -> list[Province]:
@@ -69,11 +71,13 @@ class Store:
 
     def recheck(self, provinces: Iterable[Province]) -> None:
         """The findings, each fact's worst finding and the serving tables again, for ``provinces``
-        only (every check compares within a province); the log's warnings again too."""
+        only (every check compares within a province); the log's warnings again too. A document's
+        corrections that name no figure of it now are its own (found in its step, dropped with its
+        rows by ``replace``): those of the documents that kept their rows stay as stored."""
         provinces, con = list(provinces), self.con
         where = _province_scope(con, provinces) if provinces else None
         if where is not None:
-            con.execute(f"DELETE FROM findings WHERE {where}")  # noqa: S608 - our own clause
+            con.execute(f"DELETE FROM findings WHERE {where} AND check_id <> ?", [ORPHAN_CHECK])  # noqa: S608 - ours
             found = self._checked(where, set(provinces))
             _insert(con, "findings", findings_frame(found, self.run.build_id), ignore_duplicates=True)
         logged = findings_frame(log_findings(self.run.log.problems), self.run.build_id)
@@ -103,6 +107,7 @@ class Store:
         report = run.report(self.mode)
         report.errors = [(s["file_name"], s["error"]) for s in sources if s["status"] == "failed"]
         report.findings = con.execute("SELECT count(*) FROM findings").fetchone()[0]
+        _warn_orphans(report, run.log.problems, _orphans(con))
         _count(con, report)
         con.execute("DELETE FROM build_sources")
         frame = pd.DataFrame(sources, columns=columns("build_sources")).assign(build_id=run.build_id)
@@ -122,14 +127,23 @@ class Store:
 
     def _mark_corrections(self) -> None:
         """A correction is applied when a document this build replaced applied it, or when one
-        left as it was (the same bytes: the same outcome) had."""
-        self.con.register("replaced", _ids(self._replaced))
-        self.con.execute(
-            "UPDATE corrections SET applied = list_contains(?::VARCHAR[], correction_id) OR (applied AND doc_sha256 "
-            "IN (SELECT sha256 FROM documents WHERE doc_id NOT IN (SELECT doc_id FROM replaced)))",
+        left as it was (the same bytes: the same outcome) had; ``applied_key`` names the figure's
+        key now when the correction followed it to a new span (etl/remap.py), from the document
+        that applied it."""
+        con, moved = self.con, sorted(self._remapped.items())
+        con.register("replaced", _ids(self._replaced))
+        con.register("moved", pd.DataFrame({"correction_id": [i for i, _ in moved],
+                                            "applied_key": [k for _, k in moved]}, dtype="string"))  # fmt: skip
+        kept = ("applied AND doc_sha256 IN "  # applied before, by a document that kept its rows
+                "(SELECT sha256 FROM documents WHERE doc_id NOT IN (SELECT doc_id FROM replaced))")  # fmt: skip
+        now = "(SELECT m.applied_key FROM moved m WHERE m.correction_id = corrections.correction_id)"
+        con.execute(
+            f"UPDATE corrections SET applied = list_contains(?::VARCHAR[], correction_id) OR ({kept}), "  # noqa: S608
+            f"applied_key = coalesce({now}, CASE WHEN {kept} THEN applied_key END)",
             [sorted(self._applied)],
         )
-        self.con.unregister("replaced")
+        con.unregister("moved")
+        con.unregister("replaced")
 
 
 @contextmanager
@@ -180,6 +194,7 @@ class _Loader:
     def add(self, chunk: Chunk) -> None:
         self.pending.append(chunk)
         self.store._applied |= chunk.applied
+        self.store._remapped.update(chunk.remapped)
         self.store._findings.extend(chunk.findings)
         self.documents += len(chunk.sources) - len(chunk.errors)
         if self.documents - self.flushed >= self.batch:
@@ -198,6 +213,9 @@ class _Loader:
         self.provinces |= {r[0] for r in found}
         for table in ("facts", "mentions", "documents"):
             self.con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM stale)")  # noqa: S608
+        self.con.execute(  # its corrections naming no figure: found again in its step, if it is still there
+            "DELETE FROM findings WHERE check_id = ? AND doc_ids[1] IN (SELECT doc_id FROM stale)", [ORPHAN_CHECK]
+        )
         self.con.unregister("stale")
         store._stored.difference_update(stale)
 
@@ -258,6 +276,19 @@ def _mark_facts(con: duckdb.DuckDBPyConnection, build_id: str, where: str | None
     )
 
 
+def _orphans(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """(file, message) of each correction that names no figure of its document now, as the store
+    holds them (an incremental build keeps those of the documents it did not read again)."""
+    sql = "SELECT doc_ids[1], message FROM findings WHERE check_id = ? ORDER BY doc_ids[1], message"
+    return [(doc_id, message) for doc_id, message in con.execute(sql, [ORPHAN_CHECK]).fetchall()]
+
+
+def _warn_orphans(report: BuildReport, problems: list[str], orphans: list[tuple[str, str]]) -> None:
+    """The build's warnings: the log's bad lines, then each orphaned correction with its file."""
+    report.orphans = orphans
+    report.warnings = [*problems, *(f"{shown(doc_id)}: {message}" for doc_id, message in orphans)]
+
+
 def _count(con: duckdb.DuckDBPyConnection, report: BuildReport) -> None:
     report.documents, report.facts, report.mentions = con.execute(
         "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM facts), (SELECT count(*) FROM mentions)"
@@ -311,10 +342,12 @@ def published_report(run: BuildRun) -> BuildReport:
         failed = con.execute("SELECT file_name, error FROM build_sources WHERE status = 'failed'").fetchall()
         n_findings = con.execute("SELECT count(*) FROM findings").fetchone()[0]
         n_mentions = con.execute("SELECT count(*) FROM mentions").fetchone()[0]
+        orphans = _orphans(con)
     finally:
         con.close()
     report = BuildReport(build_id=build_id, db_path=run.db_path, documents=docs, facts=facts, findings=n_findings,
-                         mentions=n_mentions, warnings=list(run.log.problems), mode=INCREMENTAL)  # fmt: skip
+                         mentions=n_mentions, mode=INCREMENTAL)  # fmt: skip
+    _warn_orphans(report, run.log.problems, orphans)
     report.errors = [(f, e) for f, e in failed]
     report.seconds = time.perf_counter() - run.started
     return report

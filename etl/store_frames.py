@@ -61,12 +61,14 @@ def _indicators_frame(catalog: Catalog, checks: dict, build_id: str) -> pd.DataF
 
 
 def corrections_frame(corrections: list[Correction], applied: set[str], build_id: str) -> pd.DataFrame:
-    """The log's corrections, each marked applied when its document or figure was found."""
+    """The log's corrections, each marked applied when its document or figure was found (where the
+    figure is now, ``applied_key``, the store marks once the documents are in: etl/remap.py)."""
     rows = [
         {
             "correction_id": c.correction_id, "made_at": _naive(c.at), "who": c.who, "why": c.why,
             "doc_sha256": c.doc_sha256, "fact_key": c.fact_key, "field": c.field, "old_value": c.old_value,
-            "new_value": c.new_value, "applied": c.correction_id in applied, "build_id": build_id,
+            "new_value": c.new_value, "applied": c.correction_id in applied,
+            "applied_key": None, "build_id": build_id,
         }
         for c in corrections
     ]  # fmt: skip

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from etl.catalog import Catalog
-from etl.checks import DOCUMENT, CheckInputs, Finding, run_checks
+from etl.checks import DOCUMENT, CheckInputs, Finding, orphan_findings, run_checks
 from etl.corrections import Correction
 from etl.pipeline import process_file
 from etl.readers import ReadError
@@ -100,9 +100,11 @@ def given_up(file: tuple[str, Path], error: str) -> DocumentRows:
 
 
 def document_findings(rows: DocRows, catalog: Catalog, checks: tuple[dict, dict]) -> tuple[Finding, ...]:
-    """What the checks that look inside one document find in it."""
+    """What the checks that look inside one document find in it, and its corrections that name
+    no figure of it now."""
     checked = CheckInputs.of(rows.check_records(), official=checks[1])
-    return tuple(run_checks(checked, catalog, checks[0], scope=DOCUMENT))
+    orphans = orphan_findings(rows.doc_id, rows.province, rows.orphans)
+    return (*run_checks(checked, catalog, checks[0], scope=DOCUMENT), *orphans)
 
 
 def _step(file: tuple[str, Path], inputs: TransformInputs) -> DocumentRows:

@@ -17,7 +17,7 @@ from tests.conftest import ROOT
 ETL_LAYERS: tuple[tuple[str, ...], ...] = (
     ("etl", "etl.models", "etl.sources"),  # records, words, what a raw folder holds
     ("etl.text", "etl.normalize", "etl.gazetteer", "etl.readers"),  # text utilities, files to text
-    ("etl.catalog", "etl.metadata", "etl.corrections", "etl.reference"),  # what figures and documents are
+    ("etl.catalog", "etl.metadata", "etl.corrections", "etl.remap", "etl.reference"),  # what figures and documents are
     ("etl.extract",),  # the extraction stage
     ("etl.pipeline", "etl.checks", "etl.rows"),  # one extraction, its rows, the checks over records
     ("etl.transform",),  # one document's whole step, pure: what any executor runs

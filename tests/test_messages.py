@@ -44,6 +44,8 @@ EXAMPLES: tuple[Message, ...] = (
     Duplicate("bc.txt", "imports/ab__bc.txt"),
     Failed("x.exe", "x.exe: chỉ nhận tệp .txt, .md, .docx, .pdf"),
     BuildWarning("corrections.jsonl", "corrections.jsonl dòng 3: thiếu lý do sửa"),
+    BuildWarning("corrections.jsonl", "Sửa đổi «loại bỏ» cho số liệu «55 người» không còn áp dụng được: …",
+                 doc_id="imports/ab__bc.txt"),  # fmt: skip
     Published(("imports/ab__bc.txt",), 2, "b-20250401", 6),
     Corrected(1, "b-20250402"),
     Manifest((ManifestEntry("Báo cáo quý I.docx", "/tmp/upload-x/000.bin"), ManifestEntry("b.pdf", "/tmp/001.bin"))),
@@ -55,6 +57,8 @@ EXAMPLES: tuple[Message, ...] = (
                               why="chuyến khảo sát", who="Trần B"),  # fmt: skip
             CorrectionRequest("period_end", doc_sha256="ef" * 32, new_value=None, why="không rõ kỳ"),
             CorrectionRequest("value", doc_sha256="ef" * 32, fact_key="x@1-2", new_value=40, why="số nguyên"),
+            CorrectionRequest("status", doc_sha256="ab" * 32, fact_key=FACT.fact_key, new_value="rejected",
+                              why="trùng", num_start=10, num_value="420", quote="420 hồ sơ"),  # fmt: skip
         )
     ),
 )
@@ -81,7 +85,8 @@ def test_types_survive_the_trip_dates_as_dates_numbers_as_numbers():
     assert isinstance(back, Staged) and back.meta.period_end == date(2025, 3, 31) and back.facts[0].as_of is None
     assert json.loads(EXAMPLES[0].to_line())["meta"]["period_start"] == "2025-01-01"
     batch = CorrectionBatch.from_json(json.loads(EXAMPLES[-1].to_line()))
-    assert [r.new_value for r in batch.items] == ["40", "inspections_total", None, 40]
+    assert [r.new_value for r in batch.items] == ["40", "inspections_total", None, 40, "rejected"]
+    assert (batch.items[-1].num_start, batch.items[-1].num_value, batch.items[-1].quote) == (10, "420", "420 hồ sơ")
     assert isinstance(back.facts[0].value, float) and back.facts[0].char_start == 10
 
 
@@ -116,8 +121,27 @@ def test_a_message_off_the_protocol_is_refused_saying_where_and_why(change, said
 
 def test_a_request_is_not_a_reply_and_a_line_must_be_json():
     with pytest.raises(MessageError, match="'manifest' không có trong giao thức"):
-        parse_line(EXAMPLES[7].to_line())  # the replies the page reads: a manifest is none of them
+        parse_line(next(m for m in EXAMPLES if isinstance(m, Manifest)).to_line())  # not a reply the page reads
     with pytest.raises(MessageError, match="dòng không phải JSON"):
         parse_line("{không phải json")
     with pytest.raises(MessageError, match=r"corrections\.items\[0\]: thiếu trường 'field'"):
         CorrectionBatch.from_json({"type": "corrections", "version": 1, "items": [{"why": "thiếu trường"}]})
+
+
+def test_a_field_added_within_the_version_is_optional_and_written_only_when_set():
+    """An orphaned correction's warning names its report (doc_id); a request may name its figure
+    (num_start, num_value, quote). A message without them, as written before, still reads; one
+    that does not set them is written as before."""
+    old = {"type": "warning", "version": 1, "file": "corrections.jsonl", "message": "dòng 3: thiếu lý do sửa"}
+    assert parse(old) == BuildWarning("corrections.jsonl", "dòng 3: thiếu lý do sửa", doc_id=None)
+    assert BuildWarning.from_json(old).to_json() == old
+    orphan = BuildWarning("corrections.jsonl", "không còn áp dụng được", doc_id="imports/ab__bc.txt")
+    assert json.loads(orphan.to_line())["doc_id"] == "imports/ab__bc.txt"
+    request = {"field": "value", "doc_sha256": "ab" * 32, "fact_key": "x@1-2", "new_value": "4", "why": "đính chính"}
+    read = CorrectionBatch.from_json({"type": "corrections", "version": 1, "items": [request]}).items[0]
+    assert (read.num_start, read.num_value, read.quote) == (None, None, None)
+    assert not {"num_start", "num_value", "quote"} & set(read.to_json())
+    with pytest.raises(MessageError, match=r"corrections\.items\[0\]\.num_start: cần int, nhận '10'"):
+        CorrectionBatch.from_json({"type": "corrections", "version": 1, "items": [{**request, "num_start": "10"}]})
+    with pytest.raises(MessageError, match=r"warning\.doc_id: cần str, nhận 7"):
+        parse({**old, "doc_id": 7})

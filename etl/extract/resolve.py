@@ -140,6 +140,7 @@ def _fact(context: Context, p: Proposal, role: str) -> Fact:
         role=role,
         parts=p.parts,
         extractor=p.extractor,
+        num_start=norm.to_original(p.num_start),
     )
 
 
@@ -194,4 +195,5 @@ def _mention(context: Context, u: Unread) -> Mention:
         sentence_start=s_start,
         sentence_end=s_end,
         reason=u.reason,
+        num_start=norm.to_original(u.num_start),
     )

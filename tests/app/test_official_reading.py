@@ -194,6 +194,16 @@ def test_etl_warnings_read_as_one_vietnamese_line_each():
     assert review.etl_warning_text(other) == "Cảnh báo — x.docx: bảng không đọc được"  # the name, not the path
 
 
+def test_an_orphaned_correction_warning_names_the_report_by_its_citation(warehouse, monkeypatch):
+    """The build names the file ('000_542a….txt: Sửa đổi …'); the page names the report as officials cite it."""
+    monkeypatch.setenv("WAREHOUSE", str(warehouse))
+    message = "Sửa đổi «loại bỏ» cho số liệu «55 người» không còn áp dụng được: …"
+    row = BuildWarning(file="corrections.jsonl", message=message, doc_id="000" + HASHED + ".txt")
+    text = review.etl_warning_text(row)
+    assert text.startswith("Cảnh báo — Báo cáo") and text.endswith(f": {message}")
+    assert HASHED not in text and "corrections.jsonl" not in text
+
+
 def test_import_page_tells_officials_what_to_do_not_how_to_configure(app, monkeypatch):
     monkeypatch.delenv("EDITOR_PASSWORD_HASH", raising=False)
     at = app("pages/nhap_bao_cao.py")

@@ -9,8 +9,10 @@ import re
 from datetime import date
 
 import duckdb
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
+from dashboard import review
 from dashboard.auth import hash_password
 from tests.app.conftest import texts
 from tests.app.test_import_page import NEW_REPORT, PASSWORD, open_import, sign_in
@@ -68,6 +70,9 @@ def test_reject_one_figure_then_correct_another_logs_exactly_those_two(site, mon
     at.button(key="luu_sua").click().run()
     assert not at.exception, at.exception
     assert logged(site) == [(STAFF, "status", "rejected"), (RECEIVED, "value", "31000.0")]
+    figures = sorted((r["num_value"], r["quote"], r["num_start"]) for r in map(json.loads, site["log"].open()))
+    assert [value for value, *_ in figures] == ["36", "55"] and "55 người" in figures[1][1]  # each line its figure
+    assert all(isinstance(start, int) for *_, start in figures)
     assert not remove_buttons(at) and not [b for b in at.button if b.key == "luu_sua"]  # the review is cleared
     assert "Đã áp dụng" in shown(at) and "Giá trị 36 → 31.000" in shown(at)
     history = at.dataframe[-1].value
@@ -165,3 +170,15 @@ def test_the_assignment_form_empties_and_names_figures_by_their_words(site, monk
     assert any("Đã ghi nhận gán chỉ tiêu" in s.value for s in at.success)
     assert at.selectbox(key="gan_chi_tieu_cu").value == "" and at.text_input(key="ly_do_gan_cu").value == ""
     assert len(remove_buttons(at)) == 1
+
+
+def test_the_history_says_when_a_correction_followed_its_figure_to_a_new_span():
+    log = pd.DataFrame({
+        "made_at": [pd.Timestamp("2025-03-01 08:00")] * 3, "who": ["A"] * 3, "why": ["đính chính"] * 3,
+        "field": ["value"] * 3, "old_value": ["36.0"] * 3, "new_value": ["40.0"] * 3,
+        "fact_key": ["tthc_received@10-20"] * 3, "applied": [True, True, False],
+        "applied_key": [None, "tthc_received@10-26", None], "doc_id": [None] * 3, "unit": ["hồ sơ"] * 3,
+    })  # fmt: skip
+    shown_applied = list(review.history_table(log, {}, {})["Áp dụng"])
+    followed = "có (số liệu được dò lại sau khi cách trích xuất thay đổi)"
+    assert shown_applied == ["có", followed, "không (số liệu không còn)"]

@@ -72,6 +72,16 @@ def test_corrections_are_read_from_the_pages_batch_or_a_hand_written_list(tmp_pa
         corrections_of((CorrectionRequest("value", file="khong_co.txt"),), "A", {})
 
 
+def test_a_request_naming_its_figure_is_logged_with_it():
+    """num_start, num_value and quote travel in the typed request onto the correction (a value
+    stated as a number is kept as text, as the log keeps it); a request without them has none."""
+    named = CorrectionRequest("value", doc_sha256="ab" * 32, fact_key="x@1-12", old_value="1204.0", new_value="1250",
+                              why="đính chính", num_start=4, num_value=1204, quote="tiếp nhận 1.204")  # fmt: skip
+    plain = CorrectionRequest("status", doc_sha256="ab" * 32, fact_key="x@1-12", new_value="rejected", why="trùng")
+    made = corrections_of((named, plain), "Nguyễn A", {})
+    assert [(c.num_start, c.num_value, c.quote) for c in made] == [(4, "1204", "tiếp nhận 1.204"), (None, None, None)]
+
+
 def test_a_manifest_names_its_uploads_and_nothing_else(tmp_path):
     path = tmp_path / "manifest.json"
     path.write_text(Manifest((ManifestEntry("Báo cáo.docx", "/tmp/000.bin"),)).to_line(), encoding="utf-8")
