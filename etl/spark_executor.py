@@ -27,6 +27,7 @@ import math
 import os
 import shutil
 import sys
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,7 +103,7 @@ class SparkExecutor:
         from pyspark.sql import SparkSession
 
         active = SparkSession.getActiveSession()  # a session the caller made stays theirs
-        session = active or self._session(spool)
+        session = active or self.session(spool)
         sc = session.sparkContext
         slices = min(len(files), max(sc.defaultParallelism, math.ceil(len(files) / self.partition)))
         shared = sc.broadcast(inputs)  # sent once to each executor, not with every task
@@ -123,7 +124,9 @@ class SparkExecutor:
             if active is None:
                 session.stop()
 
-    def _session(self, spool: Path):  # noqa: ANN202 - pyspark is imported only when used
+    def session(self, scratch: Path):  # noqa: ANN201 - pyspark is imported only when used
+        """A Spark session at ``master_url`` (its scratch files in ``scratch`` when local); a build
+        run while it is active uses it and leaves it running (the caller stops it)."""
         from pyspark.sql import SparkSession
 
         builder = SparkSession.builder.master(self.master_url).appName("etl-build")
@@ -135,9 +138,11 @@ class SparkExecutor:
                 builder.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
                 .config("spark.executorEnv.PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT),
                                                                                        os.environ.get("PYTHONPATH")])))
-                .config("spark.local.dir", str(spool))  # Spark's scratch files go with the build's spool
+                .config("spark.local.dir", str(scratch))  # Spark's scratch files go with the build's spool
             )  # fmt: skip
-        session = builder.getOrCreate()
+        with warnings.catch_warnings():  # pyspark's note on pandas 3: no pandas API of it is used here
+            warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas")
+            session = builder.getOrCreate()
         session.sparkContext.setLogLevel("ERROR")
         return session
 
