@@ -2,26 +2,26 @@
 row by row, and a bad file reported by name while the others load.
 
 Needs Java and pyspark (requirements-scale.txt, `make scale`): marked slow, so `make test` never
-runs it; skipped with the reason when they are missing, a failure on CI (CI=1). One local[2]
-session serves every build of the module.
+runs them; skipped with the reason when they are missing, a failure on CI (CI=1). One local[2]
+session serves every Spark build of the module. Without pyspark, `--engine spark` says so (fast).
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 
 import pytest
 
 from contract import SCHEMA_PATH
 from etl.build import build_warehouse
+from etl.cli import main
 from etl.executor import LocalPool
-from etl.spark_executor import SparkExecutor, spark_unavailable
+from etl.spark_executor import SparkExecutor, SparkUnavailableError, spark_unavailable
 from tests.conftest import RAW, rows
 from tests.etl.test_store import _differences, _site
-
-pytestmark = pytest.mark.slow
 
 BROKEN = "hong.docx"  # not a zip: a read error
 SLOW = "cham.txt"  # seconds of extraction: over a one-second budget
@@ -40,6 +40,7 @@ def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SparkExecutor]:
     session.stop()
 
 
+@pytest.mark.slow
 def test_spark_builds_the_same_warehouse_as_the_local_pool_row_by_row(spark, tmp_path):
     """The samples and ../shared/dev/docs (when there) built with each engine: every table, every
     row (EXCEPT ALL both ways), all but the build id and the builds row's times and mode."""
@@ -62,6 +63,7 @@ def _slow_report() -> bytes:
     return "\n\n".join(text.replace("2024", str(2000 + i % 25)) for i in range(40)).encode("utf-8")
 
 
+@pytest.mark.slow
 def test_a_bad_file_under_spark_is_reported_by_name_and_the_others_load(spark, tmp_path):
     """A file that cannot be read and one over its time budget (the alarm rings in Spark's Python
     worker too): each fails by name with the local pool's very reason; the samples load."""
@@ -81,3 +83,14 @@ def test_a_bad_file_under_spark_is_reported_by_name_and_the_others_load(spark, t
     failed = "SELECT file_name FROM build_sources WHERE status = 'failed' ORDER BY 1"
     assert rows(data / "spark.duckdb", failed) == [(SLOW,), (BROKEN,)]
     assert rows(data / "spark.duckdb", "SELECT count(*) FROM documents") == [(samples,)]
+
+
+def test_without_pyspark_the_spark_engine_says_so_in_vietnamese_and_writes_nothing(tmp_path, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "pyspark", None)  # as when requirements-scale.txt is not installed
+    db = tmp_path / "warehouse.duckdb"
+    assert main(["build", "--engine", "spark", "--raw", str(RAW), "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert "Chưa cài pyspark" in err and "make scale" in err and "--engine local" in err
+    assert not db.exists()
+    with pytest.raises(SparkUnavailableError, match="Chưa cài pyspark"):
+        SparkExecutor()
