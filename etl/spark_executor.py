@@ -29,6 +29,7 @@ import shutil
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,6 +98,8 @@ class SparkExecutor:
         spool: Path,
         on_progress: Callable[[int, int], None] | None = None,
     ) -> Iterator[DocumentRows | Chunk]:
+        """The files' chunks in order; ``on_progress`` is told as they come back (after the map, so
+        a progress bar stands still while Spark computes, then fills)."""
         if not files:
             return
         from pyspark import StorageLevel
@@ -119,8 +122,9 @@ class SparkExecutor:
                     on_progress(done, len(files))
                 yield chunk
         finally:
-            rdd.unpersist()
-            shared.destroy()
+            with suppress(Exception):  # after a failure Spark may be gone already: its error is the one to see
+                rdd.unpersist()
+                shared.destroy()
             if active is None:
                 session.stop()
 
