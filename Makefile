@@ -46,7 +46,7 @@ test: warehouse lint $(DEVSTAMP)
 	$(PY) -m pytest -m "not browser and not slow"
 
 # The slow cases (atomicity under kills, long interleavings, hostile files over a second each,
-# Spark reading the Parquet export: needs Java and `make scale`); CI runs them.
+# Spark reading the Parquet export and building with --engine spark: needs Java and `make scale`); CI runs them.
 slow: warehouse $(DEVSTAMP) $(SCALESTAMP)
 	$(PY) -m pytest -m "slow and not browser"
 

@@ -4,9 +4,10 @@
 besides the reports exactly once (the corrections log, the reference tables, the checks; the
 build fingerprints and loads those very bytes), then: plans (every file into an empty store, or,
 when the previous warehouse had the same inputs, only the new and changed files into a copy of
-it), maps ``transform`` over the planned files (etl/workers.py), replaces their documents in the
-store, rechecks the touched provinces and publishes. A full build is an incremental build over
-everything. The command line and the importer both come through here.
+it), maps ``transform`` over the planned files by an executor (etl/executor.py: the local process
+pool, or Spark), replaces their documents in the store, rechecks the touched provinces and
+publishes. A full build is an incremental build over everything. The command line and the
+importer both come through here.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from etl.batch import Chunk, sources_of
 from etl.catalog import Catalog, default_catalog
 from etl.checks import CHECKS_PATH
 from etl.corrections import CorrectionsLog, build_lock, read_corrections
+from etl.executor import Executor, LocalPool
 from etl.extract import extractors
 from etl.pipeline import Extraction
 from etl.plan import Plan, full_plan, incremental_plan
@@ -31,8 +33,9 @@ from etl.reference import ReferenceSnapshot, read_reference
 from etl.rows import doc_rows
 from etl.run import INCREMENTAL, BuildReport, BuildRun
 from etl.store import open_store, published_report, published_sources, sweep_temp_files
-from etl.transform import DocumentRows, document_findings
-from etl.workers import extract_in_chunks, spool_folder, sweep_spools
+from etl.transform import DocumentRows, TransformInputs, document_findings
+from etl.workers import file_timeout as budget_of
+from etl.workers import spool_folder, sweep_spools
 
 __all__ = [
     "CORRECTIONS_FILE", "REFERENCE_DIR", "BuildInputs", "BuildReport", "build", "build_from_extractions",
@@ -72,27 +75,29 @@ def build(
     workers: int | None = None,
     file_timeout: float | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    executor: Executor | None = None,
 ) -> BuildReport:
     """Build ``db_path`` from ``inputs``: in place of a full build, only new or changed reports are
     read again when the previous build had the same inputs (unless ``full``).
 
     ``workers``: extracting processes (None: by the number of cores); ``file_timeout``: each
-    file's budget in seconds (None: ``ETL_FILE_TIMEOUT`` or 60); ``on_progress(done, total)``."""
+    file's budget in seconds (None: ``ETL_FILE_TIMEOUT`` or 60); ``on_progress(done, total)``;
+    ``executor``: what runs ``transform`` over the files (None: the local pool of ``workers``)."""
     with build_lock(inputs.lock_dir):  # from reading the inputs to the swap
         sweep_leftovers(db_path)
         run = _read_inputs(inputs, db_path, workers, file_timeout, on_progress)
         plan = None if full else incremental_plan(run.raw_dir, published_sources(db_path, run.inputs_sha256))
-        return _build(run, plan or full_plan(run.raw_dir))
+        return _build(run, plan or full_plan(run.raw_dir), executor or LocalPool(workers))
 
 
-def _build(run: BuildRun, plan: Plan) -> BuildReport:
+def _build(run: BuildRun, plan: Plan, executor: Executor) -> BuildReport:
     """The plan carried out: its files mapped through ``transform``, their documents replaced in
     the store (empty, or a copy of the live warehouse), the touched provinces rechecked, published."""
     if plan.unchanged:
         return published_report(run)  # nothing to write
     sources: list[dict] = list(plan.kept)
     with spool_folder(run.db_path) as spool, open_store(run, previous=plan.mode == INCREMENTAL) as store:
-        with closing(_map(run, plan, spool)) as chunks:  # stopped early, the workers go at once
+        with closing(_map(run, plan, spool, executor)) as chunks:  # stopped early, the workers go at once
             provinces = store.replace(_noting(chunks, sources), removed=plan.removed)
         store.recheck(provinces)
         report = store.publish(sorted(sources, key=lambda s: s["file_name"]))
@@ -100,10 +105,10 @@ def _build(run: BuildRun, plan: Plan) -> BuildReport:
     return report
 
 
-def _map(run: BuildRun, plan: Plan, spool: Path) -> Iterator[Chunk]:
-    """``transform`` over the planned files by the local process pool, in their order."""
-    return extract_in_chunks(plan.files, run.catalog, run.log.corrections, run.worker_checks, run.workers, spool,
-                             run.on_progress, run.file_timeout)  # fmt: skip
+def _map(run: BuildRun, plan: Plan, spool: Path, executor: Executor) -> Iterator[DocumentRows | Chunk]:
+    """``transform`` over the planned files by the build's executor, in their order."""
+    inputs = TransformInputs(run.catalog, tuple(run.log.corrections), run.worker_checks, budget_of(run.file_timeout))
+    return executor.map(plan.files, inputs, spool, run.on_progress)
 
 
 def _noting(docs: Iterable[DocumentRows | Chunk], sources: list[dict]) -> Iterator[DocumentRows | Chunk]:
@@ -186,11 +191,13 @@ def build_warehouse(
     workers: int | None = None,
     file_timeout: float | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    executor: Executor | None = None,
 ) -> BuildReport:
     """A full build of a folder laid out as the product's data folder, ``raw_dir`` inside it
     (``BuildInputs.in_folder``): for tests and benchmarks."""
     inputs = BuildInputs.in_folder(raw_dir.parent, raw_dir, catalog)
-    return build(inputs, db_path, full=True, workers=workers, file_timeout=file_timeout, on_progress=on_progress)
+    return build(inputs, db_path, full=True, workers=workers, file_timeout=file_timeout, on_progress=on_progress,
+                 executor=executor)  # fmt: skip
 
 
 def update_warehouse(
@@ -202,4 +209,4 @@ def update_warehouse(
         sweep_leftovers(db_path)
         run = _read_inputs(inputs, db_path, workers, file_timeout, None)
         plan = incremental_plan(run.raw_dir, published_sources(db_path, run.inputs_sha256))
-        return None if plan is None else _build(run, plan)
+        return None if plan is None else _build(run, plan, LocalPool(workers))

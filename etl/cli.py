@@ -30,11 +30,21 @@ DEFAULT_DB = Path("data/warehouse.duckdb")
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    """python -m etl build --raw data/raw --db data/warehouse.duckdb"""
+    """python -m etl build --raw data/raw --db data/warehouse.duckdb [--engine spark --master URL]"""
     from tqdm import tqdm
 
     from etl.build import build
+    from etl.executor import executor_for
+    from etl.spark_executor import SparkUnavailableError
 
+    try:
+        executor = executor_for(args.engine, workers=args.workers, master=args.master)
+    except SparkUnavailableError as exc:
+        print(f"LỖI  {exc}", file=sys.stderr)
+        return 2
+    if args.master and args.engine != "spark":
+        print("LỖI  --master chỉ dùng với --engine spark", file=sys.stderr)
+        return 2
     with tqdm(desc="Trích xuất", unit=" văn bản", disable=not sys.stderr.isatty()) as bar:
 
         def progress(done: int, total: int) -> None:
@@ -42,7 +52,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             bar.update(done - bar.n)
 
         report = build(_inputs(args), Path(args.db), full=args.full, workers=args.workers,
-                       file_timeout=args.file_timeout, on_progress=progress)  # fmt: skip
+                       file_timeout=args.file_timeout, on_progress=progress, executor=executor)  # fmt: skip
     if report.mode == "incremental":
         print(f"Cập nhật tăng dần: {report.changed} văn bản đọc lại.")
     groups = ", ".join(f"{g}={n}" for g, n in sorted(report.facts_per_group.items()))
@@ -282,6 +292,10 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--raw", default=str(DEFAULT_RAW))
     b.add_argument("--db", default=str(DEFAULT_DB))
     b.add_argument("--workers", type=int, default=None, help="số tiến trình trích xuất (mặc định: theo số lõi)")
+    b.add_argument("--engine", choices=("local", "spark"), default="local",
+                   help="bộ chạy trích xuất: local (các tiến trình trên máy này) hoặc spark (cần make scale)")
+    b.add_argument("--master", default=None,
+                   help="địa chỉ Spark master cho --engine spark (mặc định: local[--workers hoặc số lõi])")
     b.add_argument("--full", action="store_true", help="dựng lại toàn bộ, không dùng lại số liệu đã trích xuất")
     b.add_argument("--file-timeout", type=float, default=None,
                    help="số giây tối đa cho một tệp (mặc định ETL_FILE_TIMEOUT hoặc 60; 0: không hạn)")  # fmt: skip

@@ -46,6 +46,7 @@ __all__ = [
     "sha256_of",
     "spool_folder",
     "sweep_spools",
+    "transform_in_chunks",
 ]
 
 _PARALLEL_FROM = 64  # files; below this a process pool costs more than it saves
@@ -103,12 +104,24 @@ def extract_in_chunks(
 
     ``budget`` is each file's time budget in seconds (None: ``file_timeout()``).
     ``on_progress(done, total)`` is called as results arrive (for a progress bar)."""
+    inputs = TransformInputs(catalog, tuple(corrections), checks, file_timeout(budget))
+    return transform_in_chunks(items, inputs, workers, spool, on_progress)
+
+
+def transform_in_chunks(
+    items: list[tuple[str, Path]],
+    inputs: TransformInputs,
+    workers: int | None,
+    spool: Path,
+    on_progress: object = None,
+) -> Iterator[Chunk]:
+    """``transform`` over ``items`` with ``inputs`` (its ``budget`` as given: None is no limit), by
+    worker processes when there are enough files: chunks in order, as ``extract_in_chunks``."""
     if workers is None:
         workers = min(os.cpu_count() or 1, 8) if len(items) >= _PARALLEL_FROM else 1
-    budget = file_timeout(budget)
+    budget = inputs.budget
     batches = [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
     pool = None
-    inputs = TransformInputs(catalog, tuple(corrections), checks, budget)
     if workers <= 1:
         results: Iterator[Chunk] = (_load_chunk(b, inputs) for b in batches)
     else:
