@@ -50,7 +50,7 @@ def test_year_filter_through_the_ui_changes_the_table(page, server):
 def test_excel_download_holds_the_filtered_rows(page, server, tmp_path):
     open_page(page, server, "tra_cuu?tinh=" + urllib.parse.quote("Tây Ninh") + "&nam=2024&nam=2024")
     expected = count_caption(page)
-    with page.expect_download() as info:
+    with page.expect_download(timeout=90_000) as info:  # the workbook is made on the click: a loaded machine
         page.get_by_role("button", name=re.compile("Tải Excel")).click()
     download = info.value
     assert re.fullmatch(r"so-lieu_tay-ninh_2024_\d{4}-\d{2}-\d{2}\.xlsx", download.suggested_filename)
