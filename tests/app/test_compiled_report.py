@@ -370,3 +370,29 @@ def test_dates_read_in_the_one_date_style(year_report, half_year):
     sources = next(t for t in opened.doc.tables if t.rows[0].cells[1].text == "Báo cáo")
     periods = {r.cells[2].text for r in sources.rows[1:]}
     assert periods == {"6 tháng đầu năm 2024", "Năm 2024", "Năm 2023", "01/01–31/07/2024"}
+
+
+# ------------------------------------------------------------------ the comparison with the same period last year
+
+
+def figure(value: float, *, kind: str = "flow", unit: str = "hồ sơ", year: int = 2024, qualifier: str = "exact",
+           start: tuple[int, int] = (1, 1), end: tuple[int, int] = (6, 30)) -> compiled.Figure:  # fmt: skip
+    """A figure of a flow over ``start``–``end`` of ``year`` (a stock when ``kind`` is 'stock': at ``end``)."""
+    source = compiled.Source(doc_id="a.txt", file_name="a.txt", report_number=None, report_date=None, agency=None,
+                             province=None, title=None, kind="bao_cao", period_label=None)  # fmt: skip
+    stock = kind == "stock"
+    return compiled.Figure(
+        fact_id=f"f{year}", indicator="x", label="X", unit=unit, kind=kind, value=float(value), qualifier=qualifier,
+        period_start=None if stock else date(year, *start), period_end=None if stock else date(year, *end),
+        as_of=date(year, *end) if stock else None, page=None, quote="", status="extracted",
+        extracted_value=float(value), correction=None, finding_severity=None, finding_label=None,
+        finding_titles=None, source=source,
+    )  # fmt: skip
+
+
+def test_a_smaller_rank_is_a_better_one():
+    """A rank going 44 → 40 has risen four places; 40 → 44 has fallen four."""
+    rank = {"kind": "rank", "unit": "hạng", "start": (1, 1), "end": (12, 31)}
+    assert compiled.comparison(figure(40, **rank), figure(44, year=2023, **rank)) == "tăng 4 bậc"
+    assert compiled.comparison(figure(44, **rank), figure(40, year=2023, **rank)) == "giảm 4 bậc"
+    assert compiled.comparison(figure(40, **rank), figure(40, year=2023, **rank)) == "giữ nguyên thứ hạng"

@@ -38,6 +38,20 @@ def test_late_report_is_flagged():
     assert rows["status"].tolist() == [tracker.LATE]
 
 
+def _sent_on(*days: str, deadline: str = "20/12") -> list[str]:
+    """The status of a year's report sent on each of ``days``, against ``deadline``."""
+    docs = pd.DataFrame([{"doc_id": day, "province": "X", "agency": "Y", "report_type": "dan_van_chinh_quyen",
+                          "period_label": "năm 2024", "period_code": "Y", "period_end": pd.Timestamp("2024-12-14"),
+                          "report_date": pd.Timestamp(day), "report_number": "1/BC"} for day in days])  # fmt: skip
+    schedule = pd.DataFrame([{"report_type": "dan_van_chinh_quyen", "period": "Y", "deadline": deadline}])
+    rows = tracker.tracker(docs, schedule).set_index("doc_id")
+    return [rows.loc[day, "status"] for day in days]
+
+
+def test_a_report_sent_on_the_deadline_day_is_on_time():
+    assert _sent_on("2024-12-19", "2024-12-20", "2024-12-21") == [tracker.RECEIVED, tracker.RECEIVED, tracker.LATE]
+
+
 def test_tracker_page_renders(app):
     at = app("pages/theo_doi.py")
     assert not at.exception

@@ -103,6 +103,24 @@ def test_part_greater_than_whole():
     assert finding.check == "camera_traffic_ai_exceeds_total"
 
 
+@pytest.mark.parametrize(
+    ("part", "whole"),
+    [
+        ("exact", "at_least"),  # 41 of 'hơn 37': the whole may well be more than 41
+        ("exact", "about"),  # 41 of 'khoảng 37'
+        ("at_most", "exact"),  # 'không quá 41' of 37: the part may well be less
+        ("about", "exact"),  # 'khoảng 41' of 37
+    ],
+)
+def test_an_inexact_figure_is_not_compared_as_exact(part, whole):
+    """'hơn', 'khoảng', 'không quá': a part cannot be shown to exceed a whole one of them leaves open."""
+    pair = [fact("p", "dvc_full_online", 41, as_of=D, qualifier=part),
+            fact("w", "tthc_published", 37, as_of=D, qualifier=whole)]  # fmt: skip
+    assert check(pair) == []
+    exact = [fact("p", "dvc_full_online", 41, as_of=D), fact("w", "tthc_published", 37, as_of=D)]
+    assert [f.check for f in check(exact)] == ["dvc_exceeds_published"]  # the same figures, exact, are flagged
+
+
 def test_cumulative_counts_cannot_fall_within_a_year():
     documents = docs({"doc_id": "may.txt", "period_start": None, "period_end": None},
                      {"doc_id": "jul.txt", "period_start": None, "period_end": None})  # fmt: skip
