@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date
+import json
+import re
+from datetime import date, datetime
 
-from etl.corrections import Correction, apply_corrections, apply_to_fact, fact_key
+import pytest
+
+from etl.corrections import (
+    LOCK_FILE,
+    Correction,
+    append_corrections,
+    apply_corrections,
+    apply_to_fact,
+    build_lock,
+    fact_key,
+    parse_corrections,
+    read_corrections,
+)
 from etl.models import DocumentMeta, Fact
 
 SHA = "a" * 64
@@ -53,3 +67,119 @@ def test_corrections_of_another_figure_or_document_are_not_applied():
     fixes = [fix(fact, "value", "99", 1, sha="b" * 64), fix(None, "province", "Trà Vinh", 2, sha="b" * 64)]
     same_meta, [(extracted, effective, status)], applied = apply_corrections(meta, (fact,), SHA, fixes)
     assert (same_meta, extracted, effective, status, applied) == (meta, fact, fact, "extracted", set())
+
+
+# ------------------------------------------------------------------ what a correction may say
+
+
+def a_correction(**change: object) -> Correction:
+    values = {"doc_sha256": SHA, "field": "value", "new_value": "12", "why": "đánh máy sai", "who": "A",
+              "fact_key": "tthc_received@100-102"}  # fmt: skip
+    return Correction(**{**values, **change})
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"why": "  "}, "Cần ghi lý do sửa"),
+        ({"who": ""}, "Cần ghi người sửa"),
+        ({"field": "unit"}, "Không sửa được trường 'unit'"),
+        ({"field": "province"}, "Không sửa được trường 'province'"),  # a document's field, named on a fact
+        ({"field": "status", "new_value": "corrected"}, "Trạng thái chỉ có thể là rejected hoặc extracted"),
+        ({"new_value": "mười hai"}, "giá trị 'mười hai' không phải là số"),
+        ({"new_value": "inf"}, "giá trị 'inf' không phải là số"),
+        ({"field": "as_of", "new_value": "31/12/2024"}, "ngày '31/12/2024' không đúng dạng YYYY-MM-DD"),
+        ({"at": "hôm qua"}, "thời điểm sửa 'hôm qua' không đúng dạng ISO"),
+        ({"field": "assign", "fact_key": "tthc_received@1-2"}, "Gán chỉ tiêu cần một số liệu chưa gán"),
+        ({"fact_key": "mention@1-2"}, "Gán chỉ tiêu cần một số liệu chưa gán"),
+        ({"field": "assign", "fact_key": "mention@1-2", "new_value": "khong_co"}, "Không có chỉ tiêu 'khong_co'"),
+    ],
+)
+def test_a_correction_that_cannot_be_replayed_is_refused_with_its_reason(change, reason):
+    with pytest.raises(ValueError, match="^" + re.escape(reason)):
+        a_correction(**change).validated()
+
+
+def test_a_valid_correction_is_stamped_once():
+    fixed = a_correction(new_value="12,5").validated()
+    assert fixed.correction_id and len(fixed.correction_id) == 16
+    assert datetime.fromisoformat(fixed.at) and fixed.problem() is None
+    assert fixed.validated() == fixed  # its time and id are kept
+    for ok in (a_correction(field="status", new_value="extracted"), a_correction(field="period_end", new_value=None),
+               a_correction(fact_key=None, field="province", new_value="Trà Vinh"),
+               a_correction(field="assign", fact_key="mention@1-2", new_value="tthc_received")):  # fmt: skip
+        assert ok.validated().correction_id
+
+
+def test_document_corrections_change_its_metadata_latest_last():
+    meta = DocumentMeta(doc="a.txt", province="Tây Ninh", agency=None, report_type="khac", period_label="",
+                        period_start=None, period_end=None, report_date=None, report_number=None, title="")  # fmt: skip
+    fact = a_fact()
+    fixes = [fix(None, "province", "Trà Vinh", 1), fix(None, "period_end", "2024-06-30", 2),
+             fix(fact, "value", "5", 3), fix(None, "province", "Vĩnh Long", 4)]  # fmt: skip
+    fixed, [(_, effective, status)], applied = apply_corrections(meta, (fact,), SHA, fixes)
+    assert (fixed.province, fixed.period_end, fixed.agency) == ("Vĩnh Long", date(2024, 6, 30), None)
+    assert (effective.value, status, applied) == (5.0, "corrected", {"c1", "c2", "c3", "c4"})
+
+
+def test_a_fact_correction_changes_its_dates_or_its_indicator():
+    fact = a_fact()
+    effective, status, _ = apply_to_fact(fact, [fix(fact, "as_of", "2024-07-31", 1), fix(fact, "period_end", "", 2),
+                                                fix(fact, "indicator", "tthc_resolved", 3)])  # fmt: skip
+    assert (effective.as_of, effective.period_end, effective.indicator, status) == (
+        date(2024, 7, 31), None, "tthc_resolved", "corrected")  # fmt: skip
+
+
+# ------------------------------------------------------------------ the log
+
+
+def line(**item: object) -> bytes:
+    values = {"doc_sha256": SHA, "field": "value", "new_value": "7", "why": "x", "who": "A", "fact_key": "k@1-2"}
+    return json.dumps({**values, **item}, ensure_ascii=False).encode()
+
+
+def test_the_log_reads_numbers_as_text_and_gives_an_old_line_an_id_and_a_time():
+    data = b"\n".join([line(new_value=7, old_value=6.5), b"", line(correction_id="x1", at="2025-01-02T03:04:05")])
+    [old, new], problems = parse_corrections(data)
+    assert problems == []
+    assert (old.new_value, old.old_value, old.at) == ("7", "6.5", "1970-01-01T00:00:00")
+    assert len(old.correction_id) == 16 and old.correction_id != "x1"
+    assert (new.correction_id, new.at) == ("x1", "2025-01-02T03:04:05")
+
+
+@pytest.mark.parametrize(
+    ("bad", "reason"),
+    [
+        (b"[1, 2]", "không phải một đối tượng JSON"),
+        (line(who=True), "trường 'who' phải là chuỗi"),
+        (line(new_value=True), "trường 'new_value' phải là chuỗi"),
+        (line(new_value=[7]), "trường 'new_value' phải là chuỗi"),
+        (b'{"doc_sha256": "\xff"}', "không phải văn bản UTF-8"),
+        (line(x=1)[:-1] + b', "y": 2}', "trường lạ 'x', 'y'"),
+    ],
+)
+def test_a_bad_line_is_named_by_its_number(bad, reason):
+    found, problems = parse_corrections(line() + b"\n" + bad + b"\n", "log.jsonl")
+    assert len(found) == 1 and problems == [f"log.jsonl dòng 2: {reason}; bỏ qua dòng này"]
+
+
+def test_appending_creates_the_log_closes_a_cut_line_and_writes_nothing_for_nothing(tmp_path):
+    log = tmp_path / "data" / "corrections.jsonl"
+    assert append_corrections(log, []) == [] and not log.exists()
+    [first] = append_corrections(log, [a_correction()])
+    assert log.read_bytes().count(b"\n") == 1 and read_corrections(log).corrections == [first]
+    with log.open("ab") as out:
+        out.write(b'{"doc_sha256": "cut')  # a writer died mid-line
+    [second] = append_corrections(log, [a_correction(new_value="13")])
+    lines = log.read_bytes().split(b"\n")
+    assert lines[1] == b'{"doc_sha256": "cut' and json.loads(lines[2])["correction_id"] == second.correction_id
+    with pytest.raises(ValueError, match="Cần ghi lý do"):
+        append_corrections(log, [a_correction(new_value="14"), a_correction(why="")])
+    assert [c.new_value for c in read_corrections(log).corrections] == ["12", "13"]  # all or nothing
+
+
+def test_the_build_lock_is_reentrant_in_one_process(tmp_path):
+    with build_lock(tmp_path), build_lock(tmp_path):
+        assert (tmp_path / LOCK_FILE).exists()
+    with build_lock(tmp_path):  # given back: taken again at once
+        pass
