@@ -133,3 +133,29 @@ def test_the_unreported_text_names_at_most_eight_provinces():
     text = kpis.unreported_text(names, ["A", "B"])
     assert text.startswith("P0, P1, P2, P3, P4, P5, P6, P7… không báo cáo chỉ tiêu chính nào trong phạm vi lọc (A, B).")
     assert kpis.unreported_text(names[:8], ["A"]).startswith("P0, P1, P2, P3, P4, P5, P6, P7 không báo cáo")
+
+
+def test_a_change_of_one_reads_with_its_direction():
+    year = {"kind": "rank", "unit": "hạng", "indicator": "dti_rank", "denominator": 63}
+    worse = card(row("a", 40, "2021-01-01", "2021-12-31", **year), row("b", 41, "2022-01-01", "2022-12-31", **year))
+    assert worse.delta == "xuống 1 bậc so với năm 2021"
+    assert card(row("a", 30, *HALF_2023), row("b", 31, *HALF_2024)).delta == "+1 so với 6T/2023"
+    assert card(row("a", 30, *HALF_2023), row("b", 30.5, *HALF_2024)).delta == "+0,50 so với 6T/2023"
+
+
+def test_a_card_looks_for_a_comparable_figure_among_the_23_before_the_latest_only():
+    latest = row("latest", 50, "2024-01-01", "2024-06-30")
+    others = [row(f"q{k}", k, f"{2023 - k // 4}-{(k % 4) * 3 + 1:02d}-01", f"{2023 - k // 4}-{(k % 4) * 3 + 3:02d}-28")
+              for k in range(23)]  # 23 quarters before it: not comparable  # fmt: skip
+    older = row("old_half", 40, "2010-01-01", "2010-06-30")  # the 25th figure
+    shown = card(latest, *others, older)
+    assert shown.delta is None and shown.note == "Kỳ trước có độ dài khác — không so sánh."
+    assert card(latest, *others[:22], older).delta == "+10 so với 6T/2010"  # the 24th is still looked at
+
+
+def test_between_figures_of_one_date_a_group_shows_the_first_in_the_catalog():
+    rows = pd.DataFrame([
+        row("second", 1, *HALF_2024, group_code="g1", group_label="Nhóm 1", sort_order=2),
+        row("first", 2, *HALF_2024, group_code="g1", group_label="Nhóm 1", sort_order=1),
+    ])  # fmt: skip
+    assert kpis.other_figures(rows)["Giá trị"].tolist() == ["2 hồ sơ"]
