@@ -352,3 +352,59 @@ def test_published_ranks_leave_out_estimates_and_gaps():
     ])  # fmt: skip
     assert official_ranks(reference) == {("DTI", "A", 2022): ((40, None, "u"),)}
     assert official_ranks(reference.iloc[0:0]) == {}
+
+
+def test_a_cumulative_count_that_stays_the_same_has_not_fallen():
+    documents = docs({"doc_id": "may.txt", "period_start": None, "period_end": None},
+                     {"doc_id": "jul.txt", "period_start": None, "period_end": None})  # fmt: skip
+    may = fact("m", "tthc_received", 36, "may.txt", start=date(2024, 1, 1), end=date(2024, 5, 31))
+    jul = fact("j", "tthc_received", 36, "jul.txt", start=date(2024, 1, 1), end=date(2024, 7, 31))
+    assert check([may, jul], documents) == []
+
+
+def test_only_the_rank_named_is_held_against_the_published_one():
+    from etl.catalog import default_catalog
+
+    reference = pd.DataFrame([{"province": "Tây Ninh", "index_code": "DTI", "year": 2022, "rank": 40, "of_n": 63,
+                               "is_derived": False, "source_url": "u"}])  # fmt: skip
+    year = {"start": date(2022, 1, 1), "end": date(2022, 12, 31)}
+    facts = [fact("a", "tthc_received", 31, **year), fact("b", "dti_rank", 40, **year), fact("c", "dti_rank", 30)]
+    assert run_checks(inputs(facts, reference=reference), default_catalog()) == []  # c has no period: no year
+
+
+def test_an_overlap_names_both_reports_by_their_periods():
+    documents = docs(
+        {"doc_id": "a.txt", "text": "A", "period_start": date(2024, 1, 1), "period_end": date(2024, 12, 31),
+         "period_label": "năm 2024"},
+        {"doc_id": "b.txt", "text": "B", "period_start": date(2024, 1, 1), "period_end": date(2024, 6, 30),
+         "period_label": "6 tháng"},
+    )  # fmt: skip
+    [finding] = check([], documents)
+    assert finding.message == "a.txt (năm 2024) và b.txt (6 tháng) cùng loại báo cáo, kỳ chồng lấn"
+
+
+def test_a_finding_on_documents_alone_is_named_by_them_not_by_its_words():
+    from etl.checks import Finding
+
+    one = Finding("duplicate_documents", "canh_bao", "T", "Trùng nội dung: a.txt, b.txt", None, ("a.txt", "b.txt"), ())
+    reworded = Finding("duplicate_documents", "canh_bao", "T", "Trùng: a.txt, b.txt", None, ("a.txt", "b.txt"), ())
+    assert one.finding_id == reworded.finding_id
+
+
+def test_the_warehouse_hands_the_checks_published_ranks_and_across_documents_only_what_they_compare(warehouse):
+    import duckdb
+
+    from etl.checks import COLLECTION, check_inputs
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        everything, across = check_inputs(con), check_inputs(con, scope=COLLECTION)
+        one = check_inputs(con, where="province = 'Trà Vinh'")
+    finally:
+        con.close()
+    assert everything.official and across.official == {}
+    assert 0 < len(across.facts) < len(everything.facts)
+    assert all(r.role == "primary" and r.qualifier in ("exact", "sum") and (r.period_start.month, r.period_start.day)
+               == (1, 1) for r in across.facts)  # fmt: skip
+    assert {r.province for r in one.facts} == {"Trà Vinh"} and {d.province for d in one.documents} == {"Trà Vinh"}
+    assert len(across.documents) == len(everything.documents)
