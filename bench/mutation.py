@@ -528,6 +528,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--smoke", action="store_true", help="make every mutant; run one (for the tests)")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stopped: the copy is still removed
+    args.json = args.json.resolve() if args.json else None  # the runs work inside the copy
+    args.survivors_of = args.survivors_of.resolve() if args.survivors_of else None
     if args.smoke:
         return _smoke()
     modules = args.modules or list(MODULES)

@@ -187,3 +187,10 @@ def test_the_sending_date_shows_as_written_and_counts_add_up():
     assert [tracker._sent_text(d, m) for d, m in zip(rows["report_date"], rows["sent_month"], strict=True)][:3] == [
         "18/06/2024", "tháng 6/2024", ""]  # fmt: skip
     assert tracker.missing_or_late(rows)["status"].tolist() == [tracker.LATE, tracker.MISSING, tracker.MISSING]
+
+
+def test_a_report_outside_the_schedule_sits_in_its_year():
+    docs = pd.DataFrame([doc("other", "khac", "Y", "2023-12-31")])
+    rows = tracker.tracker(docs, SCHEDULE[:1], Filters(year_from=2023, year_to=2024))
+    assert list(zip(rows["year"], rows["report_type"], strict=True)) == [
+        (2023, "dan_chu_co_so"), (2023, "khac"), (2024, "dan_chu_co_so")]  # fmt: skip
