@@ -24,8 +24,8 @@ worker: the machine has two cores) on a copy of the work tree, so the tree is ne
 the tests' own subprocesses (``python -m etl …``) run the mutant too: the mutant is written into the
 copy, a process forked from a warm parent (the heavy libraries imported once) runs
 ``pytest -x -q <selection>`` there, and the original is put back. A mutant is *killed* when the
-selection fails (or errors, or outlasts its limit: four times the unmutated run), *survived* when
-it passes. The unmutated module is run first and must pass.
+selection fails (or errors, or outlasts its limit: one and a half times the unmutated run, at
+least 30 s), *survived* when it passes. The unmutated module is run first and must pass.
 """
 
 from __future__ import annotations
@@ -432,7 +432,7 @@ def run_module(tree: Path, module: str, tests: list[str], only: set[int] | None 
         status, baseline = _run_tests(module, plain, tests, plugin, 3600, log_dir / f"{stem}.baseline.log")
         if status != "survived":
             raise SystemExit(f"{module}: its tests fail without any mutant ({log_dir / f'{stem}.baseline.log'})")
-        limit = max(60.0, 4 * baseline)
+        limit = max(30.0, 1.5 * baseline)  # a mutant that hangs (a lock never given back) is stopped
         for m in found:
             changed = mutate(original, m)
             path.write_text(changed, encoding="utf-8")  # for the tests' own subprocesses
