@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import re
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 
@@ -105,7 +107,8 @@ def test_a_valid_correction_is_stamped_once():
     assert fixed.correction_id and len(fixed.correction_id) == 16
     assert datetime.fromisoformat(fixed.at) and fixed.problem() is None
     assert fixed.validated() == fixed  # its time and id are kept
-    for ok in (a_correction(field="status", new_value="extracted"), a_correction(field="period_end", new_value=None),
+    for ok in (a_correction(field="status", new_value="extracted"), a_correction(field="status", new_value="rejected"),
+               a_correction(field="period_end", new_value=None),
                a_correction(fact_key=None, field="province", new_value="Trà Vinh"),
                a_correction(field="assign", fact_key="mention@1-2", new_value="tthc_received")):  # fmt: skip
         assert ok.validated().correction_id
@@ -178,8 +181,25 @@ def test_appending_creates_the_log_closes_a_cut_line_and_writes_nothing_for_noth
     assert [c.new_value for c in read_corrections(log).corrections] == ["12", "13"]  # all or nothing
 
 
-def test_the_build_lock_is_reentrant_in_one_process(tmp_path):
-    with build_lock(tmp_path), build_lock(tmp_path):
-        assert (tmp_path / LOCK_FILE).exists()
-    with build_lock(tmp_path):  # given back: taken again at once
-        pass
+def _free(lock: Path) -> bool:
+    """Whether another holder (another open file: as another process would) could take the lock now."""
+    with lock.open("a") as other:
+        try:
+            fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        fcntl.flock(other, fcntl.LOCK_UN)
+        return True
+
+
+def test_the_build_lock_is_reentrant_in_one_process_and_given_back_whole(tmp_path):
+    folder = tmp_path / "new" / "data"  # made when missing
+    lock = folder / LOCK_FILE
+    with build_lock(folder):
+        with build_lock(folder):
+            assert not _free(lock)
+        assert not _free(lock)  # the outer hold goes on
+    assert _free(lock)
+    with build_lock(folder):  # taken again
+        assert not _free(lock)
+    assert _free(lock)
