@@ -507,3 +507,41 @@ def test_the_file_name_says_what_where_which_period_and_when():
         "bao-cao-tong-hop_2024_2026-12-01")  # fmt: skip
     annex = compiled.annex_filters(scope)
     assert (annex.provinces, annex.year_from, annex.year_to) == (("Tây Ninh", "Bắc Ninh"), 2023, 2024)
+
+
+def _sent(fig: compiled.Figure, fact_id: str, report_date: date | None = None) -> compiled.Figure:
+    return dataclasses.replace(fig, fact_id=fact_id, source=dataclasses.replace(fig.source, report_date=report_date))
+
+
+def test_the_figure_for_a_period_is_the_exact_one_else_the_longest_and_the_latest_report_of_it():
+    half = compiled.parse_period("6T/2024")
+    early, late = _sent(figure(10), "early", date(2024, 7, 5)), _sent(figure(11), "late", date(2024, 7, 20))
+    may = _sent(figure(9, end=(5, 31)), "may", date(2024, 8, 1))
+    april = _sent(figure(8, end=(4, 30)), "april", date(2024, 9, 1))
+    assert compiled._pick([early, late, may], half).fact_id == "late"  # a later report of the period supersedes
+    assert compiled._pick([may, early], half).fact_id == "early"  # exact before partial, whatever its date
+    assert compiled._pick([april, may], half).fact_id == "may"  # the one covering most of it
+    assert compiled._pick([_sent(figure(1, end=(7, 31)), "july")], half) is None
+
+
+def test_last_years_figure_is_the_one_of_the_same_period_as_this_years():
+    half = compiled.parse_period("6T/2024")
+    unit = compiled.Unit("Tây Ninh", "Sở X")
+    meta = {"indicator": "x", "label_vi": "X", "unit": "hồ sơ", "sort_order": 3, "kpi_order": None}
+    now = _sent(figure(30, end=(5, 31)), "now")  # only January–May reported this year
+    whole = _sent(figure(50, year=2023), "whole")  # January–June last year
+    same = _sent(figure(20, year=2023, end=(5, 31)), "same")  # January–May last year
+    row = compiled._row(unit, [now, whole, same], meta, half)
+    assert (row.current.fact_id, row.previous.fact_id, row.current_match) == ("now", "same", "partial")
+    assert row.comparison == "tăng 10 hồ sơ (+50,0%)" and not row.is_key
+    alone = compiled._row(unit, [now, whole], meta, half)
+    assert alone.previous.fact_id == "whole" and alone.comparison == "không cùng kỳ, không so sánh"
+
+
+def test_a_figure_left_out_says_why():
+    half = compiled.parse_period("6T/2024")
+    unit = compiled.Unit("Tây Ninh", "Sở X")
+    left = compiled._omission(unit, [_sent(figure(5, start=(4, 1)), "q2"), _sent(figure(6, year=2023), "old")], half)
+    assert left.figure.fact_id == "q2"
+    assert left.reason == "kỳ của số liệu (01/04–30/06/2024) không khớp kỳ báo cáo (01/01–30/06/2024)"
+    assert compiled._omission(unit, [_sent(figure(6, year=2023), "old")], half) is None
