@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import fcntl
 import json
+import os
 import re
+import subprocess
+import sys
 from datetime import date, datetime
 from pathlib import Path
 
@@ -203,3 +206,57 @@ def test_the_build_lock_is_reentrant_in_one_process_and_given_back_whole(tmp_pat
     with build_lock(folder):  # taken again
         assert not _free(lock)
     assert _free(lock)
+
+
+_HOLD = """
+import fcntl, sys
+with open(sys.argv[1], "a") as lock:
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    print("held", flush=True)
+    sys.stdin.readline()
+"""
+_WAIT = """
+import sys
+from pathlib import Path
+from etl.corrections import build_lock
+with build_lock(Path(sys.argv[1])):
+    print("got", flush=True)
+"""
+
+
+def test_a_writer_meeting_the_lock_says_it_waits_then_takes_it_when_given_back(tmp_path):
+    """Two processes, each step awaited as an event (a line printed), never as a moment."""
+    root = Path(__file__).resolve().parents[2]
+    holder = subprocess.Popen([sys.executable, "-c", _HOLD, str(tmp_path / LOCK_FILE)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)  # fmt: skip
+    waiter = None
+    try:
+        assert holder.stdout.readline() == "held\n"
+        waiter = subprocess.Popen([sys.executable, "-c", _WAIT, str(tmp_path)], cwd=root, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True)  # fmt: skip
+        said = waiter.stderr.readline()
+        assert said == f"{tmp_path / LOCK_FILE}: đang có bản dựng hoặc sửa đổi khác chạy, chờ nó xong…\n"
+        assert waiter.poll() is None  # still waiting
+        holder.stdin.write("\n")
+        holder.stdin.flush()
+        assert waiter.stdout.readline() == "got\n"
+        assert waiter.wait(60) == 0
+    finally:
+        for proc in (holder, waiter):
+            if proc is not None and proc.poll() is None:
+                proc.kill()
+            if proc is not None:
+                proc.wait()
+
+
+def test_a_forked_child_holds_none_of_its_parents_locks(tmp_path):
+    from etl import corrections
+
+    with build_lock(tmp_path):
+        pid = os.fork()
+        if pid == 0:  # the child: forgets the lock, and taking it would wait for the parent
+            os._exit(0 if corrections._held == {} and not _free(tmp_path / LOCK_FILE) else 1)
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+        assert not _free(tmp_path / LOCK_FILE)  # the child's exit did not give the parent's lock back
+    assert _free(tmp_path / LOCK_FILE)
