@@ -9,7 +9,7 @@ DB      := data/warehouse.duckdb
 RAW     := data/raw
 PORT    ?= 8501
 
-.PHONY: run test slow e2e scale warehouse lint bench clean
+.PHONY: run test slow e2e scale warehouse lint bench mutation clean
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || python3 -m venv .venv
@@ -59,6 +59,11 @@ e2e: warehouse $(DEVSTAMP)
 bench: $(DEVSTAMP)
 	$(PY) bench/build_benchmark.py
 	$(PY) bench/dashboard_benchmark.py
+
+# Mutation testing (not in `make test`): the business-rule modules, one mutant at a time (one worker),
+# each with the tests that cover it; prints the share of mutants killed and the survivors.
+mutation: $(DEVSTAMP)
+	$(PY) bench/mutation.py --json bench/out/mutation.json
 
 clean:
 	rm -rf .venv $(DB) .pytest_cache .ruff_cache

@@ -149,10 +149,7 @@ def tracker_table(rows: pd.DataFrame) -> pd.DataFrame:
             "Tỉnh": rows["province"],
             "Cơ quan": rows["agency"].fillna("—"),
             "Loại báo cáo": rows["report_type_label"],
-            "Kỳ": [
-                f"{PERIOD_LABELS.get(p, p or '')} {y if y else ''}".strip()
-                for p, y in zip(rows["period"], rows["year"], strict=True)
-            ],
+            "Kỳ": [_period_cell(p, y) for p, y in zip(rows["period"], rows["year"], strict=True)],
             "Hạn gửi": [vn_date(d) for d in rows["deadline"]],
             "Trạng thái": rows["status"],
             "Văn bản": rows["document"].fillna("") if "document" in rows else "",
@@ -161,6 +158,13 @@ def tracker_table(rows: pd.DataFrame) -> pd.DataFrame:
                                                                strict=True)],  # fmt: skip
         }
     )
+
+
+def _period_cell(period: object, year: object) -> str:
+    """'6 tháng đầu năm 2024', 'Q3 2024'; '' for a report of no known period (a column holding one
+    reads its years as floats: never '2024.0' nor 'nan')."""
+    label = "" if figures.absent(period) else PERIOD_LABELS.get(str(period), str(period))
+    return f"{label} {'' if figures.absent(year) else int(year)}".strip()
 
 
 def _column(rows: pd.DataFrame, name: str) -> list[object]:

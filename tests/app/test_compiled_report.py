@@ -3,6 +3,7 @@ python-docx and openpyxl, and checked for the honesty rules of issue 15."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import json
@@ -373,3 +374,177 @@ def test_dates_read_in_the_one_date_style(year_report, half_year):
     sources = next(t for t in opened.doc.tables if t.rows[0].cells[1].text == "Báo cáo")
     periods = {r.cells[2].text for r in sources.rows[1:]}
     assert periods == {"6 tháng đầu năm 2024", "Năm 2024", "Năm 2023", "01/01–31/07/2024"}
+
+
+# ------------------------------------------------------------------ the comparison with the same period last year
+
+
+def figure(value: float, *, kind: str = "flow", unit: str = "hồ sơ", year: int = 2024, qualifier: str = "exact",
+           start: tuple[int, int] = (1, 1), end: tuple[int, int] = (6, 30)) -> compiled.Figure:  # fmt: skip
+    """A figure of a flow over ``start``–``end`` of ``year`` (a stock when ``kind`` is 'stock': at ``end``)."""
+    source = compiled.Source(doc_id="a.txt", file_name="a.txt", report_number=None, report_date=None, agency=None,
+                             province=None, title=None, kind="bao_cao", period_label=None)  # fmt: skip
+    stock = kind == "stock"
+    return compiled.Figure(
+        fact_id=f"f{year}", indicator="x", label="X", unit=unit, kind=kind, value=float(value), qualifier=qualifier,
+        period_start=None if stock else date(year, *start), period_end=None if stock else date(year, *end),
+        as_of=date(year, *end) if stock else None, page=None, quote="", status="extracted",
+        extracted_value=float(value), correction=None, finding_severity=None, finding_label=None,
+        finding_titles=None, source=source,
+    )  # fmt: skip
+
+
+def test_a_smaller_rank_is_a_better_one():
+    """A rank going 44 → 40 has risen four places; 40 → 44 has fallen four."""
+    rank = {"kind": "rank", "unit": "hạng", "start": (1, 1), "end": (12, 31)}
+    assert compiled.comparison(figure(40, **rank), figure(44, year=2023, **rank)) == "tăng 4 bậc"
+    assert compiled.comparison(figure(44, **rank), figure(40, year=2023, **rank)) == "giảm 4 bậc"
+    assert compiled.comparison(figure(40, **rank), figure(40, year=2023, **rank)) == "giữ nguyên thứ hạng"
+
+
+def test_a_flow_compares_in_its_unit_with_a_signed_share_and_a_rate_in_points():
+    assert compiled.comparison(figure(36), figure(37, year=2023)) == "giảm 1 hồ sơ (−2,7%)"
+    assert compiled.comparison(figure(40), figure(32, year=2023)) == "tăng 8 hồ sơ (+25,0%)"
+    assert compiled.comparison(figure(5), figure(0, year=2023)) == "tăng 5 hồ sơ"  # no share of nothing
+    assert compiled.comparison(figure(7), figure(7, year=2023)) == "bằng cùng kỳ"
+    rate = {"kind": "rate", "unit": "%"}
+    assert compiled.comparison(figure(91, **rate), figure(89, year=2023, **rate)) == "tăng 2 điểm %"
+    assert compiled.comparison(figure(88, **rate), figure(89, year=2023, **rate)) == "giảm 1 điểm %"
+
+
+def test_no_comparison_without_both_figures_of_the_same_period_or_with_an_estimate():
+    assert compiled.comparison(figure(36), None) == "không có số liệu để so sánh"
+    assert compiled.comparison(None, figure(36, year=2023)) == "không có số liệu để so sánh"
+    assert compiled.comparison(None, None) == ""
+    assert compiled.comparison(figure(36), figure(37, year=2023, end=(9, 30))) == "không cùng kỳ, không so sánh"
+    assert compiled.comparison(figure(36), figure(37, year=2022)) == "không cùng kỳ, không so sánh"
+    for qualifier in ("at_least", "about", "at_most"):
+        assert compiled.comparison(figure(36, qualifier=qualifier), figure(37, year=2023)) == (
+            "số liệu ước tính, không so sánh")  # fmt: skip
+        assert compiled.comparison(figure(36), figure(37, year=2023, qualifier=qualifier)) == (
+            "số liệu ước tính, không so sánh")  # fmt: skip
+    assert compiled.comparison(figure(36, qualifier="sum"), figure(37, year=2023)) == "giảm 1 hồ sơ (−2,7%)"
+
+
+def test_stocks_compare_within_a_month_of_the_same_date_a_year_earlier():
+    stock = {"kind": "stock", "unit": "người"}
+    now = figure(55, end=(7, 31), **stock)
+    assert compiled.comparable(now, figure(50, year=2023, end=(7, 31), **stock))
+    assert compiled.comparable(now, figure(50, year=2023, end=(8, 31), **stock))  # 31 days apart
+    assert not compiled.comparable(now, figure(50, year=2023, end=(9, 1), **stock))  # 32 days
+    assert not compiled.comparable(now, figure(50, year=2023, end=(6, 29), **stock))
+    assert not compiled.comparable(now, figure(50, year=2023))  # a stock and a flow
+    assert not compiled.comparable(figure(50), figure(50, year=2023, end=(7, 31), **stock))
+
+
+def test_a_leap_day_and_a_months_last_day_move_a_year_as_officials_count():
+    from datetime import date as day
+
+    assert compiled.shift_year(day(2024, 2, 29), -1) == day(2023, 2, 28)
+    assert compiled.shift_year(day(2023, 2, 28), 1) == day(2024, 2, 29)  # the month's last day stays last
+    assert compiled.shift_year(day(2024, 2, 28), -1) == day(2023, 2, 28)
+    assert compiled.shift_year(day(2024, 6, 15), -1) == day(2023, 6, 15)
+    previous = compiled.parse_period("6T/2024").previous_year()
+    assert (previous.start, previous.end, previous.label) == (day(2023, 1, 1), day(2023, 6, 30), "6 tháng đầu năm 2023")
+    assert compiled.parse_period("2024").full == "năm 2024"
+    assert compiled.parse_period("Q3/2024").full == "quý III năm 2024 (01/07–30/09/2024)"
+
+
+@pytest.mark.parametrize("text", ["31/02/2024-31/03/2024", "01/08/2024-31/07/2024", "Q5/2024", "T13/2024", "2024/6T"])
+def test_a_wrong_period_is_refused_with_its_reason(text):
+    with pytest.raises(ValueError, match="^(Kỳ|Không hiểu kỳ)") as caught:
+        compiled.parse_period(text)
+    if text.startswith("01/08"):
+        assert "ngày kết thúc trước ngày bắt đầu" in str(caught.value)
+    if text.startswith("31/02"):
+        assert "ngày không hợp lệ" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("kind", "part", "code"),
+    [("year", 1, "2024"), ("6T", 1, "6T/2024"), ("9T", 1, "9T/2024"), ("Q", 3, "Q3/2024"), ("T", 5, "T5/2024")],
+)
+def test_a_choice_on_the_page_is_a_period_code_it_reads_back(kind, part, code):
+    assert compiled.period_code(kind, 2024, part) == code
+    assert compiled.parse_period(code).code == code
+
+
+def test_a_figure_matches_the_period_exactly_partly_or_not_at_all():
+    half = compiled.parse_period("6T/2024")
+    assert compiled.match(figure(1), half) == "exact"
+    assert compiled.match(figure(1, end=(5, 31)), half) == "partial"
+    assert compiled.match(figure(1, end=(7, 31)), half) == "outside"
+    assert compiled.match(figure(1, start=(2, 1)), half) == "outside"
+    stock = {"kind": "stock", "unit": "người"}
+    assert compiled.match(figure(1, end=(6, 30), **stock), half) == "exact"
+    assert compiled.match(figure(1, end=(3, 31), **stock), half) == "partial"
+    assert compiled.match(figure(1, year=2023, end=(12, 31), **stock), half) == "outside"
+    assert compiled.match(figure(1, end=(7, 1), **stock), half) == "outside"
+
+
+def test_a_figure_reads_with_its_qualifier_and_a_source_with_its_period():
+    assert figure(340, qualifier="at_least").value_text == "hơn 340"
+    assert figure(340, qualifier="sum").value_text == "340"
+    assert figure(12.5, unit="%", kind="rate").value_text == "12,5%"
+    source = compiled.Source(doc_id="a", file_name="a", report_number="412/BC-STTTT", report_date=date(2023, 12, 12),
+                             agency="Sở TT&TT", province="Quảng Ninh", title=None, kind="bao_cao",
+                             period_label="  6 tháng   đầu năm 2024", period_start=date(2024, 1, 1),
+                             period_end=date(2024, 6, 30))  # fmt: skip
+    assert source.period_text == "6 tháng đầu năm 2024"
+    assert source.citation() == "Báo cáo số 412/BC-STTTT ngày 12/12/2023 của Sở TT&TT (Quảng Ninh)"
+    assert source.citation(with_agency=False) == "Báo cáo số 412/BC-STTTT ngày 12/12/2023"
+    assert source.stated_on == date(2024, 6, 30)
+    dated = dataclasses.replace(source, period_label="01/01/2024 - 31/07/2024", report_number=None, report_date=None,
+                                province=None, agency=None, period_end=date(2024, 7, 31))  # fmt: skip
+    assert dated.period_text == "01/01–31/07/2024" and dated.stated_on == date(2024, 7, 31)
+    assert dated.citation() == "Báo cáo không số, không ghi ngày, của cơ quan không rõ"
+    bare = compiled.Source(doc_id="b", file_name="b", report_number=None, report_date=None, agency=None,
+                           province=None, title=None, kind="", period_label=None)  # fmt: skip
+    assert bare.period_text == "không rõ kỳ" and bare.stated_on is None
+
+
+def test_the_file_name_says_what_where_which_period_and_when():
+    scope = compiled.Scope(compiled.parse_period("6T/2024"), provinces=("Tây Ninh", "Bắc Ninh"))
+    assert compiled.file_stem(scope, date(2026, 12, 1)) == "bao-cao-tong-hop_tay-ninh-bac-ninh_6t-2024_2026-12-01"
+    assert compiled.file_stem(compiled.Scope(compiled.parse_period("2024")), date(2026, 12, 1)) == (
+        "bao-cao-tong-hop_2024_2026-12-01")  # fmt: skip
+    annex = compiled.annex_filters(scope)
+    assert (annex.provinces, annex.year_from, annex.year_to) == (("Tây Ninh", "Bắc Ninh"), 2023, 2024)
+
+
+def _sent(fig: compiled.Figure, fact_id: str, report_date: date | None = None) -> compiled.Figure:
+    return dataclasses.replace(fig, fact_id=fact_id, source=dataclasses.replace(fig.source, report_date=report_date))
+
+
+def test_the_figure_for_a_period_is_the_exact_one_else_the_longest_and_the_latest_report_of_it():
+    half = compiled.parse_period("6T/2024")
+    early, late = _sent(figure(10), "early", date(2024, 7, 5)), _sent(figure(11), "late", date(2024, 7, 20))
+    may = _sent(figure(9, end=(5, 31)), "may", date(2024, 8, 1))
+    april = _sent(figure(8, end=(4, 30)), "april", date(2024, 9, 1))
+    assert compiled._pick([early, late, may], half).fact_id == "late"  # a later report of the period supersedes
+    assert compiled._pick([may, early], half).fact_id == "early"  # exact before partial, whatever its date
+    assert compiled._pick([april, may], half).fact_id == "may"  # the one covering most of it
+    assert compiled._pick([_sent(figure(1, end=(7, 31)), "july")], half) is None
+
+
+def test_last_years_figure_is_the_one_of_the_same_period_as_this_years():
+    half = compiled.parse_period("6T/2024")
+    unit = compiled.Unit("Tây Ninh", "Sở X")
+    meta = {"indicator": "x", "label_vi": "X", "unit": "hồ sơ", "sort_order": 3, "kpi_order": None}
+    now = _sent(figure(30, end=(5, 31)), "now")  # only January–May reported this year
+    whole = _sent(figure(50, year=2023), "whole")  # January–June last year
+    same = _sent(figure(20, year=2023, end=(5, 31)), "same")  # January–May last year
+    row = compiled._row(unit, [now, whole, same], meta, half)
+    assert (row.current.fact_id, row.previous.fact_id, row.current_match) == ("now", "same", "partial")
+    assert row.comparison == "tăng 10 hồ sơ (+50,0%)" and not row.is_key
+    alone = compiled._row(unit, [now, whole], meta, half)
+    assert alone.previous.fact_id == "whole" and alone.comparison == "không cùng kỳ, không so sánh"
+
+
+def test_a_figure_left_out_says_why():
+    half = compiled.parse_period("6T/2024")
+    unit = compiled.Unit("Tây Ninh", "Sở X")
+    left = compiled._omission(unit, [_sent(figure(5, start=(4, 1)), "q2"), _sent(figure(6, year=2023), "old")], half)
+    assert left.figure.fact_id == "q2"
+    assert left.reason == "kỳ của số liệu (01/04–30/06/2024) không khớp kỳ báo cáo (01/01–30/06/2024)"
+    assert compiled._omission(unit, [_sent(figure(6, year=2023), "old")], half) is None

@@ -103,6 +103,24 @@ def test_part_greater_than_whole():
     assert finding.check == "camera_traffic_ai_exceeds_total"
 
 
+@pytest.mark.parametrize(
+    ("part", "whole"),
+    [
+        ("exact", "at_least"),  # 41 of 'hơn 37': the whole may well be more than 41
+        ("exact", "about"),  # 41 of 'khoảng 37'
+        ("at_most", "exact"),  # 'không quá 41' of 37: the part may well be less
+        ("about", "exact"),  # 'khoảng 41' of 37
+    ],
+)
+def test_an_inexact_figure_is_not_compared_as_exact(part, whole):
+    """'hơn', 'khoảng', 'không quá': a part cannot be shown to exceed a whole one of them leaves open."""
+    pair = [fact("p", "dvc_full_online", 41, as_of=D, qualifier=part),
+            fact("w", "tthc_published", 37, as_of=D, qualifier=whole)]  # fmt: skip
+    assert check(pair) == []
+    exact = [fact("p", "dvc_full_online", 41, as_of=D), fact("w", "tthc_published", 37, as_of=D)]
+    assert [f.check for f in check(exact)] == ["dvc_exceeds_published"]  # the same figures, exact, are flagged
+
+
 def test_cumulative_counts_cannot_fall_within_a_year():
     documents = docs({"doc_id": "may.txt", "period_start": None, "period_end": None},
                      {"doc_id": "jul.txt", "period_start": None, "period_end": None})  # fmt: skip
@@ -198,3 +216,195 @@ def test_every_kind_in_checks_toml_has_one_function_and_one_scope():
     """Adding a check of a known kind is an entry in checks.toml (and a test); a new kind, a function."""
     assert set(load_checks()) == set(CHECKS)
     assert {scope for _, scope in CHECKS.values()} == {"document", "collection"}
+
+
+# ------------------------------------------------------------------ each rule's edges (mutation testing, issue 22)
+
+
+def test_a_total_that_may_hold_more_is_only_checked_not_to_be_exceeded():
+    quota = [fact("t", "staff_quota_total", 50, as_of=D), fact("a", "staff_quota_civil_servants", 30, as_of=D),
+             fact("b", "staff_quota_public_employees", 15, as_of=D)]  # fmt: skip
+    assert check(quota) == []  # 30 + 15 < 50: the rest may be contracts
+    over = [*quota[:2], fact("b", "staff_quota_public_employees", 25, as_of=D)]
+    [finding] = check(over)
+    assert finding.check == "staff_quota_parts_sum" and finding.message == "Các thành phần (30 + 25 = 55) vượt tổng 50"
+    assert check([*quota[:2], fact("b", "staff_quota_public_employees", 20, as_of=D)]) == []  # equal is not more
+
+
+def test_parts_of_other_dates_are_not_summed():
+    other_day = date(2024, 6, 30)
+    staff = [fact("t", "staff_total", 55, as_of=D), fact("a", "staff_civil_servants", 26, as_of=D),
+             fact("b", "staff_public_employees", 20, as_of=other_day), fact("c", "staff_contracts", 10, as_of=D)]
+    assert check(staff) == []  # the parts of 31/07 do not add up to all of it, and none exceeds it
+
+
+def test_a_part_is_compared_with_its_whole_across_dates_only_where_declared():
+    later = date(2024, 12, 31)
+    # dvc_exceeds_published: same_date = false — the whole of another date in the same report counts
+    [finding] = check([fact("p", "dvc_full_online", 41, as_of=D), fact("w", "tthc_published", 37, as_of=later)])
+    assert finding.check == "dvc_exceeds_published" and finding.message == "41 > 37"
+    assert finding.fact_ids == ("p", "w")
+    # camera_traffic_ai_exceeds_total: the same date only
+    assert check([fact("p", "camera_traffic_ai", 10, as_of=D), fact("w", "camera_traffic_total", 8, as_of=later)]) == []
+    assert check([fact("p", "camera_traffic_ai", 8, as_of=D), fact("w", "camera_traffic_total", 8, as_of=D)]) == []
+
+
+def test_only_exact_primary_flows_of_a_province_from_1_january_are_cumulative():
+    documents = docs({"doc_id": "may.txt", "period_start": None, "period_end": None},
+                     {"doc_id": "jul.txt", "period_start": None, "period_end": None})  # fmt: skip
+    jan = date(2024, 1, 1)
+    def pair(indicator="tthc_received", qualifier="exact", role="primary", second_end=date(2024, 7, 31)):  # noqa: E306
+        return [fact("m", indicator, 36, "may.txt", start=jan, end=date(2024, 5, 31), qualifier=qualifier, role=role),
+                fact("j", indicator, 31, "jul.txt", start=jan, end=second_end, qualifier=qualifier, role=role)]
+    assert [f.check for f in check(pair(), documents)] == ["tthc_received_not_monotonic"]
+    assert check(pair(qualifier="about"), documents) == []
+    assert check(pair(role="alternative"), documents) == []
+    assert [f.check for f in check(pair(qualifier="sum"), documents)] == ["tthc_received_not_monotonic"]
+    assert check(pair(second_end=date(2024, 5, 31)), documents) == []  # the same period twice: not longer
+    nowhere = [{**d, "province": None} for d in documents]
+    assert check(pair(), nowhere) == []
+    [finding] = check(pair(), documents)
+    assert finding.message == "36 đến 31/05/2024 nhưng 31 đến 31/07/2024 (cùng tính từ 01/01/2024)"
+
+
+def test_two_primary_values_without_an_alternative_are_no_conflict():
+    year = {"start": date(2020, 1, 1), "end": date(2020, 12, 31)}
+    assert check([fact("p", "inspected_entities", 35, **year), fact("q", "inspected_entities", 34, **year)]) == []
+    [finding] = check([fact("q", "inspected_entities", 34, role="alternative", **year),
+                       fact("p", "inspected_entities", 35, **year)])  # fmt: skip
+    assert finding.message == "Văn bản nêu 35 và 34" and finding.fact_ids == ("p", "q")  # the primary first
+
+
+def test_the_plausible_range_holds_its_ends():
+    year = {"start": date(2023, 1, 1), "end": date(2023, 12, 31)}
+    assert check([fact("a", "dti_rank", 63, **year), fact("b", "dti_rank", 1, **year)]) == []
+    [finding] = check([fact("r", "dti_rank", 64, **year)])
+    assert finding.message == "64 ngoài khoảng 1–63"
+    [finding] = check([fact("r", "dti_rank", 0.5, **year)])
+    assert finding.message == "0,5 ngoài khoảng 1–63"
+
+
+def test_periods_overlap_when_they_share_a_day_of_one_type_province_and_agency():
+    def two(second_start, **second):
+        return docs({"doc_id": "a.txt", "text": "A", "period_start": date(2024, 1, 1), "period_end": date(2024, 6, 30)},
+                    {"doc_id": "b.txt", "text": "B", "period_start": second_start, "period_end": date(2024, 12, 31),
+                     **second})  # fmt: skip
+
+    [finding] = check([], two(date(2024, 6, 30)))
+    assert finding.check == "overlapping_periods" and finding.doc_ids == ("a.txt", "b.txt")
+    assert finding.message == "a.txt () và b.txt () cùng loại báo cáo, kỳ chồng lấn"
+    assert check([], two(date(2024, 7, 1))) == []
+    assert check([], two(date(2024, 3, 1), agency="Sở Y")) == []
+    assert check([], two(date(2024, 3, 1), report_type="dan_chu_co_so")) == []
+    assert check([], two(date(2024, 3, 1), agency=None)) == []
+    three = [*two(date(2024, 7, 1)), *docs({"doc_id": "c.txt", "text": "C", "period_start": date(2024, 3, 1),
+                                            "period_end": date(2024, 3, 31)})]  # fmt: skip
+    assert [f.doc_ids for f in check([], three)] == [("a.txt", "c.txt")]
+
+
+def test_a_document_alone_is_no_duplicate():
+    assert check([], docs({"doc_id": "a.txt", "text": "A", "period_start": None, "period_end": None})) == []
+
+
+def test_the_scopes_split_the_checks_between_one_document_and_across_them():
+    from etl.catalog import default_catalog
+    from etl.checks import COLLECTION, DOCUMENT
+
+    documents = docs({"doc_id": "a.txt", "text": "X", "period_start": None, "period_end": None},
+                     {"doc_id": "b.txt", "text": "X", "period_start": None, "period_end": None})  # fmt: skip
+    facts = [fact("p", "dvc_full_online", 41, as_of=D), fact("w", "tthc_published", 37, as_of=D)]
+    both = inputs(facts, documents)
+    assert [f.check for f in run_checks(both, default_catalog(), scope=DOCUMENT)] == ["dvc_exceeds_published"]
+    assert [f.check for f in run_checks(both, default_catalog(), scope=COLLECTION)] == ["duplicate_documents"]
+    assert {f.check for f in run_checks(both, default_catalog())} == {"dvc_exceeds_published", "duplicate_documents"}
+    assert run_checks(both, default_catalog(), config={"not_greater": load_checks()["not_greater"][0]}) != []
+
+
+def test_a_finding_is_named_by_what_it_rests_on():
+    from etl.checks import Finding, log_findings
+
+    one = Finding("c", "loi", "T", "message 1", "Tây Ninh", ("b.txt", "a.txt"), ("f1",))
+    same = Finding("c", "canh_bao", "T2", "message 2", None, ("a.txt", "b.txt"), ("f1",))
+    assert one.finding_id == same.finding_id and len(one.finding_id) == 16
+    assert Finding("c", "loi", "T", "m", None, ("a.txt",), ()).finding_id != one.finding_id
+    assert one.as_json()["doc_ids"] == ["b.txt", "a.txt"] and one.as_json()["finding_id"] == one.finding_id
+    [bad_line] = log_findings(["log dòng 3: hỏng"])
+    assert (bad_line.check, bad_line.severity, bad_line.message) == ("corrections_log", "canh_bao", "log dòng 3: hỏng")
+    assert bad_line.finding_id != log_findings(["log dòng 4: hỏng"])[0].finding_id  # no facts: its text names it
+
+
+def test_facts_are_held_in_document_then_position_order_and_dated_by_as_of_first():
+    records = [FactRecord("x", "b.txt", "i", 1.0, "exact", None, D, None, "primary", 5, None, ""),
+               FactRecord("y", "a.txt", "i", 1.0, "exact", None, D, None, "primary", 9, None, ""),
+               FactRecord("z", "a.txt", "i", 1.0, "exact", None, D, date(2024, 1, 1), "primary", None, None, "")]
+    assert [r.fact_id for r in CheckInputs.of(records).facts] == ["z", "y", "x"]
+    assert records[0].ref == D and records[2].ref == date(2024, 1, 1)
+
+
+def test_published_ranks_leave_out_estimates_and_gaps():
+    reference = pd.DataFrame([
+        {"province": "A", "index_code": "DTI", "year": 2022, "rank": 40, "of_n": None, "is_derived": False,
+         "source_url": "u"},
+        {"province": "A", "index_code": "DTI", "year": 2021, "rank": None, "of_n": 63, "is_derived": False,
+         "source_url": "u"},
+        {"province": "A", "index_code": "DTI", "year": 2020, "rank": 9, "of_n": 63, "is_derived": True,
+         "source_url": "u"},
+    ])  # fmt: skip
+    assert official_ranks(reference) == {("DTI", "A", 2022): ((40, None, "u"),)}
+    assert official_ranks(reference.iloc[0:0]) == {}
+
+
+def test_a_cumulative_count_that_stays_the_same_has_not_fallen():
+    documents = docs({"doc_id": "may.txt", "period_start": None, "period_end": None},
+                     {"doc_id": "jul.txt", "period_start": None, "period_end": None})  # fmt: skip
+    may = fact("m", "tthc_received", 36, "may.txt", start=date(2024, 1, 1), end=date(2024, 5, 31))
+    jul = fact("j", "tthc_received", 36, "jul.txt", start=date(2024, 1, 1), end=date(2024, 7, 31))
+    assert check([may, jul], documents) == []
+
+
+def test_only_the_rank_named_is_held_against_the_published_one():
+    from etl.catalog import default_catalog
+
+    reference = pd.DataFrame([{"province": "Tây Ninh", "index_code": "DTI", "year": 2022, "rank": 40, "of_n": 63,
+                               "is_derived": False, "source_url": "u"}])  # fmt: skip
+    year = {"start": date(2022, 1, 1), "end": date(2022, 12, 31)}
+    facts = [fact("a", "tthc_received", 31, **year), fact("b", "dti_rank", 40, **year), fact("c", "dti_rank", 30)]
+    assert run_checks(inputs(facts, reference=reference), default_catalog()) == []  # c has no period: no year
+
+
+def test_an_overlap_names_both_reports_by_their_periods():
+    documents = docs(
+        {"doc_id": "a.txt", "text": "A", "period_start": date(2024, 1, 1), "period_end": date(2024, 12, 31),
+         "period_label": "năm 2024"},
+        {"doc_id": "b.txt", "text": "B", "period_start": date(2024, 1, 1), "period_end": date(2024, 6, 30),
+         "period_label": "6 tháng"},
+    )  # fmt: skip
+    [finding] = check([], documents)
+    assert finding.message == "a.txt (năm 2024) và b.txt (6 tháng) cùng loại báo cáo, kỳ chồng lấn"
+
+
+def test_a_finding_on_documents_alone_is_named_by_them_not_by_its_words():
+    from etl.checks import Finding
+
+    one = Finding("duplicate_documents", "canh_bao", "T", "Trùng nội dung: a.txt, b.txt", None, ("a.txt", "b.txt"), ())
+    reworded = Finding("duplicate_documents", "canh_bao", "T", "Trùng: a.txt, b.txt", None, ("a.txt", "b.txt"), ())
+    assert one.finding_id == reworded.finding_id
+
+
+def test_the_warehouse_hands_the_checks_published_ranks_and_across_documents_only_what_they_compare(warehouse):
+    import duckdb
+
+    from etl.checks import COLLECTION, check_inputs
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        everything, across = check_inputs(con), check_inputs(con, scope=COLLECTION)
+        one = check_inputs(con, where="province = 'Trà Vinh'")
+    finally:
+        con.close()
+    assert everything.official and across.official == {}
+    assert 0 < len(across.facts) < len(everything.facts)
+    assert all(r.role == "primary" and r.qualifier in ("exact", "sum") and (r.period_start.month, r.period_start.day)
+               == (1, 1) for r in across.facts)  # fmt: skip
+    assert {r.province for r in one.facts} == {"Trà Vinh"} and {d.province for d in one.documents} == {"Trà Vinh"}
+    assert len(across.documents) == len(everything.documents)

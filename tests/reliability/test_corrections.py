@@ -3,8 +3,10 @@
 Real reports in temporary folders, real `python -m etl` processes: corrections and builds
 interleaved at random (full builds, builds killed with SIGKILL or SIGTERM, corrections killed
 mid-way) lose nothing; a correction written while a full build runs is replayed by the next
-plain build; a bad line of the log is reported by its number and skipped while every other
-correction applies; a correction appended after a cut-off line starts on a line of its own."""
+plain build, and one made through ``etl correct`` waits for it (those two hold a build inside its
+run and wait on what the processes do, never on the clock); a bad line of the log is reported
+by its number and skipped while every other correction applies; a correction appended after a
+cut-off line starts on a line of its own."""
 
 from __future__ import annotations
 
@@ -15,14 +17,16 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from etl.build import BuildInputs, build_warehouse, inputs_sha256
+from etl.build import BuildInputs, build, build_warehouse, inputs_sha256
 from etl.corrections import read_corrections
+from etl.run import BuildReport
 from tests.conftest import ROOT, rows
 from tests.reliability.sites import make_site
 
@@ -34,15 +38,6 @@ def small_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("small")
     raw, db = make_site(folder)
     build_warehouse(raw, db)
-    return folder
-
-
-@pytest.fixture(scope="module")
-def big_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """80 reports: a full build on two workers lasts a second or two."""
-    folder = tmp_path_factory.mktemp("big")
-    raw, db = make_site(folder, 15)
-    build_warehouse(raw, db, workers=2)
     return folder
 
 
@@ -201,25 +196,77 @@ def _append_raw(log: Path, text: str) -> None:
         out.write(text + "\n")
 
 
-def _catch(proc: subprocess.Popen, db: Path) -> None:
-    """Wait until the build writes its new warehouse: it has read the log by then."""
-    deadline = time.monotonic() + 60
-    while proc.poll() is None and time.monotonic() < deadline:
-        if list(db.parent.glob(db.name + ".tmp-*")):
-            return
-        time.sleep(0.005)
-    pytest.fail("the build finished before it could be caught; make the corpus larger")
+PATIENCE = 300  # seconds: only ever a failure's limit, never what decides an outcome
+
+
+class HeldBuild:
+    """A full build of ``raw`` run in a thread of this process and held inside its run — from its
+    first progress report until ``release()``. While held, it holds the build lock and has read the
+    corrections log (a build reads every input before it extracts): an event, not a moment."""
+
+    def __init__(self, raw: Path, db: Path) -> None:
+        self._inputs, self._db = BuildInputs.in_folder(raw.parent, raw), db
+        self._reached, self._go = threading.Event(), threading.Event()
+        self._outcome: dict[str, object] = {}
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _progress(self, done: int, total: int) -> None:
+        self._reached.set()
+        self._go.wait()
+
+    def _run(self) -> None:
+        try:  # one worker, no time budget: nothing here depends on how fast the machine is
+            self._outcome["report"] = build(self._inputs, self._db, full=True, workers=1, file_timeout=0,
+                                            on_progress=self._progress)  # fmt: skip
+        except BaseException as exc:  # handed to the test
+            self._outcome["error"] = exc
+        finally:
+            self._reached.set()
+
+    def __enter__(self) -> HeldBuild:
+        self._thread.start()
+        assert self._reached.wait(PATIENCE), "the build never reported progress"
+        assert "error" not in self._outcome, self._outcome["error"]
+        assert self._thread.is_alive(), "the build ended without being held"
+        return self
+
+    def release(self) -> BuildReport:
+        """Let the build finish (it swaps its warehouse in and gives the lock up); its report."""
+        self._go.set()
+        self._thread.join(PATIENCE)
+        assert not self._thread.is_alive(), "the released build did not finish"
+        assert "error" not in self._outcome, self._outcome["error"]
+        return self._outcome["report"]  # type: ignore[return-value]
+
+    def __exit__(self, *exc: object) -> None:
+        self._go.set()
+        self._thread.join(PATIENCE)
+
+
+def _until_line(proc: subprocess.Popen, text: str) -> list[str]:
+    """Read ``proc``'s stderr up to the first line holding ``text`` (the lines read); fail when it ends
+    first. A watchdog kills it after ``PATIENCE`` so a hang fails instead of blocking the suite."""
+    watchdog = threading.Timer(PATIENCE, proc.kill)
+    watchdog.start()
+    try:
+        seen = []
+        for got in proc.stderr:
+            seen.append(got)
+            if text in got:
+                return seen
+    finally:
+        watchdog.cancel()
+    pytest.fail(f"it never printed {text!r}: {''.join(seen)}")
 
 
 @pytest.mark.slow
-def test_a_correction_written_during_a_full_build_is_replayed_by_the_next_plain_build(big_site, tmp_path):
-    raw, db = _copy(big_site, tmp_path)
+def test_a_correction_written_during_a_full_build_is_replayed_by_the_next_plain_build(small_site, tmp_path):
+    raw, db = _copy(small_site, tmp_path)
     sha, key = targets(db, 1)[0]
-    build = _etl("build", "--full", "--workers", "2", "--raw", str(raw), "--db", str(db))
-    _catch(build, db)  # the build has read the log
-    _append_raw(raw.parent / LOG, line(sha, key, "31337", 1))
-    build.communicate(timeout=120)
-    assert build.returncode == 0
+    with HeldBuild(raw, db) as held:  # it has read the log and holds the lock
+        _append_raw(raw.parent / LOG, line(sha, key, "31337", 1))
+        report = held.release()
+    assert report.errors == [] and report.mode == "full"
     assert rows(db, "SELECT count(*) FROM corrections") == [(0,)]  # it read the log before the line came
     again = _run("build", "--raw", str(raw), "--db", str(db))
     assert again.returncode == 0, again.stderr
@@ -228,20 +275,27 @@ def test_a_correction_written_during_a_full_build_is_replayed_by_the_next_plain_
 
 
 @pytest.mark.slow
-def test_a_correction_made_while_a_build_runs_waits_for_it_and_is_never_undone(big_site, tmp_path):
-    raw, db = _copy(big_site, tmp_path)
+def test_a_correction_made_while_a_build_runs_waits_for_it_and_is_never_undone(small_site, tmp_path):
+    raw, db = _copy(small_site, tmp_path)
     sha, key = targets(db, 1)[0]
-    build = _etl("build", "--full", "--workers", "2", "--raw", str(raw), "--db", str(db))
-    _catch(build, db)
+    log = raw.parent / LOG
     (tmp_path / "sua.json").write_text(json.dumps([{"doc_sha256": sha, "fact_key": key, "field": "value",
                                                     "new_value": "2718", "why": "sai số"}]))  # fmt: skip
-    correct = _etl("correct", "--file", str(tmp_path / "sua.json"), "--raw", str(raw), "--db", str(db))
-    _, err = correct.communicate(timeout=120)
-    assert correct.returncode == 0, err
-    assert build.poll() is not None, "the correction was written and built while the other build still ran"
-    assert "chờ" in err  # it said it was waiting
-    build.communicate(timeout=10)
-    assert values(db, [key]) == {key: 2718.0}
+    with HeldBuild(raw, db) as held, (tmp_path / "correct.out").open("w") as out:
+        correct = subprocess.Popen(
+            [sys.executable, "-m", "etl", "correct", "--file", str(tmp_path / "sua.json"), "--raw", str(raw),
+             "--db", str(db)], cwd=ROOT, stdout=out, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        )  # fmt: skip
+        _until_line(correct, "chờ nó xong")  # it says it waits for the build: it has met the lock
+        assert correct.poll() is None
+        assert not log.exists() or log.read_text(encoding="utf-8") == ""  # nothing written before its turn
+        report = held.release()
+        err = correct.stderr.read()
+        assert correct.wait(PATIENCE) == 0, err
+    assert report.errors == [] and report.mode == "full"
+    assert [c.new_value for c in read_corrections(log).corrections] == ["2718"]
+    assert rows(db, "SELECT new_value, applied FROM corrections") == [("2718", True)]
+    assert values(db, [key]) == {key: 2718.0}  # built after the held build swapped in: not undone by it
 
 
 def _schedule(rng: random.Random, rounds: int) -> list[tuple[float, str, dict]]:
