@@ -182,6 +182,27 @@ def test_appending_creates_the_log_closes_a_cut_line_and_writes_nothing_for_noth
     with pytest.raises(ValueError, match="Cần ghi lý do"):
         append_corrections(log, [a_correction(new_value="14"), a_correction(why="")])
     assert [c.new_value for c in read_corrections(log).corrections] == ["12", "13"]  # all or nothing
+    append_corrections(log, [a_correction(new_value="15")])
+    assert b"\n\n" not in log.read_bytes() and log.read_bytes().endswith(b"\n")  # a whole last line: no blank line
+    one_byte = tmp_path / "one" / "corrections.jsonl"
+    one_byte.parent.mkdir()
+    one_byte.write_bytes(b"x")
+    append_corrections(one_byte, [a_correction()])
+    assert one_byte.read_bytes().split(b"\n")[0] == b"x"
+
+
+@pytest.mark.parametrize(
+    "cut",
+    [
+        "}",  # one character left of the line before
+        '{"why": "{"',  # a '{"' that starts no object
+        'ab{"x": 1} ',  # a whole object that does not end the line
+    ],
+)
+def test_a_correction_appended_onto_a_cut_line_is_read_from_the_lines_end(cut):
+    [found], [problem] = parse_corrections(cut.encode() + line(new_value="42"), "log.jsonl")
+    assert found.new_value == "42"
+    assert problem == "log.jsonl dòng 1: phần đầu dòng bị cắt; đã đọc sửa đổi ghi nối ở cuối dòng"
 
 
 def _free(lock: Path) -> bool:
@@ -210,36 +231,40 @@ def test_the_build_lock_is_reentrant_in_one_process_and_given_back_whole(tmp_pat
 
 _HOLD = """
 import fcntl, sys
+from pathlib import Path
 with open(sys.argv[1], "a") as lock:
     fcntl.flock(lock, fcntl.LOCK_EX)
+    Path(sys.argv[2]).write_text("held")
     print("held", flush=True)
     sys.stdin.readline()
+    Path(sys.argv[2]).write_text("given back")
 """
 _WAIT = """
 import sys
 from pathlib import Path
 from etl.corrections import build_lock
 with build_lock(Path(sys.argv[1])):
-    print("got", flush=True)
+    print(Path(sys.argv[2]).read_text(), flush=True)
 """
 
 
 def test_a_writer_meeting_the_lock_says_it_waits_then_takes_it_when_given_back(tmp_path):
     """Two processes, each step awaited as an event (a line printed), never as a moment."""
     root = Path(__file__).resolve().parents[2]
-    holder = subprocess.Popen([sys.executable, "-c", _HOLD, str(tmp_path / LOCK_FILE)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)  # fmt: skip
+    marker = tmp_path / "marker"  # what the holder last did, as the waiter reads it once it has the lock
+    holder = subprocess.Popen([sys.executable, "-c", _HOLD, str(tmp_path / LOCK_FILE), str(marker)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)  # fmt: skip
     waiter = None
     try:
         assert holder.stdout.readline() == "held\n"
-        waiter = subprocess.Popen([sys.executable, "-c", _WAIT, str(tmp_path)], cwd=root, stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, text=True)  # fmt: skip
+        waiter = subprocess.Popen([sys.executable, "-c", _WAIT, str(tmp_path), str(marker)], cwd=root,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
         said = waiter.stderr.readline()
         assert said == f"{tmp_path / LOCK_FILE}: đang có bản dựng hoặc sửa đổi khác chạy, chờ nó xong…\n"
         assert waiter.poll() is None  # still waiting
         holder.stdin.write("\n")
         holder.stdin.flush()
-        assert waiter.stdout.readline() == "got\n"
+        assert waiter.stdout.readline() == "given back\n"  # it had the lock only after the holder let go
         assert waiter.wait(60) == 0
     finally:
         for proc in (holder, waiter):
