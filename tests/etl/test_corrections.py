@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -122,10 +123,12 @@ def test_document_corrections_change_its_metadata_latest_last():
                         period_start=None, period_end=None, report_date=None, report_number=None, title="")  # fmt: skip
     fact = a_fact()
     fixes = [fix(None, "province", "Trà Vinh", 1), fix(None, "period_end", "2024-06-30", 2),
+             fix(None, "period_start", "2024-01-01", 5),
              fix(fact, "value", "5", 3), fix(None, "province", "Vĩnh Long", 4)]  # fmt: skip
     fixed, [(_, effective, status)], applied = apply_corrections(meta, (fact,), SHA, fixes)
     assert (fixed.province, fixed.period_end, fixed.agency) == ("Vĩnh Long", date(2024, 6, 30), None)
-    assert (effective.value, status, applied) == (5.0, "corrected", {"c1", "c2", "c3", "c4"})
+    assert fixed.period_start == date(2024, 1, 1)
+    assert (effective.value, status, applied) == (5.0, "corrected", {"c1", "c2", "c3", "c4", "c5"})
 
 
 def test_a_fact_correction_changes_its_dates_or_its_indicator():
@@ -285,3 +288,29 @@ def test_a_forked_child_holds_none_of_its_parents_locks(tmp_path):
         assert os.waitstatus_to_exitcode(status) == 0
         assert not _free(tmp_path / LOCK_FILE)  # the child's exit did not give the parent's lock back
     assert _free(tmp_path / LOCK_FILE)
+
+
+def test_an_assigned_figure_takes_its_indicators_period_and_full_confidence():
+    from etl.catalog import default_catalog
+    from etl.corrections import ASSIGN_RULE, assign_mentions, mention_key
+    from etl.models import Mention
+
+    mention = Mention(doc="a.txt", value=5e9, measure="đồng", quote="5 tỷ đồng", char_start=40, char_end=49,
+                      sentence="", sentence_start=0, sentence_end=0, reason="")  # fmt: skip
+    meta = DocumentMeta(doc="a.txt", province="Tây Ninh", agency=None, report_type="khac", period_label="",
+                        period_start=date(2024, 1, 1), period_end=date(2024, 6, 30), report_date=date(2024, 7, 10),
+                        report_number=None, title="")  # fmt: skip
+
+    def assigned(code: str, meta: DocumentMeta = meta) -> Fact:
+        c = Correction(doc_sha256=SHA, field="assign", new_value=code, why="x", who="A",
+                       fact_key=mention_key(mention), correction_id="a")  # fmt: skip
+        [(made, _, status)], left, applied = assign_mentions(meta, (mention,), (), SHA, [c], default_catalog())
+        assert (status, left, applied, made.rule, made.confidence) == ("corrected", [], {"a"}, ASSIGN_RULE, 1.0)
+        return made
+
+    plan = assigned("investment_plan_vnd")  # a year's plan: a stock of the calendar year, at the report's date
+    assert (plan.period_start, plan.period_end, plan.as_of) == (None, None, date(2024, 7, 10))
+    flow = assigned("tthc_received")
+    assert (flow.period_start, flow.period_end, flow.as_of) == (date(2024, 1, 1), date(2024, 6, 30), None)
+    early = assigned("investment_plan_vnd", replace(meta, report_date=date(2025, 1, 5)))
+    assert early.as_of == date(2024, 12, 31)  # the calendar year's end: not a day the plan was not known yet
