@@ -6,8 +6,10 @@ import fcntl
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
+import time
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
@@ -314,3 +316,37 @@ def test_an_assigned_figure_takes_its_indicators_period_and_full_confidence():
     assert (flow.period_start, flow.period_end, flow.as_of) == (date(2024, 1, 1), date(2024, 6, 30), None)
     early = assigned("investment_plan_vnd", replace(meta, report_date=date(2025, 1, 5)))
     assert early.as_of == date(2024, 12, 31)  # the calendar year's end: not a day the plan was not known yet
+
+
+def _until_blocked_on_a_lock(pid: int) -> None:
+    """Wait for the event 'process ``pid`` sleeps in the kernel's file-lock wait' (Linux's wchan)."""
+    wchan = Path(f"/proc/{pid}/wchan")
+    for _ in range(30_000):  # a failure's limit only: about 5 minutes
+        if "lock" in wchan.read_text():
+            return
+        time.sleep(0.01)
+    pytest.fail(f"process {pid} never waited on the lock")
+
+
+def test_a_writer_interrupted_while_it_waits_for_the_lock_does_not_go_on_without_it(tmp_path):
+    root = Path(__file__).resolve().parents[2]
+    marker = tmp_path / "marker"
+    holder = subprocess.Popen([sys.executable, "-c", _HOLD, str(tmp_path / LOCK_FILE), str(marker)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)  # fmt: skip
+    waiter = None
+    try:
+        assert holder.stdout.readline() == "held\n"
+        waiter = subprocess.Popen([sys.executable, "-c", _WAIT, str(tmp_path), str(marker)], cwd=root,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+        assert "chờ nó xong" in waiter.stderr.readline()  # it says it waits …
+        _until_blocked_on_a_lock(waiter.pid)  # … and is inside the kernel's wait for the lock
+        waiter.send_signal(signal.SIGINT)  # Ctrl-C while it waits
+        out, err = waiter.communicate(timeout=60)
+        assert waiter.returncode != 0 and out == "" and "KeyboardInterrupt" in err  # it stopped, holding nothing
+    finally:
+        holder.stdin.write("\n")
+        holder.stdin.flush()
+        holder.wait(60)
+        if waiter is not None and waiter.poll() is None:
+            waiter.kill()
+            waiter.wait()
