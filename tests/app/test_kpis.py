@@ -159,3 +159,20 @@ def test_between_figures_of_one_date_a_group_shows_the_first_in_the_catalog():
         row("first", 2, *HALF_2024, group_code="g1", group_label="Nhóm 1", sort_order=1),
     ])  # fmt: skip
     assert kpis.other_figures(rows)["Giá trị"].tolist() == ["2 hồ sơ"]
+
+
+def test_a_comparable_figure_behind_one_that_is_not_is_still_found():
+    """Jan–Jun 2023 (180 days) compares with 1 January–15 July 2024 (196) although Q4 2023 is newer."""
+    shown = card(row("h1", 30, *HALF_2023), row("q4", 9, "2023-10-01", "2023-12-31"),
+                 row("now", 40, "2024-01-01", "2024-07-15"))  # fmt: skip
+    assert shown.delta == "+10 so với 6T/2023" and shown.trend == (30.0, 40.0)
+
+
+def test_stocks_and_ranks_draw_every_earlier_figure_on_their_line():
+    stock = {"kind": "stock", "unit": "người", "indicator": "staff_total"}
+    dates = ["2022-06-30", "2023-03-31", "2024-12-31"]
+    shown = card(*[row(f"s{k}", 50 + k, None, None, as_of=d, **stock) for k, d in enumerate(dates)])
+    assert shown.trend == (50.0, 51.0, 52.0)
+    rank = {"kind": "rank", "unit": "hạng", "indicator": "dti_rank", "denominator": 63}
+    years = [row(f"r{y}", 50 - y + 2020, f"{y}-01-01", f"{y}-12-31", **rank) for y in (2020, 2021, 2022)]
+    assert card(*years).trend == (-50.0, -49.0, -48.0)

@@ -6,8 +6,11 @@ import fcntl
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
+import time
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -122,10 +125,12 @@ def test_document_corrections_change_its_metadata_latest_last():
                         period_start=None, period_end=None, report_date=None, report_number=None, title="")  # fmt: skip
     fact = a_fact()
     fixes = [fix(None, "province", "Trà Vinh", 1), fix(None, "period_end", "2024-06-30", 2),
+             fix(None, "period_start", "2024-01-01", 5),
              fix(fact, "value", "5", 3), fix(None, "province", "Vĩnh Long", 4)]  # fmt: skip
     fixed, [(_, effective, status)], applied = apply_corrections(meta, (fact,), SHA, fixes)
     assert (fixed.province, fixed.period_end, fixed.agency) == ("Vĩnh Long", date(2024, 6, 30), None)
-    assert (effective.value, status, applied) == (5.0, "corrected", {"c1", "c2", "c3", "c4"})
+    assert fixed.period_start == date(2024, 1, 1)
+    assert (effective.value, status, applied) == (5.0, "corrected", {"c1", "c2", "c3", "c4", "c5"})
 
 
 def test_a_fact_correction_changes_its_dates_or_its_indicator():
@@ -182,6 +187,27 @@ def test_appending_creates_the_log_closes_a_cut_line_and_writes_nothing_for_noth
     with pytest.raises(ValueError, match="Cần ghi lý do"):
         append_corrections(log, [a_correction(new_value="14"), a_correction(why="")])
     assert [c.new_value for c in read_corrections(log).corrections] == ["12", "13"]  # all or nothing
+    append_corrections(log, [a_correction(new_value="15")])
+    assert b"\n\n" not in log.read_bytes() and log.read_bytes().endswith(b"\n")  # a whole last line: no blank line
+    one_byte = tmp_path / "one" / "corrections.jsonl"
+    one_byte.parent.mkdir()
+    one_byte.write_bytes(b"x")
+    append_corrections(one_byte, [a_correction()])
+    assert one_byte.read_bytes().split(b"\n")[0] == b"x"
+
+
+@pytest.mark.parametrize(
+    "cut",
+    [
+        "}",  # one character left of the line before
+        '{"why": "{"',  # a '{"' that starts no object
+        'ab{"x": 1} ',  # a whole object that does not end the line
+    ],
+)
+def test_a_correction_appended_onto_a_cut_line_is_read_from_the_lines_end(cut):
+    [found], [problem] = parse_corrections(cut.encode() + line(new_value="42"), "log.jsonl")
+    assert found.new_value == "42"
+    assert problem == "log.jsonl dòng 1: phần đầu dòng bị cắt; đã đọc sửa đổi ghi nối ở cuối dòng"
 
 
 def _free(lock: Path) -> bool:
@@ -210,36 +236,40 @@ def test_the_build_lock_is_reentrant_in_one_process_and_given_back_whole(tmp_pat
 
 _HOLD = """
 import fcntl, sys
+from pathlib import Path
 with open(sys.argv[1], "a") as lock:
     fcntl.flock(lock, fcntl.LOCK_EX)
+    Path(sys.argv[2]).write_text("held")
     print("held", flush=True)
     sys.stdin.readline()
+    Path(sys.argv[2]).write_text("given back")
 """
 _WAIT = """
 import sys
 from pathlib import Path
 from etl.corrections import build_lock
 with build_lock(Path(sys.argv[1])):
-    print("got", flush=True)
+    print(Path(sys.argv[2]).read_text(), flush=True)
 """
 
 
 def test_a_writer_meeting_the_lock_says_it_waits_then_takes_it_when_given_back(tmp_path):
     """Two processes, each step awaited as an event (a line printed), never as a moment."""
     root = Path(__file__).resolve().parents[2]
-    holder = subprocess.Popen([sys.executable, "-c", _HOLD, str(tmp_path / LOCK_FILE)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)  # fmt: skip
+    marker = tmp_path / "marker"  # what the holder last did, as the waiter reads it once it has the lock
+    holder = subprocess.Popen([sys.executable, "-c", _HOLD, str(tmp_path / LOCK_FILE), str(marker)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)  # fmt: skip
     waiter = None
     try:
         assert holder.stdout.readline() == "held\n"
-        waiter = subprocess.Popen([sys.executable, "-c", _WAIT, str(tmp_path)], cwd=root, stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, text=True)  # fmt: skip
+        waiter = subprocess.Popen([sys.executable, "-c", _WAIT, str(tmp_path), str(marker)], cwd=root,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
         said = waiter.stderr.readline()
         assert said == f"{tmp_path / LOCK_FILE}: đang có bản dựng hoặc sửa đổi khác chạy, chờ nó xong…\n"
         assert waiter.poll() is None  # still waiting
         holder.stdin.write("\n")
         holder.stdin.flush()
-        assert waiter.stdout.readline() == "got\n"
+        assert waiter.stdout.readline() == "given back\n"  # it had the lock only after the holder let go
         assert waiter.wait(60) == 0
     finally:
         for proc in (holder, waiter):
@@ -260,3 +290,63 @@ def test_a_forked_child_holds_none_of_its_parents_locks(tmp_path):
         assert os.waitstatus_to_exitcode(status) == 0
         assert not _free(tmp_path / LOCK_FILE)  # the child's exit did not give the parent's lock back
     assert _free(tmp_path / LOCK_FILE)
+
+
+def test_an_assigned_figure_takes_its_indicators_period_and_full_confidence():
+    from etl.catalog import default_catalog
+    from etl.corrections import ASSIGN_RULE, assign_mentions, mention_key
+    from etl.models import Mention
+
+    mention = Mention(doc="a.txt", value=5e9, measure="đồng", quote="5 tỷ đồng", char_start=40, char_end=49,
+                      sentence="", sentence_start=0, sentence_end=0, reason="")  # fmt: skip
+    meta = DocumentMeta(doc="a.txt", province="Tây Ninh", agency=None, report_type="khac", period_label="",
+                        period_start=date(2024, 1, 1), period_end=date(2024, 6, 30), report_date=date(2024, 7, 10),
+                        report_number=None, title="")  # fmt: skip
+
+    def assigned(code: str, meta: DocumentMeta = meta) -> Fact:
+        c = Correction(doc_sha256=SHA, field="assign", new_value=code, why="x", who="A",
+                       fact_key=mention_key(mention), correction_id="a")  # fmt: skip
+        [(made, _, status)], left, applied = assign_mentions(meta, (mention,), (), SHA, [c], default_catalog())
+        assert (status, left, applied, made.rule, made.confidence) == ("corrected", [], {"a"}, ASSIGN_RULE, 1.0)
+        return made
+
+    plan = assigned("investment_plan_vnd")  # a year's plan: a stock of the calendar year, at the report's date
+    assert (plan.period_start, plan.period_end, plan.as_of) == (None, None, date(2024, 7, 10))
+    flow = assigned("tthc_received")
+    assert (flow.period_start, flow.period_end, flow.as_of) == (date(2024, 1, 1), date(2024, 6, 30), None)
+    early = assigned("investment_plan_vnd", replace(meta, report_date=date(2025, 1, 5)))
+    assert early.as_of == date(2024, 12, 31)  # the calendar year's end: not a day the plan was not known yet
+
+
+def _until_blocked_on_a_lock(pid: int) -> None:
+    """Wait for the event 'process ``pid`` sleeps in the kernel's file-lock wait' (Linux's wchan)."""
+    wchan = Path(f"/proc/{pid}/wchan")
+    for _ in range(30_000):  # a failure's limit only: about 5 minutes
+        if "lock" in wchan.read_text():
+            return
+        time.sleep(0.01)
+    pytest.fail(f"process {pid} never waited on the lock")
+
+
+def test_a_writer_interrupted_while_it_waits_for_the_lock_does_not_go_on_without_it(tmp_path):
+    root = Path(__file__).resolve().parents[2]
+    marker = tmp_path / "marker"
+    holder = subprocess.Popen([sys.executable, "-c", _HOLD, str(tmp_path / LOCK_FILE), str(marker)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)  # fmt: skip
+    waiter = None
+    try:
+        assert holder.stdout.readline() == "held\n"
+        waiter = subprocess.Popen([sys.executable, "-c", _WAIT, str(tmp_path), str(marker)], cwd=root,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+        assert "chờ nó xong" in waiter.stderr.readline()  # it says it waits …
+        _until_blocked_on_a_lock(waiter.pid)  # … and is inside the kernel's wait for the lock
+        waiter.send_signal(signal.SIGINT)  # Ctrl-C while it waits
+        out, err = waiter.communicate(timeout=60)
+        assert waiter.returncode != 0 and out == "" and "KeyboardInterrupt" in err  # it stopped, holding nothing
+    finally:
+        holder.stdin.write("\n")
+        holder.stdin.flush()
+        holder.wait(60)
+        if waiter is not None and waiter.poll() is None:
+            waiter.kill()
+            waiter.wait()
