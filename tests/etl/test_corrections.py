@@ -245,9 +245,10 @@ with open(sys.argv[1], "a") as lock:
     Path(sys.argv[2]).write_text("given back")
 """
 _WAIT = """
-import sys
+import signal, sys
 from pathlib import Path
 from etl.corrections import build_lock
+signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C interrupts, even if our parent ignored it
 with build_lock(Path(sys.argv[1])):
     print(Path(sys.argv[2]).read_text(), flush=True)
 """
