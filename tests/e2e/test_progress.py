@@ -16,10 +16,11 @@ def test_a_page_at_work_says_dang_tai(page, server):
         busy = page.get_by_role("status").filter(has_text="Đang tải…")
         busy.wait_for(state="visible", timeout=15_000)  # a new session, the page not drawn yet
         settle(page)
-        assert busy.is_hidden()  # the page is drawn: the word goes
+        busy.wait_for(state="hidden", timeout=5_000)  # the page is drawn: the word goes (at the next tick)
         page.locator('[data-testid="stSidebarNavLink"]', has_text="Văn bản").click()
         busy.wait_for(state="visible", timeout=15_000)  # a sidebar click (a loaded machine starts it late)
         assert page.get_by_text("Running...").count() == 0
         settle(page)
-        assert busy.is_hidden() and page.locator("h1", has_text="Văn bản").count() == 1
+        busy.wait_for(state="hidden", timeout=5_000)
+        assert page.locator("h1", has_text="Văn bản").count() == 1
         no_exception_box(page)
