@@ -29,6 +29,7 @@ from etl.extract.tables import TableCell, read_tables
 from etl.models import DocumentMeta, NormalizedText, Period
 from etl.text.numbers import (
     QUALIFIER_TAIL,
+    number_word_matches,
     number_words_pattern,
     qualifier_of,
     scaled,
@@ -113,6 +114,17 @@ class _Doc:
         self._paragraph_periods: dict[int, PeriodMention | None] = {}
         self._heading_periods: dict[int, PeriodMention | None] = {}
         self.title = meta.title.lower()
+        self._worded: list[re.Match[str]] | None = None
+
+    def worded(self, a: int = 0, b: int | None = None) -> list[re.Match[str]]:
+        """The counts in words ('sáu đơn') between ``a`` and ``b``, found once for the whole text."""
+        if self._worded is None:
+            self._worded = number_word_matches(_number_words(self.catalog), self.lower)
+        if b is None:
+            return self._worded
+        starts = [m.start() for m in self._worded] if len(self._worded) > 8 else None
+        lo = bisect.bisect_left(starts, a) if starts is not None else 0
+        return [m for m in self._worded[lo:] if a <= m.start() and m.end() <= b]
 
     def ranges_with(self, keywords: tuple[str, ...], numeric: bool) -> list[tuple[int, int]]:
         """Text ranges (runs of paragraphs) where a rule with these keywords can apply: paragraphs
@@ -637,7 +649,7 @@ def _prose_candidates(doc: _Doc, claimed: dict[int, int]) -> tuple[list[Proposal
     left: list[tuple[Quantity, Sentence, str]] = []
     if doc.catalog.mention is None:
         return cands, left
-    worded = {doc.segments.paragraph_at(m.start()) for m in _number_words(doc.catalog).finditer(doc.lower)}
+    worded = {doc.segments.paragraph_at(m.start()) for m in doc.worded()}
     for i in sorted(worded.union(doc.segments.numeric)):
         a, b = doc.segments.paragraphs[i]
         if doc.lower.find("|", a, b) == -1:  # a table row is read by the table model
@@ -662,7 +674,7 @@ def _paragraph_quantities(doc: _Doc, a: int, b: int, claimed: dict[int, int]) ->
     """The numbers of a paragraph, its counts in words and its ranks in words where it may hold one."""
     quantities = find_quantities(doc.lower, a, b, claimed)
     lower = doc.lower
-    worded = find_number_words(lower, a, b, _number_words(doc.catalog))
+    worded = find_number_words(lower, a, doc.worded(a, b))
     if worded:
         quantities = sorted(quantities + worded, key=lambda q: q.start)
     if lower.find("hạng", a, b) != -1 or lower.find("thứ", a, b) != -1 or lower.find("dẫn đầu", a, b) != -1:

@@ -136,10 +136,11 @@ def find_ordinal_ranks(lower: str, start: int, end: int) -> list[Quantity]:
     return out
 
 
-def find_number_words(lower: str, start: int, end: int, pattern: re.Pattern[str]) -> list[Quantity]:
-    """Counts in words before a measure noun ('sáu đơn', 'mười hai cuộc'), read like digits."""
+def find_number_words(lower: str, start: int, matches: list[re.Match[str]]) -> list[Quantity]:
+    """Counts in words before a measure noun ('sáu đơn', 'mười hai cuộc'), read like digits;
+    ``matches`` are the number-words pattern's matches in the paragraph starting at ``start``."""
     out = []
-    for m in pattern.finditer(lower, start, end):
+    for m in matches:
         at = m.start()
         if at and (lower[at - 1].isalnum() or lower[at - 1] in "/-"):
             continue

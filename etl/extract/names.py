@@ -63,6 +63,7 @@ class NamedIndicator:
     require_scope: str | None
     level: str  # agency | province: whose figure it is (a Sở's own, or the whole province's)
     topics: tuple[tuple[str, ...], ...] = ()  # what a passage about it is about, as syllables
+    firsts: frozenset[str] = frozenset()  # the syllables its names open with: absent, it is skipped
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,10 +189,12 @@ def rank_by_names(ctx: NameContext, table: NameTable) -> list[NameMatch]:
     scope = last_scope(table.scopes, lowered)
     kinds = _kinds(ctx.kind)
     head = _head_noun(measure_words, table.measure_nouns) or _head_noun(label, table.measure_nouns)
-    in_label = frozenset(label)
+    in_label, in_caption = frozenset(label), frozenset(caption)
     out: list[NameMatch] = []
     for ind in table.indicators:
         if ind.number_kind not in kinds:
+            continue
+        if in_label.isdisjoint(ind.firsts) and in_caption.isdisjoint(ind.firsts):
             continue
         if ind.require_scope is not None and scope != ind.require_scope:
             continue
@@ -199,7 +202,7 @@ def rank_by_names(ctx: NameContext, table: NameTable) -> list[NameMatch]:
             continue
         own, name = _best_name(ind.names, label, ctx.max_gap, in_label)
         if own == 0.0:
-            qualified, name = _best_name(ind.names, caption)
+            qualified, name = _best_name(ind.names, caption, _MAX_GAP, in_caption)
             own = qualified / 2
         if own == 0.0:
             continue
@@ -261,4 +264,4 @@ def _named(ind: Indicator, ab: dict[str, tuple[str, ...]]) -> NamedIndicator:
     measures = tuple(dict.fromkeys(t for m in ind.measures if (t := tokens(m, ab))))
     topics = tuple(dict.fromkeys(t for m in ind.topics if (t := tokens(m, ab))))
     return NamedIndicator(ind.code, names, measures, number_kind(ind), ind.forbid_scopes, ind.require_scope,
-                          ind.scope, topics)  # fmt: skip
+                          ind.scope, topics, frozenset(n[0] for n in names if n))  # fmt: skip

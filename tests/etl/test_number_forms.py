@@ -36,3 +36,22 @@ def test_a_count_in_words_before_its_measure_noun_is_a_figure():
 def test_the_year_written_as_năm_is_not_a_count():
     facts = _facts("Trong năm hồ sơ được giải quyết đúng hạn, không có hồ sơ quá hạn.")
     assert all(value != 5 for value, _ in facts.values())
+
+
+def test_counts_in_words_are_found_where_a_word_opens_as_the_regex_would_find_them():
+    from etl.text.numbers import number_word_matches, number_words_pattern
+
+    pattern = number_words_pattern(("đơn", "cuộc", "hồ sơ"))
+    text = "nhận sáu đơn; thai đơn; mười hai cuộc, hai mươi lăm hồ sơ và ba mươi mốt đơn; (bảy đơn) tám"
+    found = [m.group("words") for m in number_word_matches(pattern, text)]
+    assert found == ["sáu", "mười hai", "hai mươi lăm", "ba mươi mốt", "bảy"]
+    opening = [m.group("words") for m in pattern.finditer(text) if not (m.start() and text[m.start() - 1].isalnum())]
+    assert found == opening
+    assert [m.group("words") for m in number_word_matches(pattern, text, 0, 38)] == ["sáu", "mười hai"]
+
+
+def test_space_grouped_thousands_only_where_a_number_runs_into_a_word():
+    from etl.text.numbers import unify_digit_groups
+
+    text = "12 688 hồ sơ | 1 234 567 | 120 115 5 | 3.456 7 890 | 12\u00a0673 | 2,5 123 |"
+    assert unify_digit_groups(text) == "12.688 hồ sơ | 1.234.567 | 120 115 5 | 3.456 7 890 | 12.673 | 2,5 123 |"
