@@ -21,7 +21,7 @@ from pathlib import Path
 
 from contract import SCHEMA_PATH, VOCABULARY_PATH
 from etl import __version__
-from etl.batch import Chunk, sources_of
+from etl.batch import Chunk
 from etl.catalog import Catalog, default_catalog
 from etl.checks import CHECKS_PATH
 from etl.corrections import CorrectionsLog, build_lock, read_corrections
@@ -95,12 +95,11 @@ def _build(run: BuildRun, plan: Plan, executor: Executor) -> BuildReport:
     the store (empty, or a copy of the live warehouse), the touched provinces rechecked, published."""
     if plan.unchanged:
         return published_report(run)  # nothing to write
-    sources: list[dict] = list(plan.kept)
     with spool_folder(run.db_path) as spool, open_store(run, previous=plan.mode == INCREMENTAL) as store:
         with closing(_map(run, plan, spool, executor)) as chunks:  # stopped early, the workers go at once
-            provinces = store.replace(_noting(chunks, sources), removed=plan.removed)
+            provinces = store.replace(chunks, removed=plan.removed)
         store.recheck(provinces)
-        report = store.publish(sorted(sources, key=lambda s: s["file_name"]))
+        report = store.publish(sorted([*plan.kept, *store.sources], key=lambda s: s["file_name"]))
     report.changed = plan.changed if plan.mode == INCREMENTAL else 0
     return report
 
@@ -109,13 +108,6 @@ def _map(run: BuildRun, plan: Plan, spool: Path, executor: Executor) -> Iterator
     """``transform`` over the planned files by the build's executor, in their order."""
     inputs = TransformInputs(run.catalog, tuple(run.log.corrections), run.worker_checks, budget_of(run.file_timeout))
     return executor.map(plan.files, inputs, spool, run.on_progress)
-
-
-def _noting(docs: Iterable[DocumentRows | Chunk], sources: list[dict]) -> Iterator[DocumentRows | Chunk]:
-    """The documents as they pass, each one's build_sources row noted."""
-    for item in docs:
-        sources.extend(sources_of(item))
-        yield item
 
 
 def sweep_leftovers(db_path: Path) -> int:
@@ -169,10 +161,9 @@ def build_from_extractions(
         sweep_leftovers(db_path)
         run = _read_inputs(inputs, db_path, None, None, None)
         docs = (_made(doc_id, ex, run) for doc_id, ex in extractions)
-        sources: list[dict] = []
         with open_store(run, previous=False) as store:
-            store.recheck(store.replace(_noting(docs, sources)))
-            return store.publish(sources)
+            store.recheck(store.replace(docs))
+            return store.publish(store.sources)
 
 
 def _made(doc_id: str, ex: Extraction, run: BuildRun) -> DocumentRows:

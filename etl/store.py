@@ -30,7 +30,7 @@ import pyarrow.compute as pc
 
 from contract import SCHEMA_PATH
 from etl import __version__
-from etl.batch import Chunk, batched
+from etl.batch import Chunk, batched, sources_of
 from etl.checks import COLLECTION, DOCUMENT, ORPHAN_CHECK, Finding, check_inputs, log_findings, run_checks
 from etl.rows import columns
 from etl.run import FULL, INCREMENTAL, BuildReport, BuildRun, now
@@ -56,6 +56,7 @@ class Store:
         self._applied: set[str] = set()  # corrections the replaced documents applied
         self._remapped: dict[str, str] = {}  # of those, the ones that followed their figure: id -> key now
         self._findings: list[Finding] = []  # the replaced documents' own findings (from their step)
+        self.sources: list[dict] = []  # the build_sources rows of the documents handed to ``replace``
 
     def replace(self, docs: Iterable[DocumentRows | Chunk], removed: Iterable[str] = ()) -> list[Province]:
         """Drop the stored rows of each document handed over and write its new ones (none when its
@@ -63,6 +64,7 @@ class Store:
         are in, every check and serving row of which is now due again (``recheck``)."""
         loader = _Loader(self)
         for chunk in batched(docs):
+            self.sources.extend(sources_of(chunk))
             loader.add(chunk)
         loader.drop(list(removed))
         loader.finish()

@@ -403,7 +403,7 @@ def _candidate(doc: _Doc, ind: Indicator, rule: Rule, m: re.Match[str]) -> Propo
     confidence = rule.confidence
     if not ind.min_value <= value <= ind.max_value:
         confidence = round(confidence * 0.5, 3)
-    prefix = doc.lower[sentence.start : num_start]
+    opened = doc.lower.count("(", sentence.start, num_start) - doc.lower.count(")", sentence.start, num_start)
     return Proposal(
         indicator=ind,
         rule=rule.id,
@@ -414,7 +414,7 @@ def _candidate(doc: _Doc, ind: Indicator, rule: Rule, m: re.Match[str]) -> Propo
         start=start,
         end=m.end(),
         sentence=sentence,
-        in_parens=prefix.count("(") > prefix.count(")"),
+        in_parens=opened > 0,
         confidence=confidence,
         period=_period_of(doc, ind, sentence, num_start),
     )
@@ -782,11 +782,11 @@ def _mention_candidate(doc: _Doc, q: Quantity, sentence: Sentence, clue: Clue) -
     reason = _not_ours(doc, ind, sentence, q)
     if reason:
         return None, reason
-    prefix = doc.lower[sentence.start : q.num_start]
     confidence = _MENTION_CONFIDENCE + 0.05 * min(verdict.score, 4)
     if not ind.min_value <= q.value <= ind.max_value:
         confidence *= 0.5
-    in_parens = prefix.count("(") > prefix.count(")")
+    lower, a, b = doc.lower, sentence.start, q.num_start
+    in_parens = lower.count("(", a, b) > lower.count(")", a, b)
     return _candidate_of(doc, ind, q, sentence, how, round(confidence, 3), in_parens), ""
 
 

@@ -173,6 +173,8 @@ def value_of(m: re.Match[str]) -> float:
 def scaled(value: float, scale: float) -> float:
     """A number times its scale word, in decimal: '64,9 tỷ' is 64 900 000 000, not …000.00001;
     a whole result is kept whole."""
+    if scale == 1.0:
+        return value
     product = Decimal(repr(value)) * Decimal(repr(scale))
     return float(product.to_integral_value()) if product == product.to_integral_value() else float(product)
 
