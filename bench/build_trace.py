@@ -1,6 +1,6 @@
 """Benchmark (not a test): follow a build's inputs through the code, as a reader would.
 
-    python bench/build_trace.py [RAW_DIR]
+    python bench/build_trace.py [RAW_DIR] [--smoke]
 
 Builds the samples (or RAW_DIR) in this process with a profiler hook on every call into `etl/`,
 and prints the path the build takes between files: each call from one etl module into another
@@ -13,6 +13,7 @@ counted). Printed: stops, files, climbs, returns, and the climbs by name.
 
 from __future__ import annotations
 
+import argparse
 import inspect
 import sys
 import tempfile
@@ -84,7 +85,10 @@ def measure(edges: list[tuple[str, str]]) -> dict[str, object]:
 
 
 def main() -> None:
-    raw = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "data" / "raw"
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("raw", nargs="?", type=Path, default=ROOT / "data" / "raw")
+    parser.add_argument("--smoke", action="store_true", help="the samples (already seconds): for the tests")
+    raw = parser.parse_args().raw
     edges, resumed = trace_build(raw)
     found = measure(edges)
     print(f"build of {raw}: {found['stops']} stops in {found['files']} files, "
