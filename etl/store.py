@@ -108,9 +108,10 @@ class Store:
         across = run_checks(check_inputs(con, where, scope=COLLECTION), run.catalog, run.checks, scope=COLLECTION)
         return [*(f for f in self._findings if f.province in provinces), *inside, *across]
 
-    def publish(self, sources: list[dict]) -> BuildReport:
-        """The build's ``build_sources`` and ``builds`` rows, then the atomic swap: readers see the
-        previous warehouse or this one, never a half-written file."""
+    def publish(self, sources: list[dict], engine: str) -> BuildReport:
+        """The build's ``build_sources`` and ``builds`` rows (``engine``: the executor's name, what
+        ran ``transform``), then the atomic swap: readers see the previous warehouse or this one,
+        never a half-written file."""
         run, con = self.run, self.con
         report = run.report(self.mode)
         report.errors = [(s["file_name"], s["error"]) for s in sources if s["status"] == "failed"]
@@ -122,8 +123,8 @@ class Store:
         _insert(con, "build_sources", frame)
         row = {"build_id": run.build_id, "started_at": run.started_at, "finished_at": now(),
                "etl_version": __version__, "catalog_sha256": run.catalog.sha256, "inputs_sha256": run.inputs_sha256,
-               "raw_dir": str(run.raw_dir), "mode": self.mode, "documents": report.documents, "facts": report.facts,
-               "errors": len(report.errors)}  # fmt: skip
+               "raw_dir": str(run.raw_dir), "mode": self.mode, "engine": engine, "documents": report.documents,
+               "facts": report.facts, "errors": len(report.errors)}  # fmt: skip
         con.execute("DELETE FROM builds")
         _insert(con, "builds", pd.DataFrame([row]))
         con.execute("CHECKPOINT")
