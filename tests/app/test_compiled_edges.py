@@ -95,6 +95,27 @@ def test_last_years_figure_of_the_same_period_is_the_later_reports_whatever_its_
     assert row.previous.fact_id == "z-earlier"
 
 
+def test_a_figure_touching_the_period_by_its_first_or_last_day_is_listed_as_left_out():
+    unit = compiled.Unit("Tây Ninh", "Sở X")
+    to_first_day = dataclasses.replace(figure(5), fact_id="dec", period_start=date(2023, 12, 1),
+                                       period_end=date(2024, 1, 1))  # fmt: skip
+    from_last_day = dataclasses.replace(figure(6), fact_id="jul", period_start=date(2024, 6, 30),
+                                        period_end=date(2024, 7, 31))  # fmt: skip
+    assert compiled._omission(unit, [to_first_day], HALF).figure.fact_id == "dec"
+    assert compiled._omission(unit, [from_last_day], HALF).figure.fact_id == "jul"
+    before = dataclasses.replace(to_first_day, period_end=date(2023, 12, 31))
+    assert compiled._omission(unit, [before], HALF) is None
+
+
+def test_a_flagged_figure_names_its_severity_as_the_vocabulary_does(warehouse: Path):
+    report, document, _ = generate(warehouse, TAY_NINH_2024)
+    assert report.flagged and {f.finding_label for _, f in report.flagged} <= {"Lỗi", "Cảnh báo", "Thông tin"}
+    opened = Opened(document)
+    received = opened.row("Hồ sơ thủ tục hành chính tiếp nhận")
+    (note,) = opened.notes_of(received[2])
+    assert "(*) Lỗi: Số lũy kế giảm" in note and "loi:" not in note
+
+
 # ------------------------------------------------------------------ the units and the reports a scope lists
 
 _DOCUMENT_VIEW = """
