@@ -19,34 +19,25 @@ __all__ = ["ProvinceScope"]
 
 class ProvinceScope:
     """A clause on ``province`` for these provinces (None, a report naming none, included), valid
-    inside ``with``: entering registers its relation on ``con``, leaving unregisters it."""
+    inside ``with``: entering registers its relation on ``con``, leaving unregisters it (a clause
+    read after that fails loudly: the relation is gone). Plain attributes, so the modules handed
+    the scope read it without calling back into this one."""
+
+    __slots__ = ("con", "named", "provinces", "relation", "where")
 
     def __init__(self, con: duckdb.DuckDBPyConnection, provinces: Iterable[str | None]) -> None:
         self.con = con
         self.provinces: tuple[str | None, ...] = tuple(provinces)
+        self.named: list[str] = [p for p in self.provinces if isinstance(p, str)]  # the relation's rows
         self.relation = f"province_scope_{uuid.uuid4().hex}"  # unique: two scopes never read each other
-        self._registered = False
-
-    @property
-    def named(self) -> list[str]:
-        """The provinces with a name (the relation's rows)."""
-        return [p for p in self.provinces if isinstance(p, str)]
-
-    @property
-    def where(self) -> str:
-        """The SQL clause on a ``province`` column; only valid while the scope is entered."""
-        if not self._registered:
-            raise RuntimeError("ProvinceScope.where read outside its `with` block")
         unnamed = " OR province IS NULL" if len(self.named) < len(self.provinces) else ""
-        return f"(province IN (SELECT province FROM {self.relation}){unnamed})"
+        self.where = f"(province IN (SELECT province FROM {self.relation}){unnamed})"  # SQL on a province column
 
     def __enter__(self) -> ProvinceScope:
         self.con.register(self.relation, pd.DataFrame({"province": pd.Series(self.named, dtype="string")}))
-        self._registered = True
         return self
 
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
-        self._registered = False
         self.con.unregister(self.relation)
