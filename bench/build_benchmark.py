@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import random
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -47,18 +48,26 @@ def make_corpus(out: Path, n_docs: int, seed: int = 7) -> list[Path]:
     return paths
 
 
+def make_site(folder: Path, n_docs: int, reference: bool = True) -> tuple[Path, list[Path]]:
+    """A data folder as a build reads it: ``raw/`` holding a corpus of ``n_docs`` varied from the
+    samples and, with ``reference``, the reference tables beside it; returns the raw folder and files."""
+    raw = folder / "raw"
+    raw.mkdir(parents=True, exist_ok=True)
+    if reference:
+        shutil.copytree(ROOT / "data" / "reference", folder / "reference", dirs_exist_ok=True)
+    return raw, make_corpus(raw, n_docs)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--docs", type=int, default=2000)
-    ap.add_argument("--keep", type=Path, help="write the corpus here instead of a temporary folder")
+    ap.add_argument("--keep", type=Path, help="write the corpus (in raw/) here instead of a temporary folder")
     ap.add_argument("--smoke", action="store_true", help="20 documents: seconds (run by make test)")
     args = ap.parse_args()
     if args.smoke:
         args.docs = 20
     with tempfile.TemporaryDirectory() as tmp:
-        out = args.keep or Path(tmp) / "raw"
-        out.mkdir(parents=True, exist_ok=True)
-        paths = make_corpus(out, args.docs)
+        out, paths = make_site(args.keep or Path(tmp), args.docs, reference=False)  # as its figures were measured
         megabytes = sum(p.stat().st_size for p in paths) / 1e6
         catalog = default_catalog()
         started = time.perf_counter()

@@ -59,7 +59,7 @@ MODULES: dict[str, list[str]] = {
     "dashboard/kpis.py": ["tests/app/test_kpis.py", "tests/app/test_comparisons.py",
                           "tests/app/test_official_reading.py", "tests/app/test_views.py"],
     "dashboard/tracker.py": ["tests/app/test_tracker.py"],
-    "dashboard/compiled.py": ["tests/app/test_compiled_report.py"],
+    "dashboard/compiled.py": ["tests/app/test_compiled_report.py", "tests/app/test_compiled_edges.py"],
 }  # fmt: skip
 MARKERS = "not slow and not browser"
 _HEAVY = ("pytest", "numpy", "pandas", "pyarrow", "duckdb", "openpyxl", "docx", "streamlit", "plotly")

@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.build_benchmark import make_corpus  # noqa: E402
+from bench.build_benchmark import make_site  # noqa: E402
 from etl.build import BuildInputs, build  # noqa: E402
 from etl.catalog import default_catalog  # noqa: E402
 from etl.checks import CHECKS_PATH, official_ranks  # noqa: E402
@@ -87,10 +87,7 @@ def main() -> None:
         args.docs = 4
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
-        raw = folder / "raw"
-        raw.mkdir(parents=True, exist_ok=True)
-        shutil.copytree(ROOT / "data" / "reference", folder / "reference", dirs_exist_ok=True)
-        paths = make_corpus(raw, args.docs)
+        raw, paths = make_site(folder, args.docs)
         print(f"corpus: {len(paths)} documents, {sum(p.stat().st_size for p in paths) / 1e6:.1f} MB; {load()}")
         measure(f"local pool ({args.cores} proc.)", folder, raw, LocalPool(args.cores))
         map_only(f"local pool ({args.cores} proc.)", folder, raw, LocalPool(args.cores))

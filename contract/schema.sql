@@ -11,6 +11,7 @@ CREATE TABLE builds (
     inputs_sha256   VARCHAR NOT NULL,      -- catalog + corrections + reference tables + ETL version
     raw_dir         VARCHAR NOT NULL,
     mode            VARCHAR NOT NULL,      -- full | incremental
+    engine          VARCHAR NOT NULL,      -- what ran transform: local (the process pool) | spark
     documents       INTEGER NOT NULL,
     facts           INTEGER NOT NULL,
     errors          INTEGER NOT NULL

@@ -99,7 +99,7 @@ def _build(run: BuildRun, plan: Plan, executor: Executor) -> BuildReport:
         with closing(_map(run, plan, spool, executor)) as chunks:  # stopped early, the workers go at once
             provinces = store.replace(chunks, removed=plan.removed)
         store.recheck(provinces)
-        report = store.publish(sorted([*plan.kept, *store.sources], key=lambda s: s["file_name"]))
+        report = store.publish(sorted([*plan.kept, *store.sources], key=lambda s: s["file_name"]), engine=executor.name)
     report.changed = plan.changed if plan.mode == INCREMENTAL else 0
     return report
 
@@ -163,7 +163,7 @@ def build_from_extractions(
         docs = (_made(doc_id, ex, run) for doc_id, ex in extractions)
         with open_store(run, previous=False) as store:
             store.recheck(store.replace(docs))
-            return store.publish(store.sources)
+            return store.publish(store.sources, engine=LocalPool().name)  # made in this process
 
 
 def _made(doc_id: str, ex: Extraction, run: BuildRun) -> DocumentRows:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import duckdb
 
+from etl.province_scope import ProvinceScope
+
 __all__ = ["KPI_DEPTH", "TABLES", "write_depth", "write_serving"]
 
 KPI_DEPTH = 24  # a key figure's newest figures kept per key: its card's latest, delta and sparkline
@@ -29,11 +31,11 @@ def write_depth(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def write_serving(con: duckdb.DuckDBPyConnection, scope: str | None = None) -> None:
+def write_serving(con: duckdb.DuckDBPyConnection, scope: ProvinceScope | None = None) -> None:
     """Fill the serving tables from the facts, documents and findings as they now stand;
-    ``scope``: a clause on ``province`` (the reported one) limiting the rewrite, None for all
-    (the depths too)."""
-    where = scope or "TRUE"
+    ``scope``: the provinces (the reported ones) whose rows are rewritten, None for all (the
+    depths too)."""
+    where = scope.where if scope is not None else "TRUE"
     if scope is None:
         write_depth(con)
     for table in TABLES:

@@ -32,6 +32,7 @@ from contract import SCHEMA_PATH
 from etl import __version__
 from etl.batch import Chunk, batched, sources_of
 from etl.checks import COLLECTION, DOCUMENT, ORPHAN_CHECK, Finding, check_inputs, log_findings, run_checks
+from etl.province_scope import ProvinceScope
 from etl.rows import columns
 from etl.run import FULL, INCREMENTAL, BuildReport, BuildRun, now
 from etl.serving import write_depth, write_serving
@@ -77,22 +78,27 @@ class Store:
         corrections that name no figure of it now are its own (found in its step, dropped with its
         rows by ``replace``): those of the documents that kept their rows stay as stored."""
         provinces, con = list(provinces), self.con
-        where = _province_scope(con, provinces) if provinces else None
-        if where is not None:
-            con.execute(f"DELETE FROM findings WHERE {where} AND check_id <> ?", [ORPHAN_CHECK])  # noqa: S608 - ours
-            found = self._checked(where, set(provinces))
+        if not provinces:
+            self._log_findings()
+            _mark_facts(con, self.run.build_id, None)
+            return
+        with ProvinceScope(con, provinces) as scope:
+            con.execute(f"DELETE FROM findings WHERE {scope.where} AND check_id <> ?", [ORPHAN_CHECK])  # noqa: S608
+            found = self._checked(scope, set(provinces))
             _insert(con, "findings", findings_frame(found, self.run.build_id), ignore_duplicates=True)
-        logged = findings_frame(log_findings(self.run.log.problems), self.run.build_id)
-        _insert(con, "findings", logged, ignore_duplicates=True)
-        _mark_facts(con, self.run.build_id, where)
-        if where is not None:
-            write_serving(con, where)
-            con.unregister("scope")
+            self._log_findings()
+            _mark_facts(con, self.run.build_id, scope)
+            write_serving(con, scope)
 
-    def _checked(self, where: str, provinces: set[Province]) -> list[Finding]:
-        """What the checks find in the documents ``where`` holds: a replaced document's own findings
+    def _log_findings(self) -> None:
+        """The corrections log's bad lines as warnings (the log is read again by every build)."""
+        logged = findings_frame(log_findings(self.run.log.problems), self.run.build_id)
+        _insert(self.con, "findings", logged, ignore_duplicates=True)
+
+    def _checked(self, scope: ProvinceScope, provinces: set[Province]) -> list[Finding]:
+        """What the checks find in the documents of ``scope``: a replaced document's own findings
         came with it, the others' are found again in their stored rows, then the checks across them."""
-        run, con = self.run, self.con
+        run, con, where = self.run, self.con, scope.where
         inside: list[Finding] = []
         if self._stored - self._replaced:  # documents that kept their stored rows (none in a full build)
             con.register("replaced", _ids(self._replaced))
@@ -102,9 +108,10 @@ class Store:
         across = run_checks(check_inputs(con, where, scope=COLLECTION), run.catalog, run.checks, scope=COLLECTION)
         return [*(f for f in self._findings if f.province in provinces), *inside, *across]
 
-    def publish(self, sources: list[dict]) -> BuildReport:
-        """The build's ``build_sources`` and ``builds`` rows, then the atomic swap: readers see the
-        previous warehouse or this one, never a half-written file."""
+    def publish(self, sources: list[dict], engine: str) -> BuildReport:
+        """The build's ``build_sources`` and ``builds`` rows (``engine``: the executor's name, what
+        ran ``transform``), then the atomic swap: readers see the previous warehouse or this one,
+        never a half-written file."""
         run, con = self.run, self.con
         report = run.report(self.mode)
         report.errors = [(s["file_name"], s["error"]) for s in sources if s["status"] == "failed"]
@@ -116,8 +123,8 @@ class Store:
         _insert(con, "build_sources", frame)
         row = {"build_id": run.build_id, "started_at": run.started_at, "finished_at": now(),
                "etl_version": __version__, "catalog_sha256": run.catalog.sha256, "inputs_sha256": run.inputs_sha256,
-               "raw_dir": str(run.raw_dir), "mode": self.mode, "documents": report.documents, "facts": report.facts,
-               "errors": len(report.errors)}  # fmt: skip
+               "raw_dir": str(run.raw_dir), "mode": self.mode, "engine": engine, "documents": report.documents,
+               "facts": report.facts, "errors": len(report.errors)}  # fmt: skip
         con.execute("DELETE FROM builds")
         _insert(con, "builds", pd.DataFrame([row]))
         con.execute("CHECKPOINT")
@@ -252,23 +259,14 @@ def _ids(doc_ids: Iterable[str]) -> pd.DataFrame:
     return pd.DataFrame({"doc_id": pd.Series(sorted(doc_ids), dtype="string")})
 
 
-def _province_scope(con: duckdb.DuckDBPyConnection, provinces: list[Province]) -> str:
-    """A clause on ``province`` for these provinces (None, a report of no province, included);
-    it reads the ``scope`` relation this registers."""
-    named = [p for p in provinces if isinstance(p, str)]
-    unnamed = " OR province IS NULL" if len(named) < len(provinces) else ""
-    con.register("scope", pd.DataFrame({"province": pd.Series(named, dtype="string")}))
-    return f"(province IN (SELECT province FROM scope){unnamed})"
-
-
-def _mark_facts(con: duckdb.DuckDBPyConnection, build_id: str, where: str | None) -> None:
+def _mark_facts(con: duckdb.DuckDBPyConnection, build_id: str, scope: ProvinceScope | None) -> None:
     """Each fact's worst finding and their titles (fact_view reads this table), for the facts of
-    the documents ``where`` holds; the rows of facts that are gone dropped."""
+    the documents in ``scope``; the rows of facts that are gone dropped."""
     gone = "fact_id NOT IN (SELECT fact_id FROM facts)"
-    if where is None:
+    if scope is None:
         con.execute(f"DELETE FROM fact_findings WHERE {gone}")  # noqa: S608
         return
-    mine = f"fact_id IN (SELECT fact_id FROM facts JOIN documents USING (doc_id) WHERE {where})"
+    mine = f"fact_id IN (SELECT fact_id FROM facts JOIN documents USING (doc_id) WHERE {scope.where})"
     con.execute(f"DELETE FROM fact_findings WHERE {gone} OR {mine}")  # noqa: S608 - our own clauses
     con.execute(
         "INSERT INTO fact_findings SELECT fact_id, arg_min(severity, s.sort_order), "

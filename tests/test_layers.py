@@ -21,7 +21,7 @@ ETL_LAYERS: tuple[tuple[str, ...], ...] = (
     ("etl.extract",),  # the extraction stage
     ("etl.pipeline", "etl.checks", "etl.rows"),  # one extraction, its rows, the checks over records
     ("etl.transform",),  # one document's whole step, pure: what any executor runs
-    ("etl.batch", "etl.run"),  # its outcomes typed in batches; one build's inputs as read, and its report
+    ("etl.batch", "etl.run", "etl.province_scope"),  # outcomes typed in batches; a build's inputs, report, provinces
     ("etl.workers", "etl.spark_executor", "etl.serving", "etl.store_frames", "etl.plan", "etl.export"),  # executors
     ("etl.executor",),  # what runs transform: the local pool or Spark, behind one interface
     ("etl.store",),  # the warehouse being built: replace, recheck, publish

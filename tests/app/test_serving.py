@@ -24,6 +24,7 @@ from etl.build import BuildInputs, build_from_extractions, build_warehouse, upda
 from etl.catalog import default_catalog
 from etl.corrections import Correction, append_corrections
 from etl.importer import publish
+from etl.province_scope import ProvinceScope
 from tests.conftest import RAW, REPORTS, ROOT
 
 
@@ -194,9 +195,10 @@ def test_an_incremental_build_rewrites_the_touched_provinces_rows(tmp_path, monk
     rewritten: list[list] = []
     write = etl_store.write_serving
 
-    def spy(con: duckdb.DuckDBPyConnection, scope: str | None = None) -> None:
-        named = [] if scope is None else con.execute("SELECT province FROM scope").fetchall()
+    def spy(con: duckdb.DuckDBPyConnection, scope: ProvinceScope | None = None) -> None:
+        named = [] if scope is None else con.execute(f"SELECT province FROM {scope.relation}").fetchall()  # noqa: S608
         rewritten.append(None if scope is None else sorted(r[0] for r in named))
+        assert scope is None or sorted(scope.named) == rewritten[-1]
         write(con, scope)
 
     monkeypatch.setattr(etl_store, "write_serving", spy)

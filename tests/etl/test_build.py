@@ -6,6 +6,7 @@ import shutil
 
 from etl.build import BuildInputs, build, update_warehouse
 from etl.cli import main
+from etl.executor import LocalPool
 from tests.conftest import RAW, rows
 
 EXTRA_RANK = "Tây Ninh,DTI,2019,30,63,,false,https://example.org/dti-2019\n"
@@ -26,7 +27,26 @@ def test_build_decides_full_or_incremental_itself(tmp_path):
     report = build(inputs, db)
     assert (report.mode, report.changed) == ("incremental", 1)
     assert build(inputs, db, full=True).mode == "full"
-    assert rows(db, "SELECT mode, documents FROM builds") == [("full", 6)]
+    assert rows(db, "SELECT mode, documents, engine FROM builds") == [("full", 6, "local")]
+
+
+class _Renamed:
+    """The local pool under another name: the builds row names whichever executor ran ``transform``."""
+
+    name = "elsewhere"
+
+    def map(self, files, inputs, spool, on_progress=None):
+        return LocalPool(1).map(files, inputs, spool, on_progress)
+
+
+def test_the_builds_row_records_the_engine_that_ran_the_build(tmp_path):
+    data = _site(tmp_path)
+    inputs, db = BuildInputs.in_folder(data), data / "w.duckdb"
+    build(inputs, db, workers=1)
+    assert rows(db, "SELECT mode, engine FROM builds") == [("full", "local")]
+    shutil.copy(RAW / "000_542a35844e80859c.txt", data / "raw" / "copy.txt")
+    assert build(inputs, db, executor=_Renamed()).mode == "incremental"
+    assert rows(db, "SELECT mode, engine FROM builds") == [("incremental", "elsewhere")]
 
 
 def test_a_reference_edit_during_a_build_is_in_neither_the_build_nor_its_fingerprint(tmp_path):

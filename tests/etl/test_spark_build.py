@@ -43,7 +43,7 @@ def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SparkExecutor]:
 @pytest.mark.slow
 def test_spark_builds_the_same_warehouse_as_the_local_pool_row_by_row(spark, tmp_path):
     """The samples and ../shared/dev/docs (when there) built with each engine: every table, every
-    row (EXCEPT ALL both ways), all but the build id and the builds row's times and mode."""
+    row (EXCEPT ALL both ways), all but the build id and the builds row's times, mode and engine."""
     raw, _ = _site(tmp_path)  # without ../shared/dev/docs, the samples alone (a failure on CI)
     local, on_spark = tmp_path / "local.duckdb", tmp_path / "spark.duckdb"
     by_pool = build_warehouse(raw, local, executor=LocalPool(2))
@@ -54,6 +54,8 @@ def test_spark_builds_the_same_warehouse_as_the_local_pool_row_by_row(spark, tmp
     assert {t: d for t, d in differences.items() if d != (0, 0)} == {}
     assert len(differences) == SCHEMA_PATH.read_text(encoding="utf-8").count("CREATE TABLE ")  # every table
     assert rows(on_spark, "SELECT count(*) FROM facts")[0][0] > 0
+    assert rows(on_spark, "SELECT engine FROM builds") + rows(local, "SELECT engine FROM builds") == [
+        ("spark",), ("local",)]  # fmt: skip
     assert not [p.name for p in tmp_path.iterdir() if ".spool-" in p.name or ".tmp-" in p.name]
 
 

@@ -24,7 +24,7 @@ NOT_COMPARED = {"build_id"}  # an unchanged row keeps the build that wrote it
 NO_PROVINCE = "khong_ro_tinh.txt"  # a report that names no province: its rows are rechecked too
 NO_PROVINCE_TEXT = ("BÁO CÁO\nKết quả công tác cải cách hành chính năm 2024\n\nTrong năm 2024, bộ phận một cửa "
                     "đã tiếp nhận 1.250 hồ sơ, giải quyết đúng hạn 1.200 hồ sơ.\n")  # fmt: skip
-BUILD_ROW = {"build_id", "started_at", "finished_at", "mode"}  # the one builds row: when and how
+BUILD_ROW = {"build_id", "started_at", "finished_at", "mode", "engine"}  # the one builds row: when and how
 
 
 def _sha(path: Path) -> str:
