@@ -10,6 +10,7 @@ import pandas as pd
 
 from dashboard.filters import DOCUMENTS, FACTS, FINDINGS, SERVED_DOCUMENTS, SERVED_FACTS, SERVED_LATEST, Filters, Source
 from dashboard.formatting import fold
+from dashboard.frames import frame
 
 FACT_COLUMNS = """
     fact_id, doc_id, file_name, province, agency, report_type, period_label,
@@ -163,7 +164,7 @@ def facts(
             WHERE {where}
             ORDER BY province COLLATE vi, end_date DESC, sort_order, doc_id, char_start
         """  # noqa: S608 - 'where' holds only placeholders
-        return con.execute(sql + (" LIMIT ?" if limit else ""), [*params, limit] if limit else params).df()
+        return frame(con, sql + (" LIMIT ?" if limit else ""), [*params, limit] if limit else params)
     where, params = _fact_where(filters, indicators, text, include_rejected)
     sql = f"""
         SELECT {FACT_COLUMNS} FROM {_LABELLED.format(view=filters.view(FACTS))}
@@ -173,7 +174,7 @@ def facts(
     if limit:
         sql += " LIMIT ?"
         params.append(limit)
-    return with_titles(con, con.execute(sql, params).df())
+    return with_titles(con, frame(con, sql, params))
 
 
 def fact_count(
@@ -234,7 +235,7 @@ def latest_facts(
                 QUALIFY row_number() OVER (PARTITION BY province, indicator ORDER BY end_date DESC, fact_id) <= ?)
             ORDER BY province COLLATE vi, sort_order, end_date DESC
         """  # noqa: S608 - 'where' holds only placeholders
-        return con.execute(sql, [level, *params, level, *params, per_indicator]).df()
+        return frame(con, sql, [level, *params, level, *params, per_indicator])
     where, params = _fact_where(filters, indicators)
     params.append(per_indicator)
     sql = f"""
@@ -244,7 +245,7 @@ def latest_facts(
             PARTITION BY province, indicator ORDER BY coalesce(as_of, period_end) DESC, fact_id) <= ?
         ORDER BY province COLLATE vi, sort_order, coalesce(as_of, period_end) DESC
     """  # noqa: S608 - 'where' holds only placeholders
-    return with_titles(con, con.execute(sql, params).df())
+    return with_titles(con, frame(con, sql, params))
 
 
 _DOCUMENT_COLUMNS = """
