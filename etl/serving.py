@@ -77,7 +77,7 @@ def _write(con: duckdb.DuckDBPyConnection, where: str) -> None:
         con.execute(
             f"""
             INSERT INTO serving_latest
-            SELECT ? AS level, s.* FROM serving_facts s SEMI JOIN (
+            SELECT ? AS level, s.* EXCLUDE (quote, sentence) FROM serving_facts s SEMI JOIN (
                 SELECT fact_id FROM serving_facts JOIN serving_depth USING (indicator)
                 WHERE kept AND {dated} AND {where}
                 QUALIFY row_number() OVER (PARTITION BY {key}, indicator ORDER BY end_date DESC, fact_id) <= depth
