@@ -22,24 +22,32 @@ def frame(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None 
     table = con.sql(sql, params=params or None).to_arrow_table()
     if not all(_mirrored(f.type) for f in table.schema):
         return con.execute(sql, params or []).df()
-    return pd.DataFrame({name: _column(table.column(name)) for name in table.column_names}, columns=table.column_names)
+    dates = [i for i, f in enumerate(table.schema) if pa.types.is_date32(f.type)]
+    for i in dates:  # as .df(): datetime64[us], not datetime.date objects
+        table = table.set_column(i, table.schema.field(i).name, table.column(i).cast(pa.timestamp("us")))
+    df = table.to_pandas()  # one call: a column at a time costs ~5 ms more on 50 columns
+    for name in table.column_names:
+        column = table.column(name)
+        nullable = column.null_count > 0 and column.type in _NULLABLE
+        if nullable or (_text(column.type) and column.null_count == len(column)):
+            df[name] = _column(column)
+    return df
 
 
 def _mirrored(kind: pa.DataType) -> bool:
-    return (
-        pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_floating(kind)
-        or pa.types.is_date32(kind) or kind in _NULLABLE
-    )  # fmt: skip
+    return _text(kind) or pa.types.is_floating(kind) or pa.types.is_date32(kind) or kind in _NULLABLE
+
+
+def _text(kind: pa.DataType) -> bool:
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind)
 
 
 def _column(column: pa.ChunkedArray) -> object:
-    """One column as ``.df()`` makes it: a date as datetime64[us], an integer or boolean column
-    with a NULL as pandas' nullable type, a text column of NULLs only as objects (None)."""
+    """A column holding a NULL as ``.df()`` makes it: an integer or boolean one as pandas' nullable
+    type, a text one of NULLs only (or of no rows) as objects (None)."""
     kind = column.type
-    if pa.types.is_date32(kind):
-        return column.cast(pa.timestamp("us")).to_pandas()
     if kind in _NULLABLE and column.null_count:
         return column.to_pandas(types_mapper={kind: _NULLABLE[kind]}.get)
-    if (pa.types.is_string(kind) or pa.types.is_large_string(kind)) and column.null_count == len(column):
+    if _text(kind) and column.null_count == len(column):
         return pd.Series([None] * len(column), dtype=object)
     return column.to_pandas()
