@@ -411,8 +411,9 @@ CREATE TABLE serving_depth (
 -- 'key': province × agency × report type × year (exact for any filter), 'year': province × year
 -- (when no agency or report type is chosen), 'all': province, of the figures with a year (when
 -- the years chosen hold every year). The newest of a province under a filter is the newest of
--- its level's rows under it, as reported or under today's units.
-CREATE TABLE serving_latest AS SELECT ''::VARCHAR AS level, * FROM serving_facts LIMIT 0;
+-- its level's rows under it, as reported or under today's units. Without the source's quote and
+-- sentence: the cards and the comparison show neither (the evidence box reads the fact by its id).
+CREATE TABLE serving_latest AS SELECT ''::VARCHAR AS level, * EXCLUDE (quote, sentence) FROM serving_facts LIMIT 0;
 
 -- Every document as Văn bản lists it, with its counts and coverage (document_coverage) and the
 -- indicator groups it gives a kept figure of (document_groups).

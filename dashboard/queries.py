@@ -10,6 +10,7 @@ import pandas as pd
 
 from dashboard.filters import DOCUMENTS, FACTS, FINDINGS, SERVED_DOCUMENTS, SERVED_FACTS, SERVED_LATEST, Filters, Source
 from dashboard.formatting import fold
+from dashboard.frames import frame
 
 FACT_COLUMNS = """
     fact_id, doc_id, file_name, province, agency, report_type, period_label,
@@ -20,6 +21,8 @@ FACT_COLUMNS = """
     finding_severity, finding_titles, status, fact_key, period_basis, reported_province, reported_agency,
     denominator, short_label, kpi_order, lower_is_better, official_index, finding_label, report_type_label
 """
+# the newest figures' columns (latest_facts): the cards and the comparison show no source sentence
+LATEST_COLUMNS = ",".join(c for c in FACT_COLUMNS.split(",") if c.strip() not in ("quote", "sentence"))
 # fact_view's rows with the vocabulary's words for their finding's severity and report type
 _LABELLED = (
     "{view} LEFT JOIN (SELECT code AS finding_severity, label AS finding_label FROM severities)"
@@ -163,7 +166,7 @@ def facts(
             WHERE {where}
             ORDER BY province COLLATE vi, end_date DESC, sort_order, doc_id, char_start
         """  # noqa: S608 - 'where' holds only placeholders
-        return con.execute(sql + (" LIMIT ?" if limit else ""), [*params, limit] if limit else params).df()
+        return frame(con, sql + (" LIMIT ?" if limit else ""), [*params, limit] if limit else params)
     where, params = _fact_where(filters, indicators, text, include_rejected)
     sql = f"""
         SELECT {FACT_COLUMNS} FROM {_LABELLED.format(view=filters.view(FACTS))}
@@ -173,7 +176,7 @@ def facts(
     if limit:
         sql += " LIMIT ?"
         params.append(limit)
-    return with_titles(con, con.execute(sql, params).df())
+    return with_titles(con, frame(con, sql, params))
 
 
 def fact_count(
@@ -220,31 +223,32 @@ def latest_facts(
     *,
     from_facts: bool = False,
 ) -> pd.DataFrame:
-    """The newest ``per_indicator`` primary facts of each province and indicator under the filters:
-    the newest of serving_latest's rows under them, unless ``from_facts`` (or it keeps too few)."""
+    """The newest ``per_indicator`` primary facts of each province and indicator under the filters
+    (LATEST_COLUMNS: no quote or sentence): the newest of serving_latest's rows under them, unless
+    ``from_facts`` (or it keeps too few)."""
     level = "" if from_facts or not served(con) else _latest_level(con, filters, indicators, per_indicator)
     if level:
         where, params = _fact_where(filters, indicators, source=SERVED_LATEST)
         view = filters.view(SERVED_LATEST)
         # the window over the filter columns only, then the whole rows of the newest: 2-3× less work
         sql = f"""
-            SELECT {FACT_COLUMNS}, title, report_number FROM {view}
+            SELECT {LATEST_COLUMNS}, title, report_number FROM {view}
             WHERE level = ? AND {where} AND fact_id IN (
                 SELECT fact_id FROM {view} WHERE level = ? AND {where}
                 QUALIFY row_number() OVER (PARTITION BY province, indicator ORDER BY end_date DESC, fact_id) <= ?)
             ORDER BY province COLLATE vi, sort_order, end_date DESC
         """  # noqa: S608 - 'where' holds only placeholders
-        return con.execute(sql, [level, *params, level, *params, per_indicator]).df()
+        return frame(con, sql, [level, *params, level, *params, per_indicator])
     where, params = _fact_where(filters, indicators)
     params.append(per_indicator)
     sql = f"""
-        SELECT {FACT_COLUMNS} FROM {_LABELLED.format(view=filters.view(FACTS))}
+        SELECT {LATEST_COLUMNS} FROM {_LABELLED.format(view=filters.view(FACTS))}
         WHERE role = 'primary' AND {where}
         QUALIFY row_number() OVER (
             PARTITION BY province, indicator ORDER BY coalesce(as_of, period_end) DESC, fact_id) <= ?
         ORDER BY province COLLATE vi, sort_order, coalesce(as_of, period_end) DESC
     """  # noqa: S608 - 'where' holds only placeholders
-    return with_titles(con, con.execute(sql, params).df())
+    return with_titles(con, frame(con, sql, params))
 
 
 _DOCUMENT_COLUMNS = """

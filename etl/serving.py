@@ -7,14 +7,20 @@ names, as the findings do): a full build touches every province of an empty stor
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 import duckdb
 
 from etl.province_scope import ProvinceScope
 
-__all__ = ["KPI_DEPTH", "TABLES", "write_depth", "write_serving"]
+__all__ = ["KPI_DEPTH", "MEMORY_LIMIT", "TABLES", "write_depth", "write_serving"]
 
 KPI_DEPTH = 24  # a key figure's newest figures kept per key: its card's latest, delta and sparkline
 TABLES = ("serving_facts", "serving_latest", "serving_documents")
+# DuckDB's memory while it writes them (never raised): its sorts of every figure spill to disk past
+# this, where its default, 80 % of the RAM, let 10M facts take 10.5 GB (the rest of a build ~2 GB)
+MEMORY_LIMIT = "2 GiB"
 _LEVELS = {  # serving_latest's levels: the filter key each holds the newest per, and of which figures
     "key": ("province, agency, report_type, year", "TRUE"),
     "year": ("province, year", "TRUE"),
@@ -38,6 +44,31 @@ def write_serving(con: duckdb.DuckDBPyConnection, scope: ProvinceScope | None = 
     where = scope.where if scope is not None else "TRUE"
     if scope is None:
         write_depth(con)
+    with _memory_limit(con, MEMORY_LIMIT):
+        _write(con, where)
+
+
+@contextlib.contextmanager
+def _memory_limit(con: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]:
+    """DuckDB's memory limit lowered to ``limit`` ('2 GiB') while inside, then DuckDB's default again
+    (the build sets none, and DuckDB prints a limit rounded: one set before could not be read back)."""
+    if _bytes(con.execute("SELECT current_setting('memory_limit')").fetchone()[0]) <= _bytes(limit):
+        yield  # as low already: never raised
+        return
+    con.execute(f"SET memory_limit = '{limit}'")  # noqa: S608 - our own constant
+    try:
+        yield
+    finally:
+        con.execute("RESET memory_limit")
+
+
+def _bytes(setting: str) -> float:
+    """'18.8 GiB' -> bytes, as DuckDB prints a memory setting."""
+    number, unit = setting.split()
+    return float(number) * 1024 ** ("bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB").index(unit)
+
+
+def _write(con: duckdb.DuckDBPyConnection, where: str) -> None:
     for table in TABLES:
         con.execute(f"DELETE FROM {table} WHERE {where}")  # noqa: S608 - our own names and clause
     con.execute(
@@ -48,7 +79,7 @@ def write_serving(con: duckdb.DuckDBPyConnection, scope: ProvinceScope | None = 
         con.execute(
             f"""
             INSERT INTO serving_latest
-            SELECT ? AS level, s.* FROM serving_facts s SEMI JOIN (
+            SELECT ? AS level, s.* EXCLUDE (quote, sentence) FROM serving_facts s SEMI JOIN (
                 SELECT fact_id FROM serving_facts JOIN serving_depth USING (indicator)
                 WHERE kept AND {dated} AND {where}
                 QUALIFY row_number() OVER (PARTITION BY {key}, indicator ORDER BY end_date DESC, fact_id) <= depth
