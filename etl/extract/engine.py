@@ -107,6 +107,7 @@ class _Doc:
         self._ranges: dict[tuple[tuple[str, ...], bool], list[tuple[int, int]]] = {}
         self._topics: dict[int, str] = {}
         self._topic_words: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {}
+        self._local_words: dict[int, tuple[str, ...]] = {}
         self._headings: dict[int, list[int]] = {}
         self._heading_index: list[tuple[int, int]] | None = None
         self._openings: dict[int, list[tuple[int, int]]] = {}
@@ -268,6 +269,16 @@ class _Doc:
             words = tokens(text, name_table(self.catalog).abbreviations)
             self._topic_words[text] = (frozenset(words), words)
         return self._topic_words[text]
+
+    def local_words(self, sentence: Sentence) -> tuple[str, ...]:
+        """The syllables of a figure's own paragraph with its lead-in line (of a very long one, the
+        sentence): where a passage says whose figures it gives ('hệ thống camera an ninh:')."""
+        a, b = self.segments.paragraphs[sentence.paragraph]
+        key = sentence.paragraph if b - a <= _TOPIC_REACH else -1 - sentence.start
+        if key not in self._local_words:
+            text = self.segments.context(sentence.paragraph) if key >= 0 else self.lower[sentence.start : sentence.end]
+            self._local_words[key] = tokens(text, name_table(self.catalog).abbreviations)
+        return self._local_words[key]
 
     def heading_period(self, paragraph: int) -> PeriodMention | None:
         """A period a heading above states ('II. So sánh với kết quả năm 2021'), for figures under it."""
@@ -796,7 +807,8 @@ def _named_in_prose(doc: _Doc, q: Quantity, clue: Clue, sentence: Sentence) -> I
     topic, topic_words = doc.topic_words(sentence)
     # the clause's scope governs the list it opens: 'được giao 36 chỉ tiêu, gồm 22 biên chế công chức'
     opening = doc.lower[max(sentence.start, q.start - _SCOPE_BEFORE) : q.start]
-    ctx = NameContext(before + " " + near, kind, opening, q.measure, "", "", wide, 0, topic, topic_words)
+    ctx = NameContext(before + " " + near, kind, opening, q.measure, "", "", wide, 0, topic, topic_words,
+                      doc.local_words(sentence))
     found, _ = best_by_names(ctx, names)
     if found is None:
         found = twins_by_level(ctx, names, _reporter_level(doc))

@@ -49,6 +49,7 @@ _MAX_GAP = 4  # syllables a name may skip between two of its own
 _GAP_COST = 0.2
 _MARGIN = 0.25  # the best must beat the next by this much (a level's quarter is enough)
 _MIN_SCORE = 2.0  # a one-syllable name alone is not enough
+_MIXED = ("các", "loại")  # 'camera các loại': of every kind, no one kind a passage's topic names
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +64,7 @@ class NamedIndicator:
     require_scope: str | None
     level: str  # agency | province: whose figure it is (a Sở's own, or the whole province's)
     topics: tuple[tuple[str, ...], ...] = ()  # what a passage about it is about, as syllables
+    own_topics: tuple[tuple[str, ...], ...] = ()  # its own, not its group's: what tells it from its siblings
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +93,7 @@ class NameContext:
     max_gap: int = _MAX_GAP  # syllables a name may skip: none in prose, where skipped words qualify
     topic: frozenset[str] = frozenset()  # the syllables of the passage the figure is in (prose)
     topic_words: tuple[str, ...] = ()  # the same in order, for topics of several syllables
+    local_words: tuple[str, ...] = ()  # the figure's own paragraph and its lead-in line (prose)
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,25 +193,65 @@ def rank_by_names(ctx: NameContext, table: NameTable) -> list[NameMatch]:
     head = _head_noun(measure_words, table.measure_nouns) or _head_noun(label, table.measure_nouns)
     in_label = frozenset(label)
     out: list[NameMatch] = []
+    unnamed: list[NamedIndicator] = []
     for ind in table.indicators:
-        if ind.number_kind not in kinds:
-            continue
-        if ind.require_scope is not None and scope != ind.require_scope:
-            continue
-        if scope in ind.forbid_scopes:
+        if not _admitted(ind, kinds, scope):
             continue
         own, name = _best_name(ind.names, label, ctx.max_gap, in_label)
         if own == 0.0:
             qualified, name = _best_name(ind.names, caption)
             own = qualified / 2
         if own == 0.0:
+            unnamed.append(ind)
             continue
-        measured = _measure_score(ind, label, measure_words, head) if ctx.kind == "count" else 1.0
-        level = 0.25 if ctx.province_wide and ind.level == "province" else 0.0
-        topical = 1.0 if ctx.topic and name not in ind.measures and _topical(ind, ctx) else 0.0
-        out.append(NameMatch(ind.code, own + measured + level + topical, " ".join(name)))
+        out.append(_match(ind, own, name, ctx, (label, measure_words, head)))
+    if ctx.local_words and not find_name((*measure_words, *_MIXED), label, 0):
+        for ind in unnamed:
+            own, name = _named_by_passage(ind, measure_words, ctx.local_words)
+            if own > 0.0:
+                out.append(_match(ind, own, name, ctx, (label, measure_words, head)))
     out.sort(key=lambda m: -m.score)
     return out
+
+
+def _admitted(ind: NamedIndicator, kinds: tuple[str, ...], scope: str | None) -> bool:
+    """Whether the figure's kind and stated scope are ones the indicator may take."""
+    if ind.number_kind not in kinds or scope in ind.forbid_scopes:
+        return False
+    return ind.require_scope is None or scope == ind.require_scope
+
+
+def _match(
+    ind: NamedIndicator,
+    own: float,
+    name: tuple[str, ...],
+    ctx: NameContext,
+    words: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...] | None],
+) -> NameMatch:
+    """The indicator's score: its name, measure noun, level, the passage's topic and own topic."""
+    label, measure_words, head = words
+    measured = _measure_score(ind, label, measure_words, head) if ctx.kind == "count" else 1.0
+    level = 0.25 if ctx.province_wide and ind.level == "province" else 0.0
+    topical = 1.0 if ctx.topic and name not in ind.measures and _topical(ind, ctx) else 0.0
+    placed = 1.0 if ind.own_topics and _best_name(ind.own_topics, ctx.local_words, 0)[0] > 0 else 0.0
+    return NameMatch(ind.code, own + measured + level + topical + placed, " ".join(name))
+
+
+def _named_by_passage(
+    ind: NamedIndicator, measure_words: tuple[str, ...], local: tuple[str, ...]
+) -> tuple[float, tuple[str, ...]]:
+    """A name split between the figure and its paragraph: the figure's whole measure phrase opens
+    it ('12.460 camera', '35 camera AI'), the rest is one of the indicator's own topics said in the
+    paragraph ('hệ thống giám sát an ninh …' for 'camera an ninh'). The topic counts one however long
+    it is: a paragraph naming two siblings' topics tells neither from the other."""
+    if not measure_words or measure_words[0] not in {m[0] for m in ind.measures}:
+        return 0.0, ()
+    best: tuple[float, tuple[str, ...]] = (0.0, ())
+    for name in ind.names:
+        rest = name[len(measure_words) :]
+        if name[: len(measure_words)] == measure_words and rest in ind.own_topics and find_name(rest, local, 0):
+            best = max(best, (len(measure_words) + 1.0, name))
+    return best
 
 
 def _topical(ind: NamedIndicator, ctx: NameContext) -> bool:
@@ -260,5 +303,6 @@ def _named(ind: Indicator, ab: dict[str, tuple[str, ...]]) -> NamedIndicator:
     names = tuple(dict.fromkeys(t for n in ind.names if (t := tokens(n, ab))))
     measures = tuple(dict.fromkeys(t for m in ind.measures if (t := tokens(m, ab))))
     topics = tuple(dict.fromkeys(t for m in ind.topics if (t := tokens(m, ab))))
+    own = tuple(dict.fromkeys(t for m in ind.own_topics if (t := tokens(m, ab))))
     return NamedIndicator(ind.code, names, measures, number_kind(ind), ind.forbid_scopes, ind.require_scope,
-                          ind.scope, topics)  # fmt: skip
+                          ind.scope, topics, own)  # fmt: skip

@@ -1,0 +1,55 @@
+"""The general path (names, measure nouns, topics; no frame): wordings of families the frames
+read before, in our own sentences. Each case must be read by the catalog's names alone."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from etl.catalog import default_catalog
+from etl.pipeline import process_bytes
+
+CATALOG = default_catalog()
+NAMES_ONLY = dataclasses.replace(CATALOG, frames_by_kind={}, sha256=CATALOG.sha256 + ":names-general")
+
+
+def _by_names(body: str, title: str) -> set[tuple[str, float]]:
+    text = f"BÁO CÁO\n{title}\n\n{body}\n"
+    return {(f.indicator, f.value) for f in process_bytes("names.txt", text.encode(), NAMES_ONLY).facts}
+
+
+CAMERAS = "Báo cáo kết quả triển khai đô thị thông minh quý III năm 2025"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # the passage says whose cameras they are; the figure says only 'camera'
+        ("Phục vụ bảo đảm an ninh trật tự, toàn tỉnh đang vận hành 3.210 camera, trong đó 415 camera "
+         "có chức năng AI nhận diện khuôn mặt.", {("camera_security_total", 3210), ("camera_security_ai", 415)}),
+        ("Trên các tuyến quốc lộ phục vụ xử lý vi phạm giao thông, lực lượng chức năng khai thác 640 camera, "
+         "trong đó 52 camera có chức năng AI đọc biển số.", {("camera_traffic_total", 640), ("camera_traffic_ai", 52)}),
+        # a lead-in line names the system the list under it counts
+        ("Hệ thống giám sát an ninh trật tự:\n+ Tổng số 410 camera, trong đó có 35 camera AI.",
+         {("camera_security_ai", 35)}),
+    ],
+)  # fmt: skip
+def test_a_bare_camera_count_is_named_by_its_passages_own_topic(body, expected):
+    assert expected <= _by_names(body, CAMERAS)
+
+
+def test_cameras_of_no_named_system_are_no_indicator():
+    found = _by_names("Phòng họp trực tuyến của Sở được trang bị 12 camera và 4 màn hình.", CAMERAS)
+    assert not any(v == 12 for _, v in found)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Hệ thống giám sát an ninh trật tự và an toàn giao thông của tỉnh hiện quản lý 980 camera.",
+        "Trung tâm giám sát an ninh trật tự còn khai thác chung 980 camera các loại.",
+    ],
+)
+def test_a_passage_naming_both_systems_or_every_kind_does_not_guess(body):
+    assert not any(v == 980 for _, v in _by_names(body, CAMERAS))
