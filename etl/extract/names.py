@@ -194,6 +194,7 @@ def rank_by_names(ctx: NameContext, table: NameTable) -> list[NameMatch]:
     in_label = frozenset(label)
     out: list[NameMatch] = []
     unnamed: list[NamedIndicator] = []
+    said = 0  # how many of the measure phrase's words a name said whole covers
     for ind in table.indicators:
         if not _admitted(ind, kinds, scope):
             continue
@@ -204,10 +205,11 @@ def rank_by_names(ctx: NameContext, table: NameTable) -> list[NameMatch]:
         if own == 0.0:
             unnamed.append(ind)
             continue
+        said = max(said, _common_start(name, measure_words))
         out.append(_match(ind, own, name, ctx, (label, measure_words, head)))
     if ctx.local_words and not find_name((*measure_words, *_MIXED), label, 0):
-        for ind in unnamed:
-            own, name = _named_by_passage(ind, measure_words, ctx.local_words)
+        for ind in unnamed:  # a name said whole beats one the passage completes that says less of the figure
+            own, name = _named_by_passage(ind, measure_words, ctx.local_words, said)
             if own > 0.0:
                 out.append(_match(ind, own, name, ctx, (label, measure_words, head)))
     out.sort(key=lambda m: -m.score)
@@ -237,20 +239,28 @@ def _match(
     return NameMatch(ind.code, own + measured + level + topical + placed, " ".join(name))
 
 
+def _common_start(name: tuple[str, ...], words: tuple[str, ...]) -> int:
+    n = 0
+    while n < min(len(name), len(words)) and name[n] == words[n]:
+        n += 1
+    return n
+
+
 def _named_by_passage(
-    ind: NamedIndicator, measure_words: tuple[str, ...], local: tuple[str, ...]
+    ind: NamedIndicator, measure_words: tuple[str, ...], local: tuple[str, ...], said: int = 0
 ) -> tuple[float, tuple[str, ...]]:
-    """A name split between the figure and its paragraph: the figure's whole measure phrase opens
-    it ('12.460 camera', '35 camera AI'), the rest is one of the indicator's own topics said in the
-    paragraph ('hệ thống giám sát an ninh …' for 'camera an ninh'). The topic counts one however long
-    it is: a paragraph naming two siblings' topics tells neither from the other."""
-    if not measure_words or measure_words[0] not in {m[0] for m in ind.measures}:
-        return 0.0, ()
+    """A name split between the figure and its paragraph: the figure's measure phrase opens it
+    ('12.460 camera', '35 camera AI …'), the rest is one of the indicator's own topics said in the
+    paragraph ('hệ thống giám sát an ninh …' for 'camera an ninh'). It counts the measure words it
+    covers and one for the topic however long: a paragraph naming two siblings' topics tells
+    neither from the other."""
+    noun = next((len(m) for m in ind.measures if measure_words[: len(m)] == m), 0)
     best: tuple[float, tuple[str, ...]] = (0.0, ())
     for name in ind.names:
-        rest = name[len(measure_words) :]
-        if name[: len(measure_words)] == measure_words and rest in ind.own_topics and find_name(rest, local, 0):
-            best = max(best, (len(measure_words) + 1.0, name))
+        for k in range(max(noun, said), min(len(name), len(measure_words)) + 1) if noun else ():
+            rest = name[k:]
+            if name[:k] == measure_words[:k] and rest in ind.own_topics and find_name(rest, local, 0):
+                best = max(best, (k + 1.0, name))
     return best
 
 
