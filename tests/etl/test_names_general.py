@@ -53,3 +53,25 @@ def test_cameras_of_no_named_system_are_no_indicator():
 )
 def test_a_passage_naming_both_systems_or_every_kind_does_not_guess(body):
     assert not any(v == 980 for _, v in _by_names(body, CAMERAS))
+
+
+STAFF = "Báo cáo công tác tổ chức bộ máy, biên chế năm 2024"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a quota is counted in 'chỉ tiêu' as well as in 'biên chế'
+        ("Năm 2024, Sở được giao tổng số 52 chỉ tiêu, gồm 31 biên chế công chức và 21 chỉ tiêu viên chức.",
+         {("staff_quota_total", 52), ("staff_quota_public_employees", 21)}),
+        ("Biên chế được giao năm 2023: 47 biên chế, hợp đồng lao động, trong đó công chức 25 biên chế.",
+         {("staff_quota_total", 47)}),
+    ],
+)  # fmt: skip
+def test_a_quota_counted_in_chi_tieu_or_with_contracts_is_named(body, expected):
+    assert expected <= _by_names(body, STAFF)
+
+
+def test_a_quota_of_targets_outside_a_staffing_scope_is_no_staff_quota():
+    found = _by_names("Năm 2024, tỉnh hoàn thành 18 chỉ tiêu kinh tế - xã hội chủ yếu.", STAFF)
+    assert not any(code.startswith("staff_quota") for code, _ in found)
