@@ -79,6 +79,7 @@ _ACTION_OBJECT = re.compile(r"(?:^|\s)(?:cho|đối với)\s*$")
 _SAYS_ITS_CONTENT = re.compile(r":\s*\w")
 _NAMED_PARTS = re.compile(r"\s*(?:trong đó|bao gồm|gồm|kể cả|cụ thể|chia ra|riêng)")
 _RATE_AT = re.compile(r"[^\d]{0,12}[\d.,]+\s?%")
+_RATE_BEFORE = re.compile(r"\d\s?%\s*$")
 _COUNT_BEFORE = re.compile(r"(?<![\w-])\d[\d.,]*\s+([^\W\d]+)(?:\s+[^\W\d]+){0,8}\s*$")
 _NOUN_AFTER = re.compile(r"[^\d]{0,12}?[\d.,]+\s+([^\W\d]+)")
 _ROMAN_MARK = re.compile(r"[ivxlc]{1,6}\.")
@@ -450,6 +451,8 @@ def _breakdown_in_parens(doc: _Doc, sentence: Sentence, pos: int) -> bool:
         return False
     if _PERIOD_LABEL.match(doc.lower, opened + 1):  # '(năm 2024: 2.516 hồ sơ)': another period's figure
         return False
+    if _RATE_BEFORE.search(doc.lower, max(sentence.start, opened - 16), opened):
+        return True  # 'đạt tỷ lệ 12,5% (4 biên chế công chức, …)': what the rate counted, no stock
     if _NAMED_PARTS.match(doc.lower, opened + 1) or _RATE_AT.match(doc.lower, pos):
         return False  # '(trong đó 1.083 cuộc gọi đến …)', '(gồm 806 cuộc gọi vào …)', '(đạt 99,6%)'
     whole = _COUNT_BEFORE.search(doc.lower, max(sentence.start, opened - 60), opened)
@@ -772,7 +775,7 @@ def _mention_candidate(doc: _Doc, q: Quantity, sentence: Sentence, clue: Clue) -
     verdict = classify(clue, doc.catalog)
     ind = verdict.indicator
     how = "mention"
-    if ind is None and (q.measure or q.kind in ("pct", "money") or clue.rank_like):
+    if ind is None and (q.measure or q.kind in ("pct", "money", "count") or clue.rank_like):
         named = _named_in_prose(doc, q, clue, sentence)
         if named is not None:
             verdict, ind, how = Verdict(named, 1.0, ""), named, "names"
@@ -800,6 +803,10 @@ def _named_in_prose(doc: _Doc, q: Quantity, clue: Clue, sentence: Sentence) -> I
     window = doc.lower[q.end : q.end + _NEAR_AFTER]
     stop = _NEAR_STOP.search(window)
     near = window[: stop.start()] if stop else window  # its measure phrase, up to the next figure
+    parts = doc.catalog.mention.part_words.search(near) if doc.catalog.mention else None
+    near = near[: parts.start()] if parts else near  # '85 biên chế, trong đó: biên chế công chức …' names its parts
+    bare = not q.measure and kind == "count"
+    near = "" if bare else near  # after a bare count: the next item's name
     wide = bool(doc.catalog.mention and doc.catalog.mention.province_wide.search(clue.label))
     # 'Trong số người dùng, có 52 người …': a part; a rank is of the index its clause opens with
     reach = _RANK_BEFORE if kind == "rank" else _NEAR_BEFORE
@@ -815,13 +822,24 @@ def _named_in_prose(doc: _Doc, q: Quantity, clue: Clue, sentence: Sentence) -> I
     if found is None or found.score < _PROSE_NAME_SCORE:
         return None
     ind = doc.catalog.get(found.code)
-    if not q.measure and q.kind == "count" and number_kind(ind) != "rank":
+    if not q.measure and kind == "rank" and number_kind(ind) != "rank":
         return None  # a bare number in a place ('thứ 14', '39/63') is a rank, or nothing named
-    if kind == "count" and not any(measure[: len(m)] == m for m in names.measures_of[ind.code]):
+    if bare and not (_ends_with(before, found.name) and doc.lower[q.num_start : q.end] not in names.words):
+        return None  # what the name right before it counts; a number in a name ('… hiện trường 1022') none
+    if kind == "count" and not bare and not any(measure[: len(m)] == m for m in names.measures_of[ind.code]):
         return None
     if ind.kind == "stock" and _ACTION_OBJECT.search(clue.label):
         return None  # 'nâng lương cho 04 hợp đồng lao động': those an action was for, not a stock
     return ind
+
+
+def _ends_with(label: str, name: str) -> bool:
+    """Whether the name is the label's last words ('biên chế công chức 45', '… công chức là 45'):
+    a bare count right after its name is what the name counts."""
+    words = tokens(label)
+    words = words[:-1] if words[-1:] == ("là",) else words
+    said = tuple(name.split())
+    return bool(said) and words[-len(said) :] == said
 
 
 def _not_ours(doc: _Doc, ind: Indicator, sentence: Sentence, q: Quantity) -> str:

@@ -77,6 +77,7 @@ class NameTable:
     twins: dict[str, str]  # an indicator -> the one named alike at the other level (agency/province)
     measure_nouns: tuple[tuple[str, ...], ...] = ()  # every indicator's measure nouns, longest first
     measures_of: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)  # code -> its nouns
+    words: frozenset[str] = frozenset()  # every syllable of a name or a topic ('1022' is one: a name, no count)
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,7 +305,8 @@ def name_table(catalog: Catalog) -> NameTable:
         named = tuple(_named(i, ab) for i in catalog.indicators)
         twins = {a.code: b.code for a in named for b in named if a.names == b.names and a.level != b.level}
         nouns = sorted({m for i in named for m in i.measures if m != ("%",)}, key=len, reverse=True)
-        table = NameTable(named, ab, catalog.scopes, twins, tuple(nouns), {i.code: i.measures for i in named})
+        words = frozenset(w for i in named for n in (*i.names, *i.topics) for w in n)
+        table = NameTable(named, ab, catalog.scopes, twins, tuple(nouns), {i.code: i.measures for i in named}, words)
         _TABLES[catalog.sha256] = table
     return table
 

@@ -75,3 +75,22 @@ def test_a_quota_counted_in_chi_tieu_or_with_contracts_is_named(body, expected):
 def test_a_quota_of_targets_outside_a_staffing_scope_is_no_staff_quota():
     found = _by_names("Năm 2024, tỉnh hoàn thành 18 chỉ tiêu kinh tế - xã hội chủ yếu.", STAFF)
     assert not any(code.startswith("staff_quota") for code, _ in found)
+
+
+def test_counts_in_brackets_after_a_rate_are_what_it_counted_not_stocks():
+    body = "Năm 2023, đơn vị hoàn thành tinh giản đạt tỷ lệ 10% (3 biên chế công chức, 2 biên chế viên chức)."
+    found = _by_names(body, STAFF)
+    assert not any(v in (3, 2) for _, v in found)
+
+
+def test_a_count_right_after_its_name_and_a_whole_before_its_parts():
+    body = ("Tổng số biên chế được giao năm 2025 là 64 biên chế, trong đó: biên chế công chức 38, "
+            "số lượng người làm việc 26.")  # fmt: skip
+    found = _by_names(body, STAFF)
+    assert {("staff_quota_total", 64), ("staff_quota_civil_servants", 38),
+            ("staff_quota_public_employees", 26)} <= found  # fmt: skip
+
+
+def test_a_bare_number_after_a_name_that_does_not_end_at_it_is_not_read():
+    found = _by_names("Biên chế công chức năm 2025 giảm so với năm 2024 là 3.", STAFF)
+    assert not any(v == 3 for _, v in found)
