@@ -79,6 +79,8 @@ _ACTION_OBJECT = re.compile(r"(?:^|\s)(?:cho|đối với)\s*$")
 _SAYS_ITS_CONTENT = re.compile(r":\s*\w")
 _NAMED_PARTS = re.compile(r"\s*(?:trong đó|bao gồm|gồm|kể cả|cụ thể|chia ra|riêng)")
 _RATE_AT = re.compile(r"[^\d]{0,12}[\d.,]+\s?%")
+_A_NUMBER = re.compile(r"\d[\d.,]*")
+_BRACKETED = re.compile(r"\([^()]*\)")
 _RATE_BEFORE = re.compile(r"\d\s?%\s*$")
 _COUNT_BEFORE = re.compile(r"(?<![\w-])\d[\d.,]*\s+([^\W\d]+)(?:\s+[^\W\d]+){0,8}\s*$")
 _NOUN_AFTER = re.compile(r"[^\d]{0,12}?[\d.,]+\s+([^\W\d]+)")
@@ -810,7 +812,8 @@ def _named_in_prose(doc: _Doc, q: Quantity, clue: Clue, sentence: Sentence) -> I
     wide = bool(doc.catalog.mention and doc.catalog.mention.province_wide.search(clue.label))
     # 'Trong số người dùng, có 52 người …': a part; a rank is of the index its clause opens with
     reach = _RANK_BEFORE if kind == "rank" else _NEAR_BEFORE
-    before = clue.label[-reach:].rsplit(",", 1)[-1]
+    before = clue.label[-reach:] if kind == "rank" else _item_before(doc, sentence, q.start, reach)
+    before = before.rsplit(",", 1)[-1]
     topic, topic_words = doc.topic_words(sentence)
     # the clause's scope governs the list it opens: 'được giao 36 chỉ tiêu, gồm 22 biên chế công chức'
     opening = doc.lower[max(sentence.start, q.start - _SCOPE_BEFORE) : q.start]
@@ -831,6 +834,18 @@ def _named_in_prose(doc: _Doc, q: Quantity, clue: Clue, sentence: Sentence) -> I
     if ind.kind == "stock" and _ACTION_OBJECT.search(clue.label):
         return None  # 'nâng lương cho 04 hợp đồng lao động': those an action was for, not a stock
     return ind
+
+
+def _item_before(doc: _Doc, sentence: Sentence, pos: int, reach: int) -> str:
+    """The words of a figure's own list item before it: from the last number before it (an earlier
+    figure's measure words are its verb: '03 cuộc thanh tra chuyên ngành đối với 12 …'), past a
+    breakdown in brackets, which names nothing, and after a 'và' or a ';' that opens a new item."""
+    said = _BRACKETED.sub(" ", doc.lower[max(sentence.start, pos - 3 * reach) : pos])
+    numbers = list(_A_NUMBER.finditer(said))
+    if numbers:
+        said = said[numbers[-1].end() :]
+        said = said[said.rfind(" và ") + 4 :] if " và " in said else said
+    return said[said.rfind(";") + 1 :][-reach:]
 
 
 def _ends_with(label: str, name: str) -> bool:

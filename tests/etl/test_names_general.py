@@ -94,3 +94,24 @@ def test_a_count_right_after_its_name_and_a_whole_before_its_parts():
 def test_a_bare_number_after_a_name_that_does_not_end_at_it_is_not_read():
     found = _by_names("Biên chế công chức năm 2025 giảm so với năm 2024 là 3.", STAFF)
     assert not any(v == 3 for _, v in found)
+
+
+INSPECTIONS = "Báo cáo công tác thanh tra, kiểm tra quý III năm 2025"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a bracketed breakdown between the inspection and whom it was for
+        ("Trong quý, Thanh tra Sở thực hiện 07 cuộc thanh tra, kiểm tra (03 cuộc theo kế hoạch, 04 cuộc "
+         "đột xuất) đối với 26 tổ chức, cá nhân hoạt động báo chí.", ("inspected_entities", 26)),
+        ("Sở tổ chức 03 cuộc thanh tra chuyên ngành đối với 12 doanh nghiệp bưu chính.", ("inspected_entities", 12)),
+    ],
+)  # fmt: skip
+def test_whom_an_inspection_was_for_is_named_across_its_breakdown(body, expected):
+    assert expected in _by_names(body, INSPECTIONS)
+
+
+def test_whom_a_fine_was_for_is_no_inspected_entity():
+    body = "Qua kiểm tra, Sở ban hành 05 quyết định xử phạt đối với 05 cá nhân với tổng số tiền 20 triệu đồng."
+    assert ("inspected_entities", 5) not in _by_names(body, INSPECTIONS)
