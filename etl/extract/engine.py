@@ -79,7 +79,8 @@ _ACTION_OBJECT = re.compile(r"(?:^|\s)(?:cho|đối với)\s*$")
 _SAYS_ITS_CONTENT = re.compile(r":\s*\w")
 _NAMED_PARTS = re.compile(r"\s*(?:trong đó|bao gồm|gồm|kể cả|cụ thể|chia ra|riêng)")
 _RATE_AT = re.compile(r"[^\d]{0,12}[\d.,]+\s?%")
-_A_NUMBER = re.compile(r"\d[\d.,]*")
+_A_NUMBER = re.compile(r"\d[\d.,/]*")
+_DATE_OR_YEAR = re.compile(r"(?:19|20)\d\d|\d+/\d+/\d+|\d{1,2}/(?:19|20)\d\d")  # a label's date, no figure
 _BRACKETED = re.compile(r"\([^()]*\)")
 _RATE_BEFORE = re.compile(r"\d\s?%\s*$")
 _COUNT_BEFORE = re.compile(r"(?<![\w-])\d[\d.,]*\s+([^\W\d]+)(?:\s+[^\W\d]+){0,8}\s*$")
@@ -841,7 +842,9 @@ def _item_before(doc: _Doc, sentence: Sentence, pos: int, reach: int) -> str:
     figure's measure words are its verb: '03 cuộc thanh tra chuyên ngành đối với 12 …'), past a
     breakdown in brackets, which names nothing, and after a 'và' or a ';' that opens a new item."""
     said = _BRACKETED.sub(" ", doc.lower[max(sentence.start, pos - 3 * reach) : pos])
-    numbers = list(_A_NUMBER.finditer(said))
+    not_a_count = doc.catalog.mention.not_a_count  # type: ignore[union-attr]
+    numbers = [m for m in _A_NUMBER.finditer(said) if not (_DATE_OR_YEAR.fullmatch(m.group()) or
+               not_a_count.search(said, max(0, m.start() - 16), m.start()))]  # fmt: skip
     if numbers:
         said = said[numbers[-1].end() :]
         said = said[said.rfind(" và ") + 4 :] if " và " in said else said

@@ -66,6 +66,8 @@ STAFF = "Báo cáo công tác tổ chức bộ máy, biên chế năm 2024"
          {("staff_quota_total", 52), ("staff_quota_public_employees", 21)}),
         ("Biên chế được giao năm 2023: 47 biên chế, hợp đồng lao động, trong đó công chức 25 biên chế.",
          {("staff_quota_total", 47)}),
+        # a year in the label is no earlier figure whose words end the item
+        ("Tổng số biên chế được giao năm 2025 là 64 biên chế.", {("staff_quota_total", 64)}),
     ],
 )  # fmt: skip
 def test_a_quota_counted_in_chi_tieu_or_with_contracts_is_named(body, expected):
