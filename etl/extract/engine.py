@@ -70,6 +70,7 @@ _LOOSE = "mention"  # a frame's reading of a measured number: losing to another 
 _TABLE_CONFIDENCE = 0.8
 _PROSE_NAME_SCORE = 4.0  # a name of three syllables and its measure noun, at least
 _NEAR_BEFORE = 40  # characters before a figure whose words may name it
+_LABEL_BEFORE = 100  # characters of a label that introduces its figure with a colon ('Số tổ chức, cá nhân …:')
 _SCOPE_BEFORE = 160  # sentence characters before a figure whose scope (được giao, có mặt) holds for it
 _RANK_BEFORE = 120  # a rank's index is named where its clause opens ('chỉ số DTI năm 2022 của tỉnh … xếp hạng 39')
 _NEAR_AFTER = 90  # characters after a figure whose words may name it
@@ -813,8 +814,11 @@ def _named_in_prose(doc: _Doc, q: Quantity, clue: Clue, sentence: Sentence) -> I
     wide = bool(doc.catalog.mention and doc.catalog.mention.province_wide.search(clue.label))
     # 'Trong số người dùng, có 52 người …': a part; a rank is of the index its clause opens with
     reach = _RANK_BEFORE if kind == "rank" else _NEAR_BEFORE
-    before = clue.label[-reach:] if kind == "rank" else _item_before(doc, sentence, q.start, reach)
-    before = before.rsplit(",", 1)[-1]
+    before = clue.label[-reach:] if kind == "rank" else _item_before(doc, sentence, q.start)
+    if before.rstrip().endswith(":"):  # a label introducing its value: its own words, commas and all
+        before = before.rstrip()[:-1].rsplit(":", 1)[-1][-_LABEL_BEFORE:]
+    else:
+        before = before[-reach:].rsplit(",", 1)[-1]
     topic, topic_words = doc.topic_words(sentence)
     # the clause's scope governs the list it opens: 'được giao 36 chỉ tiêu, gồm 22 biên chế công chức'
     opening = doc.lower[max(sentence.start, q.start - _SCOPE_BEFORE) : q.start]
@@ -830,25 +834,35 @@ def _named_in_prose(doc: _Doc, q: Quantity, clue: Clue, sentence: Sentence) -> I
         return None  # a bare number in a place ('thứ 14', '39/63') is a rank, or nothing named
     if bare and not (_ends_with(before, found.name) and doc.lower[q.num_start : q.end] not in names.words):
         return None  # what the name right before it counts; a number in a name ('… hiện trường 1022') none
-    if kind == "count" and not bare and not any(measure[: len(m)] == m for m in names.measures_of[ind.code]):
+    nouns = names.measures_of[ind.code]
+    if kind == "count" and not bare and not _counts_its_own(measure, tokens(near), found.name, nouns):
         return None
     if ind.kind == "stock" and _ACTION_OBJECT.search(clue.label):
         return None  # 'nâng lương cho 04 hợp đồng lao động': those an action was for, not a stock
     return ind
 
 
-def _item_before(doc: _Doc, sentence: Sentence, pos: int, reach: int) -> str:
+def _item_before(doc: _Doc, sentence: Sentence, pos: int) -> str:
     """The words of a figure's own list item before it: from the last number before it (an earlier
     figure's measure words are its verb: '03 cuộc thanh tra chuyên ngành đối với 12 …'), past a
-    breakdown in brackets, which names nothing, and after a 'và' or a ';' that opens a new item."""
-    said = _BRACKETED.sub(" ", doc.lower[max(sentence.start, pos - 3 * reach) : pos])
+    breakdown in brackets, which names nothing, and after a ',', 'và' or ';' that opens a new item."""
+    said = _BRACKETED.sub(" ", doc.lower[max(sentence.start, pos - 3 * _NEAR_BEFORE) : pos])
     not_a_count = doc.catalog.mention.not_a_count  # type: ignore[union-attr]
     numbers = [m for m in _A_NUMBER.finditer(said) if not (_DATE_OR_YEAR.fullmatch(m.group()) or
                not_a_count.search(said, max(0, m.start() - 16), m.start()))]  # fmt: skip
-    if numbers:
-        said = said[numbers[-1].end() :]
+    if numbers:  # the earlier figure's measure words end at a comma or a 'và': a new item begins
+        said = said[numbers[-1].end() :].split(",", 1)[-1]
         said = said[said.rfind(" và ") + 4 :] if " và " in said else said
-    return said[said.rfind(";") + 1 :][-reach:]
+    return said[said.rfind(";") + 1 :]
+
+
+def _counts_its_own(
+    measure: tuple[str, ...], after: tuple[str, ...], name: str, nouns: tuple[tuple[str, ...], ...]
+) -> bool:
+    """Whether a count is of what the indicator counts: one of its measure nouns follows the figure,
+    or its name itself does ('52 số lượng người làm việc')."""
+    said = tuple(name.split())
+    return any(measure[: len(m)] == m for m in nouns) or after[: len(said)] == said
 
 
 def _ends_with(label: str, name: str) -> bool:

@@ -117,3 +117,25 @@ def test_whom_an_inspection_was_for_is_named_across_its_breakdown(body, expected
 def test_whom_a_fine_was_for_is_no_inspected_entity():
     body = "Qua kiểm tra, Sở ban hành 05 quyết định xử phạt đối với 05 cá nhân với tổng số tiền 20 triệu đồng."
     assert ("inspected_entities", 5) not in _by_names(body, INSPECTIONS)
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "expected"),
+    [
+        # a label introducing its value with a colon keeps its commas: 'tổ chức, cá nhân' is one name
+        (INSPECTIONS, "Tổng hợp kết quả: số tổ chức, cá nhân được thanh tra, kiểm tra: 63 đơn vị.",
+         ("inspected_entities", 63)),
+        # the app's own topic says whose downloads a bare 'lượt tải' counts
+        ("Báo cáo chuyển đổi số năm 2025", "Đến nay, ứng dụng di động dùng chung của tỉnh đã đạt 91.400 lượt tải.",
+         ("app_downloads", 91400)),
+        ("Báo cáo chuyển đổi số năm 2025", "Ứng dụng công dân số có số người dùng thường xuyên hàng tháng là 8.700.",
+         ("app_monthly_active_users", 8700)),
+    ],
+)  # fmt: skip
+def test_labels_and_app_topics_name_their_figures(title, body, expected):
+    assert expected in _by_names(body, title)
+
+
+def test_a_name_right_after_the_figure_is_its_measure():
+    body = "Trong năm 2025, đơn vị được giao 18 số lượng người làm việc hưởng lương từ ngân sách."
+    assert ("staff_quota_public_employees", 18) in _by_names(body, STAFF)
