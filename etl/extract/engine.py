@@ -801,9 +801,9 @@ def _named_in_prose(doc: _Doc, q: Quantity, clue: Clue, sentence: Sentence) -> I
     before it and its measure phrase ('có 8.904 hồ sơ thanh toán phí, lệ phí trực tuyến'). Prose
     is noisier than a table row: a count needs its own measure noun after it, and the name must
     be sure (_PROSE_NAME_SCORE); the role filters still judge what it finds."""
-    measure = tokens(q.measure)
-    kind = "rank" if clue.rank_like and q.kind == "count" else q.kind
     names = name_table(doc.catalog)
+    measure = tokens(q.measure, names.abbreviations)
+    kind = "rank" if clue.rank_like and q.kind == "count" else q.kind
     window = doc.lower[q.end : q.end + _NEAR_AFTER]
     stop = _NEAR_STOP.search(window)
     near = window[: stop.start()] if stop else window  # its measure phrase, up to the next figure

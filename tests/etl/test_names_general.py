@@ -139,3 +139,28 @@ def test_labels_and_app_topics_name_their_figures(title, body, expected):
 def test_a_name_right_after_the_figure_is_its_measure():
     body = "Trong năm 2025, đơn vị được giao 18 số lượng người làm việc hưởng lương từ ngân sách."
     assert ("staff_quota_public_employees", 18) in _by_names(body, STAFF)
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "expected"),
+    [
+        # an abbreviated measure noun is written out before it is matched ('HS' -> 'hồ sơ')
+        ("Báo cáo kết quả giải quyết thủ tục hành chính tháng 5 năm 2025",
+         "Trong tháng, Trung tâm tiếp nhận 6,4 ngàn HS, trong đó trực tuyến 4,2 ngàn HS.", ("tthc_received", 6400)),
+        # a service counted whole, named by its short name after the figure
+        ("Báo cáo kết quả cải cách hành chính năm 2025",
+         "Sở đang cung cấp 95 dịch vụ công trực tuyến, gồm 61 dịch vụ toàn trình và 34 dịch vụ một phần.",
+         ("dvc_full_online", 61)),
+        ("Báo cáo kết quả vận hành Tổng đài 1022 tháng 5 năm 2025",
+         "Tổng đài nhận tổng cộng 1.540 cuộc gọi (gồm 1.102 cuộc gọi vào và 438 cuộc gọi ra).",
+         ("hotline1022_calls", 1102)),
+        # the platform a passage is about says whose users a bare 'người dùng' counts
+        ("Báo cáo chuyển đổi số năm 2025",
+         "Ứng dụng mini app của tỉnh trên nền tảng Zalo đã có khoảng 173.000 người dùng.", ("zalo_miniapp_users", 173000)),
+        (INSPECTIONS, "Trong năm, Sở thực hiện 21 đợt kiểm tra tại 134 cơ sở kinh doanh dịch vụ.", ("inspected_entities", 134)),
+        ("Báo cáo kết quả vận hành Tổng đài 1022 tháng 5 năm 2025",
+         "Các sở, ngành đã tiếp nhận, xử lý, phản hồi 987 phản ánh của người dân.", ("hotline1022_resolved", 987)),
+    ],
+)  # fmt: skip
+def test_more_wordings_the_names_read(title, body, expected):
+    assert expected in _by_names(body, title)
