@@ -156,11 +156,25 @@ def test_a_name_right_after_the_figure_is_its_measure():
          ("hotline1022_calls", 1102)),
         # the platform a passage is about says whose users a bare 'người dùng' counts
         ("Báo cáo chuyển đổi số năm 2025",
-         "Ứng dụng mini app của tỉnh trên nền tảng Zalo đã có khoảng 173.000 người dùng.", ("zalo_miniapp_users", 173000)),
-        (INSPECTIONS, "Trong năm, Sở thực hiện 21 đợt kiểm tra tại 134 cơ sở kinh doanh dịch vụ.", ("inspected_entities", 134)),
+         "Ứng dụng mini app của tỉnh trên nền tảng Zalo đã có khoảng 173.000 người dùng.",
+         ("zalo_miniapp_users", 173000)),
+        (INSPECTIONS, "Trong năm, Sở thực hiện 21 đợt kiểm tra tại 134 cơ sở kinh doanh dịch vụ.",
+         ("inspected_entities", 134)),
         ("Báo cáo kết quả vận hành Tổng đài 1022 tháng 5 năm 2025",
          "Các sở, ngành đã tiếp nhận, xử lý, phản hồi 987 phản ánh của người dân.", ("hotline1022_resolved", 987)),
     ],
 )  # fmt: skip
 def test_more_wordings_the_names_read(title, body, expected):
+    assert expected in _by_names(body, title)
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "expected"),
+    [
+        ("Báo cáo kết quả giải quyết thủ tục hành chính quý I năm 2025",
+         "Số hồ sơ đã tiếp nhận trong kỳ báo cáo: 4.870 hồ sơ (trực tuyến 3.905 hồ sơ).", ("tthc_received", 4870)),
+        (INSPECTIONS, "Số cá nhân, tổ chức được kiểm tra: 47 đơn vị.", ("inspected_entities", 47)),
+    ],
+)  # fmt: skip
+def test_a_tense_word_inside_a_name_or_a_label_with_commas_does_not_hide_it(title, body, expected):
     assert expected in _by_names(body, title)
