@@ -811,11 +811,14 @@ def _named_in_prose(doc: _Doc, q: Quantity, clue: Clue, sentence: Sentence) -> I
     near = near[: parts.start()] if parts else near  # '85 biên chế, trong đó: biên chế công chức …' names its parts
     bare = not q.measure and kind == "count"
     near = "" if bare else near  # after a bare count: the next item's name
+    near = near.split(")", 1)[0] if kind == "pct" else near  # '… hồ sơ (93,4%), đúng hạn …': a share, not its name
     wide = bool(doc.catalog.mention and doc.catalog.mention.province_wide.search(clue.label))
     # 'Trong số người dùng, có 52 người …': a part; a rank is of the index its clause opens with
     reach = _RANK_BEFORE if kind == "rank" else _NEAR_BEFORE
-    before = clue.label[-reach:] if kind == "rank" else _item_before(doc, sentence, q.start)
-    if before.rstrip().endswith(":"):  # a label introducing its value: its own words, commas and all
+    before = clue.label[-reach:] if kind == "rank" else _item_before(doc, sentence, q.start, kind == "pct")
+    if kind == "pct":
+        before = before[-reach:]
+    elif before.rstrip().endswith(":"):  # a label introducing its value: its own words, commas and all
         before = before.rstrip()[:-1].rsplit(":", 1)[-1][-_LABEL_BEFORE:]
     else:
         before = before[-reach:].rsplit(",", 1)[-1]
@@ -842,15 +845,18 @@ def _named_in_prose(doc: _Doc, q: Quantity, clue: Clue, sentence: Sentence) -> I
     return ind
 
 
-def _item_before(doc: _Doc, sentence: Sentence, pos: int) -> str:
+def _item_before(doc: _Doc, sentence: Sentence, pos: int, rate: bool = False) -> str:
     """The words of a figure's own list item before it: from the last number before it (an earlier
     figure's measure words are its verb: '03 cuộc thanh tra chuyên ngành đối với 12 …'), past a
-    breakdown in brackets, which names nothing, and after a ',', 'và' or ';' that opens a new item."""
+    breakdown in brackets, which names nothing, and after a ',', 'và' or ';' that opens a new item.
+    A rate keeps the count's words before it: '2.398 hồ sơ đúng hạn, đạt 99,5%' is their rate."""
     said = _BRACKETED.sub(" ", doc.lower[max(sentence.start, pos - 3 * _NEAR_BEFORE) : pos])
     not_a_count = doc.catalog.mention.not_a_count  # type: ignore[union-attr]
     numbers = [m for m in _A_NUMBER.finditer(said) if not (_DATE_OR_YEAR.fullmatch(m.group()) or
                not_a_count.search(said, max(0, m.start() - 16), m.start()))]  # fmt: skip
-    if numbers:  # the earlier figure's measure words end at a comma or a 'và': a new item begins
+    if numbers and rate:
+        said = said[numbers[-1].end() :]
+    elif numbers:  # the earlier figure's measure words end at a comma or a 'và': a new item begins
         said = said[numbers[-1].end() :].split(",", 1)[-1]
         said = said[said.rfind(" và ") + 4 :] if " và " in said else said
     return said[said.rfind(";") + 1 :]

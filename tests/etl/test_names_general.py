@@ -178,3 +178,22 @@ def test_more_wordings_the_names_read(title, body, expected):
 )  # fmt: skip
 def test_a_tense_word_inside_a_name_or_a_label_with_commas_does_not_hide_it(title, body, expected):
     assert expected in _by_names(body, title)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Trong kỳ, Trung tâm giải quyết 9.120 hồ sơ, trong đó 9.087 hồ sơ giải quyết trước hạn và đúng hạn, "
+        "đạt tỷ lệ 99,64%.",
+        "Bộ phận Một cửa giải quyết 2.410 hồ sơ, trong đó 2.398 hồ sơ đúng hạn, đạt 99,5%; 12 hồ sơ quá hạn.",
+    ],
+)
+def test_a_rate_right_after_a_count_is_named_by_the_counts_words(body):
+    found = _by_names(body, "Báo cáo kết quả giải quyết thủ tục hành chính năm 2025")
+    assert any(code == "tthc_ontime_rate" for code, _ in found)
+
+
+def test_a_share_in_brackets_is_not_named_by_the_next_items_words():
+    body = "Giải quyết sớm hạn 1.200 hồ sơ (80,2%), đúng hạn 290 hồ sơ (19,4%), quá hạn 6 hồ sơ (0,4%)."
+    found = _by_names(body, "Báo cáo kết quả giải quyết thủ tục hành chính năm 2025")
+    assert ("tthc_ontime_rate", 80.2) not in found
