@@ -197,3 +197,8 @@ def test_a_share_in_brackets_is_not_named_by_the_next_items_words():
     body = "Giải quyết sớm hạn 1.200 hồ sơ (80,2%), đúng hạn 290 hồ sơ (19,4%), quá hạn 6 hồ sơ (0,4%)."
     found = _by_names(body, "Báo cáo kết quả giải quyết thủ tục hành chính năm 2025")
     assert ("tthc_ontime_rate", 80.2) not in found
+
+
+def test_the_platform_named_far_before_the_figure_still_says_whose_users_they_are():
+    body = "Tính đến cuối quý, tiện ích mini app của tỉnh chạy trên nền tảng Zalo đã thu hút gần 96.500 người dùng."
+    assert ("zalo_miniapp_users", 96500) in _by_names(body, "Báo cáo chuyển đổi số quý III năm 2025")
