@@ -202,3 +202,11 @@ def test_a_share_in_brackets_is_not_named_by_the_next_items_words():
 def test_the_platform_named_far_before_the_figure_still_says_whose_users_they_are():
     body = "Tính đến cuối quý, tiện ích mini app của tỉnh chạy trên nền tảng Zalo đã thu hút gần 96.500 người dùng."
     assert ("zalo_miniapp_users", 96500) in _by_names(body, "Báo cáo chuyển đổi số quý III năm 2025")
+
+
+HOTLINE = "Báo cáo kết quả vận hành Tổng đài 1022 tháng 9 năm 2025"
+
+
+def test_reports_still_in_their_term_are_in_progress():
+    body = "Tổng đài tiếp nhận 1.020 phản ánh; 64 phản ánh đang trong thời hạn xử lý."
+    assert ("hotline1022_in_progress", 64) in _by_names(body, HOTLINE)
