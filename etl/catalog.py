@@ -120,6 +120,8 @@ class Indicator:
     measures: tuple[str, ...] = ()  # the nouns its figures count ('hồ sơ', 'phản ánh', 'lượt')
     parts: tuple[str, ...] = ()  # the indicators it is the sum of: a table's bare total of them is it
     topics: tuple[str, ...] = ()  # what a passage about it is about ('tổng đài', '1022'): plain words
+    # its own topics, not its group's ('an ninh' of security cameras): they tell it from its siblings
+    own_topics: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +240,7 @@ def _uses(pattern: str, names: frozenset[str], macros: dict[str, str]) -> bool:
 
 def _indicator(raw: dict, macros: dict[str, str], topics: dict[str, list[str]]) -> Indicator:
     code = raw["code"]
+    own = tuple(raw.get("topics", ()))  # an indicator's own topics add to its group's
     if raw["kind"] not in KINDS or raw.get("period", "report") not in PERIODS:
         raise ValueError(f"{code}: kind/period không hợp lệ")
     return Indicator(
@@ -267,7 +270,8 @@ def _indicator(raw: dict, macros: dict[str, str], topics: dict[str, list[str]]) 
         names=tuple(unify_tone_marks(n.lower()) for n in raw.get("names", ())),
         measures=tuple(unify_tone_marks(m.lower()) for m in raw.get("measures", (raw["unit"],))),
         parts=tuple(raw.get("parts", ())),
-        topics=tuple(unify_tone_marks(t.lower()) for t in raw.get("topics", topics.get(raw["group"], ()))),
+        topics=tuple(dict.fromkeys(unify_tone_marks(t.lower()) for t in (*own, *topics.get(raw["group"], ())))),
+        own_topics=tuple(unify_tone_marks(t.lower()) for t in own),
     )
 
 

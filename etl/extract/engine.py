@@ -71,6 +71,7 @@ _LOOSE = "mention"  # a frame's reading of a measured number: losing to another 
 _TABLE_CONFIDENCE = 0.8
 _PROSE_NAME_SCORE = 4.0  # a name of three syllables and its measure noun, at least
 _NEAR_BEFORE = 40  # characters before a figure whose words may name it
+_LABEL_BEFORE = 100  # characters of a label that introduces its figure with a colon ('Số tổ chức, cá nhân …:')
 _SCOPE_BEFORE = 160  # sentence characters before a figure whose scope (được giao, có mặt) holds for it
 _RANK_BEFORE = 120  # a rank's index is named where its clause opens ('chỉ số DTI năm 2022 của tỉnh … xếp hạng 39')
 _NEAR_AFTER = 90  # characters after a figure whose words may name it
@@ -80,6 +81,10 @@ _ACTION_OBJECT = re.compile(r"(?:^|\s)(?:cho|đối với)\s*$")
 _SAYS_ITS_CONTENT = re.compile(r":\s*\w")
 _NAMED_PARTS = re.compile(r"\s*(?:trong đó|bao gồm|gồm|kể cả|cụ thể|chia ra|riêng)")
 _RATE_AT = re.compile(r"[^\d]{0,12}[\d.,]+\s?%")
+_A_NUMBER = re.compile(r"\d[\d.,/]*")
+_DATE_OR_YEAR = re.compile(r"(?:19|20)\d\d|\d+/\d+/\d+|\d{1,2}/(?:19|20)\d\d")  # a label's date, no figure
+_BRACKETED = re.compile(r"\([^()]*\)")
+_RATE_BEFORE = re.compile(r"\d\s?%\s*$")
 _COUNT_BEFORE = re.compile(r"(?<![\w-])\d[\d.,]*\s+([^\W\d]+)(?:\s+[^\W\d]+){0,8}\s*$")
 _NOUN_AFTER = re.compile(r"[^\d]{0,12}?[\d.,]+\s+([^\W\d]+)")
 _ROMAN_MARK = re.compile(r"[ivxlc]{1,6}\.")
@@ -108,6 +113,7 @@ class _Doc:
         self._ranges: dict[tuple[tuple[str, ...], bool], list[tuple[int, int]]] = {}
         self._topics: dict[int, str] = {}
         self._topic_words: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {}
+        self._local_words: dict[int, tuple[str, ...]] = {}
         self._headings: dict[int, list[int]] = {}
         self._heading_index: list[tuple[int, int]] | None = None
         self._openings: dict[int, list[tuple[int, int]]] = {}
@@ -281,6 +287,16 @@ class _Doc:
             self._topic_words[text] = (frozenset(words), words)
         return self._topic_words[text]
 
+    def local_words(self, sentence: Sentence) -> tuple[str, ...]:
+        """The syllables of a figure's own paragraph with its lead-in line (of a very long one, the
+        sentence): where a passage says whose figures it gives ('hệ thống camera an ninh:')."""
+        a, b = self.segments.paragraphs[sentence.paragraph]
+        key = sentence.paragraph if b - a <= _TOPIC_REACH else -1 - sentence.start
+        if key not in self._local_words:
+            text = self.segments.context(sentence.paragraph) if key >= 0 else self.lower[sentence.start : sentence.end]
+            self._local_words[key] = tokens(text, name_table(self.catalog).abbreviations)
+        return self._local_words[key]
+
     def heading_period(self, paragraph: int) -> PeriodMention | None:
         """A period a heading above states ('II. So sánh với kết quả năm 2021'), for figures under it."""
         if paragraph not in self._paragraph_periods:
@@ -451,6 +467,8 @@ def _breakdown_in_parens(doc: _Doc, sentence: Sentence, pos: int) -> bool:
         return False
     if _PERIOD_LABEL.match(doc.lower, opened + 1):  # '(năm 2024: 2.516 hồ sơ)': another period's figure
         return False
+    if _RATE_BEFORE.search(doc.lower, max(sentence.start, opened - 16), opened):
+        return True  # 'đạt tỷ lệ 12,5% (4 biên chế công chức, …)': what the rate counted, no stock
     if _NAMED_PARTS.match(doc.lower, opened + 1) or _RATE_AT.match(doc.lower, pos):
         return False  # '(trong đó 1.083 cuộc gọi đến …)', '(gồm 806 cuộc gọi vào …)', '(đạt 99,6%)'
     whole = _COUNT_BEFORE.search(doc.lower, max(sentence.start, opened - 60), opened)
@@ -773,7 +791,7 @@ def _mention_candidate(doc: _Doc, q: Quantity, sentence: Sentence, clue: Clue) -
     verdict = classify(clue, doc.catalog)
     ind = verdict.indicator
     how = "mention"
-    if ind is None and (q.measure or q.kind in ("pct", "money") or clue.rank_like):
+    if ind is None and (q.measure or q.kind in ("pct", "money", "count") or clue.rank_like):
         named = _named_in_prose(doc, q, clue, sentence)
         if named is not None:
             verdict, ind, how = Verdict(named, 1.0, ""), named, "names"
@@ -795,33 +813,83 @@ def _named_in_prose(doc: _Doc, q: Quantity, clue: Clue, sentence: Sentence) -> I
     before it and its measure phrase ('có 8.904 hồ sơ thanh toán phí, lệ phí trực tuyến'). Prose
     is noisier than a table row: a count needs its own measure noun after it, and the name must
     be sure (_PROSE_NAME_SCORE); the role filters still judge what it finds."""
-    measure = tokens(q.measure)
-    kind = "rank" if clue.rank_like and q.kind == "count" else q.kind
     names = name_table(doc.catalog)
+    measure = tokens(q.measure, names.abbreviations)
+    kind = "rank" if clue.rank_like and q.kind == "count" else q.kind
     window = doc.lower[q.end : q.end + _NEAR_AFTER]
     stop = _NEAR_STOP.search(window)
     near = window[: stop.start()] if stop else window  # its measure phrase, up to the next figure
+    parts = doc.catalog.mention.part_words.search(near) if doc.catalog.mention else None
+    near = near[: parts.start()] if parts else near  # '85 biên chế, trong đó: biên chế công chức …' names its parts
+    bare = not q.measure and kind == "count"
+    near = "" if bare else near  # after a bare count: the next item's name
+    near = near.split(")", 1)[0] if kind == "pct" else near  # '… hồ sơ (93,4%), đúng hạn …': a share, not its name
     wide = bool(doc.catalog.mention and doc.catalog.mention.province_wide.search(clue.label))
     # 'Trong số người dùng, có 52 người …': a part; a rank is of the index its clause opens with
     reach = _RANK_BEFORE if kind == "rank" else _NEAR_BEFORE
-    before = clue.label[-reach:].rsplit(",", 1)[-1]
+    before = clue.label[-reach:] if kind == "rank" else _item_before(doc, sentence, q.start, kind == "pct")
+    if kind == "pct":
+        before = before[-reach:]
+    elif before.rstrip().endswith(":"):  # a label introducing its value: its own words, commas and all
+        before = before.rstrip()[:-1].rsplit(":", 1)[-1][-_LABEL_BEFORE:]
+    else:
+        before = before[-reach:].rsplit(",", 1)[-1]
     topic, topic_words = doc.topic_words(sentence)
     # the clause's scope governs the list it opens: 'được giao 36 chỉ tiêu, gồm 22 biên chế công chức'
     opening = doc.lower[max(sentence.start, q.start - _SCOPE_BEFORE) : q.start]
-    ctx = NameContext(before + " " + near, kind, opening, q.measure, "", "", wide, 0, topic, topic_words)
+    ctx = NameContext(before + " " + near, kind, opening, q.measure, "", "", wide, 0, topic, topic_words,
+                      doc.local_words(sentence))
     found, _ = best_by_names(ctx, names)
     if found is None:
         found = twins_by_level(ctx, names, _reporter_level(doc))
     if found is None or found.score < _PROSE_NAME_SCORE:
         return None
     ind = doc.catalog.get(found.code)
-    if not q.measure and q.kind == "count" and number_kind(ind) != "rank":
+    if not q.measure and kind == "rank" and number_kind(ind) != "rank":
         return None  # a bare number in a place ('thứ 14', '39/63') is a rank, or nothing named
-    if kind == "count" and not any(measure[: len(m)] == m for m in names.measures_of[ind.code]):
+    if bare and not (_ends_with(before, found.name) and doc.lower[q.num_start : q.end] not in names.words):
+        return None  # what the name right before it counts; a number in a name ('… hiện trường 1022') none
+    nouns = names.measures_of[ind.code]
+    if kind == "count" and not bare and not _counts_its_own(measure, tokens(near), found.name, nouns):
         return None
     if ind.kind == "stock" and _ACTION_OBJECT.search(clue.label):
         return None  # 'nâng lương cho 04 hợp đồng lao động': those an action was for, not a stock
     return ind
+
+
+def _item_before(doc: _Doc, sentence: Sentence, pos: int, rate: bool = False) -> str:
+    """The words of a figure's own list item before it: from the last number before it (an earlier
+    figure's measure words are its verb: '03 cuộc thanh tra chuyên ngành đối với 12 …'), past a
+    breakdown in brackets, which names nothing, and after a ',', 'và' or ';' that opens a new item.
+    A rate keeps the count's words before it: '2.398 hồ sơ đúng hạn, đạt 99,5%' is their rate."""
+    said = _BRACKETED.sub(" ", doc.lower[max(sentence.start, pos - 3 * _NEAR_BEFORE) : pos])
+    not_a_count = doc.catalog.mention.not_a_count  # type: ignore[union-attr]
+    numbers = [m for m in _A_NUMBER.finditer(said) if not (_DATE_OR_YEAR.fullmatch(m.group()) or
+               not_a_count.search(said, max(0, m.start() - 16), m.start()))]  # fmt: skip
+    if numbers and rate:
+        said = said[numbers[-1].end() :]
+    elif numbers:  # the earlier figure's measure words end at a comma or a 'và': a new item begins
+        said = said[numbers[-1].end() :].split(",", 1)[-1]
+        said = said[said.rfind(" và ") + 4 :] if " và " in said else said
+    return said[said.rfind(";") + 1 :]
+
+
+def _counts_its_own(
+    measure: tuple[str, ...], after: tuple[str, ...], name: str, nouns: tuple[tuple[str, ...], ...]
+) -> bool:
+    """Whether a count is of what the indicator counts: one of its measure nouns follows the figure,
+    or its name itself does ('52 số lượng người làm việc')."""
+    said = tuple(name.split())
+    return any(measure[: len(m)] == m for m in nouns) or after[: len(said)] == said
+
+
+def _ends_with(label: str, name: str) -> bool:
+    """Whether the name is the label's last words ('biên chế công chức 45', '… công chức là 45'):
+    a bare count right after its name is what the name counts."""
+    words = tokens(label)
+    words = words[:-1] if words[-1:] == ("là",) else words
+    said = tuple(name.split())
+    return bool(said) and words[-len(said) :] == said
 
 
 def _not_ours(doc: _Doc, ind: Indicator, sentence: Sentence, q: Quantity) -> str:

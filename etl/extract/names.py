@@ -49,6 +49,7 @@ _MAX_GAP = 4  # syllables a name may skip between two of its own
 _GAP_COST = 0.2
 _MARGIN = 0.25  # the best must beat the next by this much (a level's quarter is enough)
 _MIN_SCORE = 2.0  # a one-syllable name alone is not enough
+_MIXED = ("các", "loại")  # 'camera các loại': of every kind, no one kind a passage's topic names
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +64,8 @@ class NamedIndicator:
     require_scope: str | None
     level: str  # agency | province: whose figure it is (a Sở's own, or the whole province's)
     topics: tuple[tuple[str, ...], ...] = ()  # what a passage about it is about, as syllables
-    firsts: frozenset[str] = frozenset()  # the syllables its names open with: absent, it is skipped
+    own_topics: tuple[tuple[str, ...], ...] = ()  # its own, not its group's: what tells it from its siblings
+    firsts: frozenset[str] = frozenset()  # the syllables its names open with: none in a context, no name there
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +78,7 @@ class NameTable:
     twins: dict[str, str]  # an indicator -> the one named alike at the other level (agency/province)
     measure_nouns: tuple[tuple[str, ...], ...] = ()  # every indicator's measure nouns, longest first
     measures_of: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)  # code -> its nouns
+    words: frozenset[str] = frozenset()  # every syllable of a name or a topic ('1022' is one: a name, no count)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +95,7 @@ class NameContext:
     max_gap: int = _MAX_GAP  # syllables a name may skip: none in prose, where skipped words qualify
     topic: frozenset[str] = frozenset()  # the syllables of the passage the figure is in (prose)
     topic_words: tuple[str, ...] = ()  # the same in order, for topics of several syllables
+    local_words: tuple[str, ...] = ()  # the figure's own paragraph and its lead-in line (prose)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,27 +195,78 @@ def rank_by_names(ctx: NameContext, table: NameTable) -> list[NameMatch]:
     head = _head_noun(measure_words, table.measure_nouns) or _head_noun(label, table.measure_nouns)
     in_label, in_caption = frozenset(label), frozenset(caption)
     out: list[NameMatch] = []
+    unnamed: list[NamedIndicator] = []
+    said = 0  # how many of the measure phrase's words a name said whole covers
     for ind in table.indicators:
-        if ind.number_kind not in kinds:
+        if not _admitted(ind, kinds, scope):
             continue
         if in_label.isdisjoint(ind.firsts) and in_caption.isdisjoint(ind.firsts):
-            continue
-        if ind.require_scope is not None and scope != ind.require_scope:
-            continue
-        if scope in ind.forbid_scopes:
+            unnamed.append(ind)  # none of its names opens in the label or the caption
             continue
         own, name = _best_name(ind.names, label, ctx.max_gap, in_label)
         if own == 0.0:
             qualified, name = _best_name(ind.names, caption, _MAX_GAP, in_caption)
             own = qualified / 2
         if own == 0.0:
+            unnamed.append(ind)
             continue
-        measured = _measure_score(ind, label, measure_words, head) if ctx.kind == "count" else 1.0
-        level = 0.25 if ctx.province_wide and ind.level == "province" else 0.0
-        topical = 1.0 if ctx.topic and name not in ind.measures and _topical(ind, ctx) else 0.0
-        out.append(NameMatch(ind.code, own + measured + level + topical, " ".join(name)))
+        said = max(said, _common_start(name, measure_words))
+        out.append(_match(ind, own, name, ctx, (label, measure_words, head)))
+    if ctx.local_words and not find_name((*measure_words, *_MIXED), label, 0):
+        for ind in unnamed:  # a name said whole beats one the passage completes that says less of the figure
+            own, name = _named_by_passage(ind, measure_words, ctx.local_words, said)
+            if own > 0.0:
+                out.append(_match(ind, own, name, ctx, (label, measure_words, head)))
     out.sort(key=lambda m: -m.score)
     return out
+
+
+def _admitted(ind: NamedIndicator, kinds: tuple[str, ...], scope: str | None) -> bool:
+    """Whether the figure's kind and stated scope are ones the indicator may take."""
+    if ind.number_kind not in kinds or scope in ind.forbid_scopes:
+        return False
+    return ind.require_scope is None or scope == ind.require_scope
+
+
+def _match(
+    ind: NamedIndicator,
+    own: float,
+    name: tuple[str, ...],
+    ctx: NameContext,
+    words: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...] | None],
+) -> NameMatch:
+    """The indicator's score: its name, measure noun, level, the passage's topic and own topic."""
+    label, measure_words, head = words
+    measured = _measure_score(ind, label, measure_words, head) if ctx.kind == "count" else 1.0
+    level = 0.25 if ctx.province_wide and ind.level == "province" else 0.0
+    topical = 1.0 if ctx.topic and name not in ind.measures and _topical(ind, ctx) else 0.0
+    placed = 1.0 if ind.own_topics and _best_name(ind.own_topics, ctx.local_words, 0)[0] > 0 else 0.0
+    return NameMatch(ind.code, own + measured + level + topical + placed, " ".join(name))
+
+
+def _common_start(name: tuple[str, ...], words: tuple[str, ...]) -> int:
+    n = 0
+    while n < min(len(name), len(words)) and name[n] == words[n]:
+        n += 1
+    return n
+
+
+def _named_by_passage(
+    ind: NamedIndicator, measure_words: tuple[str, ...], local: tuple[str, ...], said: int = 0
+) -> tuple[float, tuple[str, ...]]:
+    """A name split between the figure and its paragraph: the figure's measure phrase opens it
+    ('12.460 camera', '35 camera AI …'), the rest is one of the indicator's own topics said in the
+    paragraph ('hệ thống giám sát an ninh …' for 'camera an ninh'). It counts the measure words it
+    covers and one for the topic however long: a paragraph naming two siblings' topics tells
+    neither from the other."""
+    noun = next((len(m) for m in ind.measures if measure_words[: len(m)] == m), 0)
+    best: tuple[float, tuple[str, ...]] = (0.0, ())
+    for name in ind.names:
+        for k in range(max(noun, said), min(len(name), len(measure_words)) + 1) if noun else ():
+            rest = name[k:]
+            if name[:k] == measure_words[:k] and rest in ind.own_topics and find_name(rest, local, 0):
+                best = max(best, (k + 1.0, name))
+    return best
 
 
 def _topical(ind: NamedIndicator, ctx: NameContext) -> bool:
@@ -254,7 +309,8 @@ def name_table(catalog: Catalog) -> NameTable:
         named = tuple(_named(i, ab) for i in catalog.indicators)
         twins = {a.code: b.code for a in named for b in named if a.names == b.names and a.level != b.level}
         nouns = sorted({m for i in named for m in i.measures if m != ("%",)}, key=len, reverse=True)
-        table = NameTable(named, ab, catalog.scopes, twins, tuple(nouns), {i.code: i.measures for i in named})
+        words = frozenset(w for i in named for n in (*i.names, *i.topics) for w in n)
+        table = NameTable(named, ab, catalog.scopes, twins, tuple(nouns), {i.code: i.measures for i in named}, words)
         _TABLES[catalog.sha256] = table
     return table
 
@@ -263,5 +319,6 @@ def _named(ind: Indicator, ab: dict[str, tuple[str, ...]]) -> NamedIndicator:
     names = tuple(dict.fromkeys(t for n in ind.names if (t := tokens(n, ab))))
     measures = tuple(dict.fromkeys(t for m in ind.measures if (t := tokens(m, ab))))
     topics = tuple(dict.fromkeys(t for m in ind.topics if (t := tokens(m, ab))))
+    own = tuple(dict.fromkeys(t for m in ind.own_topics if (t := tokens(m, ab))))
     return NamedIndicator(ind.code, names, measures, number_kind(ind), ind.forbid_scopes, ind.require_scope,
-                          ind.scope, topics, frozenset(n[0] for n in names if n))  # fmt: skip
+                          ind.scope, topics, own, frozenset(n[0] for n in names if n))  # fmt: skip
