@@ -214,6 +214,8 @@ def rank_by_names(ctx: NameContext, table: NameTable) -> list[NameMatch]:
         out.append(_match(ind, own, name, ctx, (label, measure_words, head)))
     if ctx.local_words and not find_name((*measure_words, *_MIXED), label, 0):
         for ind in unnamed:  # a name said whole beats one the passage completes that says less of the figure
+            if not ind.own_topics:
+                continue  # only an own topic completes a name
             own, name = _named_by_passage(ind, measure_words, ctx.local_words, said)
             if own > 0.0:
                 out.append(_match(ind, own, name, ctx, (label, measure_words, head)))
