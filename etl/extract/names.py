@@ -117,10 +117,12 @@ def find_name(name: tuple[str, ...], words: tuple[str, ...], max_gap: int = _MAX
     """The name's score in ``words``: its length less the syllables skipped; 0 when absent."""
     if not name or len(name) > len(words):
         return 0.0
-    best = 0.0
-    for start, word in enumerate(words):
-        if word != name[0]:
-            continue
+    best, first, start = 0.0, name[0], -1
+    while True:  # each place the name's first syllable is (tuple.index: a search in C)
+        try:
+            start = words.index(first, start + 1)
+        except ValueError:
+            return best
         skipped, pos, ok = 0, start, True
         for syllable in name[1:]:
             nxt = _next(words, syllable, pos + 1, pos + 2 + max_gap)
@@ -131,14 +133,13 @@ def find_name(name: tuple[str, ...], words: tuple[str, ...], max_gap: int = _MAX
             pos = nxt
         if ok:
             best = max(best, len(name) - _GAP_COST * skipped)
-    return best
 
 
 def _next(words: tuple[str, ...], syllable: str, lo: int, hi: int) -> int:
-    for i in range(lo, min(hi, len(words))):
-        if words[i] == syllable:
-            return i
-    return -1
+    try:
+        return words.index(syllable, lo, min(hi, len(words)))
+    except ValueError:
+        return -1
 
 
 def _best_name(
