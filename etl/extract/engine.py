@@ -121,16 +121,17 @@ class _Doc:
         self._heading_periods: dict[int, PeriodMention | None] = {}
         self.title = meta.title.lower()
         self._worded: list[re.Match[str]] | None = None
+        self._worded_starts: list[int] = []
 
     def worded(self, a: int = 0, b: int | None = None) -> list[re.Match[str]]:
         """The counts in words ('sáu đơn') between ``a`` and ``b``, found once for the whole text."""
         if self._worded is None:
             self._worded = number_word_matches(_number_words(self.catalog), self.lower)
+            self._worded_starts = [m.start() for m in self._worded]
         if b is None:
             return self._worded
-        starts = [m.start() for m in self._worded] if len(self._worded) > 8 else None
-        lo = bisect.bisect_left(starts, a) if starts is not None else 0
-        return [m for m in self._worded[lo:] if a <= m.start() and m.end() <= b]
+        lo, hi = bisect.bisect_left(self._worded_starts, a), bisect.bisect_left(self._worded_starts, b)
+        return [m for m in self._worded[lo:hi] if m.end() <= b]
 
     def ranges_with(self, keywords: tuple[str, ...], numeric: bool) -> list[tuple[int, int]]:
         """Text ranges (runs of paragraphs) where a rule with these keywords can apply: paragraphs

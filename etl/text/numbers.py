@@ -229,7 +229,7 @@ def number_words_pattern(measures: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"(?P<words>{_NUMBER_WORDS}) (?=(?:{nouns})(?![^\W\d_]))")
 
 
-_OPENING = ("một ", "hai ", "ba ", "bốn ", "năm ", "sáu ", "bảy ", "bẩy ", "tám ", "chín ", "mười ")
+_OPENING = tuple(f"{w} " for w in (*_FIRST.split("|"), "mười"))  # the words a count in words opens with
 
 
 def number_word_matches(
